@@ -1,0 +1,170 @@
+"""`iccwc rebuild`: data/raw (+ data/curated) -> data/processed, validated, atomically.
+
+Nothing is written until every dataset has been built and validated; then each
+file is written beside its target and moved into place with ``os.replace``, so
+a failed rebuild leaves the previous processed data exactly as it was. Raw
+files are only ever read.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import paths
+from .curated import build_iccwc_documents, build_partner_presence, build_recognitions
+from .document import Document
+from .errors import DataError, Problem
+from .provenance import check as check_provenance
+from .schemas import DATASETS, datapackage
+from .tables import to_csv_text, typed
+from .toolkit import combine_snapshots, parse_toolkit_table
+
+
+@dataclass
+class Inputs:
+    """Everything a rebuild reads, located under one data root."""
+    layout: dict[str, Path]
+    documents: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def find(cls, data_dir=None) -> "Inputs":
+        lay = paths.layout(data_dir)
+        docs = sorted(lay["raw_documents"].glob("*.txt"))
+        return cls(lay, docs)
+
+    def files(self) -> list[Path]:
+        """Every input file, for fingerprints."""
+        lay = self.layout
+        out = list(self.documents)
+        for folder in (lay["raw_documents"], lay["raw_activities"], lay["curated"]):
+            if folder.exists():
+                out += [p for p in sorted(folder.iterdir()) if p.is_file() and p not in out]
+        ref = paths.REFERENCE
+        out += sorted(ref.glob("*.csv"))
+        return sorted(set(out))
+
+
+def fingerprint(inputs: Inputs) -> str:
+    """A hash of every input file's name and bytes, and of the package's source code."""
+    h = hashlib.sha256()
+    for p in inputs.files():
+        h.update(str(p.name).encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+#: Extra builders other modules register: name -> fn(inputs, built) -> DataFrame.
+EXTRA_BUILDERS: dict[str, Callable[[Inputs, dict[str, pd.DataFrame]], pd.DataFrame]] = {}
+
+
+def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Build every dataset in memory; raise DataError on any problem."""
+    if not inputs.documents:
+        raise DataError(Problem(str(inputs.layout["raw_documents"]), None, None,
+                                "at least one status document (*.txt) with its provenance record",
+                                "no documents"))
+    problems: list[Problem] = []
+    tables, docs = [], {}
+    for path in inputs.documents:
+        try:
+            check_provenance(path)
+            tables.append(parse_toolkit_table(path))
+            docs[path.name] = path
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems, "The raw documents cannot be used")
+    built = {"toolkit_status": combine_snapshots(tables)}
+
+    curated = inputs.layout["curated"]
+    manifest = json.loads((curated / "curated.json").read_text(encoding="utf-8"))["files"]
+    builders = {"recognitions.csv": build_recognitions, "partner_presence.csv": build_partner_presence,
+                "iccwc_documents.csv": build_iccwc_documents}
+    for fname, fn in builders.items():
+        docname = manifest.get(fname)
+        if docname not in docs:
+            problems.append(Problem(str(curated / "curated.json"), None, fname,
+                                    f"the name of a document in {inputs.layout['raw_documents']}", str(docname)))
+            continue
+        try:
+            built[fname[:-4]] = fn(curated / fname, Document.read(docs[docname]))
+        except DataError as exc:
+            problems += exc.problems
+    for name, fn in EXTRA_BUILDERS.items():
+        try:
+            built[name] = fn(inputs, built)
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems, "The rebuild stopped; data/processed was not touched")
+    return built
+
+
+def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
+    """The bytes of every processed file, datapackage.json included."""
+    out: dict[str, bytes] = {}
+    resources = []
+    for name, df in built.items():
+        ds = DATASETS[name]
+        data = to_csv_text(df, ds).encode("utf-8")
+        # Validation: what we write must load back through the loaders' typed, validated reader.
+        typed(pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False), ds, f"(built) {ds.filename}")
+        out[ds.filename] = data
+        res = ds.frictionless()
+        res["bytes"] = len(data)
+        res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resources.append(res)
+    pkg = datapackage(resources)
+    pkg["sources"] = [
+        {"title": p.record["title"], "path": f"raw/documents/{p.name}", "issuer": p.issuer, "issued": p.issued,
+         "sha256": p.sha256}
+        for p in (check_provenance(d) for d in inputs.documents)
+    ]
+    out["datapackage.json"] = (json.dumps(pkg, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return out
+
+
+def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
+    """Write every file beside its target, then move each into place. Returns changed names."""
+    target.mkdir(parents=True, exist_ok=True)
+    staged, changed = [], []
+    try:
+        for name, data in files.items():
+            dest = target / name
+            if dest.exists() and dest.read_bytes() == data:
+                continue
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target)
+            os.fchmod(fd, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((tmp, dest))
+        for tmp, dest in staged:
+            os.replace(tmp, dest)
+            changed.append(dest.name)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return changed
+
+
+def rebuild(data_dir=None, log=print) -> list[str]:
+    """Rebuild data/processed from raw. Returns the names of files that changed."""
+    inputs = Inputs.find(data_dir)
+    built = build_all(inputs)
+    files = render(built, inputs)
+    changed = write_atomically(files, inputs.layout["processed"])
+    for name in files:
+        log(f"  {'updated  ' if name in changed else 'unchanged'} {inputs.layout['processed'].name}/{name}")
+    return changed

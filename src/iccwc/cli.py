@@ -1,0 +1,65 @@
+"""Command line: ``python -m iccwc <command>`` (or ``iccwc <command>``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from .errors import DataError
+
+
+def _rebuild(args) -> int:
+    from .build import rebuild
+    t0 = time.perf_counter()
+    print(f"Rebuilding processed data from {args.data_dir or 'data'}/raw ...")
+    changed = rebuild(args.data_dir)
+    print(f"Done in {time.perf_counter() - t0:.1f} s: {len(changed)} file(s) changed.")
+    return 0
+
+
+def _status(args) -> int:
+    from .load import data_status
+    print(json.dumps(data_status(args.data_dir), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _provenance(args) -> int:
+    """Print a provenance record to fill in for a new raw file."""
+    from pathlib import Path
+    from .provenance import record_path, sha256_of
+    p = Path(args.file)
+    rec = {"title": "", "issuer": "", "issued": "YYYY-MM", "source": "", "retrieved": time.strftime("%Y-%m-%d"),
+           "licence": "", "sha256": sha256_of(p)}
+    print(f"# Save as {record_path(p)} and fill in the empty fields:")
+    print(json.dumps(rec, indent=2))
+    return 0
+
+
+COMMANDS = {
+    "rebuild": (_rebuild, "rebuild data/processed from data/raw (validated; nothing written on error)"),
+    "status": (_status, "which data version is in data/processed"),
+    "provenance": (_provenance, "print a provenance record, with its sha256, for a new raw file"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="iccwc", description=__doc__)
+    parser.add_argument("--data-dir", default=None, help="data folder (default: ./data or $ICCWC_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (fn, help_) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_)
+        sp.set_defaults(fn=fn)
+        if name == "provenance":
+            sp.add_argument("file")
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args)
+    except DataError as exc:
+        print(f"\nERROR: {exc}\n\nNothing was written. See README, 'When your data are rejected'.",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

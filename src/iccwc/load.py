@@ -1,0 +1,83 @@
+"""Loaders for the processed datasets: typed and validated DataFrames.
+
+Every loader reads ``data/processed/<name>.csv`` (or the same under
+``data_dir``), converts types (dates as datetimes, booleans as bool, ordered
+categoricals for stage and category) and validates it with the dataset's
+pandera schema; bad files raise :class:`iccwc.errors.DataError`.
+"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from . import paths
+from .schemas import DATASETS
+from .tables import read
+from .toolkit import ACTION_PLAN, ACTION_PLAN_LABEL, STAGES, STEP_COLUMNS, STEP_LABELS
+
+
+def load(name: str, data_dir=None) -> pd.DataFrame:
+    ds = DATASETS[name]
+    return read(paths.layout(data_dir)["processed"] / ds.filename, ds)
+
+
+def load_toolkit(data_dir=None, status_date=None) -> pd.DataFrame:
+    """Toolkit status, one row per country per status date.
+
+    ``status_date``: ``"latest"`` keeps the newest snapshot, a date keeps that one,
+    None keeps all.
+    """
+    df = load("toolkit_status", data_dir)
+    if status_date is not None:
+        when = df["status_date"].max() if status_date == "latest" else pd.Timestamp(status_date)
+        if when not in set(df["status_date"]):
+            have = ", ".join(sorted(d.date().isoformat() for d in df["status_date"].unique()))
+            raise ValueError(f"no Toolkit snapshot as of {pd.Timestamp(when).date()}; the data have: {have}")
+        df = df[df["status_date"] == when].reset_index(drop=True)
+    return df
+
+
+def load_recognitions(data_dir=None) -> pd.DataFrame:
+    df = load("recognitions", data_dir)
+    df["month"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m")
+    return df
+
+
+def load_partner_presence(data_dir=None) -> pd.DataFrame:
+    return load("partner_presence", data_dir)
+
+
+def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
+    df = load("iccwc_documents", data_dir)
+    df["month"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m")
+    return df
+
+
+STEP_ORDER = [STEP_LABELS[c] for c in STEP_COLUMNS] + [ACTION_PLAN_LABEL]
+
+
+def toolkit_steps_long(toolkit: pd.DataFrame) -> pd.DataFrame:
+    """One row per country, status date and step, with ``step`` an ordered categorical."""
+    cols = STEP_COLUMNS + [ACTION_PLAN]
+    long = toolkit.melt(id_vars=["country", "iso3", "region", "document_region", "status_date", "stage"],
+                        value_vars=cols, var_name="step_column", value_name="done")
+    long["step_number"] = long["step_column"].map({c: i for i, c in enumerate(cols, 1)})
+    long["step"] = pd.Categorical(long["step_column"].map({**STEP_LABELS, ACTION_PLAN: ACTION_PLAN_LABEL}),
+                                  categories=STEP_ORDER, ordered=True)
+    return long.sort_values(["status_date", "country", "step_number"]).reset_index(drop=True)
+
+
+def data_status(data_dir=None) -> dict:
+    """Which data this is: source documents, their checksums, Toolkit status dates, row counts."""
+    lay = paths.layout(data_dir)
+    pkg = json.loads((lay["processed"] / "datapackage.json").read_text(encoding="utf-8"))
+    tk = load_toolkit(data_dir)
+    return {
+        "data_dir": str(lay["data"]),
+        "sources": pkg.get("sources", []),
+        "toolkit_status_dates": sorted(d.date().isoformat() for d in tk["status_date"].unique()),
+        "rows": {name: len(load(name, data_dir)) for name in DATASETS
+                 if (lay["processed"] / DATASETS[name].filename).exists()},
+        "stages": STAGES,
+    }
