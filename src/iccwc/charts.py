@@ -1,0 +1,83 @@
+"""Shared chart plumbing: matplotlib figures rendered to SVG text.
+
+Charts are built on a :class:`matplotlib.figure.Figure` (no pyplot, no global
+state) and shown as SVG inside an ``ipywidgets.HTML``: the SVG is stored in
+the widget state, so charts show in exported HTML without a kernel, update
+when an observer sets the widget's value, and unit tests can read their
+labels and ticks as text. Text from data is escaped by matplotlib's SVG writer.
+"""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+#: Colours of the four Toolkit stages (ColorBrewer YlGnBu, colour-blind safe), in stage order.
+STAGE_COLOURS = {
+    "request received": "#c7e9b4",
+    "planning phase": "#7fcdbb",
+    "in process": "#1d91c0",
+    "complete": "#0c2c84",
+}
+#: Colours of the document's three groups of instruments (Okabe-Ito).
+CATEGORY_COLOURS = {
+    "governing bodies of ICCWC partner organizations": "#0072B2",
+    "global declarations and statements": "#E69F00",
+    "regional declarations and statements": "#009E73",
+}
+#: Colours of the document's three regional groupings (Okabe-Ito).
+REGION_COLOURS = {"Americas": "#CC79A7", "Africa & Europe": "#D55E00", "Asia": "#56B4E9", "Oceania": "#999999"}
+NEUTRAL = "#bdbdbd"
+TEXT = "#222222"
+
+_RC = {
+    "svg.fonttype": "none",          # text stays text: smaller files, searchable, testable
+    "svg.hashsalt": "iccwc",         # deterministic ids, so rerendered notebooks diff cleanly
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+}
+
+
+def figure(width: float = 7.0, height: float = 3.5) -> Figure:
+    """A new figure with the project's style."""
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(width, height), layout="constrained")
+    return fig
+
+
+def integer_axis(axis) -> None:
+    """Counts get whole-number ticks only."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def svg(fig: Figure) -> str:
+    """The figure as an SVG string (no XML prolog), ready for an ``ipywidgets.HTML`` value."""
+    buf = io.StringIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    # Scale with the container rather than a fixed pixel size.
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 style="max-width:100%;height:auto"',
+                  text, count=1)
+
+
+def svg_texts(svg_text: str) -> list[str]:
+    """Every text label in an SVG made by :func:`svg` (for tests)."""
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text)]
+
+
+def escape(text) -> str:
+    """Text from data, safe to put in HTML."""
+    return html.escape("" if text is None else str(text), quote=True)
