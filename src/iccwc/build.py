@@ -18,7 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import paths
+from . import geo, paths
 from .curated import build_iccwc_documents, build_partner_presence, build_recognitions
 from .document import Document
 from .errors import DataError, Problem
@@ -83,6 +83,10 @@ def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
             problems += exc.problems
     if problems:
         raise DataError(problems, "The raw documents cannot be used")
+    try:
+        check_provenance(inputs.layout["raw"] / geo.RAW_TOPOJSON.relative_to(paths.RAW))
+    except DataError as exc:
+        raise DataError(exc.problems, "The country polygons cannot be used") from None
     built = {"toolkit_status": combine_snapshots(tables)}
 
     curated = inputs.layout["curated"]
@@ -128,7 +132,9 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
         {"title": p.record["title"], "path": f"raw/documents/{p.name}", "issuer": p.issuer, "issued": p.issued,
          "sha256": p.sha256}
         for p in (check_provenance(d) for d in inputs.documents)
-    ]
+    ] + [{"title": p.record["title"], "path": f"raw/natural-earth/{p.name}", "issuer": p.issuer,
+          "issued": p.issued, "sha256": p.sha256}
+         for p in [check_provenance(inputs.layout["raw"] / geo.RAW_TOPOJSON.relative_to(paths.RAW))]]
     out["datapackage.json"] = (json.dumps(pkg, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return out
 
@@ -164,6 +170,7 @@ def rebuild(data_dir=None, log=print) -> list[str]:
     inputs = Inputs.find(data_dir)
     built = build_all(inputs)
     files = render(built, inputs)
+    files[geo.GEOJSON_NAME] = geo.build_geojson_bytes(inputs.layout["raw"] / geo.RAW_TOPOJSON.relative_to(paths.RAW))
     changed = write_atomically(files, inputs.layout["processed"])
     for name in files:
         log(f"  {'updated  ' if name in changed else 'unchanged'} {inputs.layout['processed'].name}/{name}")

@@ -1,0 +1,60 @@
+"""Offline country polygons: every country of the data has one, and no ring crosses the map."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import iccwc
+from iccwc import basemap, geo, paths
+
+
+def test_every_toolkit_country_has_a_polygon():
+    tk = iccwc.load_toolkit()
+    fc = geo.country_features(list(tk["iso3"]))
+    assert [f["id"] for f in fc["features"]] == list(tk["iso3"])
+    bahamas = geo.country_features(["BHS"])["features"][0]
+    assert len(bahamas["geometry"]["coordinates"]) >= 3   # three small islands at 1:110m
+
+
+def test_feature_ids_are_iso3_from_numeric():
+    feats = {f["id"]: f for f in geo.world()["features"]}
+    assert len(feats) == 177
+    assert feats["COD"]["properties"]["name"] == "Dem. Rep. Congo"
+    assert feats["COG"]["properties"]["name"] == "Congo"
+    assert feats["TZA"]["properties"]["iso3"] == "TZA"
+
+
+def test_no_ring_jumps_across_the_antimeridian():
+    for f in geo.world()["features"]:
+        for poly in f["geometry"]["coordinates"]:
+            for ring in poly:
+                for (x1, _), (x2, _) in zip(ring, ring[1:]):
+                    assert abs(x2 - x1) < 180, f["id"]
+
+
+def test_unknown_code_is_named():
+    with pytest.raises(KeyError, match="XXX"):
+        geo.country_features(["XXX"])
+
+
+def test_geojson_is_rebuilt_from_raw_topojson():
+    built = geo.build_geojson_bytes()
+    assert built == (paths.PROCESSED / geo.GEOJSON_NAME).read_bytes()
+    assert len(built) < 250_000
+
+
+def test_new_map_has_no_tiles_but_a_world():
+    m = basemap.new_map()
+    assert not any(getattr(layer, "url", None) for layer in m.layers)
+    assert len(m.layers) == 1 and len(m.layers[0].data["features"]) == 177
+    basemap.add_tiles(m)
+    assert m.layers[0].base and "openstreetmap" in m.layers[0].url
+
+
+def test_bounds_and_centroid():
+    fc = geo.country_features(["PER"])
+    (s, w), (n, e) = geo.bounds(fc)
+    assert -19 < s < -17 and -82 < w < -80 and -1 < n < 0.5 and -69 < e < -68
+    lat, lon = geo.centroid(fc["features"][0])
+    assert s < lat < n and w < lon < e
