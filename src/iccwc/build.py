@@ -175,3 +175,6 @@ def rebuild(data_dir=None, log=print) -> list[str]:
     for name in files:
         log(f"  {'updated  ' if name in changed else 'unchanged'} {inputs.layout['processed'].name}/{name}")
     return changed
+
+
+from . import activities  # noqa: E402,F401  registers the activities dataset and its builder (EXTRA_BUILDERS)

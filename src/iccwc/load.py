@@ -48,6 +48,12 @@ def load_partner_presence(data_dir=None) -> pd.DataFrame:
     return load("partner_presence", data_dir)
 
 
+def load_activities(data_dir=None) -> pd.DataFrame:
+    """ICCWC activities by country (Toolkit requests and user-added activities; see iccwc.activities)."""
+    from .activities import ACTIVITIES  # importing it registers the dataset
+    return load(ACTIVITIES.name, data_dir)
+
+
 def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
     df = load("iccwc_documents", data_dir)
     df["month"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m")

@@ -1,0 +1,180 @@
+"""ICCWC activities by country: the dataset ``data/processed/activities.csv``.
+
+Part 4 of the SC66 document shows ICCWC activities on three regional maps
+(Americas; Africa & Europe; Asia), each in three categories -- *analysis of
+national responses*, *capacity building and law enforcement support* and
+*cross-cutting activities* -- with markers for the Toolkit, WEN (wildlife
+enforcement network) and WIST (wildlife incident support team) and an
+asterisk for ongoing or planned activities. The maps were images: their text
+holds only the legends. So the dataset holds what the text does support, and
+what users add:
+
+1. **From the Toolkit table (Part 3).** Each request for the Wildlife and
+   Forest Crime Analytic Toolkit is an *analysis of national responses*
+   activity of type ``Toolkit`` in that country, from the latest status date
+   of each country. ``status`` is ``completed`` when the Toolkit stage is
+   ``complete`` and ``ongoing or planned`` otherwise; ``period`` is empty (the
+   table gives no dates per country and none is invented); ``source`` names the
+   table line.
+2. **User files** ``data/raw/activities/*.csv``, each with a provenance record
+   beside it (``X.provenance.json``, see :mod:`iccwc.provenance`), with the
+   columns :data:`USER_COLUMNS`. ``iso3``, ``region`` and ``document_region``
+   are derived from ``country``; ``source`` becomes "<file>, row <n>: <the
+   source given>". Every bad cell is reported with its file, row, column and
+   what was expected; nothing is written when anything is wrong.
+
+Importing this module registers the dataset (:func:`iccwc.schemas.register`)
+and its builder (:data:`iccwc.build.EXTRA_BUILDERS`).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .build import EXTRA_BUILDERS, Inputs
+from .countries import UnknownCountry, resolve
+from .curated import read_csv_rows
+from .errors import DataError, Problem
+from .provenance import check as check_provenance
+from .schemas import _COUNTRY_FIELDS, Dataset, Field, register
+from .toolkit import STEP_COLUMNS, STEP_LABELS
+
+#: The document's three Part 4 categories, in its order.
+CATEGORIES = [
+    "analysis of national responses",
+    "capacity building and law enforcement support",
+    "cross-cutting activities",
+]
+#: The markers of the Part 4 legend, plus "other" for anything else.
+ACTIVITY_TYPES = ["Toolkit", "WEN", "WIST", "other"]
+ACTIVITY_TYPE_LABELS = {
+    "Toolkit": "Toolkit: Wildlife & Forest Crime Analytic Toolkit",
+    "WEN": "WEN: Wildlife Enforcement Network",
+    "WIST": "WIST: Wildlife Incident Support Team",
+    "other": "other activity",
+}
+#: The legend's asterisk: "*: ongoing/planned activities".
+STATUSES = ["completed", "ongoing or planned"]
+PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
+
+#: Columns of a user file in data/raw/activities/ (the derived ones are added by the rebuild).
+USER_COLUMNS = ["country", "category", "activity_type", "period", "status", "description", "source"]
+
+ACTIVITIES = register(Dataset(
+    "activities",
+    "ICCWC activities by country",
+    "Activities of ICCWC by country, in the three categories of Part 4 of the SC66 document. Built from the "
+    "Toolkit table (each Toolkit request is an 'analysis of national responses' activity of type Toolkit, "
+    "latest status date per country) and from user files data/raw/activities/*.csv, each with a provenance "
+    "record. The Part 4 maps themselves were images and are not in the text.",
+    [
+        *_COUNTRY_FIELDS,
+        Field("category", "string", "Part 4 category of the activity.", enum=CATEGORIES, ordered=True),
+        Field("activity_type", "string",
+              "Marker of the Part 4 legend: Toolkit (Wildlife & Forest Crime Analytic Toolkit), WEN (Wildlife "
+              "Enforcement Network), WIST (Wildlife Incident Support Team), or other.",
+              enum=ACTIVITY_TYPES, ordered=True),
+        Field("period", "string", "Year (YYYY) or period (YYYY-YYYY); empty when the source gives none.",
+              required=False, pattern=PERIOD_PATTERN),
+        Field("status", "string",
+              "completed, or ongoing or planned (the legend's '*'). Toolkit rows: completed when the Toolkit "
+              "stage is complete.", enum=STATUSES, ordered=True),
+        Field("description", "string", "What the activity is."),
+        Field("source", "string",
+              "Where the row comes from: document and line of the Toolkit table, or user file and row "
+              "followed by the source that file gives."),
+    ],
+    primary_key=["source"],
+))
+
+_TOOLKIT_NAME = "Wildlife and Forest Crime Analytic Toolkit"
+
+
+def toolkit_activities(toolkit: pd.DataFrame) -> pd.DataFrame:
+    """One activity per Toolkit request, from each country's latest status date."""
+    if toolkit.empty:
+        return pd.DataFrame(columns=ACTIVITIES.columns)
+    tk = toolkit.copy()
+    tk["status_date"] = pd.to_datetime(tk["status_date"])
+    latest = (tk.sort_values(["iso3", "status_date"]).groupby("iso3", sort=False).tail(1)
+              .sort_values("country", key=lambda s: s.str.casefold()))
+    rows = []
+    for r in latest.itertuples(index=False):
+        step = int(r.last_step)
+        step_text = (f"step {step} of 8, {STEP_LABELS[STEP_COLUMNS[step - 1]].split(': ', 1)[1].lower()}"
+                     if step >= 1 else "no step done")
+        rows.append({
+            "country": r.country, "iso3": r.iso3, "region": r.region, "document_region": r.document_region,
+            "category": CATEGORIES[0], "activity_type": "Toolkit", "period": None,
+            "status": "completed" if str(r.stage) == "complete" else "ongoing or planned",
+            "description": f"{_TOOLKIT_NAME}: {r.stage} ({step_text})",
+            "source": f"{r.source_file}, line {int(r.source_line)} "
+                      f"(Toolkit table as of {pd.Timestamp(r.status_date).date().isoformat()})",
+        })
+    return pd.DataFrame(rows, columns=ACTIVITIES.columns)
+
+
+def read_user_file(path: str | Path) -> pd.DataFrame:
+    """Validate one user file of activities; raise DataError listing every problem."""
+    path = Path(path)
+    try:
+        check_provenance(path)
+    except DataError as exc:
+        problems = exc.problems
+    else:
+        problems = []
+    rows, plist = read_csv_rows(path, USER_COLUMNS)
+    out = []
+    for r in rows:
+        line = r["_line"]
+        try:
+            c = resolve(r["country"])
+        except UnknownCountry:
+            plist.add(line, "country", "a country name pycountry knows (or one listed in "
+                                       "data/reference/country_aliases.csv)", r["country"])
+            c = None
+        for col, allowed in (("category", CATEGORIES), ("activity_type", ACTIVITY_TYPES), ("status", STATUSES)):
+            if r[col] not in allowed:
+                plist.add(line, col, "one of: " + "; ".join(allowed), r[col])
+        if r["period"] and not re.match(PERIOD_PATTERN, r["period"]):
+            plist.add(line, "period", "a year YYYY or a period YYYY-YYYY, or empty", r["period"])
+        for col in ("description", "source"):
+            if not r[col]:
+                plist.add(line, col, "text (the column is required)", "")
+        if c is None:
+            continue
+        out.append({
+            "country": r["country"], "iso3": c.iso3, "region": c.region, "document_region": c.document_region,
+            "category": r["category"], "activity_type": r["activity_type"], "period": r["period"] or None,
+            "status": r["status"], "description": r["description"],
+            "source": f"{path.name}, row {line}: {r['source']}",
+        })
+    problems += plist.items
+    if problems:
+        raise DataError(problems, f"{path.name}: activities that cannot be used")
+    return pd.DataFrame(out, columns=ACTIVITIES.columns)
+
+
+def user_files(inputs: Inputs) -> list[Path]:
+    folder = inputs.layout["raw_activities"]
+    return sorted(folder.glob("*.csv")) if folder.exists() else []
+
+
+def build_activities(inputs: Inputs, built: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The activities dataset: Toolkit requests, then every user file (sorted by name)."""
+    frames = [toolkit_activities(built["toolkit_status"])]
+    problems: list[Problem] = []
+    for path in user_files(inputs):
+        try:
+            frames.append(read_user_file(path))
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems, "The activities files cannot be used")
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACTIVITIES.columns)
+
+
+EXTRA_BUILDERS[ACTIVITIES.name] = build_activities
