@@ -1,0 +1,151 @@
+"""Recognition over time: counts, cumulative series, themes and the timelines' label layout."""
+from __future__ import annotations
+
+import itertools
+import re
+
+import pandas as pd
+import pytest
+
+import iccwc
+from iccwc import charts
+from iccwc import recognition_charts as rc
+from conftest import SC66
+
+MONTHS = "January|February|March|April|May|June|July|August|September|Sept|October|November|December"
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return iccwc.load_recognitions()
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return iccwc.load_iccwc_documents()
+
+
+def _printed_years() -> dict[int, int]:
+    """Years of the instruments as printed in Part 2 of the raw document (", <Month> <Year>" at a line end),
+    counted without the curated data."""
+    text = SC66.read_text(encoding="utf-8")
+    part2 = text[text.index("Part 2. Role and recognition of ICCWC\n\n\n"):text.index("An overview of all ICCWC")]
+    years = [int(y) for _, y in re.findall(rf",\s*({MONTHS}) (\d{{4}})\s*\n", part2)]
+    return {y: years.count(y) for y in sorted(set(years))}
+
+
+def test_counts_by_year_match_the_printed_dates(rec):
+    # Hand count from the document: 2011: ECOSOC 2011/36; 2013: three CoP16 resolutions, Marrakech,
+    # ECOSOC 2013/40, Gaborone; 2014: London, CCPCJ, WCO Council, UNEA, Dhaka, Arusha;
+    # 2015: Geneva, Kasane, Brazzaville, UNGA.
+    expected = {2011: 1, 2013: 6, 2014: 6, 2015: 4}
+    assert rc.counts_by_year(rec) == expected
+    assert _printed_years() == expected
+
+
+def test_cumulative_reaches_17_in_july_2015(rec):
+    c = rc.monthly_cumulative(rec)
+    assert c["cumulative"].is_monotonic_increasing and c["month"].is_monotonic_increasing
+    last = c.iloc[-1]
+    assert (last["month"], last["cumulative"]) == (pd.Timestamp("2015-07-01"), 17)
+    assert c.loc[c["month"] == pd.Timestamp("2013-03-01"), "cumulative"].item() == 4
+    assert int(last["toolkit_cumulative"]) == int(rec["mentions_toolkit"].sum()) == 6
+
+
+def test_toolkit_first_named_march_2013(rec):
+    assert rc.first_toolkit_month(rec) == pd.Timestamp("2013-03-01")
+    assert rc.first_toolkit_month(rec[rec["year"] != 2013]) == pd.Timestamp("2014-02-01")
+    assert rc.first_toolkit_month(rec[~rec["mentions_toolkit"]]) is None
+
+
+def test_counts_by_body_and_type(rec):
+    body = rc.counts_by(rec, "issuing_body_short")
+    assert body.sum() == 17 and body.index[0] == "CITES CoP" and body.iloc[0] == 3
+    assert body["ECOSOC"] == 2
+    kinds = rc.counts_by(rec, "instrument_type")
+    assert kinds.to_dict() == {k: int((rec["instrument_type"] == k).sum()) for k in kinds.index}
+    # By hand from Part 2: 8 resolutions (ECOSOC x2, CoP16 x3, CCPCJ, UNEA, UNGA); 5 declarations (Marrakech,
+    # London, WCO Council, Arusha, Brazzaville); 2 statements (Geneva, Kasane); Dhaka; Gaborone.
+    assert kinds.to_dict() == {"resolution": 8, "declaration": 5, "statement": 2, "recommendations": 1,
+                               "urgent measures": 1}
+
+
+def test_year_category_counts_keep_empty_years(rec):
+    t = rc.year_category_counts(rec)
+    assert list(t.index) == [2011, 2012, 2013, 2014, 2015]
+    assert t.loc[2012].sum() == 0 and t.values.sum() == 17
+    assert list(t.columns) == rc.CATEGORY_ORDER
+
+
+def test_themes(rec):
+    long = rc.themes_long(rec)
+    assert long["id"].nunique() == 6
+    t = rc.theme_counts(rec).set_index("theme")
+    assert t.loc["tigers", "instruments"] == 2
+    assert "Dhaka Recommendations" in t.loc["tigers", "named_in"]
+    assert set(t.index) >= {"ivory", "elephants", "rhinoceros horn", "timber", "great apes"}
+    assert rc.theme_counts(rec.iloc[0:0]).empty
+
+
+def test_timeline_layout_rows_do_not_overlap(rec):
+    lay = rc.timeline_layout(rc.recognition_items(rec))
+    assert len(lay) == 17 and lay["month"].is_monotonic_increasing
+    assert (lay["top"].iloc[1:].values > lay["bottom"].iloc[:-1].values).all()
+    line = rc.LABEL_FONT * rc.LINE_HEIGHT
+    assert ((lay["bottom"] - lay["top"]) - lay["lines"] * line).abs().max() < 1e-9
+    assert (lay["text"].str.split("\n").map(lambda ls: max(len(x) for x in ls)) <= rc.WRAP).all()
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_timeline_svg_labels_every_instrument_and_boxes_do_not_overlap(rec):
+    fig = rc.recognition_timeline(rec)
+    labels = rc.svg_labels(charts.svg(fig))
+    assert set(labels) == set(rec["id"])
+    for r in rec.itertuples():
+        assert r.instrument in labels[r.id]
+    boxes = rc.label_boxes(fig)
+    assert len(boxes) == 34          # a label and a month text per instrument
+    for a, b in itertools.combinations(boxes.itertuples(), 2):
+        assert not _overlap(a, b), (a.text, b.text)
+    w, h = fig.bbox.width, fig.bbox.height
+    assert (boxes["x0"] >= 0).all() and (boxes["x1"] <= w).all()
+    assert (boxes["y0"] >= 0).all() and (boxes["y1"] <= h).all()
+    # Labels sit left of the plotting area, so no label is drawn over a dot.
+    ax_left = fig.axes[0].get_window_extent().x0
+    assert (boxes.loc[boxes["kind"] == "label", "x1"] <= ax_left).all()
+
+
+def test_timeline_of_nothing_says_so(rec):
+    texts = charts.svg_texts(charts.svg(rc.recognition_timeline(rec.iloc[0:0])))
+    assert "No item matches the selection" in texts
+
+
+def test_reporting_timeline(docs):
+    fig = rc.reporting_timeline(docs)
+    labels = rc.svg_labels(charts.svg(fig))
+    assert sorted(labels.values()) == sorted(docs["symbol"])
+    dates = rc.svg_labels(charts.svg(fig), kind="date")
+    assert dates["doc6"] == "Aug 2011" and dates["doc1"] == "Jan 2016"
+    boxes = rc.label_boxes(fig)
+    for a, b in itertools.combinations(boxes.itertuples(), 2):
+        assert not _overlap(a, b), (a.text, b.text)
+
+
+def test_count_charts_have_integer_ticks_and_totals(rec):
+    cum = charts.svg_texts(charts.svg(rc.cumulative_chart(rec)))
+    assert "17" in cum and "6" in cum
+    year = charts.svg_texts(charts.svg(rc.by_year_chart(rec)))
+    assert {"2011", "2012", "2013", "2014", "2015"} <= set(year)
+    for svg_text in (cum, year, charts.svg_texts(charts.svg(rc.by_body_chart(rec))),
+                     charts.svg_texts(charts.svg(rc.themes_chart(rec)))):
+        assert not any(re.fullmatch(r"-?\d+\.\d+", t) for t in svg_text), svg_text
+
+
+def test_chart_text_from_data_is_escaped(rec):
+    bad = rec.copy()
+    bad.loc[0, "instrument"] = "<img src=x onerror=alert(1)>"
+    s = charts.svg(rc.recognition_timeline(bad))
+    assert "<img" not in s and "&lt;img src=x" in s

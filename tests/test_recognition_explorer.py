@@ -1,0 +1,102 @@
+"""Linked recognition widgets: the pure filter, and controls that change chart, table and map together."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import iccwc
+from iccwc import recognition_charts as rc
+from iccwc import recognition_map as rm
+from iccwc.recognition_explorer import filter_recognitions, recognition_explorer, table_frame, table_html
+
+GOV = "governing bodies of ICCWC partner organizations"
+GLOBAL = "global declarations and statements"
+REGIONAL = "regional declarations and statements"
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return iccwc.load_recognitions()
+
+
+def _rows(html: str) -> int:
+    return len(re.findall(r"<tr>", html.split("<tbody>", 1)[1])) if "<tbody>" in html else 0
+
+
+def test_filter_by_years_categories_and_toolkit(rec):
+    assert len(filter_recognitions(rec)) == 17
+    assert len(filter_recognitions(rec, (2014, 2014))) == 6
+    assert len(filter_recognitions(rec, (2013, None))) == 16
+    assert len(filter_recognitions(rec, (None, 2013))) == 7
+    assert len(filter_recognitions(rec, (2012, 2012))) == 0
+    assert set(filter_recognitions(rec, categories=[GLOBAL])["id"]) == {
+        "london-declaration", "kasane-statement", "brazzaville-declaration"}
+    assert len(filter_recognitions(rec, categories=GOV)) == 9
+    assert len(filter_recognitions(rec, categories="all")) == 17
+    assert len(filter_recognitions(rec, categories=[GLOBAL, REGIONAL])) == 8
+    tk = filter_recognitions(rec, toolkit_only=True)
+    assert len(tk) == 6 and tk["mentions_toolkit"].all()
+    both = filter_recognitions(rec, (2014, 2015), [REGIONAL], True)
+    assert list(both["id"]) == ["dhaka-recommendations"]
+    with pytest.raises(ValueError, match="unknown categories"):
+        filter_recognitions(rec, categories=["global"])
+
+
+def test_filter_is_pure(rec):
+    before = rec.copy()
+    filter_recognitions(rec, (2014, 2014), [GOV], True)
+    assert rec.equals(before)
+
+
+def test_table_shows_body_date_source_and_no_place(rec):
+    t = table_frame(rec)
+    assert list(t.columns[:3]) == ["date", "instrument", "issuing body"]
+    assert "source (document, line)" in t.columns
+    unga = t[t["instrument"] == "Resolution A/69/L80"].iloc[0]
+    assert unga["place"] == rm.NO_PLACE and unga["issuing body"] == "UN General Assembly"
+    assert unga["date"] == "2015-07" and unga["source (document, line)"].endswith("line 146")
+    assert _rows(table_html(rec)) == 17
+
+
+def test_year_range_control_changes_map_table_and_chart(rec):
+    ex = recognition_explorer(rec)
+    assert set(rm.marker_names(ex.map)) == {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka",
+                                             "Arusha", "Geneva"}
+    assert _rows(ex.table.value) == 17 and len(rc.svg_labels(ex.chart.value)) == 17
+    ex.years.value = (2015, 2015)
+    assert set(rm.marker_names(ex.map)) == {"Geneva", "Kasane", "Brazzaville"}
+    assert _rows(ex.table.value) == 4
+    assert set(rc.svg_labels(ex.chart.value)) == {"geneva-statement", "kasane-statement",
+                                                  "brazzaville-declaration", "unga-a-69-l80"}
+    assert ex.summary.value.startswith("<p>4 of 17 instruments shown")
+    ex.years.value = (2012, 2012)
+    assert rm.marker_names(ex.map) == [] and "No instrument matches" in ex.table.value
+
+
+def test_category_and_toolkit_controls(rec):
+    ex = recognition_explorer(rec)
+    ex.category.value = GOV
+    assert rm.marker_names(ex.map) == [] and _rows(ex.table.value) == 9
+    assert ex.table.value.count(rm.NO_PLACE) == 9
+    ex.category.value = "all"
+    ex.toolkit_only.value = True
+    assert set(rm.marker_names(ex.map)) == {"London", "Dhaka", "Brazzaville"}
+    assert _rows(ex.table.value) == 6
+
+
+def test_initial_values_follow_parameters(rec):
+    ex = recognition_explorer(rec, years=(2014, None), category=REGIONAL)
+    assert ex.years.value == (2014, 2015) and ex.category.value == REGIONAL
+    assert set(ex.selection["id"]) == {"dhaka-recommendations", "arusha-declaration", "geneva-statement"}
+    assert ex.widget.children[0] is ex.controls and ex.map in ex.widget.children
+
+
+def test_table_and_summary_escape_html(rec):
+    bad = rec.copy()
+    bad.loc[bad.index[0], "instrument"] = "<img src=x onerror=alert(1)>"
+    bad.loc[bad.index[0], "issuing_body"] = "<script>alert(2)</script>"
+    ex = recognition_explorer(bad)
+    assert "<img" not in ex.table.value and "&lt;img src=x onerror=alert(1)&gt;" in ex.table.value
+    assert "<script>" not in ex.table.value
+    assert "<img" not in ex.chart.value

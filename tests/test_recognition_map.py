@@ -1,0 +1,67 @@
+"""The places-of-adoption map: the places the document names, nothing invented, escaped popups, offline."""
+from __future__ import annotations
+
+import ipyleaflet
+import pytest
+
+import iccwc
+from iccwc import recognition_map as rm
+
+PLACES = {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka", "Arusha", "Geneva"}
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return iccwc.load_recognitions()
+
+
+def test_places_are_the_ones_the_document_names(rec):
+    p = rm.places(rec)
+    assert set(p["place"]) == PLACES and p["instruments"].sum() == 8
+    cats = {c for cs in p["categories"] for c in cs}
+    assert cats == {"global declarations and statements", "regional declarations and statements"}
+    london = p.set_index("place").loc["London"]
+    assert (round(london["latitude"], 1), round(london["longitude"], 1)) == (51.5, -0.1)
+    assert p.set_index("place").loc["Gaborone", "country_iso2"] == "BW"
+
+
+def test_instruments_without_a_place_are_listed_not_placed(rec):
+    none = rm.without_place(rec)
+    assert len(none) == 9
+    assert set(none["category"].astype(str)) == {"governing bodies of ICCWC partner organizations"}
+    assert "unga-a-69-l80" in set(none["id"]) and none["place"].isna().all()
+
+
+def test_map_is_offline_and_marks_each_place(rec):
+    m = rm.places_map(rec)
+    assert not any(isinstance(layer, ipyleaflet.TileLayer) for layer in m.layers)
+    assert any(isinstance(layer, ipyleaflet.GeoJSON) and len(layer.data["features"]) > 150 for layer in m.layers)
+    assert set(rm.marker_names(m)) == PLACES
+    label_group = next(layer for layer in m.layers if getattr(layer, "name", "") == rm.LABEL_LAYER)
+    assert len(label_group.layers) == 8
+    marker = next(layer for layer in m.layers if getattr(layer, "name", "") == rm.MARKER_LAYER).layers[0]
+    assert marker.popup is not None and "Marrakech" in marker.popup.value and "May 2013" in marker.popup.value
+
+
+def test_update_places_replaces_markers(rec):
+    m = rm.places_map(rec)
+    rm.update_places(m, rec[rec["year"] == 2015])
+    assert set(rm.marker_names(m)) == {"Geneva", "Kasane", "Brazzaville"}
+    rm.update_places(m, rec.iloc[0:0])
+    assert rm.marker_names(m) == []
+
+
+def test_popups_and_labels_escape_html(rec):
+    bad = rec.copy()
+    i = bad.index[bad["id"] == "london-declaration"][0]
+    bad.loc[i, "instrument"] = XSS
+    bad.loc[i, "place"] = XSS
+    html = rm.popup_html(bad, XSS)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    m = rm.places_map(bad)
+    group = {layer.name: layer for layer in m.layers if isinstance(layer, ipyleaflet.LayerGroup)}
+    for layer in group[rm.MARKER_LAYER].layers:
+        assert "<img" not in layer.popup.value
+    for layer in group[rm.LABEL_LAYER].layers:
+        assert "<img" not in layer.icon.html
