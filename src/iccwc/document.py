@@ -13,7 +13,9 @@ from pathlib import Path
 
 from .textio import read_text
 
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+# A target stops at the next "]" too, so a long line of "](" is read in linear time
+# (the unbounded form took quadratic time; tests/test_bad_input.py checks it).
+_LINK_TARGET = re.compile(r"\]\([^)\]]*\)")
 
 
 def normalise(text: str) -> str:

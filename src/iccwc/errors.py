@@ -30,6 +30,11 @@ class Problem:
         return msg
 
 
+#: A message lists at most this many problems (a file of 100,000 bad rows must not flood the
+#: terminal); ``DataError.problems`` always holds all of them.
+MAX_LISTED = 200
+
+
 class DataError(ValueError):
     """One or more problems with input data. ``.problems`` lists them all."""
 
@@ -38,7 +43,11 @@ class DataError(ValueError):
             problems = [problems]
         self.problems = list(problems)
         head = summary or f"{len(self.problems)} problem(s) in the input data"
-        body = "\n".join(f"  - {p}" for p in self.problems)
+        shown = self.problems[:MAX_LISTED]
+        body = "\n".join(f"  - {p}" for p in shown)
+        if len(self.problems) > len(shown):
+            body += (f"\n  ... and {len(self.problems) - len(shown)} more problem(s) of the same file(s) "
+                     f"({len(self.problems)} in all; every one is in DataError.problems)")
         super().__init__(f"{head}:\n{body}")
 
 

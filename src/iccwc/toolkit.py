@@ -8,6 +8,8 @@ information document:
 * a line of step headers ``<TAB>STEP 1: REQUEST<TAB>...<TAB>STEP 8: PRESENTATION<TAB>``;
 * one line per country: the name, then 9 cells (8 steps and the action plan),
   each a check mark or empty, separated by tabs; the table ends at a blank line;
+  a document saved as Latin-1 or Windows-1252 (which cannot hold ✓) marks a done
+  step with X instead (see :data:`MARKS`);
 * the status date, as "as of 9 November 2015", in the heading or the footnote.
 
 Rules (documented in README "Data"):
@@ -54,7 +56,10 @@ ACTION_PLAN_LABEL = "Implementation of action plan recommendations"
 MARK_COLUMNS = STEP_COLUMNS + [ACTION_PLAN]
 
 #: Cell contents read as "done". Anything else that is not blank is an error.
-MARKS = frozenset({"✓", "✔", "√", "☑", "✅"})
+#: A Latin-1 or Windows-1252 file cannot hold a check mark, so there a done step is
+#: marked with the letter X (upper or lower case), the usual mark of a ticked box in
+#: plain text. Nothing else is guessed: a "yes", "1", "-" or a Wingdings "ü" is an error.
+MARKS = frozenset({"✓", "✔", "√", "☑", "✅", "X", "x"})
 
 STAGES = ["request received", "planning phase", "in process", "complete"]
 STAGE_LEGEND = {
@@ -65,8 +70,10 @@ STAGE_LEGEND = {
 }
 
 _HEADER = re.compile(r"^\s*PARTY\s*\t\s*IMPLEMENTATION STEPS", re.I)
-_STEP_HEAD = re.compile(r"^STEP\s+(\d+)\s*:\s*(.+?)\s*$", re.I)
-_AS_OF = re.compile(r"\bas of\s+([^()\n]*?\d{4})", re.I)
+_STEP_HEAD = re.compile(r"^STEP\s+(\d+)\s*:\s*(.+)$", re.I)   # cells are stripped first
+# Bounded: a date is short, and an unbounded lazy match made a long line full of "as of"
+# take quadratic time (240 KB of "as of " took minutes). tests/test_bad_input.py checks it.
+_AS_OF = re.compile(r"\bas of[ \t]{1,5}([^()\n]{1,40}?\d{4})", re.I)
 
 
 def stage_of(last_step: int) -> str:
@@ -97,6 +104,18 @@ def _parse_date(text: str) -> date:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+def _mojibake_hint(cell: str) -> str:
+    """A hint when a cell is UTF-8 read as Windows-1252 (a file that mixes encodings)."""
+    try:
+        fixed = cell.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return ""
+    if fixed == cell:
+        return ""
+    return (f" ({cell!r} is {fixed!r} in UTF-8 read as Windows-1252: the file mixes encodings; "
+            "save it all as UTF-8)")
 
 
 def find_status_date(lines: list[str], problems: ProblemList) -> date | None:
@@ -177,7 +196,8 @@ def parse_toolkit_table(path: str | Path) -> ToolkitTable:
         for col, cell in zip(MARK_COLUMNS, cells[1:]):
             cell = cell.strip()
             if cell and cell not in MARKS:
-                problems.add(lineno, col, "a check mark (✓) or an empty cell", cell)
+                problems.add(lineno, col, "a check mark (✓, or X in a Latin-1 file) or an empty cell"
+                             + _mojibake_hint(cell), cell)
             rec[col] = bool(cell)
         done = [rec[c] for c in STEP_COLUMNS]
         last = max((k for k, d in enumerate(done, 1) if d), default=0)
