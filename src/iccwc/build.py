@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,21 @@ def fingerprint(inputs: Inputs) -> str:
 EXTRA_BUILDERS: dict[str, Callable[[Inputs, dict[str, pd.DataFrame]], pd.DataFrame]] = {}
 
 
+def _curated_manifest(path: Path) -> dict[str, str]:
+    """``curated.json``'s map of curated CSV -> the raw document it is checked against."""
+    from .textio import read_text
+    try:
+        files = json.loads(read_text(path)).get("files")
+    except json.JSONDecodeError as exc:
+        raise DataError(Problem(str(path), exc.lineno, None, "valid JSON", exc.msg)) from None
+    except AttributeError:
+        files = None
+    if not isinstance(files, dict):
+        raise DataError(Problem(str(path), None, "files", "an object mapping each curated CSV to a "
+                                "document name", type(files).__name__))
+    return files
+
+
 def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
     """Build every dataset in memory; raise DataError on any problem."""
     if not inputs.documents:
@@ -90,7 +106,7 @@ def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
     built = {"toolkit_status": combine_snapshots(tables)}
 
     curated = inputs.layout["curated"]
-    manifest = json.loads((curated / "curated.json").read_text(encoding="utf-8"))["files"]
+    manifest = _curated_manifest(curated / "curated.json")
     builders = {"recognitions.csv": build_recognitions, "partner_presence.csv": build_partner_presence,
                 "iccwc_documents.csv": build_iccwc_documents}
     for fname, fn in builders.items():
@@ -140,28 +156,54 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
 
 
 def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
-    """Write every file beside its target, then move each into place. Returns changed names."""
+    """Write every file beside its target, then move each into place. Returns changed names.
+
+    All or nothing: each file is staged beside its target first; before the moves, every
+    target about to be replaced gets a hard-linked backup. If any step fails (a staging
+    write, or the 2nd of 5 moves), the files already moved are put back from their backups
+    and new ones removed, so ``target`` is byte-identical to before (same files, same
+    inodes and mtimes); then the error is raised. tests/test_bad_input.py fails it on purpose.
+    """
     target.mkdir(parents=True, exist_ok=True)
-    staged, changed = [], []
+    staged, backups, moved, changed = [], {}, [], []
     try:
         for name, data in files.items():
             dest = target / name
             if dest.exists() and dest.read_bytes() == data:
                 continue
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target)
+            staged.append((tmp, dest))
             os.fchmod(fd, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            staged.append((tmp, dest))
+        for _, dest in staged:
+            if dest.exists():
+                backup = tempfile.mktemp(prefix=f".{dest.name}.", suffix=".bak", dir=target)
+                try:
+                    os.link(dest, backup)
+                except OSError:                   # a file system without hard links
+                    shutil.copy2(dest, backup)
+                backups[dest] = backup
         for tmp, dest in staged:
             os.replace(tmp, dest)
-            changed.append(dest.name)
+            moved.append(dest)
+        changed = [dest.name for dest in moved]
+    except BaseException:
+        for dest in reversed(moved):          # undo, newest first
+            if dest in backups:
+                os.replace(backups.pop(dest), dest)
+            else:
+                os.unlink(dest)
+        raise
     finally:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        for backup in backups.values():
+            if os.path.exists(backup):
+                os.unlink(backup)
     return changed
 
 
