@@ -1,0 +1,143 @@
+"""The activities dataset: Toolkit requests as activities, user files validated and appended."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import iccwc
+from iccwc import paths
+from iccwc.activities import ACTIVITIES, CATEGORIES, USER_COLUMNS, read_user_file
+from iccwc.build import EXTRA_BUILDERS, rebuild
+from iccwc.errors import DataError
+from iccwc.provenance import sha256_of
+from iccwc.schemas import DATASETS
+from conftest import FIXTURES, SC66
+
+FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
+
+# Hand count of the Part 3 table of the SC66 document, by the document's Part 4 regions.
+HAND_COUNT = {
+    "Americas": {"Bahamas", "Mexico", "Peru"},
+    "Africa & Europe": {"Angola", "Bosnia and Herzegovina", "Botswana", "Congo", "DRC", "Gabon", "Kenya",
+                        "Madagascar", "Mozambique", "Togo", "United Republic of Tanzania"},
+    "Asia": {"Bangladesh", "Nepal", "Vietnam"},
+}
+HAND_COMPLETE = {"Bangladesh", "Botswana", "Gabon", "Nepal", "Peru", "Vietnam"}   # all 8 steps ticked
+
+
+def add_fixture(data_dir, src=FICTIONAL):
+    folder = data_dir / "raw" / "activities"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src, folder / src.name)
+    prov = src.with_name(src.stem + ".provenance.json")
+    if prov.exists():
+        shutil.copy(prov, folder / prov.name)
+    return folder / src.name
+
+
+def write_user_file(folder, name, rows, header=USER_COLUMNS, provenance=True):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(",".join(header) + "\n" + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    if provenance:
+        rec = {"title": "t", "issuer": "tests", "issued": "2026-11", "source": "tests", "licence": "CC0",
+               "sha256": sha256_of(path)}
+        path.with_name(path.stem + ".provenance.json").write_text(json.dumps(rec), encoding="utf-8")
+    return path
+
+
+def test_registered_and_described():
+    assert DATASETS["activities"] is ACTIVITIES and "activities" in EXTRA_BUILDERS
+    pkg = json.loads((paths.PROCESSED / "datapackage.json").read_text())
+    res = {r["name"]: r for r in pkg["resources"]}["activities"]
+    assert [f["name"] for f in res["schema"]["fields"]] == [
+        "country", "iso3", "region", "document_region", "category", "activity_type", "period", "status",
+        "description", "source"]
+    assert {f["name"]: f for f in res["schema"]["fields"]}["category"]["constraints"]["enum"] == CATEGORIES
+
+
+def test_toolkit_requests_are_analysis_activities_matching_the_hand_count():
+    act = iccwc.load_activities()
+    tk = iccwc.load_toolkit(status_date="latest")
+    assert len(act) == len(tk) == 17
+    assert set(act["category"].astype(str)) == {"analysis of national responses"}
+    assert set(act["activity_type"].astype(str)) == {"Toolkit"}
+    by_region = {r: set(g["country"]) for r, g in act.groupby(act["document_region"].astype(str))}
+    assert by_region == HAND_COUNT
+    assert {r: len(v) for r, v in by_region.items()} == {"Americas": 3, "Africa & Europe": 11, "Asia": 3}
+    assert set(act.loc[act["status"] == "completed", "country"]) == HAND_COMPLETE
+    assert (act.loc[~act["country"].isin(HAND_COMPLETE), "status"] == "ongoing or planned").all()
+    assert act["period"].isna().all()      # the table gives no dates: none invented
+
+
+def test_sources_point_at_the_table_lines():
+    lines = SC66.read_text(encoding="utf-8").split("\n")
+    for r in iccwc.load_activities().itertuples():
+        name, rest = r.source.split(", line ")
+        assert name == SC66.name
+        line = int(rest.split(" ")[0])
+        assert lines[line - 1].split("\t")[0] == r.country
+        assert "(Toolkit table as of 2015-11-09)" in r.source
+
+
+def test_user_file_is_appended_after_rebuild(data_copy):
+    add_fixture(data_copy)
+    rebuild(data_copy, log=lambda *_: None)
+    act = iccwc.load_activities(data_copy)
+    assert len(act) == 17 + 4
+    added = act[act["source"].str.startswith(FICTIONAL.name)]
+    assert list(added["country"]) == ["Brazil", "Thailand", "Kenya", "Fiji"]
+    assert list(added["document_region"]) == ["Americas", "Asia", "Africa & Europe", "Oceania"]
+    assert list(added["iso3"]) == ["BRA", "THA", "KEN", "FJI"]
+    assert list(added["period"].fillna("")) == ["2014-2015", "2015", "", "2015"]
+    assert added["source"].iloc[0] == f"{FICTIONAL.name}, row 2: FICTIONAL test fixture (tests/fixtures/activities)"
+    # the committed data are untouched
+    assert len(iccwc.load_activities()) == 17
+
+
+def test_bad_user_file_names_file_row_column_and_expected(tmp_path):
+    path = write_user_file(tmp_path, "bad.csv", [
+        ["Narnia", "cross-cutting activities", "WEN", "2015", "completed", "x", "y"],
+        ["Kenya", "training", "WEN", "2015", "completed", "x", "y"],
+        ["Kenya", "cross-cutting activities", "WENS", "15", "done", "", "y"],
+    ])
+    with pytest.raises(DataError) as exc:
+        read_user_file(path)
+    got = {(p.line, p.column) for p in exc.value.problems}
+    assert got == {(2, "country"), (3, "category"), (4, "activity_type"), (4, "period"), (4, "status"),
+                   (4, "description")}
+    assert all(p.file == str(path) for p in exc.value.problems)
+    text = str(exc.value)
+    assert "bad.csv, line 3, column 'category': expected one of: analysis of national responses" in text
+    assert "'Narnia'" in text
+
+
+def test_user_file_needs_provenance_and_the_right_columns(tmp_path):
+    path = write_user_file(tmp_path, "noprov.csv", [["Kenya", CATEGORIES[0], "other", "", "completed", "x", "y"]],
+                           provenance=False)
+    with pytest.raises(DataError, match="noprov.provenance.json"):
+        read_user_file(path)
+    path = write_user_file(tmp_path, "cols.csv", [["Kenya", CATEGORIES[0], "other", "completed", "x", "y"]],
+                           header=[c for c in USER_COLUMNS if c != "period"])
+    with pytest.raises(DataError) as exc:
+        read_user_file(path)
+    assert exc.value.problems[0].column == "period" and exc.value.problems[0].line == 1
+
+
+def test_rebuild_with_a_bad_file_writes_nothing(data_copy):
+    before = (data_copy / "processed" / "activities.csv").read_bytes()
+    write_user_file(data_copy / "raw" / "activities", "bad.csv",
+                    [["Kenya", "training", "WEN", "2015", "completed", "x", "y"]])
+    with pytest.raises(DataError, match="bad.csv, line 2, column 'category'"):
+        rebuild(data_copy, log=lambda *_: None)
+    assert (data_copy / "processed" / "activities.csv").read_bytes() == before
+
+
+def test_loaded_types():
+    act = iccwc.load_activities()
+    assert act["category"].dtype.ordered and list(act["category"].cat.categories) == CATEGORIES
+    assert isinstance(act["status"].dtype, pd.CategoricalDtype)
+    assert act["source"].is_unique
