@@ -6,14 +6,19 @@ import json
 import sys
 import time
 
-from .errors import DataError
+from .errors import DataError, Problem
 
 
 def _rebuild(args) -> int:
     from .build import rebuild
     t0 = time.perf_counter()
     print(f"Rebuilding processed data from {args.data_dir or 'data'}/raw ...")
-    changed = rebuild(args.data_dir)
+    try:
+        changed = rebuild(args.data_dir)
+    except OSError as exc:            # e.g. disk full while writing: write_atomically rolled back
+        print(f"\nERROR: the rebuild stopped on a file-system error: {exc}\n\nNothing was written: "
+              "data/processed is as it was before (a rebuild writes all its files or none).", file=sys.stderr)
+        return 1
     print(f"Done in {time.perf_counter() - t0:.1f} s: {len(changed)} file(s) changed.")
     return 0
 
@@ -29,9 +34,12 @@ def _provenance(args) -> int:
     from pathlib import Path
     from .provenance import record_path, sha256_of
     p = Path(args.file)
+    if not p.is_file():
+        raise DataError(Problem(str(p), None, None, "a file to describe", "no such file"))
     rec = {"title": "", "issuer": "", "issued": "YYYY-MM", "source": "", "retrieved": time.strftime("%Y-%m-%d"),
            "licence": "", "sha256": sha256_of(p)}
-    print(f"# Save as {record_path(p)} and fill in the empty fields:")
+    # The hint goes to stderr so that `python -m iccwc provenance F > F's record` saves pure JSON.
+    print(f"# Save as {record_path(p)} and fill in the empty fields:", file=sys.stderr)
     print(json.dumps(rec, indent=2))
     return 0
 
@@ -50,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, (fn, help_) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_)
         sp.set_defaults(fn=fn)
+        # Also accepted after the command (`iccwc rebuild --data-dir X`); SUPPRESS keeps the global one.
+        sp.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (as before the command)")
         if name == "provenance":
             sp.add_argument("file")
     args = parser.parse_args(argv)
