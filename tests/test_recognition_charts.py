@@ -149,3 +149,18 @@ def test_chart_text_from_data_is_escaped(rec):
     bad.loc[0, "instrument"] = "<img src=x onerror=alert(1)>"
     s = charts.svg(rc.recognition_timeline(bad))
     assert "<img" not in s and "&lt;img src=x" in s
+
+
+def test_summary_numbers(rec):
+    s = rc.summary(rec)
+    assert (s["instruments"], s["first"], s["last"]) == (17, "2011-07", "2015-07")
+    assert s["by_category"] == {"governing bodies of ICCWC partner organizations": 9,
+                                "global declarations and statements": 3,
+                                "regional declarations and statements": 5}
+    assert (s["toolkit"], s["toolkit_first_month"]) == (6, "2013-03")
+    assert s["toolkit_first"] == ["Resolution Conf. 11.3 (Rev. CoP16)"]
+    assert (s["with_theme"], s["with_place"], s["without_place"]) == (6, 8, 9)
+    assert list(rc.toolkit_instruments(rec)["date"]) == ["2013-03", "2013-07", "2014-02", "2014-05", "2014-09",
+                                                         "2015-04"]
+    empty = rc.summary(rec.iloc[0:0])
+    assert empty["instruments"] == 0 and empty["toolkit_first_month"] is None

@@ -118,6 +118,34 @@ def theme_counts(df: pd.DataFrame) -> pd.DataFrame:
     return g.sort_values(["instruments", "theme"], ascending=[False, True]).reset_index(drop=True)
 
 
+def summary(df: pd.DataFrame) -> dict:
+    """The headline numbers the notebook states (each asserted there)."""
+    first_tk = first_toolkit_month(df)
+    tk = _sorted(df[df["mentions_toolkit"]])
+    has_place = df["place"].notna() & df["place_latitude"].notna()
+    return {
+        "instruments": len(df),
+        "first": df["date"].min() if len(df) else None,
+        "last": df["date"].max() if len(df) else None,
+        "by_category": {c: int((df["category"].astype(str) == c).sum()) for c in CATEGORY_ORDER},
+        "by_year": counts_by_year(df),
+        "by_type": counts_by(df, "instrument_type").to_dict(),
+        "toolkit": int(df["mentions_toolkit"].sum()),
+        "toolkit_first_month": None if first_tk is None else first_tk.strftime("%Y-%m"),
+        "toolkit_first": list(tk.loc[tk["month"] == first_tk, "instrument"]) if first_tk is not None else [],
+        "with_theme": int(themes_long(df)["id"].nunique()),
+        "with_place": int(has_place.sum()),
+        "without_place": int((~has_place).sum()),
+    }
+
+
+def toolkit_instruments(df: pd.DataFrame) -> pd.DataFrame:
+    """The instruments whose quoted text names the Analytic Toolkit, in date order."""
+    t = _sorted(df[df["mentions_toolkit"]])
+    return t[["date", "instrument", "issuing_body_short", "category"]].assign(
+        category=lambda d: d["category"].astype(str)).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- timeline layout
 
 @dataclass(frozen=True)
