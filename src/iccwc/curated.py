@@ -29,8 +29,11 @@ CATEGORIES = [
 _END_OF_PART_2 = "An overview of all ICCWC activities"
 
 
-def read_csv_rows(path: Path, required: list[str]) -> tuple[list[dict], ProblemList]:
-    """Rows of a curated CSV as dicts, with the header checked. Row numbers are file lines."""
+def read_csv_rows(path: Path, required: list[str], key: str | None = None) -> tuple[list[dict], ProblemList]:
+    """Rows of a curated CSV as dicts, with the header checked. Row numbers are file lines.
+
+    ``key``: a column whose values must be unique (a row entered twice is an error).
+    """
     from .textio import read_text
 
     problems = ProblemList(path)
@@ -45,14 +48,26 @@ def read_csv_rows(path: Path, required: list[str]) -> tuple[list[dict], ProblemL
                      f"missing {missing}" if missing else f"unexpected {extra}")
         problems.raise_if_any()
     rows = []
-    for n, row in enumerate(reader, 2):
-        if not any((v or "").strip() for v in row.values()):
+    for row in reader:
+        n = reader.line_num               # the file line where the row ends (a quoted cell may span lines)
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         if None in row:
-            problems.add(n, None, f"{len(required)} cells", f"{len(required) + len(row[None])} cells")
+            problems.add(n, None, f"{len(required)} comma-separated cells (a comma inside a cell needs "
+                                  "the cell in double quotes)", f"{len(required) + len(row[None])} cells")
+            continue
+        if None in row.values():
+            short = [k for k, v in row.items() if v is None]
+            problems.add(n, ", ".join(short), f"{len(required)} comma-separated cells",
+                         f"{len(required) - len(short)} cells")
             continue
         row = {k: (v or "").strip() for k, v in row.items()}
         row["_line"] = n
+        if key is not None:
+            first = next((r["_line"] for r in rows if r[key] == row[key]), None)
+            if first is not None:
+                problems.add(n, key, f"each {key} once (it is already on line {first})", row[key])
+                continue
         rows.append(row)
     return rows, problems
 
@@ -76,7 +91,7 @@ RECOGNITION_COLUMNS = ["id", "category", "heading", "date_as_printed", "instrume
 
 
 def build_recognitions(curated: Path, doc: Document) -> pd.DataFrame:
-    rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS)
+    rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS, key="id")
     category_at = sorted((h, c) for c in CATEGORIES for h in doc.find_all(c.upper()))
     end = min(doc.find_all(_END_OF_PART_2) or [len(doc.text)])
     starts = {}
@@ -149,7 +164,7 @@ PRESENCE_COLUMNS = ["partner", "partner_full_name", "network", "count", "qualifi
 
 
 def build_partner_presence(curated: Path, doc: Document) -> pd.DataFrame:
-    rows, problems = read_csv_rows(curated, PRESENCE_COLUMNS)
+    rows, problems = read_csv_rows(curated, PRESENCE_COLUMNS, key="partner")
     out = []
     for r in rows:
         line = r["_line"]
@@ -180,10 +195,13 @@ DOCUMENT_COLUMNS = ["number", "symbol", "title", "date_as_printed", "document_ty
 
 
 def build_iccwc_documents(curated: Path, doc: Document) -> pd.DataFrame:
-    rows, problems = read_csv_rows(curated, DOCUMENT_COLUMNS)
+    rows, problems = read_csv_rows(curated, DOCUMENT_COLUMNS, key="symbol")
     out = []
     for r in rows:
         line = r["_line"]
+        if not r["number"].isdigit():
+            problems.add(line, "number", "a whole number", r["number"])
+            continue
         hits = doc.find_all(r["symbol"])
         if not hits:
             problems.add(line, "symbol", f"a document symbol printed in {doc.path.name}", r["symbol"])
