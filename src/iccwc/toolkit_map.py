@@ -1,0 +1,139 @@
+"""The Toolkit stage map: each requesting country filled with the colour of its stage.
+
+Built on :func:`iccwc.basemap.new_map` (no tiles; grey world beneath) and the
+offline polygons of :func:`iccwc.geo.country_features`. Layers, from the bottom:
+
+* the grey world (from ``new_map``);
+* :data:`COUNTRY_LAYER`, a LayerGroup with one GeoJSON layer per requesting country,
+  styled with ``charts.STAGE_COLOURS[stage]``, with a popup (country, last step, stage);
+* :data:`MARKER_LAYER`, a LayerGroup with a CircleMarker at the centroid of each small
+  country (polygon area under :data:`SMALL_AREA` square degrees, e.g. The Bahamas), in
+  the same colour and with the same popup, so it can be seen and clicked at world zoom;
+* a legend with the document's four stages (``toolkit.STAGE_LEGEND`` labels).
+
+:func:`set_countries` replaces the countries shown (filters, another status date);
+:func:`map_countries` reads back which countries a map shows and their colours
+(for tests and notebooks). Every text from data is escaped before it becomes HTML.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipyleaflet
+import ipywidgets
+import pandas as pd
+
+from . import basemap, charts, geo
+from .toolkit import STAGE_LEGEND, STAGES
+from .toolkit_uptake import date_label, one_date, step_name
+
+COUNTRY_LAYER = "Toolkit requests (stage)"
+MARKER_LAYER = "Small countries (circles)"
+#: Countries whose polygons cover less than this many square degrees get a circle marker
+#: (at 1:110m: The Bahamas 1.4, Togo 5.0, Bosnia and Herzegovina 5.7; Bangladesh 11.9).
+SMALL_AREA = 8.0
+MARKER_RADIUS = 7
+OUTLINE = "#333333"
+
+
+def area(feature: dict) -> float:
+    """Area of a feature's outer rings in square degrees (a size measure, not km²)."""
+    total = 0.0
+    for poly in feature["geometry"]["coordinates"]:
+        ring = poly[0]
+        total += abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
+    return total
+
+
+def style_for(stage: str) -> dict:
+    """The fill of a country at ``stage``."""
+    return {"color": OUTLINE, "weight": 0.8, "fillColor": charts.STAGE_COLOURS[str(stage)], "fillOpacity": 0.9}
+
+
+def popup_html(row) -> str:
+    """Country, last step and stage (as the document's legend names it), escaped."""
+    stage = str(row["stage"])
+    when = pd.Timestamp(row["status_date"])
+    return (f"<div class='iccwc-popup' style='font-size:12px;line-height:1.35'>"
+            f"<b>{charts.escape(row['country'])}</b><br>"
+            f"Last step: {charts.escape(step_name(int(row['last_step'])))}<br>"
+            f"<span style='display:inline-block;width:0.8em;height:0.8em;background:"
+            f"{charts.STAGE_COLOURS[stage]};border:1px solid #555'></span> "
+            f"{charts.escape(STAGE_LEGEND[stage])}<br>"
+            f"<span style='color:#666'>as of {charts.escape(date_label(when))}</span></div>")
+
+
+def legend(title: str = "Toolkit implementation stage") -> ipyleaflet.LegendControl:
+    """The document's four stages, in order."""
+    return ipyleaflet.LegendControl({STAGE_LEGEND[s]: charts.STAGE_COLOURS[s] for s in STAGES},
+                                    title=title, position="bottomleft")
+
+
+def country_layers(df: pd.DataFrame, data_dir=None,
+                   on_click: Callable[[str], None] | None = None) -> tuple[list, list]:
+    """(polygon layers, circle markers) for the rows of ``df`` (one snapshot).
+
+    ``on_click(country_name)`` is called when a country or its marker is clicked (live kernel only).
+    """
+    one_date(df)
+    rows = list(df.iterrows())
+    fc = geo.country_features([str(r["iso3"]) for _, r in rows], data_dir=data_dir)
+    polys, markers = [], []
+    for (_, r), feat in zip(rows, fc["features"]):
+        name, stage = str(r["country"]), str(r["stage"])
+        feat = {**feat, "properties": {**feat["properties"], "country": name, "stage": stage,
+                                       "last_step": int(r["last_step"])}}
+        layer = ipyleaflet.GeoJSON(
+            data={"type": "FeatureCollection", "features": [feat]}, name=name, style=style_for(stage),
+            hover_style={"weight": 2.5, "color": "#000000"},
+            popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260)
+        polys.append(layer)
+        if area(feat) < SMALL_AREA:
+            lat, lon = geo.centroid(feat)
+            markers.append(ipyleaflet.CircleMarker(
+                location=(lat, lon), radius=MARKER_RADIUS, name=name, color=OUTLINE, weight=2,
+                fill_color=charts.STAGE_COLOURS[stage], fill_opacity=0.95,
+                popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260))
+        if on_click is not None:
+            layer.on_click(lambda *a, _n=name, **k: on_click(_n))
+            if markers and markers[-1].name == name:
+                markers[-1].on_click(lambda *a, _n=name, **k: on_click(_n))
+    return polys, markers
+
+
+def group(m: ipyleaflet.Map, name: str) -> ipyleaflet.LayerGroup:
+    """The LayerGroup called ``name`` on ``m``."""
+    return next(layer for layer in m.layers if isinstance(layer, ipyleaflet.LayerGroup) and layer.name == name)
+
+
+def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, data_dir=None,
+                  on_click: Callable[[str], None] | None = None) -> None:
+    """Show exactly the countries of ``df`` on a map made by :func:`stage_map`."""
+    polys, markers = country_layers(df, data_dir, on_click)
+    group(m, COUNTRY_LAYER).layers = polys
+    group(m, MARKER_LAYER).layers = markers
+
+
+def stage_map(df: pd.DataFrame, data_dir=None, height: str = "460px",
+              on_click: Callable[[str], None] | None = None) -> ipyleaflet.Map:
+    """A world map of the requesting countries of one snapshot, filled by stage, with a legend."""
+    m = basemap.new_map(center=(8, 20), zoom=2, data_dir=data_dir, height=height)
+    m.add(ipyleaflet.LayerGroup(layers=[], name=COUNTRY_LAYER))
+    m.add(ipyleaflet.LayerGroup(layers=[], name=MARKER_LAYER))
+    set_countries(m, df, data_dir, on_click)
+    m.add(legend())
+    m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
+    return m
+
+
+def map_countries(m: ipyleaflet.Map) -> dict[str, dict]:
+    """What a stage map shows: {country: {"iso3", "stage", "fill", "marker_fill" (or None)}}."""
+    out = {}
+    for layer in group(m, COUNTRY_LAYER).layers:
+        feat = layer.data["features"][0]
+        props = feat["properties"]
+        out[props["country"]] = {"iso3": feat["id"], "stage": props["stage"],
+                                 "fill": props["style"]["fillColor"], "marker_fill": None}
+    for mk in group(m, MARKER_LAYER).layers:
+        out[mk.name]["marker_fill"] = mk.fill_color
+    return out

@@ -1,0 +1,138 @@
+"""The linked Toolkit explorer: a control change updates map, funnel and table together.
+
+The two-date case uses the FICTIONAL fixture in tests/fixtures/snapshot-2016 (see
+test_toolkit_snapshots.py), rebuilt into a temporary data folder, never into data/raw.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+import iccwc
+from iccwc import charts, paths, toolkit_explorer as te, toolkit_map as tm
+from iccwc.build import rebuild
+from iccwc.charts import svg_texts
+from conftest import FIXTURES
+
+
+def table_countries(ex) -> list[str]:
+    return re.findall(r'<tr data-country="([^"]*)"', ex.table.value)
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return te.toolkit_explorer(iccwc.load_toolkit())
+
+
+@pytest.fixture(scope="module")
+def two_dates(tmp_path_factory):
+    data = tmp_path_factory.mktemp("snap") / "data"
+    for sub in ("raw", "curated", "processed", "reference"):
+        if (paths.DATA / sub).exists():
+            shutil.copytree(paths.DATA / sub, data / sub)
+    for f in (FIXTURES / "snapshot-2016").iterdir():
+        shutil.copy(f, data / "raw" / "documents" / f.name)
+    rebuild(data, log=lambda *_: None)
+    return data
+
+
+def test_initial_state_shows_all_17(ex):
+    assert len(tm.map_countries(ex.map)) == 17 and len(table_countries(ex)) == 17
+    assert "17 of 17" in ex.status.value
+    texts = svg_texts(ex.funnel.value)
+    assert {"17", "16", "13", "10", "8", "6", "5"} <= set(texts)
+    assert "Choose a country" in ex.detail.value
+
+
+def test_one_snapshot_hides_the_date_selector(ex):
+    c = ex.controls
+    assert c.status_date.layout.display == "none"
+    shown = [w for row in c.box.children for w in row.children]
+    assert c.status_date not in shown and c.continent in shown and c.country in shown
+
+
+def test_region_asia_updates_map_table_funnel_and_countries(ex):
+    ex.controls.continent.value = "Asia"
+    try:
+        assert sorted(tm.map_countries(ex.map)) == ["Bangladesh", "Nepal", "Vietnam"]
+        assert table_countries(ex) == ["Bangladesh", "Nepal", "Vietnam"]
+        assert [v for _, v in ex.controls.country.options][1:] == ["Bangladesh", "Nepal", "Vietnam"]
+        texts = svg_texts(ex.funnel.value)
+        assert "3 shown" in " ".join(texts) and "2" in texts        # 3 reached step 8, 2 the action plan
+        assert "3 of 17" in ex.status.value
+    finally:
+        ex.controls.continent.value = te.ALL
+    assert len(tm.map_countries(ex.map)) == 17
+
+
+def test_stage_and_min_step_filters(ex):
+    c = ex.controls
+    c.stage.value = "in process"
+    assert sorted(tm.map_countries(ex.map)) == ["Congo", "Mexico"]
+    assert {v["fill"] for v in tm.map_countries(ex.map).values()} == {charts.STAGE_COLOURS["in process"]}
+    c.stage.value = te.ALL
+    c.min_step.value = 4
+    assert len(table_countries(ex)) == 10
+    c.document_region.value = "Americas"
+    assert table_countries(ex) == ["Mexico", "Peru"]
+    c.min_step.value = 1
+    c.document_region.value = te.ALL
+    assert len(table_countries(ex)) == 17
+
+
+def test_choosing_a_country_shows_its_progress(ex):
+    ex.controls.country.value = "Congo"
+    assert "<b>Toolkit implementation in process</b>" in ex.detail.value
+    assert re.search(r'data-country="Congo"[^>]*style="outline', ex.table.value)
+    # a click on Mexico on the map chooses Mexico
+    mexico = next(p for p in tm.group(ex.map, tm.COUNTRY_LAYER).layers if p.name == "Mexico")
+    mexico._handle_mouse_events(None, {"event": "click", "feature": {}}, None)
+    assert ex.controls.country.value == "Mexico" and ">Mexico</div>" in ex.detail.value
+    # a filter that hides the chosen country clears the choice
+    ex.controls.continent.value = "Asia"
+    assert ex.controls.country.value == te.ALL and "Choose a country" in ex.detail.value
+    ex.controls.continent.value = te.ALL
+
+
+def test_region_parameter():
+    doc = te.toolkit_explorer(iccwc.load_toolkit(), region="Africa & Europe")
+    assert doc.controls.document_region.value == "Africa & Europe" and doc.controls.continent.value == te.ALL
+    assert len(table_countries(doc)) == 11
+    with pytest.raises(ValueError, match="unknown region"):
+        te.toolkit_explorer(iccwc.load_toolkit(), region="Atlantis")
+
+
+def test_status_date_selector_switches_snapshots(two_dates):
+    tk = iccwc.load_toolkit(two_dates)
+    ex2 = te.toolkit_explorer(tk, status_date="latest", data_dir=two_dates)
+    c = ex2.controls
+    assert [v for _, v in c.status_date.options] == ["2015-11-09", "2016-06-01"]
+    assert c.status_date.value == "2016-06-01" and c.status_date.layout.display != "none"
+    assert c.status_date in c.box.children[0].children
+    later = tm.map_countries(ex2.map)
+    assert len(later) == 19 and "Uganda" in later and "Viet Nam" in later      # fictional fixture rows
+    assert later["Congo"]["fill"] == charts.STAGE_COLOURS["complete"]
+    c.continent.value = "Africa"
+    n_africa_later = len(table_countries(ex2))
+    c.status_date.value = "2015-11-09"
+    earlier = tm.map_countries(ex2.map)
+    assert len(earlier) == 10 and "Uganda" not in earlier                          # filter kept
+    assert earlier["Congo"]["fill"] == charts.STAGE_COLOURS["in process"]
+    assert n_africa_later == 12 and len(table_countries(ex2)) == 10
+    assert "as of 9 November 2015" in ex2.table.value
+    assert "9 November 2015" in " ".join(svg_texts(ex2.funnel.value))
+    first = te.toolkit_explorer(tk, status_date="2015-11-09", data_dir=two_dates)
+    assert len(tm.map_countries(first.map)) == 17
+
+
+def test_snapshot_report_with_two_snapshots(two_dates):
+    from iccwc.toolkit_uptake import snapshot_report
+    r = snapshot_report(iccwc.load_toolkit(two_dates))
+    assert r.changes is not None and len(r.dates) == 2
+    assert r.text.startswith("Between 9 November 2015 and 1 June 2016: ")
+    assert "2 new request" in r.text          # Uganda and Zambia, in the fictional fixture
+    assert set(r.changes.loc[r.changes["change"] == "new request", "country"]) == {"Uganda", "Zambia"}
+    assert isinstance(r.dates[0], pd.Timestamp)

@@ -1,0 +1,91 @@
+"""The stage map: one layer per requesting country in its stage colour, circles for small
+countries, the document's legend, escaped popups, no tiles."""
+from __future__ import annotations
+
+import ipyleaflet
+import pytest
+
+import iccwc
+from iccwc import charts, toolkit_map as tm, toolkit_uptake as u
+from iccwc.toolkit import STAGE_LEGEND, STAGES
+
+
+@pytest.fixture(scope="module")
+def sc66():
+    return iccwc.load_toolkit(status_date="latest")
+
+
+@pytest.fixture(scope="module")
+def stage_map(sc66):
+    return tm.stage_map(sc66)
+
+
+def test_every_country_is_filled_with_its_stage_colour(sc66, stage_map):
+    shown = tm.map_countries(stage_map)
+    assert sorted(shown) == sorted(sc66["country"])
+    for _, row in sc66.iterrows():
+        got = shown[row["country"]]
+        assert got["iso3"] == row["iso3"]
+        assert got["fill"] == charts.STAGE_COLOURS[str(row["stage"])], row["country"]
+    # the stage is not a constant: all four colours are used on SC66
+    assert {v["fill"] for v in shown.values()} == set(charts.STAGE_COLOURS.values())
+
+
+def test_layers_and_no_tiles(stage_map):
+    assert not any(isinstance(layer, ipyleaflet.TileLayer) for layer in stage_map.layers)
+    names = [layer.name for layer in stage_map.layers]
+    assert names[1:] == [tm.COUNTRY_LAYER, tm.MARKER_LAYER]          # countries above the grey world
+    polys = tm.group(stage_map, tm.COUNTRY_LAYER).layers
+    assert all(len(p.data["features"]) == 1 for p in polys)
+
+
+def test_legend_has_the_documents_four_stages(stage_map):
+    legends = [c for c in stage_map.controls if isinstance(c, ipyleaflet.LegendControl)]
+    assert len(legends) == 1
+    assert legends[0].legend == {STAGE_LEGEND[s]: charts.STAGE_COLOURS[s] for s in STAGES}
+
+
+def test_small_countries_get_a_clickable_circle(stage_map):
+    markers = {mk.name: mk for mk in tm.group(stage_map, tm.MARKER_LAYER).layers}
+    assert "Bahamas" in markers
+    assert set(markers) == {"Bahamas", "Togo", "Bosnia and Herzegovina"}
+    bhs = markers["Bahamas"]
+    assert bhs.fill_color == charts.STAGE_COLOURS["request received"]
+    lat, lon = bhs.location
+    assert 20 < lat < 27.5 and -80 < lon < -72                       # in the Bahamas
+    assert bhs.popup is not None and "Bahamas" in bhs.popup.value
+    assert bhs.radius >= 5
+
+
+def test_popups_name_country_last_step_and_stage(stage_map):
+    by_name = {p.name: p for p in tm.group(stage_map, tm.COUNTRY_LAYER).layers}
+    html = by_name["Congo"].popup.value
+    assert "<b>Congo</b>" in html and "Step 6: Report (draft)" in html
+    assert "Toolkit implementation in process" in html and "9 November 2015" in html
+
+
+def test_popups_escape_names(sc66):
+    evil = sc66.copy()
+    evil["country"] = evil["country"].astype(object)
+    evil.loc[1, "country"] = "<img src=x onerror=alert(1)>"
+    m = tm.stage_map(evil)
+    for group in (tm.COUNTRY_LAYER, tm.MARKER_LAYER):
+        for layer in tm.group(m, group).layers:
+            assert "<img" not in layer.popup.value
+    assert any("&lt;img src=x onerror=alert(1)&gt;" in p.popup.value
+               for p in tm.group(m, tm.MARKER_LAYER).layers)
+
+
+def test_region_asia_leaves_three_countries(sc66, stage_map):
+    m = tm.stage_map(sc66)
+    tm.set_countries(m, u.select(sc66, region="Asia"))
+    assert sorted(tm.map_countries(m)) == ["Bangladesh", "Nepal", "Vietnam"]
+    assert tm.group(m, tm.MARKER_LAYER).layers == ()
+
+
+def test_click_calls_back_with_the_country(sc66):
+    got = []
+    polys, markers = tm.country_layers(u.select(sc66, region="North America"), on_click=got.append)
+    polys[1]._handle_mouse_events(None, {"event": "click", "feature": {}}, None)    # Mexico's polygon
+    markers[0]._handle_mouse_events(None, {"type": "click"}, None)                    # Bahamas' circle
+    assert got == ["Mexico", "Bahamas"]

@@ -1,0 +1,69 @@
+"""The progress table rebuilt from the data, and one country's detail, as escaped HTML."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import iccwc
+from iccwc import charts, toolkit_table as tt, toolkit_uptake as u
+
+
+@pytest.fixture(scope="module")
+def sc66():
+    return iccwc.load_toolkit(status_date="latest")
+
+
+def test_text_table_has_the_documents_marks(sc66):
+    t = tt.progress_table(sc66)
+    assert t["country"].tolist() == sc66["country"].tolist()
+    assert list(t.columns) == ["country", *map(str, range(1, 9)), "action plan", "stage"]
+    marks = (t[[str(i) for i in range(1, 9)]] == tt.CHECK).sum(axis=1)
+    assert marks.tolist() == sc66["last_step"].astype(int).tolist()
+    assert t.set_index("country").loc["Vietnam", "action plan"] == tt.NOT_DONE
+    assert (t["action plan"] == tt.CHECK).sum() == 5
+
+
+def test_html_rows_are_coloured_by_stage(sc66):
+    html = tt.progress_table_html(sc66)
+    rows = re.findall(r'<tr data-country="([^"]*)" data-stage="([^"]*)"[^>]*>(.*?)</tr>', html)
+    assert [r[0] for r in rows] == sc66["country"].tolist()
+    for (name, stage, cells), (_, row) in zip(rows, sc66.iterrows()):
+        assert stage == row["stage"]
+        colour = charts.STAGE_COLOURS[stage]
+        # a filled cell per step done (and the action plan), in the stage's colour, plus the stage swatch
+        filled = cells.count(f"background:{colour};color:")
+        assert filled == int(row["last_step"]) + int(row["action_plan_implementation"]), name
+        assert tt.STAGE_LEGEND[stage] in cells
+    assert "as of 9 November 2015" in html
+
+
+def test_html_table_filters_and_highlights(sc66):
+    html = tt.progress_table_html(u.select(sc66, region="Asia"), selected="Nepal")
+    assert re.findall(r'data-country="([^"]*)"', html) == ["Bangladesh", "Nepal", "Vietnam"]
+    assert re.search(r'data-country="Nepal"[^>]*style="outline', html)
+    assert "No country matches" in tt.progress_table_html(u.select(sc66, region="Oceania"))
+
+
+def test_names_are_escaped(sc66):
+    evil = sc66.copy()
+    evil["country"] = evil["country"].astype(object)
+    evil.loc[0, "country"] = "<img src=x onerror=alert(1)>"
+    html = tt.progress_table_html(evil, selected="<img src=x onerror=alert(1)>")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    detail = tt.country_detail_html(evil, "<img src=x onerror=alert(1)>")
+    assert "<img" not in detail and "&lt;img" in detail
+    assert "<img" not in tt.country_detail_html(evil, "<img src=y>")
+
+
+def test_country_detail(sc66):
+    d = tt.country_detail_html(sc66, "Mexico")
+    assert "Toolkit implementation in process" in d and "Next step in the Toolkit's sequence: Step 7" in d
+    assert d.count(tt.CHECK) == 6
+    assert "All 8 steps done" in tt.country_detail_html(sc66, "Peru")
+    assert "Choose a country" in tt.country_detail_html(sc66, None)
+
+
+def test_text_colour_contrast():
+    assert tt.text_colour(charts.STAGE_COLOURS["complete"]) == "#ffffff"
+    assert tt.text_colour(charts.STAGE_COLOURS["request received"]) == "#222222"
