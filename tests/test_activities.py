@@ -141,3 +141,21 @@ def test_loaded_types():
     assert act["category"].dtype.ordered and list(act["category"].cat.categories) == CATEGORIES
     assert isinstance(act["status"].dtype, pd.CategoricalDtype)
     assert act["source"].is_unique
+
+
+def test_latest_status_date_per_country_and_activities_as_of(data_copy):
+    # A second (FICTIONAL, another helper's) status document: the activities follow each country's latest row.
+    for f in (FIXTURES / "snapshot-2016").iterdir():
+        shutil.copy(f, data_copy / "raw" / "documents" / f.name)
+    rebuild(data_copy, log=lambda *_: None)
+    tk_all = iccwc.load_toolkit(data_copy)
+    act = iccwc.load_activities(data_copy)
+    latest = tk_all.sort_values("status_date").groupby("iso3").tail(1).set_index("iso3")
+    assert set(act["iso3"]) == set(latest.index) and len(act) == len(latest)
+    for r in act.itertuples():
+        want = "completed" if latest.loc[r.iso3, "stage"] == "complete" else "ongoing or planned"
+        assert r.status == want
+        assert latest.loc[r.iso3, "status_date"].date().isoformat() in r.source
+    from iccwc.activities import activities_as_of
+    back = activities_as_of(act, iccwc.load_toolkit(data_copy, status_date="2015-11-09"))
+    pd.testing.assert_frame_equal(back, iccwc.load_activities())

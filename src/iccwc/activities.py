@@ -111,9 +111,28 @@ def toolkit_activities(toolkit: pd.DataFrame) -> pd.DataFrame:
             "status": "completed" if str(r.stage) == "complete" else "ongoing or planned",
             "description": f"{_TOOLKIT_NAME}: {r.stage} ({step_text})",
             "source": f"{r.source_file}, line {int(r.source_line)} "
-                      f"(Toolkit table as of {pd.Timestamp(r.status_date).date().isoformat()})",
+                      f"{_FROM_TABLE}{pd.Timestamp(r.status_date).date().isoformat()})",
         })
     return pd.DataFrame(rows, columns=ACTIVITIES.columns)
+
+
+_FROM_TABLE = "(Toolkit table as of "
+
+
+def activities_as_of(activities: pd.DataFrame, toolkit: pd.DataFrame) -> pd.DataFrame:
+    """The activities with their Toolkit-table rows taken from ``toolkit`` (e.g. an earlier status date).
+
+    The dataset derives its Toolkit rows from each country's latest status date; a notebook run for
+    another date swaps them for that date's. Rows users added are kept as they are.
+    """
+    kept = activities[~activities["source"].astype(str).str.contains(_FROM_TABLE, regex=False)]
+    out = pd.concat([toolkit_activities(toolkit).astype(object), kept.astype(object)], ignore_index=True)
+    for f in ACTIVITIES.fields:
+        if f.ordered and f.enum:
+            out[f.name] = pd.Categorical(out[f.name], categories=f.enum, ordered=True)
+        else:
+            out[f.name] = out[f.name].astype("string")
+    return out
 
 
 def read_user_file(path: str | Path) -> pd.DataFrame:
