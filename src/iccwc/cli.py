@@ -44,10 +44,40 @@ def _provenance(args) -> int:
     return 0
 
 
+def _run(args) -> int:
+    from .pipeline import main as run_main
+    return run_main(args)
+
+
+def _run_arguments(sp) -> None:
+    from .pipeline import add_arguments
+    add_arguments(sp)
+
+
+def _app(args) -> int:
+    from .app import app_main
+    return app_main(args)
+
+
+def _lab(args) -> int:
+    from .app import lab_main
+    return lab_main(args)
+
+
+def _server_arguments(sp) -> None:
+    from .app import add_arguments
+    add_arguments(sp)
+
+
 COMMANDS = {
     "rebuild": (_rebuild, "rebuild data/processed from data/raw (validated; nothing written on error)"),
     "status": (_status, "which data version is in data/processed"),
     "provenance": (_provenance, "print a provenance record, with its sha256, for a new raw file"),
+    # name: (function, help[, function adding the subcommand's own arguments])
+    "run": (_run, "validate, rebuild, execute every notebook and render HTML to reports/ (no work if nothing "
+                  "changed)", _run_arguments),
+    "app": (_app, "serve the notebooks as live apps with Voila on 127.0.0.1 (token)", _server_arguments),
+    "lab": (_lab, "open JupyterLab on 127.0.0.1 with token authentication", _server_arguments),
 }
 
 
@@ -55,11 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="iccwc", description=__doc__)
     parser.add_argument("--data-dir", default=None, help="data folder (default: ./data or $ICCWC_DATA_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, (fn, help_) in COMMANDS.items():
+    for name, (fn, help_, *add_arguments) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_)
         sp.set_defaults(fn=fn)
         # Also accepted after the command (`iccwc rebuild --data-dir X`); SUPPRESS keeps the global one.
         sp.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (as before the command)")
+        for add in add_arguments:
+            add(sp)
         if name == "provenance":
             sp.add_argument("file")
     args = parser.parse_args(argv)

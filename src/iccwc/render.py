@@ -1,0 +1,140 @@
+"""Executed notebooks -> shareable HTML, and the reports/index.html that lists them.
+
+Each HTML file carries the notebook's saved widget state, so maps and widgets
+show in a browser without a kernel (Python callbacks do not run there: the
+page shows what the notebook showed when it was executed). The page loads three
+scripts from a CDN, at pinned versions (:data:`CDN_PACKAGES`): require.js, the
+Jupyter widgets HTML manager and jupyter-leaflet. Nothing else is fetched:
+MathJax and Mermaid, which the stock template loads, are left out (the
+notebooks use neither).
+
+Texts that come from notebooks (titles, summaries) are escaped wherever they
+become HTML.
+"""
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass
+from importlib.metadata import version
+
+CDN = "https://cdn.jsdelivr.net/npm/"
+
+
+def _leaflet_version() -> str:
+    try:
+        return version("jupyter-leaflet")
+    except Exception:  # pragma: no cover - ipyleaflet always installs it
+        return "0.20.0"
+
+
+#: npm packages the exported HTML loads, at the versions it references (tests vendor these).
+CDN_PACKAGES = {
+    "requirejs": "2.3.7",
+    "@jupyter-widgets/html-manager": "1.0.15",   # the HTML manager of ipywidgets 8.1 (jupyterlab-manager 5.0)
+    "jupyter-leaflet": _leaflet_version(),        # loaded by the manager as jupyter-leaflet@<model version range>
+}
+REQUIRE_JS_URL = f"{CDN}requirejs@{CDN_PACKAGES['requirejs']}/require.js"
+WIDGET_RENDERER_URL = (f"{CDN}@jupyter-widgets/html-manager@{CDN_PACKAGES['@jupyter-widgets/html-manager']}"
+                       "/dist/embed-amd.js")
+
+# The stock "lab" template, minus MathJax and Mermaid (two CDN scripts the notebooks do not need).
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+_lock = threading.Lock()
+_exporter = None
+
+
+def exporter():
+    """One HTMLExporter for the process (building one costs about a second)."""
+    global _exporter
+    with _lock:
+        if _exporter is None:
+            from jinja2 import DictLoader
+            from nbconvert import HTMLExporter
+            _exporter = HTMLExporter(
+                template_name="lab", template_file="iccwc-lab.html.j2",
+                extra_loaders=[DictLoader({"iccwc-lab.html.j2": _TEMPLATE})],
+                require_js_url=REQUIRE_JS_URL, widget_renderer_url=WIDGET_RENDERER_URL,
+                exclude_anchor_links=True)
+        return _exporter
+
+
+def notebook_title(nb, fallback: str) -> str:
+    """The first level-1 markdown heading, else ``fallback`` (plain text, not escaped)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+?)\s*#*\s*$", cell.source, re.M)
+            if m:
+                return re.sub(r"[*_`]", "", m.group(1)).strip()
+    return fallback
+
+
+def notebook_summary(nb, limit: int = 300) -> str:
+    """The first paragraph of prose after the title (plain text, not escaped)."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for para in re.split(r"\n\s*\n", cell.source):
+            para = para.strip()
+            if not para or para.startswith(("#", "|", "```", "<", "-", "*", ">")):
+                continue
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", para)       # links -> their text
+            text = " ".join(re.sub(r"[*_`]", "", text).split())
+            return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return ""
+
+
+def notebook_html(nb, title: str) -> str:
+    """The HTML of an executed notebook (with its widget state, if it was saved)."""
+    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+@dataclass
+class Entry:
+    """One notebook in the index."""
+    file: str           # the HTML file name, relative to the index
+    notebook: str       # the notebook file name
+    title: str
+    summary: str
+    seconds: float
+
+
+def index_html(entries: list[Entry], *, generated: str, status: dict, parameters: dict) -> str:
+    """reports/index.html: the notebooks, the data they ran on and the parameters, all escaped."""
+    e = html.escape
+    rows = "\n".join(
+        f'<li><a href="{e(x.file, quote=True)}">{e(x.title)}</a> <span class="nb">{e(x.notebook)}, '
+        f"executed in {x.seconds:.1f} s</span><p>{e(x.summary)}</p></li>" for x in entries)
+    sources = "".join(
+        f"<li>{e(s.get('title', ''))} ({e(s.get('issuer', ''))}, {e(s.get('issued', ''))}); "
+        f"<code>{e(s.get('path', ''))}</code> sha256 <code>{e(s.get('sha256', '')[:12])}</code>…</li>"
+        for s in status.get("sources", []))
+    dates = ", ".join(status.get("toolkit_status_dates", []))
+    params = ", ".join(f"{e(k)} = <code>{e(repr(v))}</code>" for k, v in parameters.items()) or "defaults"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ICCWC notebooks</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+li {{ margin-bottom: 1rem; }} .nb {{ color: #666; font-size: 0.9em; }} p {{ margin: 0.3rem 0; }}
+code {{ font-size: 0.9em; }} footer {{ color: #666; font-size: 0.9em; margin-top: 2rem; }}
+</style></head>
+<body>
+<h1>ICCWC notebooks</h1>
+<p>Rendered notebooks with their maps and widgets as they were when executed (no Python runs in
+these pages; for live widgets use <code>make app</code> or <code>make lab</code>).</p>
+<ol>
+{rows}
+</ol>
+<h2>Data</h2>
+<p>Toolkit status date(s): {e(dates) or "none"}.</p>
+<ul>{sources}</ul>
+<footer>Generated {e(generated)} by <code>python -m iccwc run</code>; parameters: {params}.</footer>
+</body></html>
+"""

@@ -1,0 +1,170 @@
+"""Browser tests: headless Chromium (Debian's package) driven by playwright.
+
+* Chromium missing -> every browser test skips with the reason printed (``-ra``), unless
+  ``ICCWC_REQUIRE_BROWSER=1`` (CI), where it fails instead.
+* The rendered HTML loads require.js, the widgets HTML manager and jupyter-leaflet from a CDN.
+  Tests have no internet, so :func:`serve_cdn` answers those URLs from copies fetched once with
+  ``npm pack`` into .vendor/ (scripts/vendor_js.py, ``make vendor``), at the versions the HTML
+  references; any other outside request is refused and recorded, and tests assert there were none.
+* Screenshots go to tests/artifacts/ (git-ignored).
+"""
+from __future__ import annotations
+
+import importlib.util
+import mimetypes
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from iccwc import paths
+
+CHROMIUM = Path(os.environ.get("ICCWC_CHROMIUM", "/usr/lib/chromium/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = paths.ROOT / "tests" / "artifacts"
+REQUIRED = os.environ.get("ICCWC_REQUIRE_BROWSER") == "1"
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright (python) is not installed (pip install -e '.[test]')"
+    return None
+
+
+def skip_or_fail(reason: str):
+    """Skip with the reason printed, or fail when ICCWC_REQUIRE_BROWSER=1 (CI)."""
+    if REQUIRED:
+        pytest.fail(f"ICCWC_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing()
+    if reason:
+        skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    pg.console_errors = []
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    ctx.close()
+
+
+def _vendor_module():
+    spec = importlib.util.spec_from_file_location("vendor_js", paths.ROOT / "scripts" / "vendor_js.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def vendored() -> dict[str, Path]:
+    """package name -> unpacked npm package folder (npm pack on first use)."""
+    try:
+        return _vendor_module().fetch_all()
+    except RuntimeError as exc:
+        skip_or_fail(f"the CDN scripts could not be vendored: {exc}")
+
+
+_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)$")
+
+
+def _nums(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in v.split("."))
+
+
+def satisfies(have: str, wanted: str) -> bool:
+    """npm semver, the forms the HTML uses: exact 'X.Y.Z', '^X.Y[.Z]', '~X.Y[.Z]', '*'."""
+    if wanted in ("*", "latest"):
+        return True
+    if wanted[0] not in "^~":
+        return have == wanted
+    want = _nums(wanted[1:])
+    h = _nums(have)
+    floor = want + (0,) * (3 - len(want))
+    if h < floor:
+        return False
+    if wanted[0] == "~" or want[0] == 0:
+        return h[:2] == floor[:2]
+    return h[0] == floor[0]
+
+
+def serve_cdn(page, vendored: dict[str, Path]) -> list[str]:
+    """Route CDN URLs to the vendored copies; refuse every other outside request. Returns the refused URLs."""
+    from iccwc.render import CDN_PACKAGES
+    refused: list[str] = []
+    served: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "http://127.0.0.1", "http://localhost")):
+            return route.continue_()
+        m = _CDN.match(url.split("?")[0])
+        if m and m.group(1) in vendored:
+            name, wanted, rest = m.groups()
+            have = CDN_PACKAGES[name]
+            if not satisfies(have, urllib.parse.unquote(wanted)):
+                refused.append(f"{url} (vendored {name}@{have} does not satisfy it)")
+                return route.abort()
+            f = vendored[name] / rest
+            if f.is_file():
+                served.append(url)
+                ctype = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
+                return route.fulfill(status=200, body=f.read_bytes(), headers={
+                    "content-type": ctype, "access-control-allow-origin": "*"})
+        refused.append(url)
+        return route.abort()
+
+    page.route("**/*", handle)
+    page.cdn_served = served
+    return refused
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(out), full_page=True)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until ``url`` answers (any HTTP status) or the process exits."""
+    t_end = time.monotonic() + timeout
+    while time.monotonic() < t_end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer in {timeout} s")
