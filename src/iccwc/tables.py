@@ -7,13 +7,14 @@ same bytes.
 """
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
 import pandas as pd
 import pandera.errors
 
-from .errors import DataError, ProblemList
+from .errors import DataError, Problem, ProblemList
 from .schemas import Dataset
 from .textio import read_text
 
@@ -68,9 +69,17 @@ def typed(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = True
                      "missing")
     if extra:
         problems.add(1, ", ".join(extra), f"only the columns of {ds.filename}", "unexpected")
-    problems.raise_if_any(f"{Path(file).name} does not have the columns of the {ds.name} dataset")
-    out = pd.DataFrame({f.name: _convert(df[f.name], f, problems, csv_rows) for f in ds.fields})
-    problems.raise_if_any(f"{Path(file).name} has cells of the wrong type")
+    # Every problem of the file is reported together: the cells of the columns that are there are
+    # typed even when a column is missing, and the schema checks the rows whose cells all typed.
+    out = pd.DataFrame({f.name: _convert(df[f.name], f, problems, csv_rows) for f in ds.fields
+                        if f.name in cols}, index=df.index)
+    if missing or extra:
+        problems.raise_if_any(f"{Path(file).name} does not have the columns of the {ds.name} dataset")
+    if problems:
+        bad_rows = {p.line for p in problems.items}
+        lines = out.index + 2 if csv_rows else out.index
+        problems.items += schema_problems(out[~lines.isin(bad_rows)], ds, file, csv_rows)
+        problems.raise_if_any(f"{Path(file).name} has cells of the wrong type")
     validate(out, ds, file, csv_rows)
     for f in ds.fields:
         if f.ordered and f.enum:
@@ -81,7 +90,22 @@ def typed(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = True
 
 
 def validate(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = True) -> None:
-    """Run the pandera schema lazily; turn every failure into a Problem."""
+    """Run the pandera schema lazily; raise every failure as a Problem."""
+    problems = schema_problems(df, ds, file, csv_rows)
+    if problems:
+        raise DataError(problems, f"{Path(file).name} fails the {ds.name} schema")
+
+
+def _shown(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    return str(value)
+
+
+def schema_problems(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = True) -> list:
+    """The pandera schema's failures, lazily collected, as Problems (one per row and check)."""
     plain = df.copy()
     for c in plain.columns:
         if isinstance(plain[c].dtype, pd.CategoricalDtype):
@@ -91,29 +115,65 @@ def validate(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = T
     except pandera.errors.SchemaErrors as exc:
         problems = ProblemList(file)
         fc = exc.failure_cases
+        duplicate_rows = set()
         for _, r in fc.iterrows():
             idx = r.get("index")
             row = None if pd.isna(idx) else (int(idx) + 2 if csv_rows else int(idx))
             col = r.get("column")
-            problems.add(row, None if pd.isna(col) else str(col), f"values passing {r['check']}",
-                         None if pd.isna(r["failure_case"]) else str(r["failure_case"]))
-        raise DataError(problems.items, f"{Path(file).name} fails the {ds.name} schema") from None
+            check = str(r["check"])
+            if check == "multiple_fields_uniqueness":
+                if row in duplicate_rows:       # pandera reports each key column; one problem per row
+                    continue
+                duplicate_rows.add(row)
+                key = ds.primary_key
+                values = ", ".join(f"{k}={_shown(df.at[idx, k])}" for k in key) if row is not None else None
+                problems.add(row, ", ".join(key), f"one row per {', '.join(key)} (another row has the same)",
+                             values)
+                continue
+            problems.add(row, None if pd.isna(col) else str(col), f"values passing {check}",
+                         _shown(r["failure_case"]))
+        return problems.items
+    return []
 
 
 def read(path: str | Path, ds: Dataset) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
-        from .errors import Problem
         raise DataError(Problem(str(path), None, None, "a processed dataset (run `python -m iccwc rebuild`)",
                                 "no such file"))
     text = read_text(path)
+    problems = ProblemList(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        problems.add(1, ", ".join(dupes), "each column once in the header", "repeated")
+        problems.raise_if_any(f"{path.name} does not have the columns of the {ds.name} dataset")
+    rows, index = [], []
+    for row in reader:
+        if not any(c.strip() for c in row):
+            continue                      # a blank line
+        if len(row) != len(header):
+            problems.add(reader.line_num, None, f"{len(header)} comma-separated cells, as in the header "
+                                                "(a comma inside a cell needs the cell in double quotes)",
+                         f"{len(row)} cells")
+            continue
+        rows.append(row)
+        index.append(reader.line_num - 2)    # typed() reports index + 2: the file line
+    lengths = {p.found for p in problems.items}
+    if not rows and len(problems.items) > 1 and len(lengths) == 1:
+        # Every row is off by the same amount: the header is what lacks (or has extra) names.
+        problems.items = [Problem(str(path), 1, None, f"a header naming every cell of the rows "
+                                  f"({len(header)} names)", f"every row has {lengths.pop()}")]
+    raw = pd.DataFrame(rows, columns=header, index=index, dtype=object) if rows else \
+        pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        p = ProblemList(path)
-        p.add(None, None, "a well-formed CSV", str(exc))
-        p.raise_if_any()
-    return typed(raw, ds, path)
+        out = typed(raw, ds, path)
+    except DataError as exc:
+        problems.items += exc.problems
+        problems.raise_if_any(str(exc).split(":\n")[0])
+    problems.raise_if_any(f"{path.name} has rows of the wrong length")
+    return out
 
 
 def to_csv_text(df: pd.DataFrame, ds: Dataset) -> str:
