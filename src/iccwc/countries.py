@@ -78,9 +78,11 @@ def resolve(printed: str) -> Country:
     key = " ".join(printed.split())
     if not key:
         raise UnknownCountry(printed)
-    iso3 = _aliases().get(key.casefold())
+    # Word processors print typographic apostrophes ("Côte d’Ivoire"); the libraries use "'".
+    plain = key.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
+    iso3 = _aliases().get(plain.casefold())
     try:
-        rec = pycountry.countries.get(alpha_3=iso3) if iso3 else pycountry.countries.lookup(key)
+        rec = pycountry.countries.get(alpha_3=iso3) if iso3 else pycountry.countries.lookup(plain)
     except LookupError:
         rec = None
     if rec is None:
