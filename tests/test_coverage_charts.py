@@ -89,3 +89,9 @@ def test_table_html_escapes():
     df = pd.DataFrame({"country": ["<img src=x onerror=alert(1)>"]})
     out = cc.table_html(df)
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+
+
+def test_activities_listing_order():
+    out = cc.activities_listing(iccwc.load_activities())
+    assert list(out["document_region"].astype(str).unique()) == ["Americas", "Africa & Europe", "Asia"]
+    assert out["country"].iloc[0] == "Bahamas" and (out["period"] == "").all()

@@ -175,3 +175,13 @@ def activities_chart(activities: pd.DataFrame, region: str | None = None):
 def table_html(df: pd.DataFrame, index: bool = True) -> str:
     """A DataFrame as escaped HTML (text from data shows as text)."""
     return df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
+
+
+def activities_listing(activities: pd.DataFrame) -> pd.DataFrame:
+    """Every activity, in the document's region order, then category, then country; empty period as ''."""
+    df = activities.copy()
+    df["document_region"] = pd.Categorical(df["document_region"].astype(str),
+                                           categories=REGION_ORDER["document_region"], ordered=True)
+    df["period"] = df["period"].astype("string").fillna("")
+    cols = ["document_region", "country", "category", "activity_type", "status", "period", "source"]
+    return df.sort_values(["document_region", "category", "country"])[cols].reset_index(drop=True)
