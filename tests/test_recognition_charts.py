@@ -164,3 +164,9 @@ def test_summary_numbers(rec):
                                                          "2015-04"]
     empty = rc.summary(rec.iloc[0:0])
     assert empty["instruments"] == 0 and empty["toolkit_first_month"] is None
+
+
+def test_chart_html_caps_width_at_natural_size(rec):
+    fig = rc.by_year_chart(rec)
+    out = rc.chart_html(fig)
+    assert out.startswith(f"<div style='max-width:{int(round(fig.get_figwidth() * 96))}px'><svg")

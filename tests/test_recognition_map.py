@@ -65,3 +65,28 @@ def test_popups_and_labels_escape_html(rec):
         assert "<img" not in layer.popup.value
     for layer in group[rm.LABEL_LAYER].layers:
         assert "<img" not in layer.icon.html
+
+
+@pytest.mark.parametrize("zoom", [2, 3])
+def test_place_labels_do_not_overlap_labels_or_dots(rec, zoom):
+    p = rm.places(rec)
+    lay = rm.label_layout(p, zoom)
+    assert sorted(lay["place"]) == sorted(p["place"])
+    boxes = list(lay.itertuples(index=False))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1), (a.place, b.place)
+        for q in p.itertuples(index=False):
+            if q.place != a.place:
+                x, y = rm._pixel(q.latitude, q.longitude, zoom)
+                assert not (a.x0 < x < a.x1 and a.y0 < y < a.y1), (a.place, q.place)
+    # At the world view Brazzaville's label would run into Arusha's dot, so it goes to the left.
+    if zoom == 2:
+        assert lay.set_index("place").loc["Brazzaville", "side"] == "left"
+
+
+def test_legend_lists_only_categories_with_a_place(rec):
+    m = rm.places_map(rec)
+    legend = next(c for c in m.controls if isinstance(c, ipyleaflet.WidgetControl)).widget.value
+    assert "global declarations" in legend and "regional declarations" in legend
+    assert "governing bodies" not in legend

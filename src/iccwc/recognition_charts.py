@@ -177,6 +177,20 @@ def timeline_layout(items: list[TimelineItem], font_size: float = LABEL_FONT, wr
     return pd.DataFrame(rows, columns=["key", "text", "lines", "month", "top", "bottom", "y"])
 
 
+def _tidy(ax, title: str | None = None) -> None:
+    """The project's chart style on an axes (bold left title, no top/right frame)."""
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left", fontweight="bold", fontsize=11)
+
+
+def chart_html(fig, max_width: int | None = None) -> str:
+    """The figure as SVG in a block no wider than its natural size (CSS pixels), so text is not magnified
+    on wide screens; for ``IPython.display.HTML`` or an ``ipywidgets.HTML`` value."""
+    width = max_width or int(round(fig.get_figwidth() * 96))
+    return f"<div style='max-width:{width}px'>{charts.svg(fig)}</div>"
+
+
 def _month_label(m: pd.Timestamp) -> str:
     return m.strftime("%b %Y")
 
@@ -203,6 +217,7 @@ def timeline_figure(items: list[TimelineItem], title: str, legend: list[tuple[st
     ax.set_xlim(lo - pd.Timedelta(days=20), hi + pad)
     ax.set_ylim(total, 0)
     ax.set_yticks([])
+    _tidy(ax)
     ax.spines["left"].set_visible(False)
     for year in range(lo.year, hi.year + 1):
         ax.axvline(pd.Timestamp(year=year, month=1, day=1), color="#e6e6e6", lw=0.8, zorder=0)
@@ -258,7 +273,8 @@ def recognition_timeline(df: pd.DataFrame, title: str = "Instruments recognising
 
 def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and reports listed in Part 2"):
     """Timeline of the ICCWC documents and reports (end of Part 2), coloured by kind of document."""
-    items = [TimelineItem(f"doc{r.number}", r.symbol, r.month, DOCUMENT_TYPE_COLOURS.get(r.document_type, charts.NEUTRAL))
+    items = [TimelineItem(f"doc{r.number}", r.symbol, r.month,
+                          DOCUMENT_TYPE_COLOURS.get(r.document_type, charts.NEUTRAL))
              for r in docs.sort_values(["month", "number"]).itertuples(index=False)]
     kinds = [k for k in DOCUMENT_TYPE_COLOURS if k in set(docs["document_type"])]
     return timeline_figure(items, title, [(k, DOCUMENT_TYPE_COLOURS[k]) for k in kinds])
@@ -282,7 +298,7 @@ def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] = ("2011-01", "2
         if len(c):
             ax.annotate(str(y[-1]), (hi, y[-1]), xytext=(4, 0), textcoords="offset points", va="center",
                         color=colour, fontsize=9, fontweight="bold")
-    ax.set_title("Cumulative number of instruments recognising ICCWC")
+    _tidy(ax, "Cumulative number of instruments recognising ICCWC")
     ax.set_ylabel("instruments (cumulative)")
     charts.integer_axis(ax.yaxis)
     ax.set_ylim(bottom=0)
@@ -302,7 +318,7 @@ def by_year_chart(df: pd.DataFrame, years: range | None = None):
         bottom = bottom + t[cat]
     for i, total in enumerate(bottom):
         ax.text(i, total, str(int(total)), ha="center", va="bottom", fontsize=9)
-    ax.set_title("Instruments per year, by category")
+    _tidy(ax, "Instruments per year, by category")
     ax.set_ylabel("instruments")
     charts.integer_axis(ax.yaxis)
     ax.set_ylim(0, max(1, int(bottom.max()) if len(bottom) else 1) + 1)
@@ -318,9 +334,9 @@ def _hbar(series: pd.Series, title: str, colour: str = "#0072B2", xlabel: str = 
     ax.barh(labels, series.values, color=colour)
     ax.invert_yaxis()
     for i, (k, v) in enumerate(series.items()):
-        note = f"  {v}" + (f"  ({annotate[k]})" if annotate and k in annotate else "")
-        ax.text(v, i, note, va="center", fontsize=8)
-    ax.set_title(title)
+        note = f"{v}" + (f"  ({annotate[k]})" if annotate and k in annotate else "")
+        ax.annotate(note, (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    _tidy(ax, title)
     ax.set_xlabel(xlabel)
     charts.integer_axis(ax.xaxis)
     ax.set_xlim(0, (int(series.max()) if len(series) else 0) * (2.2 if annotate else 1.15) + 1)

@@ -78,7 +78,7 @@ def table_html(df: pd.DataFrame) -> str:
     body = table_frame(df).to_html(index=False, escape=True, border=0, classes="iccwc-table")
     style = ("<style>.iccwc-table{border-collapse:collapse;font-size:12px}"
              ".iccwc-table th,.iccwc-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
-             "text-align:left;vertical-align:top}</style>")
+             "text-align:left;vertical-align:top}.iccwc-table td:first-child{white-space:nowrap}</style>")
     return style + body
 
 
@@ -111,7 +111,7 @@ class RecognitionExplorer:
         sel = filter_recognitions(self.data, tuple(self.years.value), self.category.value, self.toolkit_only.value)
         self.selection = sel
         self.summary.value = f"<p>{charts.escape(summary_text(sel, len(self.data)))}</p>"
-        self.chart.value = charts.svg(recognition_charts.recognition_timeline(
+        self.chart.value = recognition_charts.chart_html(recognition_charts.recognition_timeline(
             sel, title="Selected instruments, by month of adoption"))
         self.table.value = table_html(sel)
         recognition_map.update_places(self.map, sel)
@@ -127,19 +127,20 @@ def recognition_explorer(df: pd.DataFrame, years: tuple[int | None, int | None] 
     hi = y_max if hi is None else max(min(int(hi), y_max), lo)
     style = {"description_width": "initial"}
     year_w = w.IntRangeSlider(value=(lo, hi), min=y_min, max=y_max, step=1, description="Years",
-                              continuous_update=False, style=style, layout=w.Layout(width="320px"))
+                              continuous_update=False, style=style,
+                              layout=w.Layout(width="340px", margin="2px 24px 2px 0"))
     options = [("all three categories", ALL)] + [(c, c) for c in recognition_charts.CATEGORY_ORDER]
     cats = _categories(category)
     if cats is not None and len(cats) != 1:
         raise ValueError("the explorer's category control takes one category (or None for all)")
     filter_recognitions(df, None, cats)   # validates the name
     cat_w = w.Dropdown(options=options, value=cats[0] if cats else ALL, description="Category",
-                       style=style, layout=w.Layout(width="420px"))
+                       style=style, layout=w.Layout(width="440px", margin="2px 24px 2px 0"))
     tk_w = w.Checkbox(value=bool(toolkit_only), description="only those naming the Analytic Toolkit",
                       indent=False)
     controls = w.HBox([year_w, cat_w, tk_w], layout=w.Layout(flex_flow="row wrap", justify_content="flex-start"))
     summary, chart, table = w.HTML(), w.HTML(), w.HTML()
-    m = recognition_map.places_map(df.iloc[0:0], data_dir=data_dir)
+    m = recognition_map.places_map(df.iloc[0:0], data_dir=data_dir, legend_from=df)
     no_place_note = w.HTML(value=f"<p style='font-size:12px'>Instruments with {recognition_map.NO_PLACE} "
                                  "(resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) "
                                  "are in the table, not on the map.</p>")

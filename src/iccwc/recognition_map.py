@@ -13,6 +13,8 @@ label HTML.
 """
 from __future__ import annotations
 
+import math
+
 import ipyleaflet
 import ipywidgets
 import pandas as pd
@@ -70,21 +72,79 @@ def _colour(categories: list[str]) -> str:
     return charts.CATEGORY_COLOURS.get(categories[0], charts.NEUTRAL) if len(categories) == 1 else charts.TEXT
 
 
-def place_layers(df: pd.DataFrame) -> tuple[ipyleaflet.LayerGroup, ipyleaflet.LayerGroup]:
+# Place labels: DivIcon text beside each dot. Leaflet gives DivIcons a white box; LABEL_CSS removes it (it is
+# shipped inside the map's legend control, so it travels with the map).
+LABEL_CSS = ("<style>.leaflet-marker-icon.leaflet-div-icon{background:transparent;border:0}"
+             ".iccwc-popup{font:12px sans-serif}</style>")
+LABEL_FONT_PX = 12
+CHAR_PX = 7.4        # average width of a bold 12 px sans-serif character (generous)
+DOT_GAP_PX = 11      # from the dot's centre to the label
+
+
+def _pixel(lat: float, lon: float, zoom: int) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at ``zoom`` (256-pixel tiles)."""
+    scale = 256 * 2 ** zoom
+    x = (lon + 180) / 360 * scale
+    siny = math.sin(math.radians(lat))
+    y = (0.5 - math.log((1 + siny) / (1 - siny)) / (4 * math.pi)) * scale
+    return x, y
+
+
+def label_layout(p: pd.DataFrame, zoom: int = 2) -> pd.DataFrame:
+    """Which side of its dot each place's label goes, so that at ``zoom`` no label covers another label or
+    another place's dot: right unless that overlaps something already placed, then left. Returns the pixel
+    box of each label (x0, y0, x1, y1) and ``side``."""
+    dots = {r.place: _pixel(r.latitude, r.longitude, zoom) for r in p.itertuples(index=False)}
+    r_dot = 9
+    placed: list[tuple[float, float, float, float]] = []
+    rows = []
+
+    def hits(box, me):
+        x0, y0, x1, y1 = box
+        for (a0, b0, a1, b1) in placed:
+            if x0 < a1 and a0 < x1 and y0 < b1 and b0 < y1:
+                return True
+        for name, (dx, dy) in dots.items():
+            if name != me and x0 < dx + r_dot and dx - r_dot < x1 and y0 < dy + r_dot and dy - r_dot < y1:
+                return True
+        return False
+
+    # Places from west to east, so a label's right-hand neighbour is known when it matters.
+    for r in p.sort_values("longitude").itertuples(index=False):
+        x, y = dots[r.place]
+        w = CHAR_PX * len(str(r.place))
+        h = LABEL_FONT_PX + 4
+        right = (x + DOT_GAP_PX, y - h / 2, x + DOT_GAP_PX + w, y + h / 2)
+        left = (x - DOT_GAP_PX - w, y - h / 2, x - DOT_GAP_PX, y + h / 2)
+        side, box = ("right", right) if not hits(right, r.place) or hits(left, r.place) else ("left", left)
+        placed.append(box)
+        rows.append({"place": r.place, "side": side, "width": w, "x0": box[0], "y0": box[1],
+                     "x1": box[2], "y1": box[3]})
+    return pd.DataFrame(rows, columns=["place", "side", "width", "x0", "y0", "x1", "y1"])
+
+
+def place_layers(df: pd.DataFrame, zoom: int = 2) -> tuple[ipyleaflet.LayerGroup, ipyleaflet.LayerGroup]:
     """A circle per place (coloured by category, popup with its instruments) and a text label per place."""
     markers, labels = [], []
-    for p in places(df).itertuples(index=False):
-        popup = ipywidgets.HTML(value=popup_html(df, p.place))
-        c = ipyleaflet.CircleMarker(location=(p.latitude, p.longitude), radius=8 + 2 * (p.instruments - 1),
-                                    color="#ffffff", weight=2, fill_color=_colour(p.categories),
-                                    fill_opacity=0.95, name=p.place, popup=popup)
+    p = places(df)
+    sides = label_layout(p, zoom).set_index("place")
+    for r in p.itertuples(index=False):
+        popup = ipywidgets.HTML(value=popup_html(df, r.place))
+        c = ipyleaflet.CircleMarker(location=(r.latitude, r.longitude), radius=8 + 2 * (r.instruments - 1),
+                                    color="#ffffff", weight=2, fill_color=_colour(r.categories),
+                                    fill_opacity=0.95, name=r.place, popup=popup)
         markers.append(c)
+        width = int(round(sides.loc[r.place, "width"]))
+        left = sides.loc[r.place, "side"] == "left"
+        align = "right" if left else "left"
+        anchor = [width + DOT_GAP_PX, LABEL_FONT_PX // 2 + 2] if left else [-DOT_GAP_PX, LABEL_FONT_PX // 2 + 2]
         icon = ipyleaflet.DivIcon(
-            html=f"<span style='font:600 12px sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;"
-                 f"white-space:nowrap'>{charts.escape(p.place)}</span>",
-            icon_size=[110, 16], icon_anchor=[-10, 8])
-        labels.append(ipyleaflet.Marker(location=(p.latitude, p.longitude), icon=icon, draggable=False,
-                                        keyboard=False, name=p.place))
+            html=f"<div style='font:600 {LABEL_FONT_PX}px sans-serif;color:#222;text-align:{align};"
+                 f"text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;white-space:nowrap'>"
+                 f"{charts.escape(r.place)}</div>",
+            icon_size=[width, LABEL_FONT_PX + 4], icon_anchor=anchor)
+        labels.append(ipyleaflet.Marker(location=(r.latitude, r.longitude), icon=icon, draggable=False,
+                                        keyboard=False, name=r.place, title=str(r.place)))
     return (ipyleaflet.LayerGroup(layers=markers, name=MARKER_LAYER),
             ipyleaflet.LayerGroup(layers=labels, name=LABEL_LAYER))
 
@@ -95,27 +155,31 @@ def _group(m: ipyleaflet.Map, name: str) -> ipyleaflet.LayerGroup:
 
 def update_places(m: ipyleaflet.Map, df: pd.DataFrame) -> None:
     """Show the places of ``df`` on a map made by :func:`places_map` (replaces its markers and labels)."""
-    markers, labels = place_layers(df)
+    markers, labels = place_layers(df, zoom=int(m.zoom))
     _group(m, MARKER_LAYER).layers = markers.layers
     _group(m, LABEL_LAYER).layers = labels.layers
 
 
 def legend_control(df: pd.DataFrame | None = None) -> ipyleaflet.WidgetControl:
-    cats = [c for c in charts.CATEGORY_COLOURS if df is None or c in set(df["category"].astype(str))]
+    """Colour key: the categories of the instruments that have a place (all three if ``df`` is None)."""
+    cats = [c for c in charts.CATEGORY_COLOURS if df is None or c in set(df.loc[has_place(df), "category"].astype(str))]
     rows = "".join(f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:5px;"
                    f"background:{charts.CATEGORY_COLOURS[c]};margin-right:5px'></span>{charts.escape(c)}</div>"
                    for c in cats)
-    box = ipywidgets.HTML(value=f"<div style='font:11px sans-serif;background:#fff;padding:4px 6px'>{rows}</div>")
+    box = ipywidgets.HTML(value=f"{LABEL_CSS}<div style='font:11px sans-serif;background:#fff;padding:4px 6px'>"
+                                f"{rows}</div>")
     return ipyleaflet.WidgetControl(widget=box, position="bottomleft")
 
 
-def places_map(df: pd.DataFrame, data_dir=None, height: str = "420px") -> ipyleaflet.Map:
-    """The offline world with a marker and a label at each place of adoption in ``df``."""
+def places_map(df: pd.DataFrame, data_dir=None, height: str = "420px",
+               legend_from: pd.DataFrame | None = None) -> ipyleaflet.Map:
+    """The offline world with a marker and a label at each place of adoption in ``df``. The colour key lists
+    the categories with a place in ``legend_from`` (default ``df``)."""
     m = basemap.new_map(center=(18, 30), zoom=2, data_dir=data_dir, height=height)
-    markers, labels = place_layers(df)
+    markers, labels = place_layers(df, zoom=m.zoom)
     m.add(markers)
     m.add(labels)
-    m.add(legend_control())
+    m.add(legend_control(df if legend_from is None else legend_from))
     return m
 
 
