@@ -133,6 +133,6 @@ def test_snapshot_report_with_two_snapshots(two_dates):
     r = snapshot_report(iccwc.load_toolkit(two_dates))
     assert r.changes is not None and len(r.dates) == 2
     assert r.text.startswith("Between 9 November 2015 and 1 June 2016: ")
-    assert "2 new request" in r.text          # Uganda and Zambia, in the fictional fixture
+    assert "2 new requests, 1 completed, 4 advanced, 12 unchanged" in r.text          # Uganda and Zambia, in the fictional fixture
     assert set(r.changes.loc[r.changes["change"] == "new request", "country"]) == {"Uganda", "Zambia"}
     assert isinstance(r.dates[0], pd.Timestamp)

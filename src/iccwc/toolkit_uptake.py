@@ -193,7 +193,7 @@ def snapshot_report(toolkit: pd.DataFrame, before="previous", after="latest") ->
             "`python -m iccwc rebuild`; this section then lists what changed."), None)
     p = ts.progress(toolkit, before, after)
     counts = {str(r.change): int(r.countries) for r in p.summary.itertuples()}
-    parts = [f"{n} {k}" for k, n in counts.items() if n]
+    parts = [f"{n} {k}{'s' if k == 'new request' and n != 1 else ''}" for k, n in counts.items() if n]
     text = (f"Between {date_label(p.before)} and {date_label(p.after)}: "
             + (", ".join(parts) if parts else "no countries") + ".")
     return SnapshotReport(dates, text, p.changes)
