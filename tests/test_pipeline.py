@@ -1,0 +1,183 @@
+"""`python -m iccwc run`: validate, rebuild, execute, render; no work when nothing changed;
+previous outputs kept on bad input or a failing notebook; parameters injected papermill-style.
+
+These tests use tiny notebooks written in tmp (kernels start fast) and a copy of data/;
+the real notebooks go through the same pipeline in tests/browser/test_rendered_html.py.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from iccwc import paths
+from iccwc.errors import DataError
+from iccwc.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
+from conftest import FIXTURES
+
+pytestmark = pytest.mark.slow
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def notebook(path, title, body="print('rows', len(iccwc.load_toolkit(data_dir)))", params=True):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat it answers: {title.lower()}.")]
+    if params:
+        nb.cells.append(nbformat.v4.new_code_cell('data_dir = None\nstatus_date = "latest"\nregion = None',
+                                                  metadata={"tags": ["parameters"]}))
+    nb.cells.append(nbformat.v4.new_code_cell("import iccwc\n" + body))
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path, data_copy):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    notebook(nbs / "00-first.ipynb", f"First {EVIL}")
+    notebook(nbs / "01-second.ipynb", "Second", "print('REGION=' + str(region))")
+    return {"data": data_copy, "notebooks": nbs, "out": tmp_path / "reports"}
+
+
+def go(project, log=None, **kw):
+    lines = []
+    res = run(project["data"], notebooks_dir=project["notebooks"], out_dir=project["out"],
+              log=log or lines.append, **kw)
+    res.log = lines
+    return res
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_run_then_noop_then_changes(project):
+    processed = project["data"] / "processed"
+    before = snapshot(processed)
+    first = go(project)
+    out = project["out"]
+    assert first.did_work
+    assert sorted(p.name for p in out.iterdir()) == [".fingerprint", "00-first.html", "01-second.html",
+                                                    "index.html"]
+    assert snapshot(processed) == before, "nothing new in raw: processed data unchanged"
+    html = (out / "00-first.html").read_text(encoding="utf-8")
+    assert "rows 17" in html                                          # the notebook really ran on the data
+    assert "application/vnd.jupyter.widget-state+json" not in html or "widgets" in html
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert EVIL not in index and "First &lt;img src=x onerror=alert(1)&gt;" in index
+    assert 'href="00-first.html"' in index and 'href="01-second.html"' in index
+    assert "2015-11-09" in index
+    progress = "\n".join(first.log)
+    for step in ("[1/4]", "[2/4]", "[3/4]", "finished 00-first.ipynb in", "rendered 01-second.html", "Done in"):
+        assert step in progress
+
+    # Nothing changed: no work, and it says so; no file touched.
+    outputs = snapshot(out)
+    again = go(project)
+    assert not again.did_work, again.reason
+    assert any("Nothing to do" in line for line in again.log)
+    assert snapshot(out) == outputs
+
+    # A changed notebook: runs again (the data rebuild is skipped), says why.
+    notebook(project["notebooks"] / "01-second.ipynb", "Second, edited", "print('edited')")
+    third = go(project)
+    assert third.did_work and "notebook changed: 01-second.ipynb" in third.reason
+    assert any("rebuild skipped" in line for line in third.log)
+    assert "edited" in (out / "01-second.html").read_text(encoding="utf-8")
+
+    # A deleted report is noticed.
+    (out / "00-first.html").unlink()
+    assert go(project).did_work and (out / "00-first.html").exists()
+
+    # A new status document in raw: validated, rebuilt, the notebooks see the new date.
+    for f in (FIXTURES / "snapshot-2016").iterdir():
+        shutil.copy(f, project["data"] / "raw" / "documents" / f.name)
+    fourth = go(project)
+    assert "new input: data/raw/documents/fictional-toolkit-status-2016-06.txt" in fourth.reason
+    assert b"2016-06-01" in (processed / "toolkit_status.csv").read_bytes()
+    assert "rows 36" in (out / "00-first.html").read_text(encoding="utf-8")      # 17 + 19 rows
+    assert "2015-11-09, 2016-06-01" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_bad_input_keeps_previous_outputs(project):
+    go(project)
+    processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
+    raw = project["data"] / "raw" / "documents"
+    bad = raw / "fictional-toolkit-status-2016-06.txt"
+    for f in (FIXTURES / "snapshot-2016").iterdir():
+        shutil.copy(f, raw / f.name)
+    bad.write_text(bad.read_text(encoding="utf-8").replace("Kenya\t✓\t✓\t✓", "Kenya\t✓\t\t✓"), encoding="utf-8")
+    with pytest.raises(DataError, match="fictional-toolkit-status-2016-06.txt") as err:
+        go(project)
+    assert "sha256" in str(err.value)          # edited after its provenance record was written
+    assert snapshot(project["data"] / "processed") == processed
+    assert snapshot(project["out"]) == out
+
+
+def test_failing_notebook_restores_processed_and_keeps_reports(project):
+    go(project)
+    processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
+    for f in (FIXTURES / "snapshot-2016").iterdir():          # new data, so the rebuild writes ...
+        shutil.copy(f, project["data"] / "raw" / "documents" / f.name)
+    notebook(project["notebooks"] / "01-second.ipynb", "Second", "raise ValueError('boom in the notebook')")
+    lines = []
+    with pytest.raises(NotebookFailed, match=r"01-second.ipynb: a cell raised ValueError: boom in the notebook"):
+        go(project, log=lines.append)
+    assert snapshot(project["data"] / "processed") == processed      # ... and is put back
+    assert snapshot(project["out"]) == out
+    assert not list(project["out"].glob(".staging-*"))
+    assert any("put back as it was" in line for line in lines)
+
+
+def test_region_parameter_is_injected(project):
+    res = go(project, region="Asia")
+    html = (project["out"] / "01-second.html").read_text(encoding="utf-8")
+    assert "REGION=Asia" in html
+    assert "celltag_injected-parameters" in html            # the papermill-style cell, shown in the report
+    assert res.outputs and default_out_dir("Asia") == paths.REPORTS / "region-asia"
+    assert default_out_dir(None) == paths.REPORTS
+
+
+def test_inject_parameters_papermill_style():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"),
+                nbformat.v4.new_code_cell("region = None", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(region)")]
+    missing = inject_parameters(nb, {"region": "Africa & Europe", "status_date": "2015-11-09"})
+    assert nb.cells[2].metadata["tags"] == ["injected-parameters"]
+    assert "region = 'Africa & Europe'" in nb.cells[2].source
+    assert missing == ["status_date"]
+    inject_parameters(nb, {"region": "Asia"})                     # replaces, never stacks
+    assert sum("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    nb.cells.pop(1)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    with pytest.raises(NotebookFailed, match="no code cell tagged 'parameters'"):
+        inject_parameters(nb, {"region": "Asia"})
+
+
+def test_cli_bad_input_exit_code_and_message(project):
+    (project["data"] / "raw" / "documents" / "cites-sc66-iccwc-information-2016-01.txt").write_text(
+        "not the document", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "iccwc", "--data-dir", str(project["data"]), "run",
+                           "--notebooks", str(project["notebooks"]), "--out", str(project["out"])],
+                          capture_output=True, text=True, timeout=300, cwd=paths.ROOT)
+    assert proc.returncode == 2, proc.stderr
+    assert "ERROR" in proc.stderr and "cites-sc66-iccwc-information-2016-01.txt" in proc.stderr
+    assert "[1/4] Checking" in proc.stdout
+    assert not project["out"].exists() or not list(project["out"].glob("*.html"))
+
+
+def test_real_notebooks_have_parameters_cell():
+    """Every notebook takes the pipeline's parameters (COMMON rules: tagged cell with data_dir etc.)."""
+    nbs = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+    if not nbs:
+        pytest.skip("no notebooks in notebooks/ yet")
+    for p in nbs:
+        nb = nbformat.read(p, as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(cells) == 1, f"{p.name}: one cell tagged 'parameters'"
+        assert inject_parameters(nb, {"data_dir": None, "status_date": "latest", "region": None}) == [] or \
+            "data_dir" in cells[0].source, f"{p.name}: parameters cell lacks data_dir"
