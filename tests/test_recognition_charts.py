@@ -170,3 +170,8 @@ def test_chart_html_caps_width_at_natural_size(rec):
     fig = rc.by_year_chart(rec)
     out = rc.chart_html(fig)
     assert out.startswith(f"<div style='max-width:{int(round(fig.get_figwidth() * 96))}px'><svg")
+
+
+def test_text_table_is_left_aligned():
+    t = rc.text_table(pd.DataFrame({"a": ["x", "longer"], "b": ["1", None]}))
+    assert t.splitlines() == ["a       b", "x       1", "longer"]

@@ -146,6 +146,16 @@ def toolkit_instruments(df: pd.DataFrame) -> pd.DataFrame:
         category=lambda d: d["category"].astype(str)).reset_index(drop=True)
 
 
+def text_table(df: pd.DataFrame) -> str:
+    """A small table as left-aligned plain text (for printing in a notebook, where nbval compares it)."""
+    cols = [str(c) for c in df.columns]
+    cells = [[("" if pd.isna(v) else str(v)) for v in row] for row in df.itertuples(index=False)]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    out = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- timeline layout
 
 @dataclass(frozen=True)
