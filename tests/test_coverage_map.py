@@ -101,3 +101,25 @@ def test_added_activities_reach_the_map_and_explorer(data_copy):
     ex.controls.value = "Asia"
     assert "<b>4</b> activities in the data in 4 countries (1 ongoing or planned)" in ex.summary.value
     assert "WIST" in ex.charts["activities"].value
+
+
+def test_markers_sit_inside_their_country():
+    by_id = {f["id"]: f for f in cm.geo.world()["features"]}
+    for iso3 in ["VNM", "CHL", "NOR", "BHS", "NPL", "MEX"]:
+        lat, lon = cm.country_point(iso3)
+        assert any(cm._inside(lat, lon, poly[0]) for poly in by_id[iso3]["geometry"]["coordinates"]), iso3
+    lat, lon = cm.geo.centroid(by_id["VNM"])
+    assert not any(cm._inside(lat, lon, poly[0]) for poly in by_id["VNM"]["geometry"]["coordinates"])
+
+
+def test_country_too_small_for_a_polygon_gets_a_marker_at_its_capital(data):
+    act, tk = data
+    lat, lon = cm.country_point("SGP")            # Singapore: no 1:110m polygon
+    assert abs(lat - 1.29) < 0.1 and abs(lon - 103.85) < 0.1
+    extra = act.head(1).assign(country="Singapore", iso3="SGP", region="Asia", document_region="Asia",
+                               source="test")
+    both = cm.pd.concat([act, extra], ignore_index=True)
+    layer = _layer(cm.coverage_map(both, tk), "Asia")
+    assert "Singapore" in _markers(layer)
+    (s, w), (n, e) = cm.region_bounds(both, "Asia", tk)
+    assert s <= 1.29 <= n

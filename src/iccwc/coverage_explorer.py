@@ -50,7 +50,8 @@ def summary_html(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | 
     date = pd.Timestamp(toolkit["status_date"].max()).date().isoformat() if len(toolkit) else "n/a"
     cats = "".join(f"<li>{e(c)}: {n}</li>" for c, n in s["by_category"].items())
     a = activities if region is None else activities[activities["document_region"].astype(str) == region]
-    table = a[["country", "category", "activity_type", "status", "period"]].sort_values(["country", "category"])
+    table = (a[["country", "category", "activity_type", "status", "period"]].sort_values(["country", "category"])
+             .assign(period=lambda d: d["period"].astype("string").fillna("")))
     return (f"<h4 style='margin:0 0 4px'>{e(s['region'])}</h4>"
             f"<p style='margin:0'><b>{s['toolkit_requests']}</b> Toolkit requests (as of {e(date)}): "
             f"<b>{s['toolkit_complete']}</b> complete, {s['toolkit_not_complete']} not yet complete.<br>"

@@ -56,11 +56,42 @@ def _capitals() -> dict[str, tuple[float, float]]:
     return out
 
 
+def _inside(lat: float, lon: float, ring) -> bool:
+    """Even-odd rule: is (lat, lon) inside the ring of [lon, lat] points?"""
+    hit = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+def interior_point(feature: dict) -> tuple[float, float]:
+    """(lat, lon) inside a country's largest polygon: the bounding-box centre when it falls inside
+    (geo.centroid), else the middle of the widest stretch of land along that latitude (Vietnam, Chile)."""
+    lat, lon = geo.centroid(feature)
+    def area(poly):    # the same choice of polygon as geo.centroid
+        r = poly[0]
+        return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(r, r[1:] + r[:1]))) / 2
+
+    ring = max(feature["geometry"]["coordinates"], key=area)[0]
+    if _inside(lat, lon, ring):
+        return lat, lon
+    lats = sorted(p[1] for p in ring)
+    for frac in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        y = lats[0] + (lats[-1] - lats[0]) * frac
+        xs = sorted(x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+                    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]) if (y1 > y) != (y2 > y))
+        spans = [(b - a, (a + b) / 2) for a, b in zip(xs[::2], xs[1::2])]
+        if spans:
+            return y, max(spans)[1]
+    return lat, lon
+
+
 def country_point(iso3: str, data_dir=None) -> tuple[float, float]:
-    """Where a country's marker goes: its polygon's centre, else its capital."""
+    """Where a country's marker goes: inside its polygon, else at its capital."""
     by_id = {f["id"]: f for f in geo.world(data_dir)["features"]}
     if iso3 in by_id:
-        return geo.centroid(by_id[iso3])
+        return interior_point(by_id[iso3])
     if iso3 in _capitals():
         return _capitals()[iso3]
     raise KeyError(f"no polygon nor capital for {iso3}")
@@ -175,7 +206,8 @@ def legend_html(regions: list[str]) -> str:
     sw = ("<span style='display:inline-block;width:12px;height:12px;background:{};"
           "border:1px solid #555;margin-right:4px'></span>{}")
     rows = [sw.format(charts.STAGE_COLOURS[s], charts.escape("Toolkit: " + s)) for s in STAGES]
-    rows += [sw.format(charts.REGION_COLOURS.get(r, charts.NEUTRAL), charts.escape(r + " (marker; other activity)"))
+    rows += [sw.format(charts.REGION_COLOURS.get(r, charts.NEUTRAL),
+                       charts.escape(f"{r}: markers (click: activities); shape if no Toolkit request"))
              for r in regions]
     return ("<div style='background:white;padding:4px 6px;font-size:11px;line-height:15px'>"
             + "<br>".join(rows) + "</div>")
