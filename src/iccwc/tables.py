@@ -132,7 +132,7 @@ def schema_problems(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: b
                 continue
             problems.add(row, None if pd.isna(col) else str(col), f"values passing {check}",
                          _shown(r["failure_case"]))
-        return problems.items
+        return sorted(problems.items, key=lambda p: (p.line is None, p.line or 0))
     return []
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .countries import UnknownCountry, resolve
+from .countries import CONTINENTS, UnknownCountry, resolve
 from .errors import DataError, ProblemList
 from .textio import read_text
 
@@ -73,7 +73,7 @@ _HEADER = re.compile(r"^\s*PARTY\s*\t\s*IMPLEMENTATION STEPS", re.I)
 _STEP_HEAD = re.compile(r"^STEP\s+(\d+)\s*:\s*(.+)$", re.I)   # cells are stripped first
 # Bounded: a date is short, and an unbounded lazy match made a long line full of "as of"
 # take quadratic time (240 KB of "as of " took minutes). tests/test_bad_input.py checks it.
-_AS_OF = re.compile(r"\bas of[ \t]{1,5}([^()\n]{1,40}?\d{4})", re.I)
+_AS_OF = re.compile(r"\bas of[ \t]{1,5}(\d{4}-\d{1,2}-\d{1,2}|[^()\n]{0,40}?\d{4})", re.I)
 
 
 def stage_of(last_step: int) -> str:
@@ -191,6 +191,10 @@ def parse_toolkit_table(path: str | Path) -> ToolkitTable:
         except UnknownCountry:
             problems.add(lineno, "country", "a country name pycountry or data/reference/"
                                             "country_aliases.csv knows", name)
+            country = None
+        if country is not None and country.region not in CONTINENTS:
+            problems.add(lineno, "country", f"a country in one of the continents {', '.join(CONTINENTS)}",
+                         f"{name} ({country.region})")
             country = None
         rec = {"country": name, "source_line": lineno}
         for col, cell in zip(MARK_COLUMNS, cells[1:]):
