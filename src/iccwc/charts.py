@@ -63,6 +63,11 @@ def integer_axis(axis) -> None:
 
 def svg(fig: Figure) -> str:
     """The figure as an SVG string (no XML prolog), ready for an ``ipywidgets.HTML`` value."""
+    # The style applies to axes made inside figure(); axes added later get the same frame here.
+    for ax in fig.axes:
+        for side in ("top", "right"):
+            if ax.spines[side].get_visible() and ax.name == "rectilinear":
+                ax.spines[side].set_visible(False)
     buf = io.StringIO()
     with matplotlib.rc_context(_RC):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
