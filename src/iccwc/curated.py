@@ -47,7 +47,7 @@ def read_csv_rows(path: Path, required: list[str], key: str | None = None) -> tu
                      f"the columns {', '.join(required)}",
                      f"missing {missing}" if missing else f"unexpected {extra}")
         problems.raise_if_any()
-    rows = []
+    rows, first_line = [], {}
     for row in reader:
         n = reader.line_num               # the file line where the row ends (a quoted cell may span lines)
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
@@ -64,10 +64,11 @@ def read_csv_rows(path: Path, required: list[str], key: str | None = None) -> tu
         row = {k: (v or "").strip() for k, v in row.items()}
         row["_line"] = n
         if key is not None:
-            first = next((r["_line"] for r in rows if r[key] == row[key]), None)
-            if first is not None:
-                problems.add(n, key, f"each {key} once (it is already on line {first})", row[key])
+            if row[key] in first_line:
+                problems.add(n, key, f"each {key} once (it is already on line {first_line[row[key]]})",
+                             row[key])
                 continue
+            first_line[row[key]] = n
         rows.append(row)
     return rows, problems
 
