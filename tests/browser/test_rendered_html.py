@@ -1,0 +1,114 @@
+"""The HTML `python -m iccwc run` writes, opened in headless Chromium with no kernel and no internet.
+
+The real notebooks go through the whole pipeline once (a copy of data/, reports in tmp); each
+page must draw every map's countries (leaflet SVG paths) and every widget from its saved state,
+with the CDN scripts served from .vendor/ and nothing else fetched. Screenshots:
+tests/artifacts/html-*.png.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from iccwc import paths
+from iccwc.pipeline import find_notebooks, run
+from iccwc.render import WIDGET_STATE, WIDGET_VIEW
+
+from conftest import screenshot, serve_cdn
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+NOTEBOOKS = [p.stem for p in find_notebooks()]
+MAX_BYTES = 1024 * 1024
+# requirejs first tries a module next to the page, then falls back to the CDN route: expected.
+# Every saved widget view has been replaced by a rendered (lumino) widget.
+RENDERED = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+                 .every(s => s.parentElement.querySelector('.lm-Widget'))"""
+BENIGN = re.compile(r"ERR_FILE_NOT_FOUND|allowUnionTypes")
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    if not NOTEBOOKS:
+        pytest.skip("no notebooks in notebooks/ yet")
+    root = tmp_path_factory.mktemp("rendered")
+    data = root / "data"
+    for sub in ("raw", "curated", "processed", "reference"):
+        if (paths.DATA / sub).exists():
+            shutil.copytree(paths.DATA / sub, data / sub)
+    res = run(data, out_dir=root / "reports", log=lambda *_: None)
+    assert res.did_work
+    return root / "reports"
+
+
+def widget_state(page_html: str) -> dict:
+    m = re.search(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', page_html, re.S)
+    return json.loads(m.group(1))["state"] if m else {}
+
+
+def expected(state: dict) -> dict:
+    """What the page should draw, from the saved state: maps, polygons, controls."""
+    names = [m["model_name"] for m in state.values()]
+    polygons = 0
+    for m in state.values():
+        if m["model_name"] in ("LeafletGeoJSONModel", "LeafletChoroplethModel"):
+            feats = m["state"].get("data", {}).get("features", [])
+            polygons += sum(1 for f in feats if (f.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon"))
+    return {"maps": names.count("LeafletMapModel"), "polygons": polygons,
+            "dropdowns": names.count("DropdownModel"), "html": names.count("HTMLModel")}
+
+
+def test_sizes_and_index(rendered):
+    files = sorted(p.name for p in rendered.glob("*.html"))
+    assert files == sorted([f"{n}.html" for n in NOTEBOOKS] + ["index.html"])
+    for name in files:
+        size = (rendered / name).stat().st_size
+        assert size < MAX_BYTES, f"{name} is {size / 1024:.0f} KB (target: under 1 MB)"
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    assert [f"{n}.html" for n in NOTEBOOKS] == re.findall(r'<li><a href="([^"]+)"', index)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_page_draws_maps_and_widgets_offline(rendered, page, vendored, name):
+    html_path = rendered / f"{name}.html"
+    page_html = html_path.read_text(encoding="utf-8")
+    state = widget_state(page_html)
+    want = expected(state)
+    views = re.findall(r'<script type="application/vnd\.jupyter\.widget-view\+json">', page_html)
+    refused = serve_cdn(page, vendored)
+    page.goto(html_path.as_uri())
+    if views:
+        # Every saved widget view is replaced by the rendered widget.
+        page.wait_for_function(RENDERED, timeout=30_000)
+    if want["maps"]:
+        page.wait_for_selector(".leaflet-container", timeout=30_000)
+        page.wait_for_function(f"() => document.querySelectorAll('.leaflet-container path').length >= {want['polygons']}",
+                               timeout=30_000)
+    page.wait_for_timeout(500)
+    shot = screenshot(page, f"html-{name}")
+    assert shot.stat().st_size > 10_000
+    assert page.locator(".leaflet-container").count() == want["maps"]
+    assert page.locator(".leaflet-container path").count() >= want["polygons"]
+    assert page.locator(".widget-dropdown select").count() == want["dropdowns"]
+    assert page.locator(".widget-html").count() >= min(1, want["html"])
+    text = page.inner_text("body")
+    assert "Error displaying widget" not in text and "Error rendering" not in text
+    assert refused == [], f"fetched from outside: {refused}"
+    errors = [e for e in page.console_errors if not BENIGN.search(e)]
+    assert errors == [], errors
+    if views:
+        assert any("html-manager" in u for u in page.cdn_served)
+
+
+def test_index_page_links(rendered, page, vendored):
+    refused = serve_cdn(page, vendored)
+    page.goto((rendered / "index.html").as_uri())
+    links = page.locator("ol li a")
+    assert links.count() == len(NOTEBOOKS)
+    screenshot(page, "html-index")
+    links.first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"{NOTEBOOKS[0]}.html")
+    assert refused == []
