@@ -123,3 +123,10 @@ def test_country_too_small_for_a_polygon_gets_a_marker_at_its_capital(data):
     assert "Singapore" in _markers(layer)
     (s, w), (n, e) = cm.region_bounds(both, "Asia", tk)
     assert s <= 1.29 <= n
+
+
+def test_region_views(data):
+    act, tk = data
+    views = {r: cm.view_for(cm.region_bounds(act, r, tk)) for r in ["Americas", "Africa & Europe", "Asia"]}
+    assert {r: z for r, (_, z) in views.items()} == {"Americas": 3, "Africa & Europe": 3, "Asia": 4}
+    assert -180 < views["Americas"][0][1] < -30        # no antimeridian shift for the Americas

@@ -6,6 +6,9 @@ Every chart is a matplotlib :class:`~matplotlib.figure.Figure` (render it with
 """
 from __future__ import annotations
 
+import functools
+
+import matplotlib
 import pandas as pd
 from matplotlib.patches import Patch
 
@@ -13,6 +16,15 @@ from . import charts
 from .activities import ACTIVITY_TYPES, CATEGORIES, STATUSES
 from .countries import CONTINENTS, DOCUMENT_REGIONS
 from .toolkit import STAGES
+
+def _styled(fn):
+    """Build the chart inside the project's matplotlib style, so axes get it too (spines, title place)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(charts._RC):
+            return fn(*args, **kwargs)
+    return wrapper
+
 
 #: Region columns and their order.
 REGION_ORDER = {"region": CONTINENTS, "document_region": DOCUMENT_REGIONS + ["Oceania"]}
@@ -42,6 +54,7 @@ def partner_table(presence: pd.DataFrame) -> pd.DataFrame:
     return df[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "source"]]
 
 
+@_styled
 def partner_chart(presence: pd.DataFrame):
     """Horizontal bars of each partner's network; lower bounds hatched with an arrow; WCO's unit said."""
     t = partner_table(presence).iloc[::-1].reset_index(drop=True)
@@ -50,8 +63,11 @@ def partner_chart(presence: pd.DataFrame):
     ys = range(len(t))
     for y, r in zip(ys, t.itertuples(index=False)):
         colour = "#0072B2" if r.unit == "countries" else "#999999"
-        ax.barh(y, r.count, color=colour, alpha=0.55 if r.lower_bound else 1.0,
-                hatch=LOWER_BOUND_HATCH if r.lower_bound else None, edgecolor=colour, linewidth=1.2)
+        if r.lower_bound:   # lighter, white hatch (visible in SVG too), outlined in the bar's colour
+            ax.barh(y, r.count, color=colour, alpha=0.6, hatch=LOWER_BOUND_HATCH, edgecolor="white", linewidth=0)
+            ax.barh(y, r.count, fill=False, edgecolor=colour, linewidth=1.2)
+        else:
+            ax.barh(y, r.count, color=colour, edgecolor=colour, linewidth=1.2)
         if r.lower_bound:   # an arrow: the true number lies beyond the bar
             ax.annotate("", xy=(r.count + 22, y), xytext=(r.count, y),
                         arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5})
@@ -62,7 +78,7 @@ def partner_chart(presence: pd.DataFrame):
     ax.set_xlabel("countries (WCO: members)")
     ax.set_title("ICCWC partners' national networks (SC66, Part 1)")
     fig.legend(handles=[Patch(facecolor="#0072B2", edgecolor="#0072B2", label="countries, number as printed"),
-                        Patch(facecolor="#0072B2", alpha=0.55, hatch=LOWER_BOUND_HATCH, edgecolor="#0072B2",
+                        Patch(facecolor="#99c7e0", hatch=LOWER_BOUND_HATCH, edgecolor="white",
                               label="lower bound: printed 'more than' / 'over' (arrow: more)"),
                         Patch(facecolor="#999999", label="WCO counts members, not countries")],
                loc="outside lower center", ncols=2, fontsize=8, frameon=False)
@@ -87,6 +103,7 @@ def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.
     return out.astype(int)
 
 
+@_styled
 def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
     """Stacked bars: Toolkit requests per region, split by stage; completions labelled."""
     t = toolkit_by_region(toolkit, by).drop(index="Total").iloc[::-1]
@@ -130,6 +147,7 @@ def activities_by_type(activities: pd.DataFrame, by: str = "document_region") ->
     return t.sort_values([by, "activity_type", "status"]).reset_index(drop=True)
 
 
+@_styled
 def activities_chart(activities: pd.DataFrame, region: str | None = None):
     """One panel per Part 4 category: activities per document region (or, for one region, per activity
     type); ongoing or planned activities hatched (the document's '*'). Empty categories say so."""

@@ -122,12 +122,12 @@ def region_bounds(activities: pd.DataFrame, region: str | None, toolkit: pd.Data
     lons = [p[1] for p in points]
     # Across the antimeridian (Fiji, Russia): the narrower of the two ways round the globe.
     shifted = [x + 360 if x < 0 else x for x in lons]
-    if max(shifted) - min(shifted) < max(lons) - min(lons):
+    if min(lons) < 0 < max(lons) and max(shifted) - min(shifted) < max(lons) - min(lons) - 1:
         lons = shifted
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def view_for(bounds, size=VIEW_SIZE, max_zoom=MAX_ZOOM, padding=0.1) -> tuple[tuple[float, float], int]:
+def view_for(bounds, size=VIEW_SIZE, max_zoom=MAX_ZOOM, padding=0.02) -> tuple[tuple[float, float], int]:
     """(centre, zoom) showing ``bounds`` in a map of ``size`` pixels (Web Mercator, whole zoom levels)."""
     (s, w), (n, e) = bounds
 
@@ -203,14 +203,15 @@ def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | 
 
 
 def legend_html(regions: list[str]) -> str:
-    sw = ("<span style='display:inline-block;width:12px;height:12px;background:{};"
-          "border:1px solid #555;margin-right:4px'></span>{}")
-    rows = [sw.format(charts.STAGE_COLOURS[s], charts.escape("Toolkit: " + s)) for s in STAGES]
-    rows += [sw.format(charts.REGION_COLOURS.get(r, charts.NEUTRAL),
-                       charts.escape(f"{r}: markers (click: activities); shape if no Toolkit request"))
-             for r in regions]
-    return ("<div style='background:white;padding:4px 6px;font-size:11px;line-height:15px'>"
-            + "<br>".join(rows) + "</div>")
+    """A compact legend: shape colours (Toolkit stage) and marker colours (region)."""
+    def sw(colour, round_=False):
+        return (f"<span style='display:inline-block;width:10px;height:10px;background:{colour};"
+                f"border:1px solid #555;margin:0 3px 0 6px;{'border-radius:50%;' if round_ else ''}'></span>")
+    stages = "".join(sw(charts.STAGE_COLOURS[s]) + charts.escape(s) for s in STAGES)
+    marks = "".join(sw(charts.REGION_COLOURS.get(r, charts.NEUTRAL), True) + charts.escape(r) for r in regions)
+    return ("<div style='background:white;padding:3px 6px;font-size:10px;line-height:14px;max-width:330px'>"
+            f"<b>Shape: Toolkit stage</b><br>{stages}<br><b>Circle: activities (click)</b>; shape in the "
+            f"region's colour if no Toolkit request<br>{marks}</div>")
 
 
 def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, data_dir=None,
