@@ -168,3 +168,36 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"{url} did not answer in {timeout} s")
+
+
+# What the page shows: the HTML widgets' content and the map's shapes and colours, hashed in the page.
+SIGNATURE_JS = """() => {
+  const parts = [...document.querySelectorAll('.widget-html-content, .leaflet-container path')].map(e =>
+      e.tagName.toLowerCase() === 'path' ? (e.getAttribute('d') || '').length + (e.getAttribute('fill') || '')
+                                         : e.innerHTML);
+  let h = 0; const s = parts.join('|');
+  for (let i = 0; i < s.length; i++) { h = (h * 31 + s.charCodeAt(i)) | 0; }
+  return parts.length + ':' + h;
+}"""
+
+
+def change_a_dropdown(page, scope: str = "") -> tuple[str, str]:
+    """Pick another option in the first dropdown that has one; wait until what is shown changes.
+
+    Returns (label chosen, description of the change). Fails if nothing shown changes.
+    """
+    before = page.evaluate(SIGNATURE_JS)
+    selects = page.locator(f"{scope} .widget-dropdown select")
+    for i in range(selects.count()):
+        sel = selects.nth(i)
+        options = sel.locator("option")
+        current = sel.input_value()
+        values = [options.nth(k).get_attribute("value") for k in range(options.count())]
+        others = [v for v in values if v != current]
+        if not others:
+            continue
+        sel.scroll_into_view_if_needed()
+        sel.select_option(others[-1])
+        page.wait_for_function(f"() => ({SIGNATURE_JS})() !== {before!r}", timeout=30_000)
+        return others[-1], f"{before} -> {page.evaluate(SIGNATURE_JS)}"
+    raise AssertionError("no dropdown with a second option to change")
