@@ -2,6 +2,8 @@
 countries, the document's legend, escaped popups, no tiles."""
 from __future__ import annotations
 
+import re
+
 import ipyleaflet
 import pytest
 
@@ -40,9 +42,11 @@ def test_layers_and_no_tiles(stage_map):
 
 
 def test_legend_has_the_documents_four_stages(stage_map):
-    legends = [c for c in stage_map.controls if isinstance(c, ipyleaflet.LegendControl)]
-    assert len(legends) == 1
-    assert legends[0].legend == {STAGE_LEGEND[s]: charts.STAGE_COLOURS[s] for s in STAGES}
+    html = tm.legend_of(stage_map)
+    found = re.findall(r"background:(#[0-9a-f]{6})'></span>([^<]+)</div>", html)
+    assert found == [(charts.STAGE_COLOURS[s], STAGE_LEGEND[s]) for s in STAGES]
+    assert "circle: a small country" in html
+    assert not any(isinstance(c, ipyleaflet.LegendControl) for c in stage_map.controls)
 
 
 def test_small_countries_get_a_clickable_circle(stage_map):
@@ -89,3 +93,10 @@ def test_click_calls_back_with_the_country(sc66):
     polys[1]._handle_mouse_events(None, {"event": "click", "feature": {}}, None)    # Mexico's polygon
     markers[0]._handle_mouse_events(None, {"type": "click"}, None)                    # Bahamas' circle
     assert got == ["Mexico", "Bahamas"]
+
+
+def test_view_for_frames_the_countries(sc66):
+    (lat, lon), zoom = tm.view_for(u.select(sc66, region="South America"))
+    assert -18 < lat < 0 and -82 < lon < -68 and zoom == 3           # Peru
+    assert tm.view_for(sc66.iloc[:0]) == tm.WORLD_VIEW
+    assert tm.view_for(sc66)[1] <= 2                                  # all 17: the world

@@ -6,7 +6,8 @@ changed in the map layers, the funnel SVG or the table HTML, without a browser:
 
 * ``controls``: status date (shown only when the data hold more than one), continent,
   the document's regional grouping, stage, minimum step, and a country;
-* ``map``: the stage map (:mod:`iccwc.toolkit_map`); clicking a country chooses it;
+* ``map``: the stage map (:mod:`iccwc.toolkit_map`), framing the region chosen; clicking a
+  country chooses it;
 * ``funnel``, ``regions``: SVG charts (:mod:`iccwc.toolkit_charts`) in ``ipywidgets.HTML``;
 * ``table``: the progress table (:mod:`iccwc.toolkit_table`), the chosen country outlined;
 * ``detail``: the chosen country's step-by-step progress;
@@ -94,6 +95,8 @@ class ToolkitExplorer:
             snap, cur = self.snapshot(), self.current()
             when = date_label(self.controls.status_date.value)
             toolkit_map.set_countries(self.map, cur, self.data_dir, on_click=self.choose)
+            regional = self.controls.continent.value or self.controls.document_region.value
+            toolkit_map.focus(self.map, cur if regional and len(cur) else None, self.data_dir)
             title = f"Countries that reached each Toolkit step\n(as of {when}; {len(cur)} shown)"
             self.funnel.value = toolkit_charts.funnel_svg(cur, title=title)
             self.regions.value = (toolkit_charts.stage_by_region_svg(cur, "document_region") if len(cur) else "")

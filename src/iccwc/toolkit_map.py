@@ -9,7 +9,8 @@ offline polygons of :func:`iccwc.geo.country_features`. Layers, from the bottom:
 * :data:`MARKER_LAYER`, a LayerGroup with a CircleMarker at the centroid of each small
   country (polygon area under :data:`SMALL_AREA` square degrees, e.g. The Bahamas), in
   the same colour and with the same popup, so it can be seen and clicked at world zoom;
-* a legend with the document's four stages (``toolkit.STAGE_LEGEND`` labels).
+* a legend with the document's four stages (``toolkit.STAGE_LEGEND`` labels), compact so it
+  covers no requesting country at world zoom.
 
 :func:`set_countries` replaces the countries shown (filters, another status date);
 :func:`map_countries` reads back which countries a map shows and their colours
@@ -17,6 +18,7 @@ offline polygons of :func:`iccwc.geo.country_features`. Layers, from the bottom:
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import ipyleaflet
@@ -63,10 +65,29 @@ def popup_html(row) -> str:
             f"<span style='color:#666'>as of {charts.escape(date_label(when))}</span></div>")
 
 
-def legend(title: str = "Toolkit implementation stage") -> ipyleaflet.LegendControl:
-    """The document's four stages, in order."""
-    return ipyleaflet.LegendControl({STAGE_LEGEND[s]: charts.STAGE_COLOURS[s] for s in STAGES},
-                                    title=title, position="bottomleft")
+def legend_html(title: str = "Toolkit implementation stage") -> str:
+    """The legend's HTML: the document's four stages in order, and what a circle means."""
+    swatch = ("display:inline-block;width:12px;height:12px;border:1px solid #555;vertical-align:-2px;"
+              "margin-right:6px;background:")
+    rows = "".join(f"<div style='white-space:nowrap'><span style='{swatch}{charts.STAGE_COLOURS[s]}'></span>"
+                   f"{charts.escape(STAGE_LEGEND[s])}</div>" for s in STAGES)
+    circle = ("<div style='white-space:nowrap;color:#444'><span style='display:inline-block;width:9px;"
+              "height:9px;border:2px solid #333;border-radius:50%;vertical-align:-2px;margin-right:6px;"
+              "margin-left:1px'></span>circle: a small country</div>")
+    return (f"<div class='iccwc-legend' style='background:rgba(255,255,255,0.92);padding:4px 8px;"
+            f"border-radius:4px;font-family:Arial,sans-serif;font-size:11px;line-height:1.5;color:#222'>"
+            f"<b>{charts.escape(title)}</b>{rows}{circle}</div>")
+
+
+def legend(title: str = "Toolkit implementation stage") -> ipyleaflet.WidgetControl:
+    """A compact legend (ipyleaflet's LegendControl is about twice as tall and hid Peru at world zoom)."""
+    return ipyleaflet.WidgetControl(widget=ipywidgets.HTML(legend_html(title)), position="bottomleft")
+
+
+def legend_of(m: ipyleaflet.Map) -> str:
+    """The legend HTML of a map made by :func:`stage_map`."""
+    return next(c.widget.value for c in m.controls
+                if isinstance(c, ipyleaflet.WidgetControl) and "iccwc-legend" in getattr(c.widget, "value", ""))
 
 
 def country_layers(df: pd.DataFrame, data_dir=None,
@@ -117,13 +138,36 @@ def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, data_dir=None,
 def stage_map(df: pd.DataFrame, data_dir=None, height: str = "460px",
               on_click: Callable[[str], None] | None = None) -> ipyleaflet.Map:
     """A world map of the requesting countries of one snapshot, filled by stage, with a legend."""
-    m = basemap.new_map(center=(8, 20), zoom=2, data_dir=data_dir, height=height)
+    m = basemap.new_map(center=WORLD_VIEW[0], zoom=WORLD_VIEW[1], data_dir=data_dir, height=height)
     m.add(ipyleaflet.LayerGroup(layers=[], name=COUNTRY_LAYER))
     m.add(ipyleaflet.LayerGroup(layers=[], name=MARKER_LAYER))
     set_countries(m, df, data_dir, on_click)
     m.add(legend())
     m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
     return m
+
+
+WORLD_VIEW = ((8, 20), 2)
+
+
+def view_for(df: pd.DataFrame, data_dir=None, width_px: int = 900, height_px: int = 440) -> tuple:
+    """(center, zoom) that frames the countries of ``df`` (the world view when empty).
+
+    Computed here rather than with ``Map.fit_bounds``, which needs a browser to answer.
+    """
+    if df.empty:
+        return WORLD_VIEW
+    (s, w), (n, e) = geo.bounds(geo.country_features(df["iso3"].astype(str).tolist(), data_dir=data_dir))
+    lon_span, lat_span = max(e - w, 1.0), max(n - s, 1.0)
+    fit = min(width_px * 360 / (256 * lon_span), height_px * 170 / (256 * lat_span * 1.15))
+    zoom = max(1, min(4, int(math.floor(math.log2(fit)))))
+    return ((round((s + n) / 2, 2), round((w + e) / 2, 2)), zoom)
+
+
+def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, data_dir=None) -> None:
+    """Frame the countries of ``df`` on ``m``, or show the world when ``df`` is None."""
+    center, zoom = WORLD_VIEW if df is None else view_for(df, data_dir)
+    m.center, m.zoom = list(center), zoom
 
 
 def map_countries(m: ipyleaflet.Map) -> dict[str, dict]:
