@@ -14,7 +14,11 @@ from iccwc.build import EXTRA_BUILDERS, rebuild
 from iccwc.errors import DataError
 from iccwc.provenance import sha256_of
 from iccwc.schemas import DATASETS
-from conftest import FIXTURES, SC66
+from pathlib import Path
+
+# Not imported from conftest: with tests/browser/conftest.py present, "conftest" can name either module.
+FIXTURES = Path(__file__).parent / "fixtures"
+SC66 = paths.RAW_DOCUMENTS / "cites-sc66-iccwc-information-2016-01.txt"
 
 FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
 
