@@ -34,7 +34,7 @@ def test_html_rows_are_coloured_by_stage(sc66):
         # a filled cell per step done (and the action plan), in the stage's colour, plus the stage swatch
         filled = cells.count(f"background:{colour};color:")
         assert filled == int(row["last_step"]) + int(row["action_plan_implementation"]), name
-        assert tt.STAGE_LEGEND[stage] in cells
+        assert f'title="{tt.STAGE_LEGEND[stage]}"' in cells and f">{stage}</td>" in cells
     assert "as of 9 November 2015" in html
 
 

@@ -61,7 +61,7 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
         head.append(f'<th style="{th};text-align:center;width:5.2em" title="{charts.escape(title)}">'
                     + (f"Step {num}<br>" if num else "")
                     + f'<span style="font-weight:normal">{charts.escape(label)}</span></th>')
-    head.append(f'<th style="{th};text-align:left;min-width:9em">Stage</th>')
+    head.append(f'<th style="{th};text-align:left">Stage</th>')
     rows = []
     for _, r in df.iterrows():
         stage = str(r["stage"])
@@ -70,24 +70,25 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
         is_sel = selected is not None and str(r["country"]) == selected
         tr_style = "outline:2px solid #d55e00;outline-offset:-2px;" if is_sel else ""
         name = charts.escape(r["country"])
-        cells = [f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;'
+        cells = [f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left;'
                  f'{"font-weight:bold" if is_sel else ""}" data-iso3="{charts.escape(r["iso3"])}">{name}</td>']
         for col in MARK_COLUMNS:
             done = bool(r[col])
             style = (f"background:{bg};color:{fg};" if done else "background:#fafafa;color:#bbb;")
             cells.append(f'<td style="{style}text-align:center;border:1px solid #fff;'
                          f'border-bottom:1px solid #ddd;padding:3px">{CHECK if done else ""}</td>')
-        cells.append(f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap">'
+        cells.append(f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left" '
+                     f'title="{charts.escape(STAGE_LEGEND[stage])}">'
                      f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{bg};'
                      f'border:1px solid #555;vertical-align:-1px;margin-right:5px"></span>'
-                     f'{charts.escape(STAGE_LEGEND[stage])}</td>')
+                     f'{charts.escape(stage)}</td>')
         rows.append(f'<tr data-country="{name}" data-stage="{charts.escape(stage)}" style="{tr_style}">'
                     + "".join(cells) + "</tr>")
     if not rows:
         rows.append(f'<tr><td colspan="{len(HEADERS) + 2}" style="padding:8px;color:#555">'
                     "No country matches the filters.</td></tr>")
     return (f'<div style="overflow-x:auto"><table class="iccwc-toolkit-table" '
-            f'style="border-collapse:collapse;{_FONT}">'
+            f'style="border-collapse:collapse;table-layout:auto;width:auto;{_FONT}">'
             f'<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">'
             f'{charts.escape(cap)}</caption>'
             f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
