@@ -15,7 +15,7 @@ import iccwc
 from iccwc import charts, paths, toolkit_explorer as te, toolkit_map as tm
 from iccwc.build import rebuild
 from iccwc.charts import svg_texts
-from conftest import FIXTURES
+FIXTURES = paths.ROOT / "tests" / "fixtures"
 
 
 def table_countries(ex) -> list[str]:
