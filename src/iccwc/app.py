@@ -6,6 +6,7 @@ one place, so tests check exactly what `make app` / `make lab` run.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,8 @@ def lab_command(port: int | None = None, token: str | None = None, root: Path | 
         cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if token:
         cmd.append(f"--IdentityProvider.token={token}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")          # containers and CI run as root; JupyterLab refuses otherwise
     return cmd
 
 

@@ -23,7 +23,7 @@ from iccwc import paths
 from iccwc.app import lab_command, voila_command
 from iccwc.pipeline import find_notebooks
 
-from conftest import change_a_dropdown, free_port, screenshot, wait_http
+from browserkit import change_a_dropdown, free_port, screenshot, wait_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTEBOOKS = [p.name for p in find_notebooks()]
@@ -137,39 +137,51 @@ def lab(tmp_path_factory):
         srv.stop()
 
 
-def api(lab, path):
-    with urllib.request.urlopen(f"{lab.url}{path}?token={lab.token}", timeout=10) as r:
-        return json.loads(r.read())
+def api(lab, path, method="GET"):
+    req = urllib.request.Request(f"{lab.url}{path}?token={lab.token}", method=method)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        body = r.read()
+        return json.loads(body) if body else None
+
+
+@pytest.fixture
+def shut_kernels(lab):
+    """Stop the kernels a test started (two cores: one kernel at a time)."""
+    yield
+    for s in api(lab, "/api/sessions"):
+        api(lab, f"/api/sessions/{s['id']}", method="DELETE")
+
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"     # the notebook tab in front
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_lab_run_all(lab, page, name):
+def test_lab_run_all(lab, page, name, shut_kernels):
     copy = f"run-{int(time.time() * 1000)}-{name}"          # a fresh copy per run
     shutil.copy(paths.NOTEBOOKS / name, lab.work / copy)
     page.set_default_timeout(60_000)
-    page.goto(f"{lab.url}/lab/tree/{copy}?token={lab.token}")
+    page.goto(f"{lab.url}/lab/tree/{copy}?reset&token={lab.token}")   # reset: no tabs left from other runs
     t_end = time.monotonic() + 60                          # wait for the kernel before Run All
     while not any(s["path"].endswith(copy) and s.get("kernel") for s in api(lab, "/api/sessions")):
         assert time.monotonic() < t_end, "no kernel session for the notebook"
         page.wait_for_timeout(300)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator, "
-                           ".jp-KernelStatus, .jp-Toolbar-kernelStatus') !== null || true")
-    page.click("text=Run", timeout=30_000)                 # the Run menu
-    page.click("li[data-command='notebook:run-all-cells']", timeout=30_000)
+    page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=30_000)  # Run menu
+    page.click(".lm-Menu-item[data-command='runmenu:run-all']", timeout=30_000)
     # Done when every code cell has an execution count and none is waiting ([*]).
     page.wait_for_function("""() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+        const prompts = [...document.querySelectorAll('%s .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
         return prompts.length > 0 && prompts.every(t => /\\[\\d+\\]/.test(t));
-    }""", timeout=150_000)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    }""" % PANEL, timeout=150_000)
+    errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     texts = [errors.nth(i).inner_text() for i in range(errors.count())]
     assert not [t for t in texts if "Error" in t or "Traceback" in t], texts
     if uses(name, "_map", "Map("):
-        page.wait_for_selector(".jp-OutputArea .leaflet-container path", state="attached", timeout=60_000)
-        assert page.locator(".jp-OutputArea .leaflet-container path").count() >= 17
+        page.wait_for_selector(f"{PANEL} .leaflet-container path", state="attached", timeout=60_000)
+        assert page.locator(f"{PANEL} .leaflet-container path").count() >= 17
     if uses(name, "explorer", "Dropdown"):
-        page.wait_for_selector(".jp-OutputArea .widget-dropdown select", timeout=30_000)
+        page.wait_for_selector(f"{PANEL} .widget-dropdown select", timeout=30_000)
         screenshot(page, f"lab-{name[:-6]}-before")
-        change_a_dropdown(page, ".jp-OutputArea")
+        change_a_dropdown(page, PANEL)
+        page.wait_for_timeout(1000)
     screenshot(page, f"lab-{name[:-6]}")

@@ -17,7 +17,7 @@ from iccwc import paths
 from iccwc.pipeline import find_notebooks, run
 from iccwc.render import WIDGET_STATE, WIDGET_VIEW
 
-from conftest import screenshot, serve_cdn
+from browserkit import screenshot, serve_cdn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTEBOOKS = [p.stem for p in find_notebooks()]
