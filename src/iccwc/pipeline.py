@@ -275,9 +275,20 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
     if not notebooks:
         log("      (no notebooks found: only the data are rebuilt)")
     seconds = {"check": time.perf_counter() - t_start}
-    return asyncio.run(_run_async(data_dir, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
+    return _run_coroutine(_run_async(data_dir, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
                                   parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
                                   seconds, t_start))
+
+
+def _run_coroutine(coro):
+    """asyncio.run, or in a worker thread when a loop already runs here (Jupyter, playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
