@@ -1,0 +1,113 @@
+"""Benchmark of `python -m iccwc run` (make bench). Not a test: it prints a table.
+
+* full run: `python -m iccwc run` from scratch (an empty reports folder, so no fingerprint),
+  rebuilding the data, executing every notebook and rendering the HTML;
+* floor: the same number of kernels, started the same way (same concurrency), each running
+  only the import statements of its notebook, and nothing else;
+* no-op rerun: the same command again, with nothing changed;
+* test suite: `python -m pytest` (unit, nbval, browser), unless --no-tests;
+* the size of each rendered HTML file (the CDN scripts are not in them).
+
+Targets (issue 6): full run within 1.3x the floor; no-op rerun under 5% of a full run;
+each HTML file under 1 MB.
+
+Usage: python scripts/bench.py [--no-tests] [--jobs N]
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from iccwc import paths
+from iccwc.pipeline import DEFAULT_JOBS, _execute_one, find_notebooks
+
+
+def imports_of(nb) -> str:
+    """The notebook's top-level import statements, in order."""
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        out += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return "\n".join(out)
+
+
+async def _floor(jobs: int) -> None:
+    gate = asyncio.Event()
+    gate.set()
+    sem = asyncio.Semaphore(jobs)
+    tasks = []
+    for p in find_notebooks():
+        stub = nbformat.v4.new_notebook()
+        stub.cells = [nbformat.v4.new_code_cell(imports_of(nbformat.read(p, as_version=4)))]
+        tasks.append(_execute_one(p, stub, gate, sem, 600, lambda *_: None, paths.NOTEBOOKS))
+    await asyncio.gather(*tasks)
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=paths.ROOT, **kw)
+    return time.perf_counter() - t0, proc
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
+    ap.add_argument("--jobs", type=int, default=DEFAULT_JOBS)
+    ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)   # internal: run the floor only
+    args = ap.parse_args()
+    if args.floor:
+        asyncio.run(_floor(args.jobs))
+        return 0
+
+    n = len(find_notebooks())
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "reports"
+        print(f"Benchmarking {n} notebooks, {args.jobs} at a time ...", flush=True)
+        floor, p = timed([py, __file__, "--floor", "--jobs", str(args.jobs)])
+        if p.returncode:
+            print(p.stderr)
+            return 1
+        full, p = timed([py, "-m", "iccwc", "run", "--jobs", str(args.jobs), "--out", str(out)])
+        if p.returncode:
+            print(p.stdout, p.stderr)
+            return 1
+        noop, p = timed([py, "-m", "iccwc", "run", "--jobs", str(args.jobs), "--out", str(out)])
+        assert "Nothing to do" in p.stdout, p.stdout
+        sizes = {f.name: f.stat().st_size for f in sorted(out.glob("*.html"))}
+    tests = None
+    if not args.no_tests:
+        tests, p = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        tests_result = (p.stdout.strip().splitlines() or ["?"])[-1]
+
+    def ok(flag: bool) -> str:
+        return "yes" if flag else "**no**"
+    print()
+    print("| measure | value | target | met |")
+    print("|---|---|---|---|")
+    print(f"| floor: {n} kernels with the notebooks' imports only | {floor:.1f} s | | |")
+    print(f"| full run (`iccwc run` from scratch) | {full:.1f} s ({full / floor:.2f}x floor) | "
+          f"within 1.3x floor | {ok(full <= 1.3 * floor)} |")
+    print(f"| no-op rerun | {noop:.2f} s ({100 * noop / full:.1f}% of full) | under 5% | {ok(noop < 0.05 * full)} |")
+    if tests is not None:
+        print(f"| test suite (`python -m pytest`) | {tests:.0f} s ({tests_result}) | | |")
+    for name, size in sizes.items():
+        print(f"| {name} | {size / 1024:.0f} KB | under 1 MB | {ok(size < 1024 * 1024)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
