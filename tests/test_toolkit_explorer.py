@@ -64,7 +64,7 @@ def test_region_asia_updates_map_table_funnel_and_countries(ex):
         assert "3 shown" in " ".join(texts) and "2" in texts        # 3 reached step 8, 2 the action plan
         assert "3 of 17" in ex.status.value
         lat, lon = ex.map.center                                     # the map frames Asia
-        assert ex.map.zoom == 3 and 10 < lat < 30 and 85 < lon < 110
+        assert ex.map.zoom in (3, 4) and 10 < lat < 30 and 85 < lon < 110   # Web Mercator fit (basemap.view_for)
     finally:
         ex.controls.continent.value = te.ALL
     assert len(tm.map_countries(ex.map)) == 17

@@ -97,6 +97,6 @@ def test_click_calls_back_with_the_country(sc66):
 
 def test_view_for_frames_the_countries(sc66):
     (lat, lon), zoom = tm.view_for(u.select(sc66, region="South America"))
-    assert -18 < lat < 0 and -82 < lon < -68 and zoom == 3           # Peru
+    assert -18 < lat < 0 and -82 < lon < -68 and zoom in (3, 4)      # Peru (Web Mercator fit)
     assert tm.view_for(sc66.iloc[:0]) == tm.WORLD_VIEW
     assert tm.view_for(sc66)[1] <= 2                                  # all 17: the world

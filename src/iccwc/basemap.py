@@ -6,6 +6,8 @@ background layer gives every map its orientation offline.
 """
 from __future__ import annotations
 
+import math
+
 import ipyleaflet
 
 from . import geo
@@ -44,3 +46,31 @@ def add_tiles(m: ipyleaflet.Map) -> ipyleaflet.TileLayer:
     tiles.base = True
     m.layers = (tiles, *m.layers)
     return tiles
+
+
+def view_for(bounds, size=(620, 480), max_zoom=6, padding=0.02) -> tuple[tuple[float, float], int]:
+    """(centre, zoom) showing ``bounds`` in a map of ``size`` pixels (Web Mercator, whole zoom levels).
+
+    Computed in Python, unlike ``ipyleaflet.Map.fit_bounds``, which needs a browser to answer, so
+    that unit tests and exported HTML see the same view.
+    """
+    (s, w), (n, e) = bounds
+
+    def merc(lat):
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max((e - w) / 360.0, 1e-6) * (1 + 2 * padding)
+    dy = max((merc(n) - merc(s)) / (2 * math.pi), 1e-6) * (1 + 2 * padding)
+    zoom = math.floor(min(math.log2(size[0] / 256 / dx), math.log2(size[1] / 256 / dy)))
+    zoom = int(max(1, min(max_zoom, zoom)))
+    mid = (merc(n) + merc(s)) / 2
+    centre = (round(math.degrees(math.atan(math.sinh(mid))), 4), round((w + e) / 2, 4))
+    return centre, zoom
+
+
+def fit_bounds(m: ipyleaflet.Map, bounds, size=(620, 480), max_zoom=6) -> None:
+    """Centre and zoom ``m`` on ``bounds`` (see :func:`view_for`)."""
+    centre, zoom = view_for(bounds, size, max_zoom)
+    m.center = centre
+    m.zoom = zoom

@@ -8,6 +8,7 @@ labels and ticks as text. Text from data is escaped by matplotlib's SVG writer.
 """
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -54,6 +55,21 @@ def figure(width: float = 7.0, height: float = 3.5) -> Figure:
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(width, height), layout="constrained")
     return fig
+
+
+def axes(fig: Figure, *args, **kwargs):
+    """``fig.add_subplot`` under the project's style (no top/right spines, titles on the left)."""
+    with matplotlib.rc_context(_RC):
+        return fig.add_subplot(*args, **kwargs)
+
+
+def styled(fn):
+    """Decorator: build a whole chart under the project's style, so every axes it adds gets it."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(_RC):
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def integer_axis(axis) -> None:

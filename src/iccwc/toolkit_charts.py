@@ -6,7 +6,6 @@ Counts use integer ticks. The ``*_svg`` functions return the SVG text directly.
 """
 from __future__ import annotations
 
-import matplotlib
 import pandas as pd
 from matplotlib.patches import Patch
 
@@ -15,12 +14,6 @@ from .toolkit import STAGE_LEGEND, STAGES
 from .toolkit_uptake import date_label, funnel_counts, one_date, stage_by_region
 
 _SHORT_STEP = {9: "Implementation of action\nplan recommendations"}
-
-
-def _axes(fig):
-    """Axes made under the project's style (no top/right spines, titles on the left)."""
-    with matplotlib.rc_context(charts._RC):
-        return fig.add_subplot()
 
 
 def _when(df: pd.DataFrame, sep: str = " ") -> str:
@@ -47,7 +40,7 @@ def funnel_figure(df: pd.DataFrame, title: str | None = None, width: float = 7.0
     """
     counts = funnel_counts(df)
     fig = charts.figure(width, 4.6)
-    ax = _axes(fig)
+    ax = charts.axes(fig)
     ax.set_title(title or f"Countries that reached each Toolkit step{_when(df, chr(10))}")
     labels = [_SHORT_STEP.get(n, s) for n, s in zip(counts["step_number"], counts["step"])]
     y = list(range(len(counts)))[::-1]           # step 1 at the top
@@ -79,7 +72,7 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
     """Stacked horizontal bars: countries at each stage, per continent or document grouping."""
     table = stage_by_region(df, by)
     fig = charts.figure(width, 1.2 + 0.45 * max(len(table), 2))
-    ax = _axes(fig)
+    ax = charts.axes(fig)
     what = "continent" if by == "region" else "region (the document's grouping)"
     ax.set_title(title or f"Toolkit requests by stage, per {what}{_when(df, chr(10))}")
     if table.empty:

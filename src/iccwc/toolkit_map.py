@@ -18,7 +18,6 @@ offline polygons of :func:`iccwc.geo.country_features`. Layers, from the bottom:
 """
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import ipyleaflet
@@ -157,11 +156,8 @@ def view_for(df: pd.DataFrame, data_dir=None, width_px: int = 900, height_px: in
     """
     if df.empty:
         return WORLD_VIEW
-    (s, w), (n, e) = geo.bounds(geo.country_features(df["iso3"].astype(str).tolist(), data_dir=data_dir))
-    lon_span, lat_span = max(e - w, 1.0), max(n - s, 1.0)
-    fit = min(width_px * 360 / (256 * lon_span), height_px * 170 / (256 * lat_span * 1.15))
-    zoom = max(1, min(4, int(math.floor(math.log2(fit)))))
-    return ((round((s + n) / 2, 2), round((w + e) / 2, 2)), zoom)
+    box = geo.bounds(geo.country_features(df["iso3"].astype(str).tolist(), data_dir=data_dir))
+    return basemap.view_for(box, (width_px, height_px), max_zoom=4)
 
 
 def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, data_dir=None) -> None:
