@@ -13,6 +13,7 @@ from . import charts
 from .activities import ACTIVITY_TYPES, CATEGORIES, STATUSES
 from .countries import CONTINENTS, DOCUMENT_REGIONS
 from .toolkit import STAGES
+from .toolkit_charts import stage_by_region_figure
 from .toolkit_uptake import stage_by_region
 
 #: Region columns and their order.
@@ -90,26 +91,14 @@ def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.
     return out.astype(int)
 
 
-@charts.styled
 def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
-    """Stacked bars: Toolkit requests per region, split by stage; completions labelled."""
-    t = toolkit_by_region(toolkit, by).drop(index="Total").iloc[::-1]
-    fig = charts.figure(7.0, 0.55 * len(t) + 1.6)
-    ax = fig.add_subplot()
-    left = pd.Series(0, index=t.index)
-    for s in STAGES:
-        ax.barh(list(t.index), t[s], left=left, color=charts.STAGE_COLOURS[s], label=s, edgecolor="white")
-        left += t[s]
-    for region, r in t.iterrows():
-        ax.text(r["requests"] + 0.15, region, f"{r['requests']} request{'s' if r['requests'] != 1 else ''}, {r['complete']} complete",
-                va="center", fontsize=8.5, color=charts.TEXT)
-    ax.set_xlim(0, t["requests"].max() * 1.6 + 1)
-    charts.integer_axis(ax.xaxis)
-    ax.set_xlabel("Toolkit requests")
+    """Stacked bars: Toolkit requests per region by stage, with requests and completions written
+    beside each bar (notebook 01's chart, :func:`iccwc.toolkit_charts.stage_by_region_figure`)."""
+    if toolkit["status_date"].nunique() > 1:
+        raise ValueError("toolkit_region_chart needs one status date: load_toolkit(status_date='latest')")
     date = pd.Timestamp(toolkit["status_date"].iloc[0]).date().isoformat()
-    ax.set_title(f"Toolkit requests by {REGION_TITLES[by]}, as of {date}")
-    ax.legend(loc="lower right", fontsize=8, frameon=False, title="stage", title_fontsize=8)
-    return fig
+    return stage_by_region_figure(toolkit, by, title=f"Toolkit requests by {REGION_TITLES[by]}, as of {date}",
+                                  totals=True)
 
 
 # ---------------------------------------------------------------- Part 4: activities

@@ -48,6 +48,7 @@ def sources_view(data_dir=None):
             .set_properties(**{"text-align": "left", "white-space": "normal"}))
 
 
+@charts.styled
 def at_a_glance(data_dir=None, status_date="latest") -> str:
     """Three small charts side by side, as SVG: Toolkit stages, recognitions per year, partners' reach."""
     tk = load_toolkit(data_dir, status_date=status_date)

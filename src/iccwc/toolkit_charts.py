@@ -32,6 +32,7 @@ def _no_data(ax, text="No country matches the filters") -> None:
     ax.set_yticks([])
 
 
+@charts.styled
 def funnel_figure(df: pd.DataFrame, title: str | None = None, width: float = 7.0):
     """Horizontal bars: countries that reached each of the 8 steps, then the action-plan stage.
 
@@ -67,9 +68,13 @@ def funnel_svg(df: pd.DataFrame, title: str | None = None) -> str:
     return charts.svg(funnel_figure(df, title))
 
 
+@charts.styled
 def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | None = None,
-                           width: float = 7.0):
-    """Stacked horizontal bars: countries at each stage, per continent or document grouping."""
+                           width: float = 7.0, totals: bool = False):
+    """Stacked horizontal bars: countries at each stage, per continent or document grouping.
+
+    ``totals``: write "N requests, M complete" after each bar.
+    """
     table = stage_by_region(df, by)
     fig = charts.figure(width, 1.2 + 0.45 * max(len(table), 2))
     ax = charts.axes(fig)
@@ -91,7 +96,11 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
                         color="white" if dark else charts.TEXT)
         left = [a + b for a, b in zip(left, vals)]
     ax.set_yticks(y, table.index.tolist())
-    ax.set_xlim(0, max(left) * 1.02)
+    ax.set_xlim(0, max(left) * (1.45 if totals else 1.02) + (0.5 if totals else 0))
+    if totals:
+        for yy, (n, done) in zip(y, zip(table["total"], table["complete"])):
+            ax.text(n + 0.15, yy, f"{n} request{'s' if n != 1 else ''}, {done} complete", va="center",
+                    fontsize=8.5, color=charts.TEXT)
     charts.integer_axis(ax.xaxis)
     ax.set_xlabel("countries")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
