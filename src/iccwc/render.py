@@ -48,6 +48,7 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 
 _lock = threading.Lock()
 _exporter = None
+_convert_lock = threading.Lock()
 
 
 def exporter():
@@ -159,7 +160,12 @@ def slim_css(page: str) -> str:
 def notebook_html(nb, title: str) -> str:
     """The HTML of an executed notebook, with the widget state its outputs need (if it was saved)."""
     prune_widget_state(nb)
-    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    conv = exporter()
+    # One conversion at a time: HTMLExporter.from_notebook_node re-registers its widget filter with
+    # the notebook's metadata on the shared exporter, so two threads converting at once can judge one
+    # notebook's widget views by the other's state and drop them all (seen in the pipeline).
+    with _convert_lock:
+        body, _ = conv.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return slim_css(body)
 
 
