@@ -91,7 +91,7 @@ def test_choosing_a_country_shows_its_progress(ex):
     assert "<b>Toolkit implementation in process</b>" in ex.detail.value
     assert re.search(r'data-country="Congo"[^>]*style="outline', ex.table.value)
     # a click on Mexico on the map chooses Mexico
-    mexico = next(p for p in tm.group(ex.map, tm.COUNTRY_LAYER).layers if p.name == "Mexico")
+    mexico = next(p for p in tm.polygons(ex.map) if p.name == "Mexico")
     mexico._handle_mouse_events(None, {"event": "click", "feature": {}}, None)
     assert ex.controls.country.value == "Mexico" and ">Mexico</div>" in ex.detail.value
     # a filter that hides the chosen country clears the choice

@@ -36,9 +36,15 @@ def test_every_country_is_filled_with_its_stage_colour(sc66, stage_map):
 def test_layers_and_no_tiles(stage_map):
     assert not any(isinstance(layer, ipyleaflet.TileLayer) for layer in stage_map.layers)
     names = [layer.name for layer in stage_map.layers]
-    assert names[1:] == [tm.COUNTRY_LAYER, tm.MARKER_LAYER]          # countries above the grey world
-    polys = tm.group(stage_map, tm.COUNTRY_LAYER).layers
+    assert names[1:] == [STAGE_LEGEND[s] for s in STAGES]            # one group per stage, above the grey world
+    polys = tm.polygons(stage_map)
     assert all(len(p.data["features"]) == 1 for p in polys)
+    for s in STAGES:                                                   # each group holds its stage only
+        stages = {p.data["features"][0]["properties"]["stage"] for p in tm.group(stage_map, STAGE_LEGEND[s]).layers
+                  if isinstance(p, ipyleaflet.GeoJSON)}
+        assert stages == {s}
+    # the stages switch on and off in the browser (exported HTML too): a layers control
+    assert any(isinstance(c, ipyleaflet.LayersControl) for c in stage_map.controls)
 
 
 def test_legend_has_the_documents_four_stages(stage_map):
@@ -50,7 +56,7 @@ def test_legend_has_the_documents_four_stages(stage_map):
 
 
 def test_small_countries_get_a_clickable_circle(stage_map):
-    markers = {mk.name: mk for mk in tm.group(stage_map, tm.MARKER_LAYER).layers}
+    markers = {mk.name: mk for mk in tm.markers(stage_map)}
     assert "Bahamas" in markers
     assert set(markers) == {"Bahamas", "Togo", "Bosnia and Herzegovina"}
     bhs = markers["Bahamas"]
@@ -62,7 +68,7 @@ def test_small_countries_get_a_clickable_circle(stage_map):
 
 
 def test_popups_name_country_last_step_and_stage(stage_map):
-    by_name = {p.name: p for p in tm.group(stage_map, tm.COUNTRY_LAYER).layers}
+    by_name = {p.name: p for p in tm.polygons(stage_map)}
     html = by_name["Congo"].popup.value
     assert "<b>Congo</b>" in html and "Step 6: Report (draft)" in html
     assert "Toolkit implementation in process" in html and "9 November 2015" in html
@@ -73,18 +79,17 @@ def test_popups_escape_names(sc66):
     evil["country"] = evil["country"].astype(object)
     evil.loc[1, "country"] = "<img src=x onerror=alert(1)>"
     m = tm.stage_map(evil)
-    for group in (tm.COUNTRY_LAYER, tm.MARKER_LAYER):
-        for layer in tm.group(m, group).layers:
-            assert "<img" not in layer.popup.value
+    for layer in tm.polygons(m) + tm.markers(m):
+        assert "<img" not in layer.popup.value
     assert any("&lt;img src=x onerror=alert(1)&gt;" in p.popup.value
-               for p in tm.group(m, tm.MARKER_LAYER).layers)
+               for p in tm.markers(m))
 
 
 def test_region_asia_leaves_three_countries(sc66, stage_map):
     m = tm.stage_map(sc66)
     tm.set_countries(m, u.select(sc66, region="Asia"))
     assert sorted(tm.map_countries(m)) == ["Bangladesh", "Nepal", "Vietnam"]
-    assert tm.group(m, tm.MARKER_LAYER).layers == ()
+    assert tm.markers(m) == []
 
 
 def test_click_calls_back_with_the_country(sc66):

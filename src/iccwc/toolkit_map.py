@@ -4,11 +4,14 @@ Built on :func:`iccwc.basemap.new_map` (no tiles; grey world beneath) and the
 offline polygons of :func:`iccwc.geo.country_features`. Layers, from the bottom:
 
 * the grey world (from ``new_map``);
-* :data:`COUNTRY_LAYER`, a LayerGroup with one GeoJSON layer per requesting country,
-  styled with ``charts.STAGE_COLOURS[stage]``, with a popup (country, last step, stage);
-* :data:`MARKER_LAYER`, a LayerGroup with a CircleMarker at the centroid of each small
-  country (polygon area under :data:`SMALL_AREA` square degrees, e.g. The Bahamas), in
-  the same colour and with the same popup, so it can be seen and clicked at world zoom;
+* one LayerGroup per stage (named by ``toolkit.STAGE_LEGEND``, in stage order), holding one
+  GeoJSON layer per requesting country at that stage, styled with
+  ``charts.STAGE_COLOURS[stage]``, with a popup (country, last step, stage), then a
+  CircleMarker at the centroid of each small country of that stage (polygon area under
+  :data:`SMALL_AREA` square degrees, e.g. The Bahamas), in the same colour and with the
+  same popup, so it can be seen and clicked at world zoom;
+* a layers control (top right) that switches stages on and off: Leaflet does it in the
+  browser, so it also works in the exported HTML, without Python;
 * a legend with the document's four stages (``toolkit.STAGE_LEGEND`` labels), compact so it
   covers no requesting country at world zoom.
 
@@ -28,8 +31,8 @@ from . import basemap, charts, geo
 from .toolkit import STAGE_LEGEND, STAGES
 from .toolkit_uptake import date_label, one_date, step_name
 
-COUNTRY_LAYER = "Toolkit requests (stage)"
-MARKER_LAYER = "Small countries (circles)"
+#: The LayerGroup of each stage, by name (the labels of the layers control).
+STAGE_GROUPS = [STAGE_LEGEND[s] for s in STAGES]
 #: Countries whose polygons cover less than this many square degrees get a circle marker
 #: (at 1:110m: The Bahamas 1.4, Togo 5.0, Bosnia and Herzegovina 5.7; Bangladesh 11.9).
 SMALL_AREA = 8.0
@@ -126,22 +129,37 @@ def group(m: ipyleaflet.Map, name: str) -> ipyleaflet.LayerGroup:
     return next(layer for layer in m.layers if isinstance(layer, ipyleaflet.LayerGroup) and layer.name == name)
 
 
+def polygons(m: ipyleaflet.Map) -> list[ipyleaflet.GeoJSON]:
+    """The country layers of a stage map, all stages."""
+    return [layer for name in STAGE_GROUPS for layer in group(m, name).layers
+            if isinstance(layer, ipyleaflet.GeoJSON)]
+
+
+def markers(m: ipyleaflet.Map) -> list[ipyleaflet.CircleMarker]:
+    """The small-country circles of a stage map, all stages."""
+    return [layer for name in STAGE_GROUPS for layer in group(m, name).layers
+            if isinstance(layer, ipyleaflet.CircleMarker)]
+
+
 def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, data_dir=None,
                   on_click: Callable[[str], None] | None = None) -> None:
     """Show exactly the countries of ``df`` on a map made by :func:`stage_map`."""
-    polys, markers = country_layers(df, data_dir, on_click)
-    group(m, COUNTRY_LAYER).layers = polys
-    group(m, MARKER_LAYER).layers = markers
+    polys, circles = country_layers(df, data_dir, on_click)
+    stage_of = {p.name: p.data["features"][0]["properties"]["stage"] for p in polys}
+    for stage, name in zip(STAGES, STAGE_GROUPS):
+        group(m, name).layers = ([p for p in polys if stage_of[p.name] == stage]
+                                 + [c for c in circles if stage_of[c.name] == stage])
 
 
 def stage_map(df: pd.DataFrame, data_dir=None, height: str = "460px",
               on_click: Callable[[str], None] | None = None) -> ipyleaflet.Map:
     """A world map of the requesting countries of one snapshot, filled by stage, with a legend."""
     m = basemap.new_map(center=WORLD_VIEW[0], zoom=WORLD_VIEW[1], data_dir=data_dir, height=height)
-    m.add(ipyleaflet.LayerGroup(layers=[], name=COUNTRY_LAYER))
-    m.add(ipyleaflet.LayerGroup(layers=[], name=MARKER_LAYER))
+    for name in STAGE_GROUPS:
+        m.add(ipyleaflet.LayerGroup(layers=[], name=name))
     set_countries(m, df, data_dir, on_click)
     m.add(legend())
+    m.add(ipyleaflet.LayersControl(position="topright", collapsed=True))
     m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
     return m
 
@@ -169,11 +187,11 @@ def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, data_dir=None) -> None:
 def map_countries(m: ipyleaflet.Map) -> dict[str, dict]:
     """What a stage map shows: {country: {"iso3", "stage", "fill", "marker_fill" (or None)}}."""
     out = {}
-    for layer in group(m, COUNTRY_LAYER).layers:
+    for layer in polygons(m):
         feat = layer.data["features"][0]
         props = feat["properties"]
         out[props["country"]] = {"iso3": feat["id"], "stage": props["stage"],
                                  "fill": props["style"]["fillColor"], "marker_fill": None}
-    for mk in group(m, MARKER_LAYER).layers:
+    for mk in markers(m):
         out[mk.name]["marker_fill"] = mk.fill_color
     return out
