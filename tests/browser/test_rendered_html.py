@@ -112,3 +112,30 @@ def test_index_page_links(rendered, page, vendored):
     page.wait_for_load_state()
     assert page.url.endswith(f"{NOTEBOOKS[0]}.html")
     assert refused == []
+
+
+def test_stage_layers_switch_off_in_the_exported_page(rendered, page, vendored):
+    """Client-side control, no Python: unticking a stage in the stage map's layers control hides
+    that stage's countries (6 complete on SC66) in the exported HTML."""
+    name = "01-toolkit-uptake"
+    if name not in NOTEBOOKS:
+        pytest.skip(f"{name} is not in notebooks/")
+    refused = serve_cdn(page, vendored)
+    page.goto((rendered / f"{name}.html").as_uri())
+    first = page.locator(".leaflet-container").first
+    first.wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.leaflet-container').querySelectorAll('path').length > 150",
+                           timeout=30_000)
+    before = first.locator("path").count()
+    control = first.locator(".leaflet-control-layers")
+    control.hover()
+    box = control.locator("label", has_text="Toolkit implementation complete").locator("input")
+    assert box.is_checked()
+    box.uncheck()
+    page.wait_for_timeout(300)
+    screenshot(page, "html-01-stage-toggle")
+    assert first.locator("path").count() == before - 6
+    box.check()
+    page.wait_for_timeout(300)
+    assert first.locator("path").count() == before
+    assert refused == []
