@@ -15,6 +15,7 @@ import iccwc
 from iccwc import charts, paths, toolkit_explorer as te, toolkit_map as tm
 from iccwc.build import rebuild
 from iccwc.charts import svg_texts
+from conftest import copy_data
 FIXTURES = paths.ROOT / "tests" / "fixtures"
 
 
@@ -30,9 +31,7 @@ def ex():
 @pytest.fixture(scope="module")
 def two_dates(tmp_path_factory):
     data = tmp_path_factory.mktemp("snap") / "data"
-    for sub in ("raw", "curated", "processed", "reference"):
-        if (paths.DATA / sub).exists():
-            shutil.copytree(paths.DATA / sub, data / sub)
+    copy_data(data)
     for f in (FIXTURES / "snapshot-2016").iterdir():
         shutil.copy(f, data / "raw" / "documents" / f.name)
     rebuild(data, log=lambda *_: None)

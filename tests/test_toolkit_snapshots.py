@@ -15,7 +15,7 @@ from iccwc import load_toolkit, paths
 from iccwc.build import rebuild
 from iccwc.toolkit_snapshots import (CHANGES, changes, moves, new_completions, new_requests, progress,
                                      resolve_date, snapshot, snapshot_dates, stage_counts, summary)
-from conftest import FIXTURES
+from conftest import FIXTURES, copy_data
 
 FIXTURE = FIXTURES / "snapshot-2016"
 
@@ -23,9 +23,7 @@ FIXTURE = FIXTURES / "snapshot-2016"
 @pytest.fixture(scope="module")
 def two_dates(tmp_path_factory):
     data = tmp_path_factory.mktemp("snap") / "data"
-    for sub in ("raw", "curated", "processed", "reference"):
-        if (paths.DATA / sub).exists():
-            shutil.copytree(paths.DATA / sub, data / sub)
+    copy_data(data)
     for f in FIXTURE.iterdir():
         shutil.copy(f, data / "raw" / "documents" / f.name)
     rebuild(data, log=lambda *_: None)

@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import paths
+from .versions import versions
 
 STATE_FILE = ".fingerprint"
 STATE_VERSION = 1
@@ -81,17 +82,6 @@ def default_out_dir(region: str | None) -> Path:
     return paths.REPORTS / f"region-{slug}"
 
 
-def _tool_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-    out = {"python": sys.version.split()[0]}
-    for name in TOOLS:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "missing"
-    return out
-
-
 def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict:
     """What a run depends on, piece by piece (so a rerun can say what changed)."""
     from .build import Inputs, fingerprint
@@ -108,7 +98,7 @@ def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict
         "input_files": {rel(p): _sha(p.read_bytes()) for p in inputs.files()},
         "notebooks": {p.name: _sha(p.read_bytes()) for p in notebooks},
         "parameters": parameters,
-        "tools": _tool_versions(),
+        "tools": versions(TOOLS),
     }
 
 

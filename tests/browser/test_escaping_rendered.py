@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 
+from conftest import copy_data
 from iccwc import paths
 from iccwc.pipeline import run
 
@@ -30,9 +31,7 @@ def rendered(tmp_path_factory):
         pytest.skip(f"{NOTEBOOK} is not in notebooks/")
     root = tmp_path_factory.mktemp("escaping")
     data = root / "data"
-    for sub in ("raw", "curated", "processed", "reference"):
-        if (paths.DATA / sub).exists():
-            shutil.copytree(paths.DATA / sub, data / sub)
+    copy_data(data)
     (data / "raw" / "activities").mkdir(parents=True, exist_ok=True)
     for f in FIXTURE.glob("FICTIONAL-*"):
         shutil.copy(f, data / "raw" / "activities" / f.name)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
+from conftest import copy_data
 from iccwc import paths
 from iccwc.pipeline import find_notebooks, run
 from iccwc.render import WIDGET_STATE, WIDGET_VIEW
@@ -35,9 +35,7 @@ def rendered(tmp_path_factory):
         pytest.skip("no notebooks in notebooks/ yet")
     root = tmp_path_factory.mktemp("rendered")
     data = root / "data"
-    for sub in ("raw", "curated", "processed", "reference"):
-        if (paths.DATA / sub).exists():
-            shutil.copytree(paths.DATA / sub, data / sub)
+    copy_data(data)
     res = run(data, out_dir=root / "reports", log=lambda *_: None)
     assert res.did_work
     return root / "reports"
