@@ -28,6 +28,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -229,11 +230,22 @@ async def _run_cells(client, nb, gate: asyncio.Event) -> None:
 
 # --------------------------------------------------------------------------- the run
 
+def _one_line_at_a_time(log):
+    """Progress comes from several threads (kernels, renders): keep each line whole."""
+    lock = threading.Lock()
+
+    def locked(*args, **kwargs):
+        with lock:
+            log(*args, **kwargs)
+    return locked
+
+
 def run(data_dir=None, *, region: str | None = None, status_date: str | None = None,
         notebooks_dir: Path | None = None, out_dir: Path | None = None, force: bool = False,
         jobs: int | None = None, timeout: int = 600, log=print) -> RunResult:
     """Validate, rebuild, execute and render; see the module docs. Raises DataError or NotebookFailed."""
     t_start = time.perf_counter()
+    log = _one_line_at_a_time(log)
     notebooks = find_notebooks(notebooks_dir)
     out_dir = Path(out_dir) if out_dir else default_out_dir(region)
     lay = paths.layout(data_dir)
