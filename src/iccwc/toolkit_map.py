@@ -7,7 +7,7 @@ offline polygons of :func:`iccwc.geo.country_features`. Layers, from the bottom:
 * one LayerGroup per stage (named by ``toolkit.STAGE_LEGEND``, in stage order), holding one
   GeoJSON layer per requesting country at that stage, styled with
   ``charts.STAGE_COLOURS[stage]``, with a popup (country, last step, stage), then a
-  CircleMarker at the centroid of each small country of that stage (polygon area under
+  CircleMarker inside each small country of that stage (polygon area under
   :data:`SMALL_AREA` square degrees, e.g. The Bahamas), in the same colour and with the
   same popup, so it can be seen and clicked at world zoom;
 * a layers control (top right) that switches stages on and off: Leaflet does it in the
@@ -38,15 +38,6 @@ STAGE_GROUPS = [STAGE_LEGEND[s] for s in STAGES]
 SMALL_AREA = 8.0
 MARKER_RADIUS = 7
 OUTLINE = "#333333"
-
-
-def area(feature: dict) -> float:
-    """Area of a feature's outer rings in square degrees (a size measure, not km²)."""
-    total = 0.0
-    for poly in feature["geometry"]["coordinates"]:
-        ring = poly[0]
-        total += abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
-    return total
 
 
 def style_for(stage: str) -> dict:
@@ -111,8 +102,8 @@ def country_layers(df: pd.DataFrame, data_dir=None,
             hover_style={"weight": 2.5, "color": "#000000"},
             popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260)
         polys.append(layer)
-        if area(feat) < SMALL_AREA:
-            lat, lon = geo.centroid(feat)
+        if geo.area(feat) < SMALL_AREA:
+            lat, lon = geo.interior_point(feat)
             markers.append(ipyleaflet.CircleMarker(
                 location=(lat, lon), radius=MARKER_RADIUS, name=name, color=OUTLINE, weight=2,
                 fill_color=charts.STAGE_COLOURS[stage], fill_opacity=0.95,
@@ -124,9 +115,7 @@ def country_layers(df: pd.DataFrame, data_dir=None,
     return polys, markers
 
 
-def group(m: ipyleaflet.Map, name: str) -> ipyleaflet.LayerGroup:
-    """The LayerGroup called ``name`` on ``m``."""
-    return next(layer for layer in m.layers if isinstance(layer, ipyleaflet.LayerGroup) and layer.name == name)
+group = basemap.layer_group
 
 
 def polygons(m: ipyleaflet.Map) -> list[ipyleaflet.GeoJSON]:
