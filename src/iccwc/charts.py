@@ -99,6 +99,16 @@ def svg_texts(svg_text: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text)]
 
 
+_TABLE_STYLE = ("<style>.iccwc-table{border-collapse:collapse;font-size:12px}"
+                ".iccwc-table th,.iccwc-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
+                "text-align:left;vertical-align:top}.iccwc-table td:first-child{white-space:nowrap}</style>")
+
+
+def table_html(df, index: bool = True) -> str:
+    """A DataFrame as a styled HTML table with every cell escaped (text from data shows as text)."""
+    return _TABLE_STYLE + df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
+
+
 def escape(text) -> str:
     """Text from data, safe to put in HTML."""
     return html.escape("" if text is None else str(text), quote=True)

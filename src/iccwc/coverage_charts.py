@@ -166,9 +166,7 @@ def activities_chart(activities: pd.DataFrame, region: str | None = None):
     return fig
 
 
-def table_html(df: pd.DataFrame, index: bool = True) -> str:
-    """A DataFrame as escaped HTML (text from data shows as text)."""
-    return df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
+table_html = charts.table_html
 
 
 def activities_listing(activities: pd.DataFrame) -> pd.DataFrame:

@@ -75,11 +75,7 @@ def table_html(df: pd.DataFrame) -> str:
     """The table as HTML; every cell escaped."""
     if df.empty:
         return "<p><i>No instrument matches the selection.</i></p>"
-    body = table_frame(df).to_html(index=False, escape=True, border=0, classes="iccwc-table")
-    style = ("<style>.iccwc-table{border-collapse:collapse;font-size:12px}"
-             ".iccwc-table th,.iccwc-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
-             "text-align:left;vertical-align:top}.iccwc-table td:first-child{white-space:nowrap}</style>")
-    return style + body
+    return charts.table_html(table_frame(df), index=False)
 
 
 def summary_text(df: pd.DataFrame, total: int) -> str:
