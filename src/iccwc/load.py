@@ -74,6 +74,11 @@ def toolkit_steps_long(toolkit: pd.DataFrame) -> pd.DataFrame:
     return long.sort_values(["status_date", "country", "step_number"]).reset_index(drop=True)
 
 
+def sources_text(status: dict) -> str:
+    """One line per raw source of a :func:`data_status` result: path, issue date, short sha256."""
+    return "\n".join(f"{s['path']}  issued {s['issued']}  sha256 {s['sha256'][:12]}" for s in status["sources"])
+
+
 def data_status(data_dir=None) -> dict:
     """Which data this is: source documents, their checksums, Toolkit status dates, row counts."""
     lay = paths.layout(data_dir)
