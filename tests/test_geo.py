@@ -1,7 +1,6 @@
 """Offline country polygons: every country of the data has one, and no ring crosses the map."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
 import pandera.pandas as pa
 
 from .countries import CONTINENTS, DOCUMENT_REGION_OF_CONTINENT

@@ -51,7 +51,7 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
     """The progress table as styled HTML; ``selected`` (a country name) is outlined."""
     when = one_date(df)
     cap = caption if caption is not None else (
-        f"Implementation of the ICCWC Wildlife and Forest Crime Analytic Toolkit"
+        "Implementation of the ICCWC Wildlife and Forest Crime Analytic Toolkit"
         + (f" (as of {date_label(when)})" if when is not None else ""))
     th = ("padding:4px 3px;border-bottom:2px solid #555;vertical-align:bottom;font-weight:bold;"
           "font-size:11px;line-height:1.15")

@@ -13,9 +13,7 @@ import re
 import pytest
 
 from conftest import copy_data
-from iccwc import paths
 from iccwc.pipeline import find_notebooks, run
-from iccwc.render import WIDGET_STATE, WIDGET_VIEW
 
 from browserkit import screenshot, serve_cdn
 
