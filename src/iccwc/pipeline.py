@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import paths
+from . import paths, render
 from .versions import versions
 
 STATE_FILE = ".fingerprint"
@@ -192,7 +192,10 @@ def _failure_message(path: Path, exc: BaseException) -> str:
 
 async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
                        log, cwd: Path, store_widget_state: bool = True):
-    """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set."""
+    """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
+
+    Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
+    """
     from nbclient import NotebookClient
     async with sem:
         t0 = time.perf_counter()
@@ -205,6 +208,7 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
         try:
             async with client.async_setup_kernel(stderr=errlog):
                 await _run_cells(client, nb, gate)
+            state = render.collect_widget_state(client) if store_widget_state else None
         except Exception as exc:
             errlog.seek(0)
             tail = errlog.read()[-2000:].strip()
@@ -213,7 +217,7 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
             raise
         finally:
             errlog.close()
-        return time.perf_counter() - t0
+        return time.perf_counter() - t0, state
 
 
 async def _run_cells(client, nb, gate: asyncio.Event) -> None:
@@ -225,7 +229,6 @@ async def _run_cells(client, nb, gate: asyncio.Event) -> None:
     await gate.wait()
     for index, cell in enumerate(nb.cells):
         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-    client.set_widgets_metadata()
 
 
 # --------------------------------------------------------------------------- the run
@@ -297,8 +300,6 @@ async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters
                      jobs, timeout, log, seconds, t_start) -> RunResult:
     import nbformat
 
-    from . import render
-
     # Kernels start now and boot while the data are validated and rebuilt; cells run after.
     gate = asyncio.Event()
     sem = asyncio.Semaphore(jobs)
@@ -346,13 +347,13 @@ async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters
                 name = by_task[task]
                 path = nb_dir / name
                 try:
-                    secs = task.result()
+                    secs, state = task.result()
                 except Exception as exc:  # noqa: BLE001 - reported with the notebook's name
                     raise NotebookFailed(_failure_message(path, exc)) from exc
                 seconds[name] = secs
                 log(f"      finished {name} in {secs:.1f} s")
                 nb = dict(loaded)[path]
-                renders.append(asyncio.ensure_future(asyncio.to_thread(_render_one, path, nb, staging, secs, log)))
+                renders.append(asyncio.ensure_future(asyncio.to_thread(_render_one, path, nb, state, staging, secs, log)))
         await warm
         for r in renders:
             entry = await r
@@ -414,11 +415,10 @@ def _restore(processed: Path, previous: dict[str, bytes | None]) -> None:
             (processed / name).unlink()
 
 
-def _render_one(path: Path, nb, staging: Path, secs: float, log):
-    from . import render
+def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log):
     t0 = time.perf_counter()
     title = render.notebook_title(nb, path.stem)
-    body = render.notebook_html(nb, title)
+    body = render.notebook_html(nb, title, widget_state)
     target = staging / (path.stem + ".html")
     target.write_text(body, encoding="utf-8")
     log(f"      rendered {target.name} ({len(body.encode()) / 1024:.0f} KB) in {time.perf_counter() - t0:.1f} s")
@@ -426,7 +426,6 @@ def _render_one(path: Path, nb, staging: Path, secs: float, log):
 
 
 def _index(data_dir, entries, parameters) -> str:
-    from . import render
     from .load import data_status
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return render.index_html(entries, generated=generated, status=data_status(data_dir), parameters=parameters)

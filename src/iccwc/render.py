@@ -13,6 +13,7 @@ become HTML.
 """
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -64,7 +65,7 @@ def exporter():
                 require_js_url=REQUIRE_JS_URL, widget_renderer_url=WIDGET_RENDERER_URL,
                 exclude_anchor_links=True)
             # Widget state as compact JSON (no spaces after , and :): about 15% smaller maps.
-            _exporter.register_filter("json_dumps", lambda obj: json.dumps(obj, separators=(",", ":")))
+            _exporter.register_filter("json_dumps", _json_dumps)
         return _exporter
 
 
@@ -109,29 +110,61 @@ def _refs(value, out: set) -> None:
             _refs(v, out)
 
 
-def prune_widget_state(nb) -> tuple[int, int]:
-    """Keep only the widget models a displayed output can reach; returns (kept, dropped).
+def collect_widget_state(client) -> dict | None:
+    """The widget state an nbclient ``NotebookClient`` saw, as plain dicts (None if no widget).
+
+    The same content, in the same @jupyter-widgets/schema format, as
+    ``NotebookClient.set_widgets_metadata`` stores in the notebook, without turning every
+    list of map coordinates into ``NotebookNode`` objects (about a second per notebook with maps).
+    """
+    state = {}
+    for model_id, s in client.widget_state.items():
+        if "_model_name" not in s:
+            continue
+        entry = {"model_name": s.get("_model_name"), "model_module": s.get("_model_module"),
+                 "model_module_version": s.get("_model_module_version"), "state": s}
+        buffers = client.widget_buffers.get(model_id)
+        if buffers:
+            entry["buffers"] = list(buffers.values())
+        state[model_id] = entry
+    return {"state": state, "version_major": 2, "version_minor": 0} if state else None
+
+
+def displayed_models(nb) -> set[str]:
+    """The model ids of the widget views in the notebook's outputs."""
+    return {o["data"][WIDGET_VIEW]["model_id"] for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})}
+
+
+def prune_widget_state(widget_state: dict, shown: set[str]) -> dict:
+    """Only the widget models the ``shown`` views can reach (a new dict; the input is not changed).
 
     A kernel holds every widget created while the notebook ran, including those built by
     checking cells and never shown; the page needs only the displayed ones and what they
     reference (layouts, styles, layers, controls).
     """
-    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state")
-    if not state:
-        return 0, 0
-    todo = {o["data"][WIDGET_VIEW]["model_id"] for c in nb.cells if c.cell_type == "code"
-            for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})}
-    keep: set = set()
+    state = widget_state.get("state") or {}
+    todo, keep = set(shown), set()
     while todo:
         mid = todo.pop()
         if mid in keep or mid not in state:
             continue
         keep.add(mid)
         _refs(state[mid].get("state", {}), todo)
-    dropped = [k for k in state if k not in keep]
-    for k in dropped:
-        del state[k]
-    return len(keep), len(dropped)
+    return {**widget_state, "state": {k: v for k, v in state.items() if k in keep}}
+
+
+# nbconvert deep-copies the notebook it converts; a map's widget state is a few hundred
+# thousand small objects, so the notebook goes in with a placeholder holding only the model
+# ids (what the exporter needs to keep the widget views) and the state is put in afterwards.
+_PLACEHOLDER = "iccwc-widget-state-placeholder"
+_MARKER = "@@iccwc-widget-state@@"
+
+
+def _json_dumps(obj) -> str:
+    if isinstance(obj, dict) and _PLACEHOLDER in obj:
+        return _MARKER
+    return json.dumps(obj, separators=(",", ":"))
 
 
 _STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
@@ -157,15 +190,33 @@ def slim_css(page: str) -> str:
     return _STYLE.sub(shrink, head) + sep + body
 
 
-def notebook_html(nb, title: str) -> str:
-    """The HTML of an executed notebook, with the widget state its outputs need (if it was saved)."""
-    prune_widget_state(nb)
+def notebook_html(nb, title: str, widget_state: dict | None = None) -> str:
+    """The HTML of an executed notebook, with the widget state its outputs need.
+
+    ``widget_state`` is what :func:`collect_widget_state` returned; without it, the state
+    saved in the notebook's metadata (if any) is used. The notebook is not changed.
+    """
+    if widget_state is None:
+        widget_state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE)
+    page = copy.copy(nb)
+    page.metadata = copy.copy(nb.metadata)
+    state = prune_widget_state(widget_state, displayed_models(nb)) if widget_state else None
+    if state and state["state"]:
+        page.metadata["widgets"] = {WIDGET_STATE: {_PLACEHOLDER: True, "state": dict.fromkeys(state["state"], 0)}}
+    else:
+        page.metadata.pop("widgets", None)
     conv = exporter()
     # One conversion at a time: HTMLExporter.from_notebook_node re-registers its widget filter with
     # the notebook's metadata on the shared exporter, so two threads converting at once can judge one
     # notebook's widget views by the other's state and drop them all (seen in the pipeline).
     with _convert_lock:
-        body, _ = conv.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        body, _ = conv.from_notebook_node(page, resources={"metadata": {"name": title}})
+    if "widgets" in page.metadata:
+        if body.count(_MARKER) != 1:
+            raise RuntimeError("the HTML template did not place the widget state exactly once "
+                               f"(found {body.count(_MARKER)} places): has nbconvert's 'lab' template changed?")
+        # As the template's escape_html_script filter does: no "</script>" can end the block early.
+        body = body.replace(_MARKER, json.dumps(state, separators=(",", ":")).replace("/", "\\/"))
     return slim_css(body)
 
 

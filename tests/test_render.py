@@ -1,0 +1,86 @@
+"""Executed notebook -> HTML (iccwc.render): which widget state goes into the page, and how."""
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+import nbformat
+
+from iccwc import render
+
+STATE_BLOCK = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">\s*(.*?)\s*</script>', re.S)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def model(name, **state):
+    return {"model_name": name, "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0",
+            "state": {"_model_name": name, **state}}
+
+
+def widget_state():
+    return {"version_major": 2, "version_minor": 0, "state": {
+        "shown": model("HTMLModel", value="</script><script>alert('x')</script> a/b", layout="IPY_MODEL_layout"),
+        "layout": model("LayoutModel", width="100%"),
+        "never-shown": model("HTMLModel", value="built by a checking cell"),
+    }}
+
+
+def notebook(with_state_in_metadata: bool):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("w")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/plain": "HTML(...)", render.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "shown"}})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# A title\n\nSome text.", id="md"), cell]
+    cell.id = "code"
+    if with_state_in_metadata:
+        nb.metadata["widgets"] = {render.WIDGET_STATE: widget_state()}
+    return nb
+
+
+def page_state(page: str) -> dict:
+    (block,) = STATE_BLOCK.findall(page)
+    return json.loads(block.replace("\\/", "/"))
+
+
+def test_only_displayed_widgets_and_what_they_reference_reach_the_page():
+    nb = notebook(True)
+    page = render.notebook_html(nb, "t")
+    assert set(page_state(page)["state"]) == {"shown", "layout"}
+    assert page.count('<script type="application/vnd.jupyter.widget-view+json">') == 1
+    # the notebook itself is not changed
+    assert set(nb.metadata["widgets"][render.WIDGET_STATE]["state"]) == {"shown", "layout", "never-shown"}
+
+
+def test_state_is_escaped_in_its_script_block_and_round_trips():
+    page = render.notebook_html(notebook(True), "t")
+    (block,) = STATE_BLOCK.findall(page)
+    assert "</script><script>" not in block and "<\\/script>" in block
+    assert page_state(page)["state"]["shown"]["state"]["value"] == "</script><script>alert('x')</script> a/b"
+
+
+def test_state_passed_apart_gives_the_same_page_as_state_in_the_metadata():
+    from_metadata = render.notebook_html(notebook(True), "t")
+    apart = render.notebook_html(notebook(False), "t", widget_state=widget_state())
+    assert UUID.sub("U", apart) == UUID.sub("U", from_metadata)
+
+
+def test_without_state_widget_views_fall_back_to_text():
+    page = render.notebook_html(notebook(False), "t")
+    assert not STATE_BLOCK.findall(page) and '<script type="application/vnd.jupyter.widget-view+json">' not in page
+    assert "HTML(...)" in page
+
+
+def test_collect_widget_state_matches_nbclients_format():
+    client = SimpleNamespace(
+        widget_state={"a": {"_model_name": "IntSliderModel", "_model_module": "@jupyter-widgets/controls",
+                            "_model_module_version": "2.0.0", "value": 3},
+                      "half-open": {"value": 1}},                 # no _model_name yet: left out, as nbclient does
+        widget_buffers={"a": {("x",): {"data": "AAE=", "encoding": "base64", "path": ["x"]}}})
+    got = render.collect_widget_state(client)
+    assert got["version_major"] == 2 and set(got["state"]) == {"a"}
+    a = got["state"]["a"]
+    assert (a["model_name"], a["model_module"], a["model_module_version"]) == (
+        "IntSliderModel", "@jupyter-widgets/controls", "2.0.0")
+    assert a["state"]["value"] == 3 and a["buffers"] == [{"data": "AAE=", "encoding": "base64", "path": ["x"]}]
+    assert render.collect_widget_state(SimpleNamespace(widget_state={}, widget_buffers={})) is None
