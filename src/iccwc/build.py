@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -23,44 +22,11 @@ from . import geo, paths
 from .curated import build_iccwc_documents, build_partner_presence, build_recognitions
 from .document import Document
 from .errors import DataError, Problem
+from .inputs import Inputs, fingerprint  # noqa: F401 - fingerprint is part of build's interface
 from .provenance import check as check_provenance
 from .schemas import DATASETS, datapackage
 from .tables import to_csv_text, typed
 from .toolkit import combine_snapshots, parse_toolkit_table
-
-
-@dataclass
-class Inputs:
-    """Everything a rebuild reads, located under one data root."""
-    layout: dict[str, Path]
-    documents: list[Path] = field(default_factory=list)
-
-    @classmethod
-    def find(cls, data_dir=None) -> "Inputs":
-        lay = paths.layout(data_dir)
-        docs = sorted(lay["raw_documents"].glob("*.txt"))
-        return cls(lay, docs)
-
-    def files(self) -> list[Path]:
-        """Every input file, for fingerprints."""
-        lay = self.layout
-        out = list(self.documents)
-        for folder in (lay["raw_documents"], lay["raw_activities"], lay["curated"]):
-            if folder.exists():
-                out += [p for p in sorted(folder.iterdir()) if p.is_file() and p not in out]
-        ref = paths.REFERENCE
-        out += sorted(ref.glob("*.csv"))
-        return sorted(set(out))
-
-
-def fingerprint(inputs: Inputs) -> str:
-    """A hash of every input file's name and bytes, and of the package's source code."""
-    h = hashlib.sha256()
-    for p in inputs.files():
-        h.update(str(p.name).encode() + b"\0" + p.read_bytes() + b"\0")
-    for p in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
 
 
 #: Extra builders other modules register: name -> fn(inputs, built) -> DataFrame.

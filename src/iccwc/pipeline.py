@@ -85,7 +85,7 @@ def default_out_dir(region: str | None) -> Path:
 
 def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict:
     """What a run depends on, piece by piece (so a rerun can say what changed)."""
-    from .build import Inputs, fingerprint
+    from .inputs import Inputs, fingerprint
     inputs = Inputs.find(data_dir)
     root = inputs.layout["data"]
 
