@@ -181,3 +181,53 @@ def test_real_notebooks_have_parameters_cell():
         assert len(cells) == 1, f"{p.name}: one cell tagged 'parameters'"
         assert inject_parameters(nb, {"data_dir": None, "status_date": "latest", "region": None}) == [] or \
             "data_dir" in cells[0].source, f"{p.name}: parameters cell lacks data_dir"
+
+
+
+PROBE = """
+import asyncio, os, sys, time
+from pathlib import Path
+import nbformat
+from iccwc.pipeline import _execute_one
+
+def kernels():
+    me, found = os.getpid(), []
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == me and fields[0] != "Z" and b"ipykernel" in (proc / "cmdline").read_bytes():
+                found.append(proc.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+path = Path(sys.argv[1])
+async def once(delay):
+    nb = nbformat.read(path, as_version=4)
+    gate = asyncio.Event()
+    gate.set()
+    task = asyncio.ensure_future(_execute_one(path, nb, gate, asyncio.Semaphore(1), 60, lambda *a: None, path.parent))
+    await asyncio.sleep(delay)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+for delay in map(float, sys.argv[2:]):
+    asyncio.run(once(delay))
+    deadline = time.monotonic() + 10
+    while kernels() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    print(f"cancelled after {delay} s: kernels left {kernels()}", flush=True)
+"""
+
+
+def test_a_cancelled_notebook_leaves_no_kernel_and_no_exit_hook(tmp_path):
+    """When one notebook fails the run cancels the others. Wherever that lands (kernel starting,
+    cells running, kernel shutting down), no kernel is left running, and nbclient leaves no stale
+    exit hook (one printed "Exception ignored in atexit callback ... assert self.km is not None"
+    under our error message)."""
+    path = notebook(tmp_path / "slow.ipynb", "Slow", "import time\ntime.sleep(0.3)", params=False)
+    delays = ["0.02", "0.4", "0.8", "1.2", "1.6", "2.0"]
+    proc = subprocess.run([sys.executable, "-c", PROBE, str(path), *delays], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("kernels left []") == len(delays), proc.stdout
+    assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

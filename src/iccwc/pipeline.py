@@ -216,8 +216,27 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
                 exc.kernel_stderr = tail
             raise
         finally:
+            await _stop_kernel(client)
             errlog.close()
         return time.perf_counter() - t0, state
+
+
+async def _stop_kernel(client) -> None:
+    """Make sure the notebook's kernel is gone and nbclient keeps no exit hook for it.
+
+    nbclient shuts the kernel down when its ``async_setup_kernel`` block ends, but a task
+    cancelled (another notebook failed) while the kernel starts or shuts down skips part
+    of that: the kernel could keep running until exit, and a stale exit hook printed
+    "Exception ignored in atexit callback ... assert self.km is not None" after our error.
+    """
+    import atexit
+    try:
+        if client.km is not None:
+            await asyncio.shield(client._async_cleanup_kernel())
+    except Exception:  # noqa: BLE001 - best effort: the kernel may already be gone
+        pass
+    finally:
+        atexit.unregister(client._cleanup_kernel)
 
 
 async def _run_cells(client, nb, gate: asyncio.Event) -> None:
