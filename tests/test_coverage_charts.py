@@ -95,3 +95,4 @@ def test_activities_listing_order():
     out = cc.activities_listing(iccwc.load_activities())
     assert list(out["document_region"].astype(str).unique()) == ["Americas", "Africa & Europe", "Asia"]
     assert out["country"].iloc[0] == "Bahamas" and (out["period"] == "").all()
+

@@ -103,7 +103,8 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
                     fontsize=8.5, color=charts.TEXT)
     charts.integer_axis(ax.xaxis)
     ax.set_xlabel("countries")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    # Below the chart, so the totals written after the longest bar can never run into it.
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
 
 
