@@ -184,6 +184,39 @@ def test_real_notebooks_have_parameters_cell():
 
 
 
+
+def _kernel_dies_while_starting(monkeypatch, times: int):
+    """The first ``times`` kernels started fail before their first reply, as a kernel that dies does."""
+    from nbclient import NotebookClient
+    start_client = NotebookClient.async_start_new_kernel_client
+    calls = []
+
+    async def flaky(self):
+        calls.append(1)
+        if len(calls) <= times:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return await start_client(self)
+    monkeypatch.setattr(NotebookClient, "async_start_new_kernel_client", flaky)
+    return calls
+
+
+def test_a_kernel_that_dies_while_starting_is_replaced(project, monkeypatch):
+    calls = _kernel_dies_while_starting(monkeypatch, times=1)
+    res = go(project)
+    assert res.did_work and len(calls) == 3                      # 2 notebooks + 1 replacement kernel
+    assert sum("stopped while starting (Kernel died before replying to kernel_info); starting another" in line
+               for line in res.log) == 1
+    assert {"00-first.html", "01-second.html", "index.html"} <= set(res.outputs)
+
+
+def test_a_kernel_that_keeps_dying_fails_the_run_with_the_notebooks_name(project, monkeypatch):
+    go(project)
+    reports = snapshot(project["out"])
+    _kernel_dies_while_starting(monkeypatch, times=99)
+    with pytest.raises(NotebookFailed, match=r"0[01]-\w+\.ipynb: RuntimeError: Kernel died before replying"):
+        go(project, force=True)
+    assert snapshot(project["out"]) == reports
+
 PROBE = """
 import asyncio, os, sys, time
 from pathlib import Path
