@@ -234,31 +234,48 @@ def kernels():
             continue
     return found
 
+from jupyter_client.manager import AsyncKernelManager
+shutdown = AsyncKernelManager.shutdown_kernel
+interrupt = []
+
+async def interrupted_shutdown(self, *args, **kwargs):
+    # "shutdown": the run's cancellation lands just as nbclient begins to shut the kernel down
+    if interrupt:
+        interrupt.clear()
+        asyncio.current_task().cancel()
+        await asyncio.sleep(0)
+    return await shutdown(self, *args, **kwargs)
+AsyncKernelManager.shutdown_kernel = interrupted_shutdown
+
 path = Path(sys.argv[1])
-async def once(delay):
+async def once(when):
     nb = nbformat.read(path, as_version=4)
     gate = asyncio.Event()
     gate.set()
     task = asyncio.ensure_future(_execute_one(path, nb, gate, asyncio.Semaphore(1), 60, lambda *a: None, path.parent))
-    await asyncio.sleep(delay)
-    task.cancel()
+    if when == "shutdown":
+        interrupt.append(1)
+    else:
+        await asyncio.sleep(float(when))
+        task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-for delay in map(float, sys.argv[2:]):
+for delay in sys.argv[2:]:
     asyncio.run(once(delay))
     deadline = time.monotonic() + 10
     while kernels() and time.monotonic() < deadline:
         time.sleep(0.1)
-    print(f"cancelled after {delay} s: kernels left {kernels()}", flush=True)
+    print(f"cancelled at {delay}: kernels left {kernels()}", flush=True)
 """
 
 
 def test_a_cancelled_notebook_leaves_no_kernel_and_no_exit_hook(tmp_path):
     """When one notebook fails the run cancels the others. Wherever that lands (kernel starting,
-    cells running, kernel shutting down), no kernel is left running, and nbclient leaves no stale
+    cells running, kernel shutting down: after 0.02-2 s, and just as nbclient begins the kernel's
+    shutdown, which once left it running), no kernel is left running, and nbclient leaves no stale
     exit hook (one printed "Exception ignored in atexit callback ... assert self.km is not None"
     under our error message)."""
     path = notebook(tmp_path / "slow.ipynb", "Slow", "import time\ntime.sleep(0.3)", params=False)
-    delays = ["0.02", "0.4", "0.8", "1.2", "1.6", "2.0"]
+    delays = ["0.02", "0.4", "0.8", "1.2", "1.6", "2.0", "shutdown"]
     proc = subprocess.run([sys.executable, "-c", PROBE, str(path), *delays], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr

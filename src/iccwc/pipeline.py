@@ -234,6 +234,7 @@ async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Pat
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
                             store_widget_state=store_widget_state)
     client.reset_execution_trackers()
+    km = client.km = client.create_kernel_manager()      # our own reference: see _stop_kernel
     # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it dies.
     errlog = tempfile.TemporaryFile(mode="w+")
     started = False
@@ -251,23 +252,32 @@ async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Pat
             raise _KernelDidNotStart(exc) from exc
         raise
     finally:
-        await _stop_kernel(client)
+        await _stop_kernel(client, km)
         errlog.close()
 
 
-async def _stop_kernel(client) -> None:
+async def _stop_kernel(client, km) -> None:
     """Make sure the notebook's kernel is gone and nbclient keeps no exit hook for it.
 
     nbclient shuts the kernel down when its ``async_setup_kernel`` block ends, but a task
     cancelled (another notebook failed) while the kernel starts or shuts down skips part
-    of that: the kernel could keep running until exit, and a stale exit hook printed
-    "Exception ignored in atexit callback ... assert self.km is not None" after our error.
+    of that: the kernel kept running (nbclient forgets its manager even when the shutdown
+    was interrupted), and a stale exit hook printed "Exception ignored in atexit callback
+    ... assert self.km is not None" after our error. ``km`` is our own reference to the
+    kernel's manager, so a kernel nbclient lost track of is still killed.
     """
     import atexit
+    from jupyter_core.utils import ensure_async
     try:
         if client.km is not None:
             await asyncio.shield(client._async_cleanup_kernel())
     except Exception:  # noqa: BLE001 - best effort: the kernel may already be gone
+        pass
+    try:
+        if km is not None and km.has_kernel and await ensure_async(km.is_alive()):
+            await asyncio.shield(km.provisioner.kill())
+            await asyncio.shield(km.provisioner.wait())
+    except Exception:  # noqa: BLE001 - best effort, as above
         pass
     finally:
         atexit.unregister(client._cleanup_kernel)
