@@ -57,7 +57,9 @@ def summary_html(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | 
             f"<b>{s['toolkit_complete']}</b> complete, {s['toolkit_not_complete']} not yet complete.<br>"
             f"<b>{s['activities']}</b> activities in the data in {s['countries']} countries "
             f"({s['ongoing_or_planned']} ongoing or planned):</p><ul style='margin:0'>{cats}</ul>"
-            f"<div style='max-height:220px;overflow:auto;font-size:11px'>{cc.table_html(table, index=False)}</div>")
+            # width:0 + min-width:100%: the table scrolls inside the panel instead of widening it
+            f"<div style='width:0;min-width:100%;max-height:220px;overflow:auto;font-size:11px'>"
+            f"{cc.table_html(table, index=False)}</div>")
 
 
 def explore(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
@@ -69,8 +71,10 @@ def explore(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None 
     m = cm.coverage_map(activities, toolkit, data_dir)
     m.layout.width = "100%"
     dropdown = W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region, description="Region")
-    summary = W.HTML(layout=W.Layout(width="100%"))
-    chart = W.HTML(layout=W.Layout(width="100%"))
+    # overflow/min_width: a wide table scrolls inside the panel instead of widening it past the
+    # notebook's edge (as in the Toolkit explorer's panels)
+    summary = W.HTML(layout=W.Layout(width="100%", min_width="0", overflow="auto"))
+    chart = W.HTML(layout=W.Layout(width="100%", min_width="0", overflow="auto"))
 
     def show(change=None):
         r = dropdown.value
@@ -80,7 +84,7 @@ def explore(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None 
 
     show()
     dropdown.observe(show, names="value")
-    side = W.VBox([summary, chart], layout=W.Layout(width="38%", padding="0 0 0 10px"))
+    side = W.VBox([summary, chart], layout=W.Layout(width="38%", min_width="0", padding="0 0 0 10px"))
     body = W.HBox([W.Box([m], layout=W.Layout(width="62%")), side], layout=W.Layout(width="100%"))
     widget = W.VBox([dropdown, body])
     return CoverageExplorer(controls=dropdown, map=m, summary=summary, charts={"activities": chart},

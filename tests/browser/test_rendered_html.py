@@ -135,3 +135,25 @@ def test_stage_layers_switch_off_in_the_exported_page(rendered, page, vendored):
     page.wait_for_timeout(300)
     assert first.locator("path").count() == before
     assert refused == []
+
+
+CLIPPED = """() => [...document.querySelectorAll('.widget-html')].flatMap(w => {
+    const c = w.querySelector('.widget-html-content');
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(w).overflowX);
+    return c && !scrolls && c.getBoundingClientRect().width > w.clientWidth + 2
+        ? [c.innerText.slice(0, 60)] : [];
+})"""
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_widget_text_is_cut_off_in_a_narrow_window(rendered, page, vendored, name):
+    """At 900 px (JupyterLab with its file browser open leaves about that), every HTML widget's
+    content fits its box or scrolls in it: the coverage explorer's side panel once grew to its
+    table's width and cut its sentences off at the notebook's edge."""
+    page.set_viewport_size({"width": 900, "height": 900})
+    refused = serve_cdn(page, vendored)
+    page.goto((rendered / f"{name}.html").as_uri())
+    page.wait_for_function(RENDERED, timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate(CLIPPED) == []
+    assert refused == []
