@@ -71,10 +71,8 @@ def explore(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None 
     m = cm.coverage_map(activities, toolkit, data_dir)
     m.layout.width = "100%"
     dropdown = W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region, description="Region")
-    # overflow/min_width: a wide table scrolls inside the panel instead of widening it past the
-    # notebook's edge (as in the Toolkit explorer's panels)
-    summary = W.HTML(layout=W.Layout(width="100%", min_width="0", overflow="auto"))
-    chart = W.HTML(layout=W.Layout(width="100%", min_width="0", overflow="auto"))
+    summary = W.HTML(layout=W.Layout(width="100%"))
+    chart = W.HTML(layout=W.Layout(width="100%"))
 
     def show(change=None):
         r = dropdown.value
@@ -84,7 +82,7 @@ def explore(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None 
 
     show()
     dropdown.observe(show, names="value")
-    side = W.VBox([summary, chart], layout=W.Layout(width="38%", min_width="0", padding="0 0 0 10px"))
+    side = W.VBox([summary, chart], layout=W.Layout(width="38%", padding="0 0 0 10px"))
     body = W.HBox([W.Box([m], layout=W.Layout(width="62%")), side], layout=W.Layout(width="100%"))
     widget = W.VBox([dropdown, body])
     return CoverageExplorer(controls=dropdown, map=m, summary=summary, charts={"activities": chart},
