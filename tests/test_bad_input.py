@@ -733,10 +733,11 @@ def test_rebuild_failing_in_a_builder_or_validation_writes_nothing(rendered, mon
 
     def broken(inputs, built):
         raise DataError(errors.Problem("a builder", None, None, "to work", "a deliberate failure"))
-    monkeypatch.setitem(build.EXTRA_BUILDERS, "broken", broken)
+    real_builder = build.activities.build_activities
+    monkeypatch.setattr(build.activities, "build_activities", broken)
     with pytest.raises(DataError, match="deliberate failure"):
         rebuild(data_dir, log=quiet)
-    monkeypatch.delitem(build.EXTRA_BUILDERS, "broken")
+    monkeypatch.setattr(build.activities, "build_activities", real_builder)
     real_render = build.render
 
     def bad_render(built, inputs):           # the built data fail their own schema on the way out

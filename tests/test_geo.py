@@ -57,3 +57,12 @@ def test_bounds_and_centroid():
     assert -19 < s < -17 and -82 < w < -80 and -1 < n < 0.5 and -69 < e < -68
     lat, lon = geo.centroid(fc["features"][0])
     assert s < lat < n and w < lon < e
+
+
+def test_the_polygons_are_an_input_of_the_rebuild_and_the_run():
+    """A changed TopoJSON (or its provenance record) must make `iccwc run` rebuild: it is fingerprinted."""
+    from iccwc.inputs import Inputs
+    inputs = Inputs.find()
+    files = inputs.files()
+    assert inputs.topojson in files and inputs.topojson.is_file()
+    assert inputs.topojson.with_name(inputs.topojson.stem + ".provenance.json") in files

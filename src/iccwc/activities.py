@@ -33,61 +33,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build import EXTRA_BUILDERS, Inputs
 from .countries import UnknownCountry, resolve
 from .curated import read_csv_rows
 from .errors import DataError, Problem
 from .provenance import check as check_provenance
-from .schemas import _COUNTRY_FIELDS, Dataset, Field, register
+from .inputs import Inputs
+from .schemas import (ACTIVITIES, ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES,  # noqa: F401
+                      ACTIVITY_TYPES, PERIOD_PATTERN)
 from .toolkit import STEP_COLUMNS, STEP_LABELS
 
-#: The document's three Part 4 categories, in its order.
-CATEGORIES = [
-    "analysis of national responses",
-    "capacity building and law enforcement support",
-    "cross-cutting activities",
-]
-#: The markers of the Part 4 legend, plus "other" for anything else.
-ACTIVITY_TYPES = ["Toolkit", "WEN", "WIST", "other"]
-ACTIVITY_TYPE_LABELS = {
-    "Toolkit": "Toolkit: Wildlife & Forest Crime Analytic Toolkit",
-    "WEN": "WEN: Wildlife Enforcement Network",
-    "WIST": "WIST: Wildlife Incident Support Team",
-    "other": "other activity",
-}
-#: The legend's asterisk: "*: ongoing/planned activities".
-STATUSES = ["completed", "ongoing or planned"]
-PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
-
+# The dataset and its categories are defined with the other datasets (schemas), re-exported here.
 #: Columns of a user file in data/raw/activities/ (the derived ones are added by the rebuild).
 USER_COLUMNS = ["country", "category", "activity_type", "period", "status", "description", "source"]
-
-ACTIVITIES = register(Dataset(
-    "activities",
-    "ICCWC activities by country",
-    "Activities of ICCWC by country, in the three categories of Part 4 of the SC66 document. Built from the "
-    "Toolkit table (each Toolkit request is an 'analysis of national responses' activity of type Toolkit, "
-    "latest status date per country) and from user files data/raw/activities/*.csv, each with a provenance "
-    "record. The Part 4 maps themselves were images and are not in the text.",
-    [
-        *_COUNTRY_FIELDS,
-        Field("category", "string", "Part 4 category of the activity.", enum=CATEGORIES, ordered=True),
-        Field("activity_type", "string",
-              "Marker of the Part 4 legend: Toolkit (Wildlife & Forest Crime Analytic Toolkit), WEN (Wildlife "
-              "Enforcement Network), WIST (Wildlife Incident Support Team), or other.",
-              enum=ACTIVITY_TYPES, ordered=True),
-        Field("period", "string", "Year (YYYY) or period (YYYY-YYYY); empty when the source gives none.",
-              required=False, pattern=PERIOD_PATTERN),
-        Field("status", "string",
-              "completed, or ongoing or planned (the legend's '*'). Toolkit rows: completed when the Toolkit "
-              "stage is complete.", enum=STATUSES, ordered=True),
-        Field("description", "string", "What the activity is."),
-        Field("source", "string",
-              "Where the row comes from: document and line of the Toolkit table, or user file and row "
-              "followed by the source that file gives."),
-    ],
-    primary_key=["source"],
-))
 
 _TOOLKIT_NAME = "Wildlife and Forest Crime Analytic Toolkit"
 
@@ -195,5 +152,3 @@ def build_activities(inputs: Inputs, built: dict[str, pd.DataFrame]) -> pd.DataF
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACTIVITIES.columns)
 
-
-EXTRA_BUILDERS[ACTIVITIES.name] = build_activities

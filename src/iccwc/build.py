@@ -14,23 +14,19 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from . import geo, paths
+from . import activities, geo
 from .curated import build_iccwc_documents, build_partner_presence, build_recognitions
 from .document import Document
 from .errors import DataError, Problem
-from .inputs import Inputs, fingerprint  # noqa: F401 - fingerprint is part of build's interface
+from .inputs import Inputs
 from .provenance import check as check_provenance
 from .schemas import DATASETS, datapackage
 from .tables import to_csv_text, typed
 from .toolkit import combine_snapshots, parse_toolkit_table
 
-
-#: Extra builders other modules register: name -> fn(inputs, built) -> DataFrame.
-EXTRA_BUILDERS: dict[str, Callable[[Inputs, dict[str, pd.DataFrame]], pd.DataFrame]] = {}
 
 
 def _curated_manifest(path: Path) -> dict[str, str]:
@@ -66,7 +62,7 @@ def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
     if problems:
         raise DataError(problems, "The raw documents cannot be used")
     try:
-        check_provenance(inputs.layout["raw"] / geo.RAW_TOPOJSON.relative_to(paths.RAW))
+        check_provenance(inputs.topojson)
     except DataError as exc:
         raise DataError(exc.problems, "The country polygons cannot be used") from None
     built = {"toolkit_status": combine_snapshots(tables)}
@@ -85,11 +81,10 @@ def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
             built[fname[:-4]] = fn(curated / fname, Document.read(docs[docname]))
         except DataError as exc:
             problems += exc.problems
-    for name, fn in EXTRA_BUILDERS.items():
-        try:
-            built[name] = fn(inputs, built)
-        except DataError as exc:
-            problems += exc.problems
+    try:
+        built["activities"] = activities.build_activities(inputs, built)
+    except DataError as exc:
+        problems += exc.problems
     if problems:
         raise DataError(problems, "The rebuild stopped; data/processed was not touched")
     return built
@@ -116,7 +111,7 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
         for p in (check_provenance(d) for d in inputs.documents)
     ] + [{"title": p.record["title"], "path": f"raw/natural-earth/{p.name}", "issuer": p.issuer,
           "issued": p.issued, "sha256": p.sha256}
-         for p in [check_provenance(inputs.layout["raw"] / geo.RAW_TOPOJSON.relative_to(paths.RAW))]]
+         for p in [check_provenance(inputs.topojson)]]
     out["datapackage.json"] = (json.dumps(pkg, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return out
 
@@ -178,11 +173,9 @@ def rebuild(data_dir=None, log=print) -> list[str]:
     inputs = Inputs.find(data_dir)
     built = build_all(inputs)
     files = render(built, inputs)
-    files[geo.GEOJSON_NAME] = geo.build_geojson_bytes(inputs.layout["raw"] / geo.RAW_TOPOJSON.relative_to(paths.RAW))
+    files[geo.GEOJSON_NAME] = geo.build_geojson_bytes(inputs.topojson)
     changed = write_atomically(files, inputs.layout["processed"])
     for name in files:
         log(f"  {'updated  ' if name in changed else 'unchanged'} {inputs.layout['processed'].name}/{name}")
     return changed
 
-
-from . import activities  # noqa: E402,F401  registers the activities dataset and its builder (EXTRA_BUILDERS)

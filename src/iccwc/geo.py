@@ -17,8 +17,9 @@ from pathlib import Path
 import pycountry
 
 from . import paths
+from .inputs import TOPOJSON_FILE
 
-RAW_TOPOJSON = paths.RAW / "natural-earth" / "world-atlas-2.0.2-countries-110m.json"
+RAW_TOPOJSON = paths.layout()["raw_natural_earth"] / TOPOJSON_FILE
 GEOJSON_NAME = "countries-110m.geojson"
 PRECISION = 2          # decimal degrees: about 1 km, finer than the 1:110m source
 

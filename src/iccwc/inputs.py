@@ -11,6 +11,9 @@ from pathlib import Path
 
 from . import paths
 
+#: The country polygons as received (npm world-atlas 2.0.2), in data/raw/natural-earth/.
+TOPOJSON_FILE = "world-atlas-2.0.2-countries-110m.json"
+
 
 @dataclass
 class Inputs:
@@ -24,16 +27,20 @@ class Inputs:
         docs = sorted(lay["raw_documents"].glob("*.txt"))
         return cls(lay, docs)
 
+    @property
+    def topojson(self) -> Path:
+        """The country polygons (TopoJSON) this data root's rebuild converts."""
+        return self.layout["raw_natural_earth"] / TOPOJSON_FILE
+
     def files(self) -> list[Path]:
         """Every input file, for fingerprints."""
         lay = self.layout
-        out = list(self.documents)
-        for folder in (lay["raw_documents"], lay["raw_activities"], lay["curated"]):
+        out = set(self.documents)
+        for folder in (lay["raw_documents"], lay["raw_activities"], lay["raw_natural_earth"], lay["curated"]):
             if folder.exists():
-                out += [p for p in sorted(folder.iterdir()) if p.is_file() and p not in out]
-        ref = paths.REFERENCE
-        out += sorted(ref.glob("*.csv"))
-        return sorted(set(out))
+                out.update(p for p in folder.iterdir() if p.is_file())
+        out.update(paths.REFERENCE.glob("*.csv"))
+        return sorted(out)
 
 
 def fingerprint(inputs: Inputs) -> str:

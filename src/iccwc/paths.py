@@ -25,7 +25,6 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
 DATA = data_dir()
 RAW = DATA / "raw"                       # sources as received: never written by code
 RAW_DOCUMENTS = RAW / "documents"        # CITES/ICCWC documents (text), each with a provenance record
-RAW_ACTIVITIES = RAW / "activities"      # activity lists users add (CSV)
 CURATED = DATA / "curated"               # hand-curated rows, each checked against a raw document
 REFERENCE = DATA / "reference"           # small lookup files the libraries do not maintain (aliases)
 PROCESSED = DATA / "processed"           # tidy, validated outputs of `iccwc rebuild` (committed)
@@ -41,6 +40,7 @@ def layout(data: str | os.PathLike | None = None) -> dict[str, Path]:
         "raw": d / "raw",
         "raw_documents": d / "raw" / "documents",
         "raw_activities": d / "raw" / "activities",
+        "raw_natural_earth": d / "raw" / "natural-earth",
         "curated": d / "curated",
         "reference": d / "reference",
         "processed": d / "processed",

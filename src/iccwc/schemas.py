@@ -199,13 +199,54 @@ ICCWC_DOCUMENTS = Dataset(
     primary_key=["symbol"],
 )
 
-DATASETS = {d.name: d for d in (TOOLKIT_STATUS, RECOGNITIONS, PARTNER_PRESENCE, ICCWC_DOCUMENTS)}
+# ---------------------------------------------------------------- activities (Part 4)
 
+#: The document's three Part 4 categories, in its order.
+ACTIVITY_CATEGORIES = [
+    "analysis of national responses",
+    "capacity building and law enforcement support",
+    "cross-cutting activities",
+]
+#: The markers of the Part 4 legend, plus "other" for anything else.
+ACTIVITY_TYPES = ["Toolkit", "WEN", "WIST", "other"]
+ACTIVITY_TYPE_LABELS = {
+    "Toolkit": "Toolkit: Wildlife & Forest Crime Analytic Toolkit",
+    "WEN": "WEN: Wildlife Enforcement Network",
+    "WIST": "WIST: Wildlife Incident Support Team",
+    "other": "other activity",
+}
+#: The legend's asterisk: "*: ongoing/planned activities".
+ACTIVITY_STATUSES = ["completed", "ongoing or planned"]
+PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
 
-def register(dataset: Dataset) -> Dataset:
-    """Add a dataset (used by modules that define their own, e.g. activities)."""
-    DATASETS[dataset.name] = dataset
-    return dataset
+ACTIVITIES = Dataset(
+    "activities",
+    "ICCWC activities by country",
+    "Activities of ICCWC by country, in the three categories of Part 4 of the SC66 document. Built from the "
+    "Toolkit table (each Toolkit request is an 'analysis of national responses' activity of type Toolkit, "
+    "latest status date per country) and from user files data/raw/activities/*.csv, each with a provenance "
+    "record. The Part 4 maps themselves were images and are not in the text.",
+    [
+        *_COUNTRY_FIELDS,
+        Field("category", "string", "Part 4 category of the activity.", enum=ACTIVITY_CATEGORIES, ordered=True),
+        Field("activity_type", "string",
+              "Marker of the Part 4 legend: Toolkit (Wildlife & Forest Crime Analytic Toolkit), WEN (Wildlife "
+              "Enforcement Network), WIST (Wildlife Incident Support Team), or other.",
+              enum=ACTIVITY_TYPES, ordered=True),
+        Field("period", "string", "Year (YYYY) or period (YYYY-YYYY); empty when the source gives none.",
+              required=False, pattern=PERIOD_PATTERN),
+        Field("status", "string",
+              "completed, or ongoing or planned (the legend's '*'). Toolkit rows: completed when the Toolkit "
+              "stage is complete.", enum=ACTIVITY_STATUSES, ordered=True),
+        Field("description", "string", "What the activity is."),
+        Field("source", "string",
+              "Where the row comes from: document and line of the Toolkit table, or user file and row "
+              "followed by the source that file gives."),
+    ],
+    primary_key=["source"],
+)
+
+DATASETS = {d.name: d for d in (TOOLKIT_STATUS, RECOGNITIONS, PARTNER_PRESENCE, ICCWC_DOCUMENTS, ACTIVITIES)}
 
 
 def datapackage(resources: list[dict]) -> dict:
