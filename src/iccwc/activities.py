@@ -23,8 +23,8 @@ what users add:
    source given>". Every bad cell is reported with its file, row, column and
    what was expected; nothing is written when anything is wrong.
 
-Importing this module registers the dataset (:func:`iccwc.schemas.register`)
-and its builder (:data:`iccwc.build.EXTRA_BUILDERS`).
+The dataset's columns are defined with the others in :data:`iccwc.schemas.ACTIVITIES`;
+:func:`build_activities` is called by :func:`iccwc.build.build_all`.
 """
 from __future__ import annotations
 

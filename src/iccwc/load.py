@@ -50,8 +50,7 @@ def load_partner_presence(data_dir=None) -> pd.DataFrame:
 
 def load_activities(data_dir=None) -> pd.DataFrame:
     """ICCWC activities by country (Toolkit requests and user-added activities; see iccwc.activities)."""
-    from .activities import ACTIVITIES  # importing it registers the dataset
-    return load(ACTIVITIES.name, data_dir)
+    return load("activities", data_dir)
 
 
 def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
