@@ -9,13 +9,6 @@ from . import charts, paths
 from .load import load_iccwc_documents, load_partner_presence, load_recognitions, load_toolkit
 from .toolkit import STAGES
 
-#: What the source document showed as images, which the text (and so this project) lacks.
-NOT_IN_THE_TEXT = [
-    ("Part 1", "Map of the key regional hubs of ICCWC partners and their global presence"),
-    ("Part 2", "Chart of recognitions over time (the instruments themselves are in the text)"),
-    ("Part 3", "Map of Toolkit implementation by stage (the table of steps is in the text)"),
-    ("Part 4", "Maps of planned, ongoing and completed ICCWC activities: Americas; Africa & Europe; Asia"),
-]
 
 
 def headline(data_dir=None, status_date="latest") -> dict:

@@ -118,11 +118,16 @@ def theme_counts(df: pd.DataFrame) -> pd.DataFrame:
     return g.sort_values(["instruments", "theme"], ascending=[False, True]).reset_index(drop=True)
 
 
+def has_place(df: pd.DataFrame) -> pd.Series:
+    """Instruments with a place of adoption that has coordinates (the ones the map can show)."""
+    return df["place"].notna() & df["place_latitude"].notna() & df["place_longitude"].notna()
+
+
 def summary(df: pd.DataFrame) -> dict:
     """The headline numbers the notebook states (each asserted there)."""
     first_tk = first_toolkit_month(df)
     tk = _sorted(df[df["mentions_toolkit"]])
-    has_place = df["place"].notna() & df["place_latitude"].notna()
+    placed = has_place(df)
     return {
         "instruments": len(df),
         "first": df["date"].min() if len(df) else None,
@@ -134,8 +139,8 @@ def summary(df: pd.DataFrame) -> dict:
         "toolkit_first_month": None if first_tk is None else first_tk.strftime("%Y-%m"),
         "toolkit_first": list(tk.loc[tk["month"] == first_tk, "instrument"]) if first_tk is not None else [],
         "with_theme": int(themes_long(df)["id"].nunique()),
-        "with_place": int(has_place.sum()),
-        "without_place": int((~has_place).sum()),
+        "with_place": int(placed.sum()),
+        "without_place": int((~placed).sum()),
     }
 
 
@@ -373,7 +378,5 @@ def themes_chart(df: pd.DataFrame):
 
 def svg_labels(svg_text: str, kind: str = "label") -> dict[str, str]:
     """The timeline labels in an SVG made from :func:`timeline_figure`: key -> text (lines joined by spaces)."""
-    out = {}
-    for key, body in re.findall(rf'<g id="{kind}-([^"]+)">(.*?)</g>', svg_text, flags=re.S):
-        out[html.unescape(key)] = " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", body))
-    return out
+    return {html.unescape(key): " ".join(charts.svg_texts(body))
+            for key, body in re.findall(rf'<g id="{kind}-([^"]+)">(.*?)</g>', svg_text, flags=re.S)}

@@ -18,6 +18,7 @@ import ipywidgets
 import pandas as pd
 
 from . import basemap, charts
+from .recognition_charts import has_place
 
 NO_PLACE = "no place stated in the document"
 MARKER_LAYER = "Places of adoption"
@@ -26,10 +27,6 @@ LABEL_LAYER = "Place names"
 
 def _month(m: pd.Timestamp) -> str:
     return m.strftime("%B %Y")
-
-
-def has_place(df: pd.DataFrame) -> pd.Series:
-    return df["place"].notna() & df["place_latitude"].notna() & df["place_longitude"].notna()
 
 
 def places(df: pd.DataFrame) -> pd.DataFrame:

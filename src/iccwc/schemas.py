@@ -16,15 +16,6 @@ from .toolkit import ACTION_PLAN, ACTION_PLAN_LABEL, STAGES, STEP_COLUMNS, STEP_
 
 DOC_REGIONS = sorted(set(DOCUMENT_REGION_OF_CONTINENT.values()))
 
-# Frictionless type -> (pandas dtype after loading, pandera dtype)
-_TYPES = {
-    "string": "str",
-    "integer": "Int64",
-    "number": "float64",
-    "boolean": "bool",
-    "date": "datetime64[ns]",
-    "yearmonth": "str",
-}
 
 
 @dataclass(frozen=True)

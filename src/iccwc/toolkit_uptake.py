@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .countries import CONTINENTS, DOCUMENT_REGIONS
-from .toolkit import ACTION_PLAN, ACTION_PLAN_LABEL, MARK_COLUMNS, STAGE_LEGEND, STAGES, STEP_COLUMNS, STEP_LABELS
+from .toolkit import ACTION_PLAN, ACTION_PLAN_LABEL, MARK_COLUMNS, STAGES, STEP_COLUMNS, STEP_LABELS
 
 #: The 8 steps and the action-plan column, in order, with their labels.
 STEP_ORDER = [STEP_LABELS[c] for c in STEP_COLUMNS] + [ACTION_PLAN_LABEL]
@@ -197,8 +197,3 @@ def snapshot_report(toolkit: pd.DataFrame, before="previous", after="latest") ->
     text = (f"Between {date_label(p.before)} and {date_label(p.after)}: "
             + (", ".join(parts) if parts else "no countries") + ".")
     return SnapshotReport(dates, text, p.changes)
-
-
-def stage_label(stage: str) -> str:
-    """The document's legend label of a stage."""
-    return STAGE_LEGEND[str(stage)]
