@@ -168,3 +168,12 @@ def test_latest_status_date_per_country_and_activities_as_of(data_copy):
     from iccwc.activities import activities_as_of
     back = activities_as_of(act, iccwc.load_toolkit(data_copy, status_date="2015-11-09"))
     pd.testing.assert_frame_equal(back, iccwc.load_activities())
+
+
+def test_from_toolkit_table_tells_derived_rows_from_added_ones():
+    from iccwc.activities import from_toolkit_table
+    act = iccwc.load_activities()
+    assert from_toolkit_table(act).sum() == 17 and from_toolkit_table(act, "2015-11-09").sum() == 17
+    assert from_toolkit_table(act, "2016-05-01").sum() == 0
+    added = act.head(1).assign(source="my-list.csv, row 2: a field report (not the Toolkit table)")
+    assert not from_toolkit_table(added).any()

@@ -76,13 +76,19 @@ def toolkit_activities(toolkit: pd.DataFrame) -> pd.DataFrame:
 _FROM_TABLE = "(Toolkit table as of "
 
 
+def from_toolkit_table(activities: pd.DataFrame, status_date: str | None = None) -> pd.Series:
+    """Which rows were derived from the Toolkit table (of ``status_date``, if given), not added by users."""
+    mark = _FROM_TABLE + (f"{pd.Timestamp(status_date).date().isoformat()})" if status_date else "")
+    return activities["source"].astype(str).str.contains(mark, regex=False)
+
+
 def activities_as_of(activities: pd.DataFrame, toolkit: pd.DataFrame) -> pd.DataFrame:
     """The activities with their Toolkit-table rows taken from ``toolkit`` (e.g. an earlier status date).
 
     The dataset derives its Toolkit rows from each country's latest status date; a notebook run for
     another date swaps them for that date's. Rows users added are kept as they are.
     """
-    kept = activities[~activities["source"].astype(str).str.contains(_FROM_TABLE, regex=False)]
+    kept = activities[~from_toolkit_table(activities)]
     out = pd.concat([toolkit_activities(toolkit).astype(object), kept.astype(object)], ignore_index=True)
     for f in ACTIVITIES.fields:
         if f.ordered and f.enum:
