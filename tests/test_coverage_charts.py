@@ -49,8 +49,10 @@ def test_toolkit_by_region_matches_the_table():
 def test_toolkit_by_region_refuses_mixed_dates():
     tk = iccwc.load_toolkit(status_date="latest")
     two = pd.concat([tk, tk.assign(status_date=tk["status_date"] + pd.Timedelta(days=1))])
-    with pytest.raises(ValueError, match="one status date"):
+    with pytest.raises(ValueError, match="several Toolkit status dates"):
         cc.toolkit_by_region(two)
+    with pytest.raises(ValueError, match="several Toolkit status dates"):
+        cc.toolkit_region_chart(two)
 
 
 def test_toolkit_region_chart_texts():

@@ -14,7 +14,7 @@ from .activities import ACTIVITY_TYPES, CATEGORIES, STATUSES
 from .countries import CONTINENTS, DOCUMENT_REGIONS
 from .toolkit import STAGES
 from .toolkit_charts import stage_by_region_figure
-from .toolkit_uptake import stage_by_region
+from .toolkit_uptake import one_date, stage_by_region
 
 #: Region columns and their order.
 REGION_ORDER = {"region": CONTINENTS, "document_region": DOCUMENT_REGIONS + ["Oceania"]}
@@ -79,9 +79,7 @@ def partner_chart(presence: pd.DataFrame):
 
 def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
     """Requests, each stage, completions and those in progress, per region (one status date)."""
-    if toolkit["status_date"].nunique() > 1:
-        raise ValueError("toolkit_by_region needs one status date: load_toolkit(status_date='latest')")
-    counts = stage_by_region(toolkit, by)          # the same crosstab as notebook 01's
+    counts = stage_by_region(toolkit, by)          # the same crosstab as notebook 01's (refuses several dates)
     out = pd.DataFrame({"requests": counts["total"]})
     for s in STAGES:
         out[s] = counts[s]
@@ -94,9 +92,8 @@ def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.
 def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
     """Stacked bars: Toolkit requests per region by stage, with requests and completions written
     beside each bar (notebook 01's chart, :func:`iccwc.toolkit_charts.stage_by_region_figure`)."""
-    if toolkit["status_date"].nunique() > 1:
-        raise ValueError("toolkit_region_chart needs one status date: load_toolkit(status_date='latest')")
-    date = pd.Timestamp(toolkit["status_date"].iloc[0]).date().isoformat()
+    when = one_date(toolkit)                       # refuses several status dates
+    date = "no date" if when is None else when.date().isoformat()
     return stage_by_region_figure(toolkit, by, title=f"Toolkit requests by {REGION_TITLES[by]}, as of {date}",
                                   totals=True)
 

@@ -14,6 +14,7 @@ import ipywidgets as W
 import pandas as pd
 
 from . import charts, coverage_charts as cc, coverage_map as cm
+from .toolkit_uptake import toolkit_summary
 
 ALL = "All regions"
 
@@ -31,13 +32,13 @@ def region_summary(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str 
     """The numbers shown for a region (None: all regions)."""
     a = activities if region is None else activities[activities["document_region"].astype(str) == region]
     t = toolkit if region is None else toolkit[toolkit["document_region"].astype(str) == region]
-    stages = t["stage"].astype(str).value_counts()
+    tk = toolkit_summary(t)
     return {
         "region": region or ALL,
         "countries": int(len(set(a["iso3"].astype(str)) | set(t["iso3"].astype(str)))),
-        "toolkit_requests": int(len(t)),
-        "toolkit_complete": int(stages.get("complete", 0)),
-        "toolkit_not_complete": int(len(t) - stages.get("complete", 0)),
+        "toolkit_requests": tk["requests"],
+        "toolkit_complete": tk["complete"],
+        "toolkit_not_complete": tk["under_way"],
         "activities": int(len(a)),
         "by_category": {c: int((a["category"].astype(str) == c).sum()) for c in cc.CATEGORIES},
         "ongoing_or_planned": int((a["status"].astype(str) == "ongoing or planned").sum()),

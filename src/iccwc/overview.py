@@ -8,17 +8,18 @@ import pandas as pd
 from . import charts, paths
 from .load import load_iccwc_documents, load_partner_presence, load_recognitions, load_toolkit
 from .toolkit import STAGES
+from .toolkit_uptake import toolkit_summary
 
 
 
 def headline(data_dir=None, status_date="latest") -> dict:
-    tk = load_toolkit(data_dir, status_date=status_date)
+    tk = toolkit_summary(load_toolkit(data_dir, status_date=status_date))
     rec = load_recognitions(data_dir)
     return {
-        "status_date": tk["status_date"].max().date().isoformat(),
-        "toolkit_requests": len(tk),
-        "toolkit_complete": int((tk["stage"] == "complete").sum()),
-        "toolkit_under_way": int((tk["stage"] != "complete").sum()),
+        "status_date": tk["status_date"],
+        "toolkit_requests": tk["requests"],
+        "toolkit_complete": tk["complete"],
+        "toolkit_under_way": tk["under_way"],
         "recognitions": len(rec),
         "first_recognition": rec["date"].min(),
         "last_recognition": rec["date"].max(),
