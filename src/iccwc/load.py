@@ -14,7 +14,7 @@ import pandas as pd
 from . import paths
 from .schemas import DATASETS
 from .tables import read
-from .toolkit import ACTION_PLAN, ACTION_PLAN_LABEL, STAGES, STEP_COLUMNS, STEP_LABELS
+from .toolkit import MARK_COLUMNS, MARK_LABELS, STAGES, STEP_ORDER
 
 
 def load(name: str, data_dir=None) -> pd.DataFrame:
@@ -59,16 +59,13 @@ def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
     return df
 
 
-STEP_ORDER = [STEP_LABELS[c] for c in STEP_COLUMNS] + [ACTION_PLAN_LABEL]
-
 
 def toolkit_steps_long(toolkit: pd.DataFrame) -> pd.DataFrame:
     """One row per country, status date and step, with ``step`` an ordered categorical."""
-    cols = STEP_COLUMNS + [ACTION_PLAN]
     long = toolkit.melt(id_vars=["country", "iso3", "region", "document_region", "status_date", "stage"],
-                        value_vars=cols, var_name="step_column", value_name="done")
-    long["step_number"] = long["step_column"].map({c: i for i, c in enumerate(cols, 1)})
-    long["step"] = pd.Categorical(long["step_column"].map({**STEP_LABELS, ACTION_PLAN: ACTION_PLAN_LABEL}),
+                        value_vars=MARK_COLUMNS, var_name="step_column", value_name="done")
+    long["step_number"] = long["step_column"].map({c: i for i, c in enumerate(MARK_COLUMNS, 1)})
+    long["step"] = pd.Categorical(long["step_column"].map(MARK_LABELS),
                                   categories=STEP_ORDER, ordered=True)
     return long.sort_values(["status_date", "country", "step_number"]).reset_index(drop=True)
 

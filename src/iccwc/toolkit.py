@@ -54,6 +54,9 @@ STEP_LABELS = {c: f"Step {i}: {label.capitalize()}" for i, (c, label) in enumera
 ACTION_PLAN = "action_plan_implementation"
 ACTION_PLAN_LABEL = "Implementation of action plan recommendations"
 MARK_COLUMNS = STEP_COLUMNS + [ACTION_PLAN]
+#: Each mark column's label, and the labels in table order (the 8 steps, then the action plan).
+MARK_LABELS = {**STEP_LABELS, ACTION_PLAN: ACTION_PLAN_LABEL}
+STEP_ORDER = [MARK_LABELS[c] for c in MARK_COLUMNS]
 
 #: Cell contents read as "done". Anything else that is not blank is an error.
 #: A Latin-1 or Windows-1252 file cannot hold a check mark, so there a done step is

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .countries import CONTINENTS, DOCUMENT_REGIONS
-from .toolkit import ACTION_PLAN, ACTION_PLAN_LABEL, MARK_COLUMNS, STAGES, STEP_COLUMNS, STEP_LABELS
+from .toolkit import ACTION_PLAN, MARK_COLUMNS, STAGES, STEP_ORDER
 
-#: The 8 steps and the action-plan column, in order, with their labels.
-STEP_ORDER = [STEP_LABELS[c] for c in STEP_COLUMNS] + [ACTION_PLAN_LABEL]
 #: The stage a country is in once the step (1-8) is its highest: used to colour steps.
 STEP_STAGE = {1: "request received", 2: "planning phase", 3: "planning phase", 4: "planning phase",
               5: "in process", 6: "in process", 7: "in process", 8: "complete", 9: "complete"}
