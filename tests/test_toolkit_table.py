@@ -65,5 +65,5 @@ def test_country_detail(sc66):
 
 
 def test_text_colour_contrast():
-    assert tt.text_colour(charts.STAGE_COLOURS["complete"]) == "#ffffff"
-    assert tt.text_colour(charts.STAGE_COLOURS["request received"]) == "#222222"
+    assert charts.text_colour(charts.STAGE_COLOURS["complete"]) == "#ffffff"
+    assert charts.text_colour(charts.STAGE_COLOURS["request received"]) == "#222222"

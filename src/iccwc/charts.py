@@ -72,6 +72,13 @@ def styled(fn):
     return wrapper
 
 
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (#rrggbb)."""
+    r, g, b = (int(background[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#ffffff" if lum < 0.5 else "#222222"
+
+
 def integer_axis(axis) -> None:
     """Counts get whole-number ticks only."""
     axis.set_major_locator(MaxNLocator(integer=True))

@@ -91,9 +91,8 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
                 height=0.65, label=STAGE_LEGEND[s])
         for yy, l0, v in zip(y, left, vals):
             if v:
-                dark = s in ("in process", "complete")
                 ax.text(l0 + v / 2, yy, str(v), ha="center", va="center", fontsize=8.5,
-                        color="white" if dark else charts.TEXT)
+                        color=charts.text_colour(charts.STAGE_COLOURS[s]))
         left = [a + b for a, b in zip(left, vals)]
     ax.set_yticks(y, table.index.tolist())
     ax.set_xlim(0, max(left) * (1.45 if totals else 1.02) + (0.5 if totals else 0))

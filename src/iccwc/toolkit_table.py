@@ -26,13 +26,6 @@ HEADERS = [(str(i), label.capitalize()) for i, (_, label) in enumerate(STEPS, 1)
 _FONT = "font-family:'DejaVu Sans',Arial,sans-serif;font-size:12px;color:#222"
 
 
-def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (#rrggbb)."""
-    r, g, b = (int(background[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#ffffff" if lum < 0.5 else "#222222"
-
-
 def progress_table(df: pd.DataFrame) -> pd.DataFrame:
     """The document's table as text: one row per country (document order), ✓ or · per step, stage.
 
@@ -66,7 +59,7 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
     for _, r in df.iterrows():
         stage = str(r["stage"])
         bg = charts.STAGE_COLOURS[stage]
-        fg = text_colour(bg)
+        fg = charts.text_colour(bg)
         is_sel = selected is not None and str(r["country"]) == selected
         tr_style = "outline:2px solid #d55e00;outline-offset:-2px;" if is_sel else ""
         name = charts.escape(r["country"])
@@ -112,7 +105,7 @@ def country_detail_html(df: pd.DataFrame, country: str | None) -> str:
     for n, col in enumerate(MARK_COLUMNS, 1):
         done = bool(r[col])
         mark = (f'<span style="display:inline-block;width:1.3em;text-align:center;background:{bg};'
-                f'color:{text_colour(bg)}">{CHECK}</span>' if done else
+                f'color:{charts.text_colour(bg)}">{CHECK}</span>' if done else
                 '<span style="display:inline-block;width:1.3em;text-align:center;color:#999;'
                 'border:1px solid #ccc;box-sizing:border-box">&nbsp;</span>')
         items.append(f'<li style="list-style:none;margin:2px 0;{"" if done else "color:#777"}">'
