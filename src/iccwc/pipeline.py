@@ -205,7 +205,7 @@ class _KernelDidNotStart(Exception):
 
 
 async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
-                       log, cwd: Path, store_widget_state: bool = True):
+                       log, cwd: Path):
     """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
 
     Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
@@ -215,7 +215,7 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
         log(f"      started  {path.name}")
         for attempt in range(KERNEL_START_RETRIES + 1):
             try:
-                state = await _execute_in_new_kernel(nb, gate, timeout, cwd, store_widget_state)
+                state = await _execute_in_new_kernel(nb, gate, timeout, cwd)
                 return time.perf_counter() - t0, state
             except _KernelDidNotStart as failed:
                 if attempt == KERNEL_START_RETRIES:
@@ -225,14 +225,14 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
                     + (f". Its stderr:\n{said}" if said else ""))
 
 
-async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Path, store_widget_state: bool):
+async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Path):
     """One kernel's life: start it, run every cell, shut it down; the widget state (or None).
 
     Raises _KernelDidNotStart if the kernel failed before the notebook's first cell could run.
     """
     from nbclient import NotebookClient
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=store_widget_state)
+                            store_widget_state=True)
     client.reset_execution_trackers()
     km = client.km = client.create_kernel_manager()      # our own reference: see _stop_kernel
     # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it dies.
@@ -242,7 +242,7 @@ async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Pat
         async with client.async_setup_kernel(stderr=errlog):
             started = True
             await _run_cells(client, nb, gate)
-        return render.collect_widget_state(client) if store_widget_state else None
+        return render.collect_widget_state(client)
     except Exception as exc:
         errlog.seek(0)
         tail = errlog.read()[-2000:].strip()
@@ -390,7 +390,7 @@ async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters
         else:
             log(f"[2/4] Validating {lay_name(data_dir)}/raw and rebuilding {processed} ...")
             before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} if processed.exists() else {}
-            changed = await asyncio.to_thread(_rebuild, data_dir, log)
+            changed = await asyncio.to_thread(_rebuild, data_dir)
             previous = {k: before.get(k) for k in changed}   # None: the file is new, remove it on failure
             log(f"      {len(changed)} file(s) updated, {time.perf_counter() - t0:.1f} s")
         seconds["rebuild"] = time.perf_counter() - t0
@@ -465,7 +465,7 @@ def lay_name(data_dir) -> str:
     return str(paths.layout(data_dir)["data"])
 
 
-def _rebuild(data_dir, log) -> list[str]:
+def _rebuild(data_dir) -> list[str]:
     from .build import rebuild
     return rebuild(data_dir, log=lambda msg: None)
 
