@@ -40,6 +40,7 @@ from .provenance import check as check_provenance
 from .inputs import Inputs
 from .schemas import (ACTIVITIES, ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES,  # noqa: F401
                       ACTIVITY_TYPES, PERIOD_PATTERN)
+from .tables import with_dtypes
 from .toolkit import STEP_COLUMNS, STEP_LABELS
 
 # The dataset and its categories are defined with the other datasets (schemas), re-exported here.
@@ -90,12 +91,7 @@ def activities_as_of(activities: pd.DataFrame, toolkit: pd.DataFrame) -> pd.Data
     """
     kept = activities[~from_toolkit_table(activities)]
     out = pd.concat([toolkit_activities(toolkit).astype(object), kept.astype(object)], ignore_index=True)
-    for f in ACTIVITIES.fields:
-        if f.ordered and f.enum:
-            out[f.name] = pd.Categorical(out[f.name], categories=f.enum, ordered=True)
-        else:
-            out[f.name] = out[f.name].astype("string")
-    return out
+    return with_dtypes(out, ACTIVITIES)
 
 
 def read_user_file(path: str | Path) -> pd.DataFrame:

@@ -81,12 +81,17 @@ def typed(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = True
         problems.items += schema_problems(out[~lines.isin(bad_rows)], ds, file, csv_rows)
         problems.raise_if_any(f"{Path(file).name} has cells of the wrong type")
     validate(out, ds, file, csv_rows)
+    return with_dtypes(out, ds)
+
+
+def with_dtypes(df: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """The loaders' dtypes, in place: ordered categoricals for ordered enums, ``string`` for text."""
     for f in ds.fields:
         if f.ordered and f.enum:
-            out[f.name] = pd.Categorical(out[f.name], categories=f.enum, ordered=True)
+            df[f.name] = pd.Categorical(df[f.name], categories=f.enum, ordered=True)
         elif f.type in ("string", "yearmonth"):
-            out[f.name] = out[f.name].astype("string")
-    return out
+            df[f.name] = df[f.name].astype("string")
+    return df
 
 
 def validate(df: pd.DataFrame, ds: Dataset, file: str | Path, csv_rows: bool = True) -> None:
