@@ -21,6 +21,15 @@ def copy_data(dest: Path) -> Path:
     return dest
 
 
+def add_snapshot_2016(data_dir: Path) -> Path:
+    """Put the FICTIONAL second status document (tests/fixtures/snapshot-2016, with its provenance
+    record) into ``data_dir``/raw/documents, as a user adding a newer document would; returns the document."""
+    docs = Path(data_dir) / "raw" / "documents"
+    for f in (FIXTURES / "snapshot-2016").iterdir():
+        shutil.copy(f, docs / f.name)
+    return docs / "fictional-toolkit-status-2016-06.txt"
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A writable copy of data/ for tests that rebuild or break things."""

@@ -14,11 +14,7 @@ from iccwc.build import rebuild
 from iccwc.errors import DataError
 from iccwc.provenance import sha256_of
 from iccwc.schemas import DATASETS
-from pathlib import Path
-
-# Not imported from conftest: with tests/browser/conftest.py present, "conftest" can name either module.
-FIXTURES = Path(__file__).parent / "fixtures"
-SC66 = paths.RAW_DOCUMENTS / "cites-sc66-iccwc-information-2016-01.txt"
+from conftest import FIXTURES, SC66, add_snapshot_2016
 
 FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
 
@@ -154,8 +150,7 @@ def test_loaded_types():
 
 def test_latest_status_date_per_country_and_activities_as_of(data_copy):
     # A second (FICTIONAL, another helper's) status document: the activities follow each country's latest row.
-    for f in (FIXTURES / "snapshot-2016").iterdir():
-        shutil.copy(f, data_copy / "raw" / "documents" / f.name)
+    add_snapshot_2016(data_copy)
     rebuild(data_copy, log=lambda *_: None)
     tk_all = iccwc.load_toolkit(data_copy)
     act = iccwc.load_activities(data_copy)

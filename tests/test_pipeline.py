@@ -6,7 +6,6 @@ the real notebooks go through the same pipeline in tests/browser/test_rendered_h
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -16,7 +15,7 @@ import pytest
 from iccwc import paths
 from iccwc.errors import DataError
 from iccwc.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
-from conftest import FIXTURES
+from conftest import add_snapshot_2016
 
 pytestmark = pytest.mark.slow
 EVIL = "<img src=x onerror=alert(1)>"
@@ -93,8 +92,7 @@ def test_run_then_noop_then_changes(project):
     assert go(project).did_work and (out / "00-first.html").exists()
 
     # A new status document in raw: validated, rebuilt, the notebooks see the new date.
-    for f in (FIXTURES / "snapshot-2016").iterdir():
-        shutil.copy(f, project["data"] / "raw" / "documents" / f.name)
+    add_snapshot_2016(project["data"])
     fourth = go(project)
     assert "new input: data/raw/documents/fictional-toolkit-status-2016-06.txt" in fourth.reason
     assert b"2016-06-01" in (processed / "toolkit_status.csv").read_bytes()
@@ -105,10 +103,7 @@ def test_run_then_noop_then_changes(project):
 def test_bad_input_keeps_previous_outputs(project):
     go(project)
     processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
-    raw = project["data"] / "raw" / "documents"
-    bad = raw / "fictional-toolkit-status-2016-06.txt"
-    for f in (FIXTURES / "snapshot-2016").iterdir():
-        shutil.copy(f, raw / f.name)
+    bad = add_snapshot_2016(project["data"])
     bad.write_text(bad.read_text(encoding="utf-8").replace("Kenya\t✓\t✓\t✓", "Kenya\t✓\t\t✓"), encoding="utf-8")
     with pytest.raises(DataError, match="fictional-toolkit-status-2016-06.txt") as err:
         go(project)
@@ -120,8 +115,7 @@ def test_bad_input_keeps_previous_outputs(project):
 def test_failing_notebook_restores_processed_and_keeps_reports(project):
     go(project)
     processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
-    for f in (FIXTURES / "snapshot-2016").iterdir():          # new data, so the rebuild writes ...
-        shutil.copy(f, project["data"] / "raw" / "documents" / f.name)
+    add_snapshot_2016(project["data"])                         # new data, so the rebuild writes ...
     notebook(project["notebooks"] / "01-second.ipynb", "Second", "raise ValueError('boom in the notebook')")
     lines = []
     with pytest.raises(NotebookFailed, match=r"01-second.ipynb: a cell raised ValueError: boom in the notebook"):

@@ -6,17 +6,15 @@ test_toolkit_snapshots.py), rebuilt into a temporary data folder, never into dat
 from __future__ import annotations
 
 import re
-import shutil
 
 import pandas as pd
 import pytest
 
 import iccwc
-from iccwc import charts, paths, toolkit_explorer as te, toolkit_map as tm
+from iccwc import charts, toolkit_explorer as te, toolkit_map as tm
 from iccwc.build import rebuild
 from iccwc.charts import svg_texts
-from conftest import copy_data
-FIXTURES = paths.ROOT / "tests" / "fixtures"
+from conftest import add_snapshot_2016, copy_data
 
 
 def table_countries(ex) -> list[str]:
@@ -32,8 +30,7 @@ def ex():
 def two_dates(tmp_path_factory):
     data = tmp_path_factory.mktemp("snap") / "data"
     copy_data(data)
-    for f in (FIXTURES / "snapshot-2016").iterdir():
-        shutil.copy(f, data / "raw" / "documents" / f.name)
+    add_snapshot_2016(data)
     rebuild(data, log=lambda *_: None)
     return data
 

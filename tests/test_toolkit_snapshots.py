@@ -6,7 +6,6 @@ temporary data folder, never into data/raw.
 """
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -15,7 +14,7 @@ from iccwc import load_toolkit, paths
 from iccwc.build import rebuild
 from iccwc.toolkit_snapshots import (CHANGES, changes, moves, new_completions, new_requests, progress,
                                      resolve_date, snapshot, snapshot_dates, stage_counts, summary)
-from conftest import FIXTURES, copy_data
+from conftest import FIXTURES, add_snapshot_2016, copy_data
 
 FIXTURE = FIXTURES / "snapshot-2016"
 
@@ -24,8 +23,7 @@ FIXTURE = FIXTURES / "snapshot-2016"
 def two_dates(tmp_path_factory):
     data = tmp_path_factory.mktemp("snap") / "data"
     copy_data(data)
-    for f in FIXTURE.iterdir():
-        shutil.copy(f, data / "raw" / "documents" / f.name)
+    add_snapshot_2016(data)
     rebuild(data, log=lambda *_: None)
     return load_toolkit(data)
 
