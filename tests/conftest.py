@@ -34,3 +34,17 @@ def add_snapshot_2016(data_dir: Path) -> Path:
 def data_copy(tmp_path) -> Path:
     """A writable copy of data/ for tests that rebuild or break things."""
     return copy_data(tmp_path / "data")
+
+
+@pytest.fixture(scope="module")
+def sc66():
+    """The Toolkit table as of SC66 (9 November 2015), the numbers the document states."""
+    import iccwc
+    return iccwc.load_toolkit(status_date="2015-11-09")
+
+
+@pytest.fixture(scope="module")
+def rec():
+    """The recognitions (Part 2)."""
+    import iccwc
+    return iccwc.load_recognitions()

@@ -16,11 +16,6 @@ MONTHS = "January|February|March|April|May|June|July|August|September|Sept|Octob
 
 
 @pytest.fixture(scope="module")
-def rec():
-    return iccwc.load_recognitions()
-
-
-@pytest.fixture(scope="module")
 def docs():
     return iccwc.load_iccwc_documents()
 

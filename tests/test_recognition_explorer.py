@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-import iccwc
 from iccwc import recognition_charts as rc
 from iccwc import recognition_map as rm
 from iccwc.recognition_explorer import filter_recognitions, recognition_explorer, table_frame, table_html
@@ -13,11 +12,6 @@ from iccwc.recognition_explorer import filter_recognitions, recognition_explorer
 GOV = "governing bodies of ICCWC partner organizations"
 GLOBAL = "global declarations and statements"
 REGIONAL = "regional declarations and statements"
-
-
-@pytest.fixture(scope="module")
-def rec():
-    return iccwc.load_recognitions()
 
 
 def _rows(html: str) -> int:

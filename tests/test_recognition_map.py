@@ -4,16 +4,10 @@ from __future__ import annotations
 import ipyleaflet
 import pytest
 
-import iccwc
 from iccwc import basemap, recognition_map as rm
 
 PLACES = {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka", "Arusha", "Geneva"}
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def rec():
-    return iccwc.load_recognitions()
 
 
 def test_places_are_the_ones_the_document_names(rec):

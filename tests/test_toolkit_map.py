@@ -7,14 +7,8 @@ import re
 import ipyleaflet
 import pytest
 
-import iccwc
 from iccwc import charts, toolkit_map as tm, toolkit_uptake as u
 from iccwc.toolkit import STAGE_LEGEND, STAGES
-
-
-@pytest.fixture(scope="module")
-def sc66():
-    return iccwc.load_toolkit(status_date="latest")
 
 
 @pytest.fixture(scope="module")

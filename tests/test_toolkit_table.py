@@ -3,15 +3,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-import iccwc
 from iccwc import charts, toolkit_table as tt, toolkit_uptake as u
-
-
-@pytest.fixture(scope="module")
-def sc66():
-    return iccwc.load_toolkit(status_date="latest")
 
 
 def test_text_table_has_the_documents_marks(sc66):

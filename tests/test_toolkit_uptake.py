@@ -10,11 +10,6 @@ from iccwc.charts import svg_texts
 from iccwc.toolkit import STAGES
 
 
-@pytest.fixture(scope="module")
-def sc66():
-    return iccwc.load_toolkit(status_date="latest")
-
-
 def test_headline_matches_the_document(sc66):
     # "17 requests ... completed in 6 countries and ... at different stages of implementation in 11"
     s = u.toolkit_summary(sc66)
