@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 from iccwc import paths
-from iccwc.pipeline import DEFAULT_JOBS, _execute_one, find_notebooks
+from iccwc.commands.pipeline import DEFAULT_JOBS, _execute_one, find_notebooks
 
 
 def imports_of(nb) -> str:

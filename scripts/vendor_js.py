@@ -2,7 +2,7 @@
 
 The browser tests serve these local copies in place of the CDN (CI has no internet, but
 has the npm registry at install time). The versions are the ones the HTML references:
-iccwc.render.CDN_PACKAGES. Usage: python scripts/vendor_js.py  (or `make vendor`).
+iccwc.commands.render.CDN_PACKAGES. Usage: python scripts/vendor_js.py  (or `make vendor`).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from iccwc import paths
-from iccwc.render import CDN_PACKAGES
+from iccwc.commands.render import CDN_PACKAGES
 
 VENDOR = paths.ROOT / ".vendor"
 

@@ -9,11 +9,12 @@ import pytest
 
 import iccwc
 from iccwc import paths
-from iccwc.activities import ACTIVITIES, CATEGORIES, USER_COLUMNS, read_user_file
-from iccwc.build import rebuild
+from iccwc.data.activities import ACTIVITIES, USER_COLUMNS, read_user_file
+from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES
+from iccwc.data.build import rebuild
 from iccwc.errors import DataError
-from iccwc.provenance import sha256_of
-from iccwc.schemas import DATASETS
+from iccwc.data.provenance import sha256_of
+from iccwc.data.schemas import DATASETS
 from conftest import FIXTURES, SC66, add_snapshot_2016
 
 FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
@@ -160,13 +161,13 @@ def test_latest_status_date_per_country_and_activities_as_of(data_copy):
         want = "completed" if latest.loc[r.iso3, "stage"] == "complete" else "ongoing or planned"
         assert r.status == want
         assert latest.loc[r.iso3, "status_date"].date().isoformat() in r.source
-    from iccwc.activities import activities_as_of
+    from iccwc.data.activities import activities_as_of
     back = activities_as_of(act, iccwc.load_toolkit(data_copy, status_date="2015-11-09"))
     pd.testing.assert_frame_equal(back, iccwc.load_activities())
 
 
 def test_from_toolkit_table_tells_derived_rows_from_added_ones():
-    from iccwc.activities import from_toolkit_table
+    from iccwc.data.activities import from_toolkit_table
     act = iccwc.load_activities()
     assert from_toolkit_table(act).sum() == 17 and from_toolkit_table(act, "2015-11-09").sum() == 17
     assert from_toolkit_table(act, "2016-05-01").sum() == 0

@@ -20,14 +20,19 @@ import pandas as pd
 import pytest
 
 import iccwc
-from iccwc import build, errors, paths, tables, textio
-from iccwc.build import Inputs, build_all, rebuild, render, write_atomically
-from iccwc.curated import build_iccwc_documents, build_partner_presence, build_recognitions
-from iccwc.document import Document
+from iccwc.data import build
+from iccwc import errors
+from iccwc import paths
+from iccwc.data import csvio as tables
+from iccwc.data import textio
+from iccwc.data.build import Inputs, build_all, rebuild, render, write_atomically
+from iccwc.data.curated import build_iccwc_documents, build_partner_presence, build_recognitions
+from iccwc.data.document import Document
 from iccwc.errors import DataError
-from iccwc.provenance import check, record_path, sha256_of
-from iccwc.schemas import DATASETS
-from iccwc.toolkit import MARK_COLUMNS, MARKS, parse_toolkit_table
+from iccwc.data.provenance import check, record_path, sha256_of
+from iccwc.data.schemas import DATASETS
+from iccwc.vocab import MARK_COLUMNS, MARKS
+from iccwc.data.toolkit import parse_toolkit_table
 from conftest import SC66
 
 SC66_TEXT = textio.read_text(SC66)
@@ -324,8 +329,8 @@ def test_step_done_while_an_earlier_one_is_not_is_an_error(data_copy, marks, col
 
 
 def test_out_of_order_rule_is_documented():
-    import iccwc.toolkit
-    assert "is an **error**" in iccwc.toolkit.__doc__
+    import iccwc.data.toolkit
+    assert "is an **error**" in iccwc.data.toolkit.__doc__
     assert "Steps out of order are an error." in (paths.ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -397,9 +402,9 @@ def test_windows_line_endings_bom_latin1_read_the_same(data_copy, name, encode):
 
 
 def test_latin1_marks_are_documented():
-    import iccwc.toolkit
+    import iccwc.data.toolkit
     assert {"X", "x"} <= MARKS and all(m.encode("latin-1") for m in ("X", "x"))
-    assert "Latin-1" in iccwc.toolkit.__doc__ and "X" in iccwc.toolkit.__doc__
+    assert "Latin-1" in iccwc.data.toolkit.__doc__ and "X" in iccwc.data.toolkit.__doc__
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
     assert "Latin-1" in readme and "X" in readme
 
@@ -534,7 +539,8 @@ def test_large_allowed_document_with_pathological_lines_parses(data_copy):
 
 def _all_countries() -> list[str]:
     import pycountry
-    from iccwc.countries import CONTINENTS, UnknownCountry, resolve
+    from iccwc.vocab import CONTINENTS
+    from iccwc.data.countries import UnknownCountry, resolve
     names = []
     for c in pycountry.countries:
         try:

@@ -9,7 +9,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import iccwc
-from iccwc import coverage_charts as cc, recognition_charts as rc, toolkit_charts as tc
+from iccwc.views.charts import coverage as cc
+from iccwc.views.charts import recognition as rc
+from iccwc.views.charts import toolkit as tc
 
 CHARTS = {
     "funnel": lambda d: tc.funnel_figure(d["toolkit"]),

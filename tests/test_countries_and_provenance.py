@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from iccwc.countries import UnknownCountry, resolve
+from iccwc.data.countries import UnknownCountry, resolve
 from iccwc.errors import DataError
-from iccwc.provenance import check
+from iccwc.data.provenance import check
 
 
 @pytest.mark.parametrize("name,iso3,region", [

@@ -7,13 +7,15 @@ import pandas as pd
 import pytest
 
 import iccwc
-from iccwc import charts, coverage_charts as cc
-from iccwc.build import rebuild
+from iccwc.views.charts import base as charts
+from iccwc.views.charts import coverage as cc
+from iccwc.data.build import rebuild
+from iccwc.analysis import coverage
 from test_activities import add_fixture
 
 
 def test_partner_labels_keep_lower_bounds_apart():
-    t = cc.partner_table(iccwc.load_partner_presence()).set_index("partner")
+    t = coverage.partner_table(iccwc.load_partner_presence()).set_index("partner")
     assert t.loc["UNODC", "label"] == "150+ (more than 150)"
     assert t.loc["World Bank", "label"] == "100+ (over 100)"
     assert t.loc["CITES Secretariat", "label"] == "181" and t.loc["INTERPOL", "label"] == "190"
@@ -36,11 +38,11 @@ def test_partner_chart_labels_hatch_and_wco_note():
 
 def test_toolkit_by_region_matches_the_table():
     tk = iccwc.load_toolkit(status_date="latest")
-    doc = cc.toolkit_by_region(tk, "document_region")
+    doc = coverage.toolkit_by_region(tk, "document_region")
     assert doc["requests"].to_dict() == {"Americas": 3, "Africa & Europe": 11, "Asia": 3, "Total": 17}
     assert doc["complete"].to_dict() == {"Americas": 1, "Africa & Europe": 2, "Asia": 3, "Total": 6}
     assert doc.loc["Total", "not yet complete"] == 11
-    cont = cc.toolkit_by_region(tk, "region")
+    cont = coverage.toolkit_by_region(tk, "region")
     assert cont["requests"].to_dict() == {"Africa": 10, "Asia": 3, "Europe": 1, "North America": 2,
                                           "South America": 1, "Total": 17}
     assert (cont.drop(columns=["requests", "not yet complete"]).sum(axis=1) == cont["requests"]).all()
@@ -50,7 +52,7 @@ def test_toolkit_by_region_refuses_mixed_dates():
     tk = iccwc.load_toolkit(status_date="latest")
     two = pd.concat([tk, tk.assign(status_date=tk["status_date"] + pd.Timedelta(days=1))])
     with pytest.raises(ValueError, match="several Toolkit status dates"):
-        cc.toolkit_by_region(two)
+        coverage.toolkit_by_region(two)
     with pytest.raises(ValueError, match="several Toolkit status dates"):
         cc.toolkit_region_chart(two)
 
@@ -66,7 +68,7 @@ def test_toolkit_region_chart_texts():
 
 def test_activities_tables_and_chart_show_added_activities(data_copy):
     act = iccwc.load_activities()
-    t = cc.activities_by_region(act)
+    t = coverage.activities_by_region(act)
     assert t.loc["Total", "all activities"] == 17 and t.loc["Total", "cross-cutting activities"] == 0
     svg = charts.svg(cc.activities_chart(act))
     assert "cross-cutting activities (0): none in the data" in charts.svg_texts(svg)
@@ -74,7 +76,7 @@ def test_activities_tables_and_chart_show_added_activities(data_copy):
     add_fixture(data_copy)
     rebuild(data_copy, log=lambda *_: None)
     act = iccwc.load_activities(data_copy)
-    t = cc.activities_by_region(act)
+    t = coverage.activities_by_region(act)
     assert list(t.index) == ["Americas", "Africa & Europe", "Asia", "Oceania", "Total"]
     assert t.loc["Total", "all activities"] == 21
     assert t.loc["Asia", "cross-cutting activities"] == 1 and t.loc["Oceania", "cross-cutting activities"] == 1
@@ -83,7 +85,7 @@ def test_activities_tables_and_chart_show_added_activities(data_copy):
     assert "cross-cutting activities (2)" in texts and "Oceania" in texts
     texts = charts.svg_texts(charts.svg(cc.activities_chart(act, "Asia")))
     assert {"Toolkit", "WIST"} <= set(texts) and "WEN" not in texts
-    by_type = cc.activities_by_type(act)
+    by_type = coverage.activities_by_type(act)
     assert by_type["activities"].sum() == 21
 
 
@@ -94,7 +96,7 @@ def test_table_html_escapes():
 
 
 def test_activities_listing_order():
-    out = cc.activities_listing(iccwc.load_activities())
+    out = coverage.activities_listing(iccwc.load_activities())
     assert list(out["document_region"].astype(str).unique()) == ["Americas", "Africa & Europe", "Asia"]
     assert out["country"].iloc[0] == "Bahamas" and (out["period"] == "").all()
 

@@ -5,8 +5,9 @@ import ipyleaflet
 import pytest
 
 import iccwc
-from iccwc import coverage_explorer as ce, coverage_map as cm
-from iccwc.build import rebuild
+from iccwc.views.explorers import coverage as ce
+from iccwc.views.maps import coverage as cm
+from iccwc.data.build import rebuild
 from test_activities import HAND_COUNT, add_fixture
 
 

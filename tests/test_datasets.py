@@ -13,11 +13,11 @@ import pytest
 
 import iccwc
 from iccwc import paths
-from iccwc.build import rebuild
-from iccwc.curated import build_recognitions
-from iccwc.document import Document
+from iccwc.data.build import rebuild
+from iccwc.data.curated import build_recognitions
+from iccwc.data.document import Document
 from iccwc.errors import DataError
-from iccwc.schemas import DATASETS
+from iccwc.data.schemas import DATASETS
 from conftest import SC66
 
 
@@ -133,4 +133,4 @@ def test_curated_rows_are_checked_against_the_text(tmp_path, column, value, expe
 def test_every_dataset_has_a_schema_and_a_loader():
     for name in ["toolkit_status", "recognitions", "partner_presence", "iccwc_documents"]:
         assert name in DATASETS
-        assert len(iccwc.load.load(name)) > 0
+        assert len(iccwc.data.load.load(name)) > 0

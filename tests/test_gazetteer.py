@@ -1,5 +1,5 @@
-"""Place names -> GeoNames coordinates (iccwc.gazetteer), looked up in one pass."""
-from iccwc import gazetteer
+"""Place names -> GeoNames coordinates (iccwc.data.gazetteer), looked up in one pass."""
+from iccwc.data import gazetteer
 
 
 def test_locate_all_finds_names_alternates_and_small_towns():

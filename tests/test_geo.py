@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 import iccwc
-from iccwc import basemap, geo, paths
+from iccwc.views.maps import base as basemap
+from iccwc.data import geo
+from iccwc import paths
 
 
 def test_every_toolkit_country_has_a_polygon():
@@ -61,7 +63,7 @@ def test_bounds_and_centroid():
 
 def test_the_polygons_are_an_input_of_the_rebuild_and_the_run():
     """A changed TopoJSON (or its provenance record) must make `iccwc run` rebuild: it is fingerprinted."""
-    from iccwc.inputs import Inputs
+    from iccwc.data.inputs import Inputs
     inputs = Inputs.find()
     files = inputs.files()
     assert inputs.topojson in files and inputs.topojson.is_file()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from iccwc import charts, overview
+from iccwc.views.charts import base as charts
+from iccwc.analysis import overview
+from iccwc.views.charts import overview as overview_charts
+from iccwc.views import tables
 
 
 def test_headline_matches_the_document():
@@ -13,7 +16,7 @@ def test_headline_matches_the_document():
 
 
 def test_at_a_glance_labels_and_integer_ticks():
-    labels = charts.svg_texts(overview.at_a_glance())
+    labels = charts.svg_texts(overview_charts.at_a_glance())
     for want in ["Toolkit requests by stage (17)", "Recognitions per year (17)", "more than 150 countries",
                  "over 100 countries", "181 countries", "180 members", "2012"]:
         assert want in labels
@@ -27,5 +30,5 @@ def test_sources_view_escapes_titles(data_copy):
     pkg = json.loads(pkg_path.read_text())
     pkg["sources"][0]["title"] = "<img src=x onerror=alert(1)>"
     pkg_path.write_text(json.dumps(pkg))
-    html = overview.sources_view(data_copy).to_html()
+    html = tables.sources_view(data_copy).to_html()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -14,7 +14,7 @@ import pytest
 
 from iccwc import paths
 from iccwc.errors import DataError
-from iccwc.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
+from iccwc.commands.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
 from conftest import add_snapshot_2016
 
 pytestmark = pytest.mark.slow
@@ -215,7 +215,7 @@ PROBE = """
 import asyncio, os, sys, time
 from pathlib import Path
 import nbformat
-from iccwc.pipeline import _execute_one
+from iccwc.commands.pipeline import _execute_one
 
 def kernels():
     me, found = os.getpid(), []

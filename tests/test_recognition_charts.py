@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 import iccwc
-from iccwc import charts
-from iccwc import recognition_charts as rc
+from iccwc.views.charts import base as charts
+from iccwc.views.charts import recognition as rc
+from iccwc.analysis import recognition
+from iccwc.vocab import CATEGORIES
 from conftest import SC66
 
 MONTHS = "January|February|March|April|May|June|July|August|September|Sept|October|November|December"
@@ -34,12 +36,12 @@ def test_counts_by_year_match_the_printed_dates(rec):
     # ECOSOC 2013/40, Gaborone; 2014: London, CCPCJ, WCO Council, UNEA, Dhaka, Arusha;
     # 2015: Geneva, Kasane, Brazzaville, UNGA.
     expected = {2011: 1, 2013: 6, 2014: 6, 2015: 4}
-    assert rc.counts_by_year(rec) == expected
+    assert recognition.counts_by_year(rec) == expected
     assert _printed_years() == expected
 
 
 def test_cumulative_reaches_17_in_july_2015(rec):
-    c = rc.monthly_cumulative(rec)
+    c = recognition.monthly_cumulative(rec)
     assert c["cumulative"].is_monotonic_increasing and c["month"].is_monotonic_increasing
     last = c.iloc[-1]
     assert (last["month"], last["cumulative"]) == (pd.Timestamp("2015-07-01"), 17)
@@ -48,16 +50,16 @@ def test_cumulative_reaches_17_in_july_2015(rec):
 
 
 def test_toolkit_first_named_march_2013(rec):
-    assert rc.first_toolkit_month(rec) == pd.Timestamp("2013-03-01")
-    assert rc.first_toolkit_month(rec[rec["year"] != 2013]) == pd.Timestamp("2014-02-01")
-    assert rc.first_toolkit_month(rec[~rec["mentions_toolkit"]]) is None
+    assert recognition.first_toolkit_month(rec) == pd.Timestamp("2013-03-01")
+    assert recognition.first_toolkit_month(rec[rec["year"] != 2013]) == pd.Timestamp("2014-02-01")
+    assert recognition.first_toolkit_month(rec[~rec["mentions_toolkit"]]) is None
 
 
 def test_counts_by_body_and_type(rec):
-    body = rc.counts_by(rec, "issuing_body_short")
+    body = recognition.counts_by(rec, "issuing_body_short")
     assert body.sum() == 17 and body.index[0] == "CITES CoP" and body.iloc[0] == 3
     assert body["ECOSOC"] == 2
-    kinds = rc.counts_by(rec, "instrument_type")
+    kinds = recognition.counts_by(rec, "instrument_type")
     assert kinds.to_dict() == {k: int((rec["instrument_type"] == k).sum()) for k in kinds.index}
     # By hand from Part 2: 8 resolutions (ECOSOC x2, CoP16 x3, CCPCJ, UNEA, UNGA); 5 declarations (Marrakech,
     # London, WCO Council, Arusha, Brazzaville); 2 statements (Geneva, Kasane); Dhaka; Gaborone.
@@ -66,20 +68,20 @@ def test_counts_by_body_and_type(rec):
 
 
 def test_year_category_counts_keep_empty_years(rec):
-    t = rc.year_category_counts(rec)
+    t = recognition.year_category_counts(rec)
     assert list(t.index) == [2011, 2012, 2013, 2014, 2015]
     assert t.loc[2012].sum() == 0 and t.values.sum() == 17
-    assert list(t.columns) == rc.CATEGORY_ORDER
+    assert list(t.columns) == CATEGORIES
 
 
 def test_themes(rec):
-    long = rc.themes_long(rec)
+    long = recognition.themes_long(rec)
     assert long["id"].nunique() == 6
-    t = rc.theme_counts(rec).set_index("theme")
+    t = recognition.theme_counts(rec).set_index("theme")
     assert t.loc["tigers", "instruments"] == 2
     assert "Dhaka Recommendations" in t.loc["tigers", "named_in"]
     assert set(t.index) >= {"ivory", "elephants", "rhinoceros horn", "timber", "great apes"}
-    assert rc.theme_counts(rec.iloc[0:0]).empty
+    assert recognition.theme_counts(rec.iloc[0:0]).empty
 
 
 def test_timeline_layout_rows_do_not_overlap(rec):
@@ -147,7 +149,7 @@ def test_chart_text_from_data_is_escaped(rec):
 
 
 def test_summary_numbers(rec):
-    s = rc.summary(rec)
+    s = recognition.summary(rec)
     assert (s["instruments"], s["first"], s["last"]) == (17, "2011-07", "2015-07")
     assert s["by_category"] == {"governing bodies of ICCWC partner organizations": 9,
                                 "global declarations and statements": 3,
@@ -155,9 +157,9 @@ def test_summary_numbers(rec):
     assert (s["toolkit"], s["toolkit_first_month"]) == (6, "2013-03")
     assert s["toolkit_first"] == ["Resolution Conf. 11.3 (Rev. CoP16)"]
     assert (s["with_theme"], s["with_place"], s["without_place"]) == (6, 8, 9)
-    assert list(rc.toolkit_instruments(rec)["date"]) == ["2013-03", "2013-07", "2014-02", "2014-05", "2014-09",
+    assert list(recognition.toolkit_instruments(rec)["date"]) == ["2013-03", "2013-07", "2014-02", "2014-05", "2014-09",
                                                          "2015-04"]
-    empty = rc.summary(rec.iloc[0:0])
+    empty = recognition.summary(rec.iloc[0:0])
     assert empty["instruments"] == 0 and empty["toolkit_first_month"] is None
 
 

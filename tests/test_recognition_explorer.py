@@ -5,9 +5,11 @@ import re
 
 import pytest
 
-from iccwc import recognition_charts as rc
-from iccwc import recognition_map as rm
-from iccwc.recognition_explorer import filter_recognitions, recognition_explorer, table_frame, table_html
+from iccwc.views.charts import recognition as rc
+from iccwc.views.maps import recognition as rm
+from iccwc.analysis.recognition import filter_recognitions
+from iccwc.views.explorers.recognition import (recognition_explorer, table_frame,
+    table_html)
 
 GOV = "governing bodies of ICCWC partner organizations"
 GLOBAL = "global declarations and statements"

@@ -4,7 +4,8 @@ from __future__ import annotations
 import ipyleaflet
 import pytest
 
-from iccwc import basemap, recognition_map as rm
+from iccwc.views.maps import base as basemap
+from iccwc.views.maps import recognition as rm
 
 PLACES = {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka", "Arusha", "Geneva"}
 XSS = "<img src=x onerror=alert(1)>"

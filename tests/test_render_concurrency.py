@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 
-from iccwc import render
+from iccwc.commands import render
 
 VIEW = 'script type="application/vnd.jupyter.widget-view+json"'
 

@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 
 import iccwc
-from iccwc import charts, toolkit_explorer as te, toolkit_map as tm
-from iccwc.build import rebuild
-from iccwc.charts import svg_texts
+from iccwc.views.charts import base as charts
+from iccwc.views.explorers import toolkit as te
+from iccwc.views.maps import toolkit as tm
+from iccwc.data.build import rebuild
+from iccwc.views.charts.base import svg_texts
 from conftest import add_snapshot_2016, copy_data
 
 
@@ -128,7 +130,7 @@ def test_status_date_selector_switches_snapshots(two_dates):
 
 
 def test_snapshot_report_with_two_snapshots(two_dates):
-    from iccwc.toolkit_uptake import snapshot_report
+    from iccwc.analysis.toolkit_uptake import snapshot_report
     r = snapshot_report(iccwc.load_toolkit(two_dates))
     assert r.changes is not None and len(r.dates) == 2
     assert r.text.startswith("Between 9 November 2015 and 1 June 2016: ")

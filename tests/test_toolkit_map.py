@@ -7,8 +7,10 @@ import re
 import ipyleaflet
 import pytest
 
-from iccwc import charts, toolkit_map as tm, toolkit_uptake as u
-from iccwc.toolkit import STAGE_LEGEND, STAGES
+from iccwc.views.charts import base as charts
+from iccwc.views.maps import toolkit as tm
+from iccwc.analysis import toolkit_uptake as u
+from iccwc.vocab import STAGE_LEGEND, STAGES
 
 
 @pytest.fixture(scope="module")

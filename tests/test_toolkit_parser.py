@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from iccwc.textio import read_text
-from iccwc.toolkit import ACTION_PLAN, MARK_COLUMNS, STEP_COLUMNS, parse_toolkit_table, stage_of
+from iccwc.data.textio import read_text
+from iccwc.vocab import ACTION_PLAN, MARK_COLUMNS, STEP_COLUMNS, stage_of
+from iccwc.data.toolkit import parse_toolkit_table
 from conftest import SC66
 
 # An independent reading of Part 3 of the SC66 document (as of 9 November 2015):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from iccwc import load_toolkit, paths
-from iccwc.build import rebuild
-from iccwc.toolkit_snapshots import (CHANGES, changes, moves, new_completions, new_requests, progress,
-                                     resolve_date, snapshot, snapshot_dates, stage_counts, summary)
+from iccwc import load_toolkit
+from iccwc import paths
+from iccwc.data.build import rebuild
+from iccwc.vocab import CHANGES
+from iccwc.analysis.snapshots import (changes, moves, new_completions, new_requests, progress, resolve_date,
+    snapshot, snapshot_dates, stage_counts, summary)
 from conftest import FIXTURES, add_snapshot_2016, copy_data
 
 FIXTURE = FIXTURES / "snapshot-2016"

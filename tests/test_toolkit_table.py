@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from iccwc import charts, toolkit_table as tt, toolkit_uptake as u
+from iccwc.views.charts import base as charts
+from iccwc.views import tables as tt
+from iccwc.analysis import toolkit_uptake as u
 
 
 def test_text_table_has_the_documents_marks(sc66):

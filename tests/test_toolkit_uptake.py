@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 
 import iccwc
-from iccwc import toolkit_charts, toolkit_uptake as u
-from iccwc.charts import svg_texts
-from iccwc.toolkit import STAGES
+from iccwc.views.charts import toolkit as toolkit_charts
+from iccwc.analysis import toolkit_uptake as u
+from iccwc.views.charts.base import svg_texts
+from iccwc.vocab import STAGES
 
 
 def test_headline_matches_the_document(sc66):

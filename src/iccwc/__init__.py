@@ -1,24 +1,57 @@
-"""iccwc: the helper package behind the ICCWC notebooks.
+"""iccwc: the helper package behind the ICCWC notebooks, and an analyst's API.
 
-Loaders return typed, validated DataFrames of the processed data; the other
-modules hold every transformation, chart, map and widget the notebooks use.
+``import iccwc`` gives the loaders (typed, validated DataFrames of ``data/processed``)
+and one module per question the project answers::
 
-``import iccwc`` is light: the loaders (and pandas) are imported on first use of
-``iccwc.load_toolkit`` and the others, so ``python -m iccwc run`` can say "nothing
-to do" without loading pandas.
+    import iccwc
+    tk = iccwc.load_toolkit()                      # latest status date; "earliest", "previous" or a date
+    iccwc.toolkit_uptake.toolkit_summary(tk)       # requests, complete, under way
+    rec = iccwc.load_recognitions()
+    iccwc.recognition.counts_by_year(rec)          # instruments per year
+    iccwc.coverage.toolkit_by_region(tk)           # Toolkit requests and stages per region
+    iccwc.snapshots.changes(iccwc.load_toolkit(status_date="all"))   # what moved between status dates
+
+The package is layered like the data flow (see README, "Where things are"):
+``iccwc.vocab`` (the document's terms) <- ``iccwc.data`` (raw -> processed, loaders)
+<- ``iccwc.analysis`` (one module per question) <- ``iccwc.views`` (charts, maps,
+tables, explorers) <- ``iccwc.commands`` (command line, pipeline, rendering, servers).
+
+``import iccwc`` is light: everything here is imported on first use, so
+``python -m iccwc run`` can say "nothing to do" without loading pandas.
 """
 from importlib import import_module
 
-from .errors import DataError
+from iccwc.errors import DataError
 
 __version__ = "0.1.0"
-__all__ = ["DataError", "data_status", "load_activities", "load_iccwc_documents", "load_partner_presence",
-           "load_recognitions", "load_toolkit", "sources_text", "toolkit_steps_long"]
+
+#: name -> (module, attribute); attribute None means the module itself.
+_LAZY = {
+    "data_status": ("iccwc.data.load", "data_status"),
+    "load_activities": ("iccwc.data.load", "load_activities"),
+    "load_iccwc_documents": ("iccwc.data.load", "load_iccwc_documents"),
+    "load_partner_presence": ("iccwc.data.load", "load_partner_presence"),
+    "load_recognitions": ("iccwc.data.load", "load_recognitions"),
+    "load_toolkit": ("iccwc.data.load", "load_toolkit"),
+    "sources_text": ("iccwc.data.load", "sources_text"),
+    "toolkit_steps_long": ("iccwc.data.load", "toolkit_steps_long"),
+    "resolve_status_date": ("iccwc.data.status_dates", "resolve_status_date"),
+    "status_dates": ("iccwc.data.status_dates", "status_dates"),
+    "toolkit_uptake": ("iccwc.analysis.toolkit_uptake", None),
+    "recognition": ("iccwc.analysis.recognition", None),
+    "coverage": ("iccwc.analysis.coverage", None),
+    "snapshots": ("iccwc.analysis.snapshots", None),
+    "overview": ("iccwc.analysis.overview", None),
+}
+__all__ = ["DataError", *_LAZY]
 
 
 def __getattr__(name: str):
-    if name in __all__:
-        value = getattr(import_module(".load", __name__), name)
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = import_module(module)
+        if attr is not None:
+            value = getattr(value, attr)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'iccwc' has no attribute {name!r}")

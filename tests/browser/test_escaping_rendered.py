@@ -15,7 +15,7 @@ import pytest
 
 from conftest import copy_data
 from iccwc import paths
-from iccwc.pipeline import run
+from iccwc.commands.pipeline import run
 
 from browserkit import screenshot, serve_cdn
 

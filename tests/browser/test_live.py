@@ -1,7 +1,7 @@
 """The live ways to use the notebooks, in a real browser: Voila (`make app`) and JupyterLab (`make lab`).
 
 Both servers run on 127.0.0.1 with a token, started with the exact command lines of
-iccwc.app (the ones `python -m iccwc app|lab` and the Makefile use). Screenshots:
+iccwc.commands.servers (the ones `python -m iccwc app|lab` and the Makefile use). Screenshots:
 tests/artifacts/voila-*.png, lab-*.png.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ import nbformat
 import pytest
 
 from iccwc import paths
-from iccwc.app import lab_command, voila_command
-from iccwc.pipeline import find_notebooks
+from iccwc.commands.servers import lab_command, voila_command
+from iccwc.commands.pipeline import find_notebooks
 
 from browserkit import change_a_dropdown, free_port, screenshot, wait_http
 

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from conftest import copy_data
-from iccwc.pipeline import find_notebooks, run
+from iccwc.commands.pipeline import find_notebooks, run
 
 from browserkit import screenshot, serve_cdn
 

@@ -1,0 +1,159 @@
+"""Question 2, recognition over time: counts, running totals, themes and places of the instruments.
+
+The data are the instruments recognising ICCWC (:func:`iccwc.load_recognitions`).
+Everything here returns plain values or DataFrames; the charts that show them are
+in :mod:`iccwc.views.charts.recognition`.
+
+>>> import iccwc
+>>> rec = iccwc.load_recognitions()
+>>> sum(counts_by_year(rec).values()) == len(rec)
+True
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from iccwc.vocab import CATEGORIES
+
+#: "all": the value of "no filter" in :func:`filter_recognitions`.
+ALL = "all"
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    return df.sort_values(["month", "id"] if "id" in df else ["month"], kind="stable").reset_index(drop=True)
+
+
+def monthly_cumulative(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per month with at least one instrument: new instruments that month, the running
+    total, and the same for instruments that name the Analytic Toolkit."""
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in
+                             ["new", "cumulative", "toolkit_new", "toolkit_cumulative"]},
+                            index=pd.DatetimeIndex([], name="month")).reset_index()
+    g = df.groupby("month").agg(new=("id", "size"), toolkit_new=("mentions_toolkit", "sum"))
+    g = g.sort_index()
+    g["cumulative"] = g["new"].cumsum()
+    g["toolkit_cumulative"] = g["toolkit_new"].cumsum()
+    out = g.reset_index()[["month", "new", "cumulative", "toolkit_new", "toolkit_cumulative"]]
+    return out.astype({c: "int64" for c in ["new", "cumulative", "toolkit_new", "toolkit_cumulative"]})
+
+
+def counts_by_year(df: pd.DataFrame) -> dict[int, int]:
+    """Instruments per year of adoption (years with none are left out)."""
+    return {int(y): int(n) for y, n in df.groupby("year").size().sort_index().items() if n}
+
+
+def counts_by(df: pd.DataFrame, column: str) -> pd.Series:
+    """Instruments per value of ``column`` (e.g. ``issuing_body_short``, ``instrument_type``),
+    most first, ties by name."""
+    s = df.groupby(column, observed=True).size()
+    s = s[s > 0]
+    order = sorted(s.index, key=lambda k: (-s[k], str(k)))
+    return s.loc[order].astype("int64").rename("instruments")
+
+
+def year_category_counts(df: pd.DataFrame, years: range | None = None) -> pd.DataFrame:
+    """Instruments per year (rows, every year in ``years`` even with none) and category (columns)."""
+    if years is None:
+        years = range(int(df["year"].min()), int(df["year"].max()) + 1) if len(df) else range(0)
+    t = pd.crosstab(df["year"].astype("int64"), df["category"].astype(str))
+    return t.reindex(index=list(years), columns=CATEGORIES, fill_value=0).astype("int64")
+
+
+def first_toolkit_month(df: pd.DataFrame) -> pd.Timestamp | None:
+    """Month of the first instrument whose quoted text names the Analytic Toolkit."""
+    named = df.loc[df["mentions_toolkit"], "month"]
+    return None if named.empty else named.min()
+
+
+def themes_long(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per instrument and species or commodity it names (``themes`` is ';'-separated)."""
+    rows = []
+    for r in _sorted(df).itertuples(index=False):
+        if pd.isna(r.themes) or not str(r.themes).strip():
+            continue
+        for theme in str(r.themes).split(";"):
+            if theme.strip():
+                rows.append({"theme": theme.strip(), "id": r.id, "instrument": r.instrument,
+                             "date": r.date, "issuing_body_short": r.issuing_body_short})
+    return pd.DataFrame(rows, columns=["theme", "id", "instrument", "date", "issuing_body_short"])
+
+
+def theme_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Each theme, how many instruments name it and which (short bodies and dates)."""
+    long = themes_long(df)
+    if long.empty:
+        return pd.DataFrame(columns=["theme", "instruments", "named_in"])
+    g = long.groupby("theme").agg(
+        instruments=("id", "size"),
+        named_in=("instrument", lambda s: "; ".join(s)))
+    g = g.reset_index()
+    return g.sort_values(["instruments", "theme"], ascending=[False, True]).reset_index(drop=True)
+
+
+def has_place(df: pd.DataFrame) -> pd.Series:
+    """Instruments with a place of adoption that has coordinates (the ones the map can show)."""
+    return df["place"].notna() & df["place_latitude"].notna() & df["place_longitude"].notna()
+
+
+def summary(df: pd.DataFrame) -> dict:
+    """The headline numbers the notebook states (each asserted there)."""
+    first_tk = first_toolkit_month(df)
+    tk = _sorted(df[df["mentions_toolkit"]])
+    placed = has_place(df)
+    return {
+        "instruments": len(df),
+        "first": df["date"].min() if len(df) else None,
+        "last": df["date"].max() if len(df) else None,
+        "by_category": {c: int((df["category"].astype(str) == c).sum()) for c in CATEGORIES},
+        "by_year": counts_by_year(df),
+        "by_type": counts_by(df, "instrument_type").to_dict(),
+        "toolkit": int(df["mentions_toolkit"].sum()),
+        "toolkit_first_month": None if first_tk is None else first_tk.strftime("%Y-%m"),
+        "toolkit_first": list(tk.loc[tk["month"] == first_tk, "instrument"]) if first_tk is not None else [],
+        "with_theme": int(themes_long(df)["id"].nunique()),
+        "with_place": int(placed.sum()),
+        "without_place": int((~placed).sum()),
+    }
+
+
+def toolkit_instruments(df: pd.DataFrame) -> pd.DataFrame:
+    """The instruments whose quoted text names the Analytic Toolkit, in date order."""
+    t = _sorted(df[df["mentions_toolkit"]])
+    return t[["date", "instrument", "issuing_body_short", "category"]].assign(
+        category=lambda d: d["category"].astype(str)).reset_index(drop=True)
+
+
+def _categories(categories) -> list[str] | None:
+    if categories is None or categories == ALL:
+        return None
+    if isinstance(categories, str):
+        return [categories]
+    cats = list(categories)
+    return None if not cats or ALL in cats else cats
+
+
+def filter_recognitions(df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,
+                        categories: str | Iterable[str] | None = None, toolkit_only: bool = False) -> pd.DataFrame:
+    """The instruments adopted in ``years`` (inclusive; either end None = open), in ``categories``
+    (None or "all" = every category) and, if ``toolkit_only``, naming the Analytic Toolkit.
+    Unknown category names raise ValueError rather than silently matching nothing."""
+    keep = pd.Series(True, index=df.index)
+    if years is not None:
+        lo, hi = years
+        if lo is not None:
+            keep &= df["year"] >= int(lo)
+        if hi is not None:
+            keep &= df["year"] <= int(hi)
+    cats = _categories(categories)
+    if cats is not None:
+        known = set(CATEGORIES)
+        unknown = [c for c in cats if c not in known]
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; the document's categories are {sorted(known)}")
+        keep &= df["category"].astype(str).isin(cats)
+    if toolkit_only:
+        keep &= df["mentions_toolkit"].astype(bool)
+    return df[keep.fillna(False).astype(bool)].sort_values(["month", "id"], kind="stable").reset_index(drop=True)

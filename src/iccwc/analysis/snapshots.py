@@ -1,0 +1,161 @@
+"""Toolkit progress between status dates (snapshots), as tidy DataFrames.
+
+The processed ``toolkit_status`` data hold one row per country per status date:
+one *snapshot* per status document. When the data hold more than one, these
+pure functions say what changed between two of them. Countries are matched by
+ISO3 code, so a country spelled differently in two documents ("Vietnam",
+"Viet Nam") is the same country.
+
+Every function takes the frame :func:`iccwc.load_toolkit` returns (all dates:
+``load_toolkit(status_date=None)``) and never modifies it. Dates may be given
+as ``"latest"``, ``"earliest"``, ``"previous"`` (the one before the latest), a
+date string or a Timestamp.
+
+``change`` of a country between ``before`` and ``after`` is one of
+:data:`CHANGES`:
+
+* ``new request``: listed after, not before;
+* ``completed``: reached step 8 (stage "complete") since before;
+* ``advanced``: a higher last step, not yet complete;
+* ``unchanged``: the same last step;
+* ``went back``: a lower last step (documents can correct earlier ones; shown, never hidden);
+* ``no longer listed``: listed before, not after.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iccwc.data.status_dates import resolve_status_date, status_dates
+from iccwc.vocab import CHANGES, STAGES, STEP_COLUMNS, STEP_LABELS
+
+_KEEP = ["country", "iso3", "region", "document_region", "last_step", "stage"]
+_STEP_NAME = {0: "none", **{i: STEP_LABELS[c] for i, c in enumerate(STEP_COLUMNS, 1)}}
+
+
+#: The status dates in the data, oldest first; and the one resolver of "latest", "earliest",
+#: "previous" or a date (shared with the loaders, notebooks, explorers and commands).
+snapshot_dates = status_dates
+resolve_date = resolve_status_date
+
+
+def snapshot(toolkit: pd.DataFrame, when="latest") -> pd.DataFrame:
+    """The rows of one status date (a copy), in country order."""
+    stamp = resolve_date(toolkit, when)
+    rows = toolkit[pd.to_datetime(toolkit["status_date"]) == stamp]
+    return rows.sort_values("country", kind="stable").reset_index(drop=True).copy()
+
+
+def _change(row) -> str:
+    if pd.isna(row["from_step"]):
+        return "new request"
+    if pd.isna(row["to_step"]):
+        return "no longer listed"
+    if row["to_step"] < row["from_step"]:
+        return "went back"
+    if row["to_step"] == row["from_step"]:
+        return "unchanged"
+    return "completed" if row["to_stage"] == "complete" else "advanced"
+
+
+def changes(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
+    """One row per country listed at either date: where it was, where it is, what changed.
+
+    Columns: country (the name at ``after``, else at ``before``), iso3, region, document_region,
+    before_date, after_date, from_step, to_step (nullable Int64: <NA> when not listed),
+    from_step_label, to_step_label, from_stage, to_stage (ordered categoricals of STAGES),
+    steps_gained (Int64), change (ordered categorical of CHANGES). Sorted by change, then country.
+    """
+    b, a = resolve_date(toolkit, before), resolve_date(toolkit, after)
+    old = snapshot(toolkit, b)[_KEEP]
+    new = snapshot(toolkit, a)[_KEEP]
+    m = new.merge(old, on="iso3", how="outer", suffixes=("", "_before"), sort=True)
+    for col in ("country", "region", "document_region"):
+        m[col] = m[col].where(m[col].notna(), m[f"{col}_before"])
+    out = pd.DataFrame({
+        "country": m["country"].astype(str),
+        "iso3": m["iso3"].astype(str),
+        "region": m["region"].astype(str),
+        "document_region": m["document_region"].astype(str),
+        "before_date": b,
+        "after_date": a,
+        "from_step": m["last_step_before"].astype("Int64"),
+        "to_step": m["last_step"].astype("Int64"),
+    })
+    out["from_step_label"] = out["from_step"].map(lambda s: None if pd.isna(s) else _STEP_NAME[int(s)])
+    out["to_step_label"] = out["to_step"].map(lambda s: None if pd.isna(s) else _STEP_NAME[int(s)])
+    stage_type = pd.CategoricalDtype(STAGES, ordered=True)
+    out["from_stage"] = m["stage_before"].astype(object).astype(stage_type)
+    out["to_stage"] = m["stage"].astype(object).astype(stage_type)
+    out["steps_gained"] = (out["to_step"].fillna(0) - out["from_step"].fillna(0)).astype("Int64")
+    out["change"] = pd.Categorical(out.apply(_change, axis=1) if len(out) else [],
+                                   categories=CHANGES, ordered=True)
+    return out.sort_values(["change", "country"], kind="stable").reset_index(drop=True)
+
+
+def new_requests(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
+    """Countries listed at ``after`` and not at ``before`` (rows of :func:`changes`)."""
+    c = changes(toolkit, before, after)
+    return c[c["change"] == "new request"].reset_index(drop=True)
+
+
+def moves(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
+    """Countries listed at both dates whose last step changed: from which step to which."""
+    c = changes(toolkit, before, after)
+    return c[c["change"].isin(["completed", "advanced", "went back"])].reset_index(drop=True)
+
+
+def new_completions(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
+    """Countries complete at ``after`` that were listed and not complete at ``before``.
+
+    A country that is new *and* already complete is counted in :func:`new_requests`, not here.
+    """
+    c = changes(toolkit, before, after)
+    return c[c["change"] == "completed"].reset_index(drop=True)
+
+
+def stage_counts(toolkit: pd.DataFrame) -> pd.DataFrame:
+    """Countries per stage per status date, tidy: status_date, stage (ordered), countries (0s kept)."""
+    dates = snapshot_dates(toolkit)
+    grid = pd.MultiIndex.from_product([dates, STAGES], names=["status_date", "stage"])
+    counts = (toolkit.assign(status_date=pd.to_datetime(toolkit["status_date"]),
+                             stage=toolkit["stage"].astype(str))
+              .groupby(["status_date", "stage"]).size())
+    out = counts.reindex(grid, fill_value=0).rename("countries").reset_index()
+    out["stage"] = pd.Categorical(out["stage"], categories=STAGES, ordered=True)
+    out["countries"] = out["countries"].astype(int)
+    return out
+
+
+def summary(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
+    """Counts of each change between two dates, tidy: change (ordered), countries (0s kept)."""
+    c = changes(toolkit, before, after)
+    counts = c["change"].value_counts().reindex(CHANGES, fill_value=0)
+    out = counts.rename_axis("change").rename("countries").reset_index()
+    out["change"] = pd.Categorical(out["change"], categories=CHANGES, ordered=True)
+    out["countries"] = out["countries"].astype(int)
+    return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything about the progress between two snapshots, for a notebook or a widget."""
+    before: pd.Timestamp
+    after: pd.Timestamp
+    changes: pd.DataFrame
+    new_requests: pd.DataFrame
+    moves: pd.DataFrame
+    new_completions: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def progress(toolkit: pd.DataFrame, before="previous", after="latest") -> Progress:
+    """All of the above for one pair of dates (``before`` must be earlier than ``after``)."""
+    b, a = resolve_date(toolkit, before), resolve_date(toolkit, after)
+    if not b < a:
+        raise ValueError(f"'before' ({b.date()}) must be earlier than 'after' ({a.date()})")
+    c = changes(toolkit, b, a)
+    pick = lambda kinds: c[c["change"].isin(kinds)].reset_index(drop=True)  # noqa: E731
+    return Progress(b, a, c, pick(["new request"]), pick(["completed", "advanced", "went back"]),
+                    pick(["completed"]), summary(toolkit, b, a))

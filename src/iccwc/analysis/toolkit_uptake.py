@@ -1,0 +1,196 @@
+"""Toolkit uptake as numbers: headline, step funnel, where countries stall, stage by region.
+
+Every function takes the frame :func:`iccwc.load_toolkit` returns and never
+modifies it. Functions that count (:func:`toolkit_summary`, :func:`funnel_counts`,
+:func:`stall_counts`, :func:`stage_by_region`) need **one** status date: give them
+``load_toolkit(status_date="latest")`` or a frame from :func:`select`; with several
+dates they raise ValueError rather than add snapshots together.
+
+:func:`select` is the one filter the notebook, the map, the table and the explorer
+share (region, the document's grouping, stage, minimum step).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iccwc.vocab import ACTION_PLAN, CONTINENTS, DOCUMENT_REGIONS, MARK_COLUMNS, STAGES, STEP_ORDER
+
+#: The stage a country is in once the step (1-8) is its highest: used to colour steps.
+STEP_STAGE = {1: "request received", 2: "planning phase", 3: "planning phase", 4: "planning phase",
+              5: "in process", 6: "in process", 7: "in process", 8: "complete", 9: "complete"}
+
+
+def step_name(n: int) -> str:
+    """The label of step ``n`` (1-8), or of the action-plan column for 9."""
+    return STEP_ORDER[int(n) - 1]
+
+
+def one_date(df: pd.DataFrame) -> pd.Timestamp | None:
+    """The single status date of ``df`` (None when empty). Raises ValueError for several dates."""
+    dates = sorted(pd.unique(pd.to_datetime(df["status_date"])))
+    if len(dates) > 1:
+        listed = ", ".join(pd.Timestamp(d).date().isoformat() for d in dates)
+        raise ValueError(f"these rows hold several Toolkit status dates ({listed}); "
+                         "choose one, e.g. load_toolkit(status_date='latest')")
+    return pd.Timestamp(dates[0]) if dates else None
+
+
+def date_label(when) -> str:
+    """'9 November 2015' (the document's way of writing a date)."""
+    t = pd.Timestamp(when)
+    return f"{t.day} {t.strftime('%B %Y')}"
+
+
+def region_column(df: pd.DataFrame, region: str) -> str:
+    """Which column a region name belongs to: 'region' (continent) or 'document_region'.
+
+    A continent wins when the name is both (``"Asia"`` is both, with the same countries).
+    Raises ValueError listing the names that exist.
+    """
+    continents = set(CONTINENTS) | set(df["region"].dropna().astype(str))
+    groups = set(DOCUMENT_REGIONS) | set(df["document_region"].dropna().astype(str))
+    if region in continents:
+        return "region"
+    if region in groups:
+        return "document_region"
+    raise ValueError(f"unknown region {region!r}: use a continent ({', '.join(CONTINENTS)}) or one of the "
+                     f"document's groupings ({', '.join(DOCUMENT_REGIONS)})")
+
+
+def select(df: pd.DataFrame, region: str | None = None, document_region: str | None = None,
+           stage: str | None = None, min_step: int | None = None) -> pd.DataFrame:
+    """The rows that pass every filter given (None = no filter), in country order.
+
+    ``region``: a continent, or one of the document's groupings (see :func:`region_column`);
+    ``document_region``: one of the document's groupings only; ``stage``: one of STAGES;
+    ``min_step``: countries whose highest step done is at least this (1-8).
+    """
+    keep = pd.Series(True, index=df.index)
+    if region is not None:
+        keep &= df[region_column(df, region)].astype(str) == region
+    if document_region is not None:
+        if document_region not in set(DOCUMENT_REGIONS) | set(df["document_region"].astype(str)):
+            raise ValueError(f"unknown document grouping {document_region!r}: use one of {DOCUMENT_REGIONS}")
+        keep &= df["document_region"].astype(str) == document_region
+    if stage is not None:
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}: use one of {STAGES}")
+        keep &= df["stage"].astype(str) == stage
+    if min_step is not None:
+        if not 1 <= int(min_step) <= 8:
+            raise ValueError(f"min_step must be 1 to 8, not {min_step!r}")
+        keep &= df["last_step"].astype(int) >= int(min_step)
+    return df[keep].sort_values(["status_date", "country"], kind="stable").reset_index(drop=True)
+
+
+def toolkit_summary(df: pd.DataFrame) -> dict:
+    """The headline numbers of one snapshot.
+
+    Keys: status_date (ISO text or None), requests (countries listed), complete (stage
+    'complete', all 8 steps), under_way (listed, not complete), action_plan (countries
+    implementing the action plan's recommendations), by_stage {stage: countries} in STAGES order.
+    """
+    when = one_date(df)
+    stage = df["stage"].astype(str)
+    by_stage = {s: int((stage == s).sum()) for s in STAGES}
+    return {
+        "status_date": None if when is None else when.date().isoformat(),
+        "requests": int(len(df)),
+        "complete": by_stage["complete"],
+        "under_way": int(len(df)) - by_stage["complete"],
+        "action_plan": int(df[ACTION_PLAN].astype(bool).sum()),
+        "by_stage": by_stage,
+    }
+
+
+def funnel_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """How many countries reached each of the 8 steps and the action-plan stage (one snapshot).
+
+    Columns: step_number (1-9, 9 = action plan), step (label), countries (int), stage (the stage
+    of a country whose highest step this is, for colouring).
+    """
+    one_date(df)
+    counts = [int(df[c].astype(bool).sum()) for c in MARK_COLUMNS]
+    return pd.DataFrame({"step_number": range(1, 10), "step": STEP_ORDER, "countries": counts,
+                         "stage": [STEP_STAGE[n] for n in range(1, 10)]})
+
+
+def stall_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Where countries stand: for each highest step done (1-8), how many countries and which.
+
+    Columns: last_step, step (label), stage, countries (int), names ("A, B, C", document order).
+    Every step 1-8 is listed, with 0 where no country stopped there.
+    """
+    one_date(df)
+    rows = []
+    for n in range(1, 9):
+        names = df.loc[df["last_step"].astype(int) == n, "country"].astype(str).tolist()
+        rows.append({"last_step": n, "step": step_name(n), "stage": STEP_STAGE[n],
+                     "countries": len(names), "names": ", ".join(names)})
+    return pd.DataFrame(rows)
+
+
+def stage_by_region(df: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """Countries per stage (columns, in STAGES order) per region (rows) for one snapshot.
+
+    ``by``: ``"region"`` (continent) or ``"document_region"`` (the document's grouping).
+    Only regions with at least one request are rows; a 'total' column is added.
+    """
+    if by not in ("region", "document_region"):
+        raise ValueError("by must be 'region' or 'document_region'")
+    one_date(df)
+    order = CONTINENTS if by == "region" else DOCUMENT_REGIONS
+    present = [r for r in order if r in set(df[by].astype(str))]
+    present += sorted(set(df[by].astype(str)) - set(present))
+    table = pd.crosstab(df[by].astype(str), df["stage"].astype(str))
+    table = table.reindex(index=present, columns=STAGES, fill_value=0).astype(int)
+    table["total"] = table.sum(axis=1)
+    table.index.name = by
+    table.columns.name = None
+    return table
+
+
+def country_progress(df: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Step-by-step progress of one country (name as printed, or ISO3) in one snapshot.
+
+    Columns: step_number (1-9), step (label), done (bool).
+    """
+    one_date(df)
+    hit = df[(df["country"].astype(str) == country) | (df["iso3"].astype(str) == country)]
+    if hit.empty:
+        raise KeyError(f"{country!r} is not among these Toolkit requests")
+    row = hit.iloc[0]
+    return pd.DataFrame({"step_number": range(1, 10), "step": STEP_ORDER,
+                         "done": [bool(row[c]) for c in MARK_COLUMNS]})
+
+
+@dataclass(frozen=True)
+class SnapshotReport:
+    """What the 'progress between snapshots' section shows."""
+    dates: list[pd.Timestamp]
+    text: str                        # plain sentence(s), always set
+    changes: pd.DataFrame | None     # toolkit_snapshots.changes(...) when there are two dates or more
+
+
+def snapshot_report(toolkit: pd.DataFrame, before="previous", after="latest") -> SnapshotReport:
+    """Progress between two snapshots, or a plain statement that there is only one.
+
+    ``toolkit`` holds every status date (``load_toolkit(status_date=None)``).
+    """
+    from iccwc.analysis import snapshots as ts
+
+    dates = ts.snapshot_dates(toolkit)
+    if len(dates) < 2:
+        only = date_label(dates[0]) if dates else "none"
+        return SnapshotReport(dates, (
+            f"The data hold one Toolkit snapshot only (as of {only}), so there is no progress "
+            "between snapshots to show. Add a later status document to data/raw/documents and run "
+            "`python -m iccwc rebuild`; this section then lists what changed."), None)
+    p = ts.progress(toolkit, before, after)
+    counts = {str(r.change): int(r.countries) for r in p.summary.itertuples()}
+    parts = [f"{n} {k}{'s' if k == 'new request' and n != 1 else ''}" for k, n in counts.items() if n]
+    text = (f"Between {date_label(p.before)} and {date_label(p.after)}: "
+            + (", ".join(parts) if parts else "no countries") + ".")
+    return SnapshotReport(dates, text, p.changes)

@@ -1,0 +1,520 @@
+"""`python -m iccwc run`: new data in data/raw -> processed data -> executed notebooks -> HTML reports.
+
+Steps, each timed and reported as it goes:
+
+1. **Check**: fingerprint the inputs (raw and curated files, the package's code, the
+   notebooks, the parameters, the rendering tools). If nothing changed since the last
+   successful run and its outputs are intact, stop: there is nothing to do.
+2. **Validate and rebuild** ``data/processed`` (:func:`iccwc.data.build.build_all`; on bad input a
+   :class:`~iccwc.errors.DataError` stops the run before anything is written). Skipped when
+   the data inputs and the processed files are as the last run left them.
+3. **Execute** every ``notebooks/*.ipynb`` with nbclient, several at a time, with the
+   parameters injected papermill-style (a cell tagged ``injected-parameters`` after the
+   cell tagged ``parameters``) and the widget state saved for the HTML.
+4. **Render** each to HTML (:mod:`iccwc.commands.render`) in a staging folder, write
+   ``index.html``, then move the files into ``reports/``.
+
+If a notebook fails, the processed files are put back as they were and ``reports/`` is
+not touched, so the previous outputs stay consistent with each other.
+
+The last run's fingerprint is kept in ``<reports>/.fingerprint`` (git-ignored with reports/).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from iccwc import paths
+from iccwc.commands import render
+from iccwc.commands.versions import versions
+
+STATE_FILE = ".fingerprint"
+STATE_VERSION = 1
+KERNEL = "python3"
+#: Notebooks executing at once. Kernels spend much of their start waiting, so on 2 cores
+#: running more than 2 at a time still shortens the run (see scripts/bench.py).
+DEFAULT_JOBS = max(2, min(4, 2 * (os.cpu_count() or 1)))
+TOOLS = ("nbclient", "nbconvert", "nbformat", "ipywidgets", "ipyleaflet", "jupyter-leaflet", "ipykernel")
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised while executing (the message names the notebook and the cell)."""
+
+
+@dataclass
+class RunResult:
+    did_work: bool
+    reason: str
+    out_dir: Path
+    outputs: dict[str, str] = field(default_factory=dict)      # file name -> sha256
+    seconds: dict[str, float] = field(default_factory=dict)    # step or notebook -> seconds
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_dir(folder: Path) -> dict[str, str]:
+    if not folder.exists():
+        return {}
+    return {p.name: _sha(p.read_bytes()) for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def find_notebooks(folder: Path | None = None) -> list[Path]:
+    folder = Path(folder) if folder else paths.NOTEBOOKS
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def default_out_dir(region: str | None) -> Path:
+    """reports/ for a full run; reports/region-<name>/ for one region (so neither replaces the other)."""
+    if not region:
+        return paths.REPORTS
+    slug = "".join(c if c.isalnum() else "-" for c in region.lower()).strip("-")
+    return paths.REPORTS / f"region-{slug}"
+
+
+def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict:
+    """What a run depends on, piece by piece (so a rerun can say what changed)."""
+    from iccwc.data.inputs import Inputs, fingerprint
+    inputs = Inputs.find(data_dir)
+    root = inputs.layout["data"]
+
+    def rel(p: Path) -> str:
+        try:
+            return str(p.relative_to(root.parent))
+        except ValueError:
+            return str(p)
+    return {
+        "inputs_and_package": fingerprint(inputs),
+        "input_files": {rel(p): _sha(p.read_bytes()) for p in inputs.files()},
+        "notebooks": {p.name: _sha(p.read_bytes()) for p in notebooks},
+        "parameters": parameters,
+        "tools": versions(TOOLS),
+    }
+
+
+def _combined(parts: dict) -> str:
+    return _sha(json.dumps(parts, sort_keys=True).encode())
+
+
+def _read_state(out_dir: Path) -> dict | None:
+    try:
+        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return state if state.get("version") == STATE_VERSION else None
+    except (OSError, ValueError):
+        return None
+
+
+def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path) -> list[str]:
+    """Reasons to run; empty when the last run's outputs are current."""
+    if old is None:
+        return [f"no previous run recorded in {out_dir / STATE_FILE}"]
+    why = []
+    before = old["parts"]
+    files_old, files_new = before.get("input_files", {}), parts["input_files"]
+    for name in sorted(set(files_old) | set(files_new)):
+        if name not in files_old:
+            why.append(f"new input: {name}")
+        elif name not in files_new:
+            why.append(f"input removed: {name}")
+        elif files_old[name] != files_new[name]:
+            why.append(f"input changed: {name}")
+    if not why and before.get("inputs_and_package") != parts["inputs_and_package"]:
+        why.append("the iccwc package's code changed")
+    nb_old, nb_new = before.get("notebooks", {}), parts["notebooks"]
+    for name in sorted(set(nb_old) | set(nb_new)):
+        if nb_old.get(name) != nb_new.get(name):
+            why.append(f"notebook {'added' if name not in nb_old else 'removed' if name not in nb_new else 'changed'}: "
+                       f"{name}")
+    if before.get("parameters") != parts["parameters"]:
+        why.append(f"parameters changed: {before.get('parameters')} -> {parts['parameters']}")
+    if before.get("tools") != parts["tools"]:
+        why.append("tool versions changed")
+    if old.get("processed") != _hash_dir(processed):
+        why.append(f"{processed} differs from what the last run wrote")
+    for name, sha in old.get("outputs", {}).items():
+        p = out_dir / name
+        if not p.exists():
+            why.append(f"output missing: {p}")
+        elif _sha(p.read_bytes()) != sha:
+            why.append(f"output modified: {p}")
+    return why
+
+
+# --------------------------------------------------------------------------- parameters
+
+def inject_parameters(nb, parameters: dict, name: str = "notebook"):
+    """Papermill-style: a cell tagged ``injected-parameters`` right after the ``parameters`` cell.
+
+    Returns the names the notebook's parameters cell does not define (they are still injected).
+    """
+    import nbformat
+    if not parameters:
+        return []
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    at = next((i for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if at is None:
+        raise NotebookFailed(f"{name} has no code cell tagged 'parameters', so it cannot take "
+                             f"{', '.join(parameters)} (add the tag in JupyterLab: Property Inspector)")
+    source = "# Parameters injected by `python -m iccwc run`\n" + "\n".join(
+        f"{k} = {v!r}" for k, v in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(at + 1, cell)
+    declared = nb.cells[at].source
+    return [k for k in parameters if not any(line.split("=")[0].strip() == k for line in declared.splitlines())]
+
+
+# --------------------------------------------------------------------------- execution
+
+def _failure_message(path: Path, exc: BaseException) -> str:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    rel = path.name
+    if isinstance(exc, CellExecutionError):
+        tail = "\n".join(str(exc).strip().splitlines()[-6:])
+        return f"{rel}: a cell raised {exc.ename}: {exc.evalue}\n{tail}"
+    if isinstance(exc, CellTimeoutError):
+        return f"{rel}: a cell timed out ({exc})"
+    stderr = getattr(exc, "kernel_stderr", "")
+    said = f"\nThe kernel's last words (stderr):\n{stderr}" if stderr else ""
+    if isinstance(exc, DeadKernelError):
+        return f"{rel}: the kernel died ({exc}){said}"
+    return f"{rel}: {type(exc).__name__}: {exc}{said}"
+
+
+#: A kernel that dies before answering its first request (seen once in CI, cause unknown; a port
+#: taken between being chosen and bound is the usual one) is replaced this many times; no cell
+#: has run by then, so starting another is safe. Its stderr is logged.
+KERNEL_START_RETRIES = 1
+
+
+class _KernelDidNotStart(Exception):
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
+async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
+                       log, cwd: Path):
+    """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
+
+    Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
+    """
+    async with sem:
+        t0 = time.perf_counter()
+        log(f"      started  {path.name}")
+        for attempt in range(KERNEL_START_RETRIES + 1):
+            try:
+                state = await _execute_in_new_kernel(nb, gate, timeout, cwd)
+                return time.perf_counter() - t0, state
+            except _KernelDidNotStart as failed:
+                if attempt == KERNEL_START_RETRIES:
+                    raise failed.error from None
+                said = getattr(failed.error, "kernel_stderr", "")
+                log(f"      the kernel for {path.name} stopped while starting ({failed.error}); starting another"
+                    + (f". Its stderr:\n{said}" if said else ""))
+
+
+async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Path):
+    """One kernel's life: start it, run every cell, shut it down; the widget state (or None).
+
+    Raises _KernelDidNotStart if the kernel failed before the notebook's first cell could run.
+    """
+    from nbclient import NotebookClient
+    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
+                            store_widget_state=True)
+    client.reset_execution_trackers()
+    km = client.km = client.create_kernel_manager()      # our own reference: see _stop_kernel
+    # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it dies.
+    errlog = tempfile.TemporaryFile(mode="w+")
+    started = False
+    try:
+        async with client.async_setup_kernel(stderr=errlog):
+            started = True
+            await _run_cells(client, nb, gate)
+        return render.collect_widget_state(client)
+    except Exception as exc:
+        errlog.seek(0)
+        tail = errlog.read()[-2000:].strip()
+        if tail and not hasattr(exc, "kernel_stderr"):
+            exc.kernel_stderr = tail
+        if not started:
+            raise _KernelDidNotStart(exc) from exc
+        raise
+    finally:
+        await _stop_kernel(client, km)
+        errlog.close()
+
+
+async def _stop_kernel(client, km) -> None:
+    """Make sure the notebook's kernel is gone and nbclient keeps no exit hook for it.
+
+    nbclient shuts the kernel down when its ``async_setup_kernel`` block ends, but a task
+    cancelled (another notebook failed) while the kernel starts or shuts down skips part
+    of that: the kernel kept running (nbclient forgets its manager even when the shutdown
+    was interrupted), and a stale exit hook printed "Exception ignored in atexit callback
+    ... assert self.km is not None" after our error. ``km`` is our own reference to the
+    kernel's manager, so a kernel nbclient lost track of is still killed.
+    """
+    import atexit
+    from jupyter_core.utils import ensure_async
+    try:
+        if client.km is not None:
+            await asyncio.shield(client._async_cleanup_kernel())
+    except Exception:  # noqa: BLE001 - best effort: the kernel may already be gone
+        pass
+    try:
+        if km is not None and km.has_kernel and await ensure_async(km.is_alive()):
+            await asyncio.shield(km.provisioner.kill())
+            await asyncio.shield(km.provisioner.wait())
+    except Exception:  # noqa: BLE001 - best effort, as above
+        pass
+    finally:
+        atexit.unregister(client._cleanup_kernel)
+
+
+async def _run_cells(client, nb, gate: asyncio.Event) -> None:
+    """What NotebookClient.async_execute does, with a wait for the data before the first cell."""
+    from jupyter_core.utils import ensure_async
+    info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
+    if info is not None and "language_info" in info["content"]:
+        nb.metadata["language_info"] = info["content"]["language_info"]
+    await gate.wait()
+    for index, cell in enumerate(nb.cells):
+        await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+
+
+# --------------------------------------------------------------------------- the run
+
+def _one_line_at_a_time(log):
+    """Progress comes from several threads (kernels, renders): keep each line whole."""
+    lock = threading.Lock()
+
+    def locked(*args, **kwargs):
+        with lock:
+            log(*args, **kwargs)
+    return locked
+
+
+def run(data_dir=None, *, region: str | None = None, status_date: str | None = None,
+        notebooks_dir: Path | None = None, out_dir: Path | None = None, force: bool = False,
+        jobs: int | None = None, timeout: int = 600, log=print) -> RunResult:
+    """Validate, rebuild, execute and render; see the module docs. Raises DataError or NotebookFailed."""
+    t_start = time.perf_counter()
+    log = _one_line_at_a_time(log)
+    notebooks = find_notebooks(notebooks_dir)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(region)
+    lay = paths.layout(data_dir)
+    processed = lay["processed"]
+    parameters = {}
+    if data_dir is not None:
+        parameters["data_dir"] = str(lay["data"])
+    if status_date is not None:
+        parameters["status_date"] = status_date
+    if region is not None:
+        parameters["region"] = region
+
+    log(f"iccwc run: {len(notebooks)} notebook(s) in {notebooks_dir or paths.NOTEBOOKS}, data in {lay['data']}, "
+        f"reports to {out_dir}" + (f", parameters {parameters}" if parameters else ""))
+    log("[1/4] Checking what changed ...")
+    parts = fingerprint_parts(data_dir, notebooks, parameters)
+    old = _read_state(out_dir)
+    why = _what_changed(old, parts, out_dir, processed)
+    if not why and not force:
+        secs = time.perf_counter() - t_start
+        log(f"      nothing changed since the last run ({old.get('finished', '?')}): inputs, package, notebooks "
+            f"and parameters are the same and its {len(old['outputs'])} output(s) in {out_dir} are intact.")
+        log(f"Nothing to do ({secs:.2f} s). Use --force to run anyway.")
+        return RunResult(False, "nothing changed", out_dir, old["outputs"], {"check": secs})
+    for reason in (why or ["--force"])[:12]:
+        log(f"      {reason}")
+    if len(why) > 12:
+        log(f"      ... and {len(why) - 12} more")
+    if not notebooks:
+        log("      (no notebooks found: only the data are rebuilt)")
+    seconds = {"check": time.perf_counter() - t_start}
+    return _run_coroutine(_run_async(data_dir, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
+                                  parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
+                                  seconds, t_start))
+
+
+def _run_coroutine(coro):
+    """asyncio.run, or in a worker thread when a loop already runs here (Jupyter, playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
+                     jobs, timeout, log, seconds, t_start) -> RunResult:
+    import nbformat
+
+    # Kernels start now and boot while the data are validated and rebuilt; cells run after.
+    gate = asyncio.Event()
+    sem = asyncio.Semaphore(jobs)
+    loaded = []
+    for p in notebooks:
+        nb = nbformat.read(p, as_version=4)
+        missing = inject_parameters(nb, parameters, p.name)
+        if missing:
+            log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
+        loaded.append((p, nb))
+    warm = asyncio.ensure_future(asyncio.to_thread(render.exporter))   # builds the HTML exporter meanwhile
+    tasks = {p.name: asyncio.ensure_future(_execute_one(p, nb, gate, sem, timeout, log, nb_dir))
+             for p, nb in loaded}
+
+    previous = {}                          # processed files as they were, to put back on failure
+    staging = None
+    try:
+        t0 = time.perf_counter()
+        data_unchanged = (old is not None and not force
+                          and old["parts"].get("input_files") == parts["input_files"]
+                          and old["parts"].get("inputs_and_package") == parts["inputs_and_package"]
+                          and old.get("processed") == _hash_dir(processed))
+        if data_unchanged:
+            log("[2/4] Data inputs unchanged since the last run: rebuild skipped")
+        else:
+            log(f"[2/4] Validating {lay_name(data_dir)}/raw and rebuilding {processed} ...")
+            before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} if processed.exists() else {}
+            changed = await asyncio.to_thread(_rebuild, data_dir)
+            previous = {k: before.get(k) for k in changed}   # None: the file is new, remove it on failure
+            log(f"      {len(changed)} file(s) updated, {time.perf_counter() - t0:.1f} s")
+        seconds["rebuild"] = time.perf_counter() - t0
+        gate.set()
+
+        log(f"[3/4] Executing {len(notebooks)} notebook(s), up to {jobs} at a time; "
+            "[4/4] rendering each to HTML as it finishes ...")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        entries, outputs = [], {}
+        renders = []
+        by_task = {t: name for name, t in tasks.items()}
+        pending = set(tasks.values())
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                name = by_task[task]
+                path = nb_dir / name
+                try:
+                    secs, state = task.result()
+                except Exception as exc:  # noqa: BLE001 - reported with the notebook's name
+                    raise NotebookFailed(_failure_message(path, exc)) from exc
+                seconds[name] = secs
+                log(f"      finished {name} in {secs:.1f} s")
+                nb = dict(loaded)[path]
+                renders.append(asyncio.ensure_future(asyncio.to_thread(_render_one, path, nb, state, staging, secs, log)))
+        await warm
+        for r in renders:
+            entry = await r
+            entries.append(entry)
+        entries.sort(key=lambda e: e.notebook)
+        t0 = time.perf_counter()
+        index = await asyncio.to_thread(_index, data_dir, entries, parameters)
+        (staging / "index.html").write_text(index, encoding="utf-8")
+        outputs = {p.name: _sha(p.read_bytes()) for p in sorted(staging.iterdir())}
+        # Everything succeeded: move the new files into place, drop the previous run's stale ones.
+        for name in outputs:
+            os.replace(staging / name, out_dir / name)
+        for name in (old or {}).get("outputs", {}):
+            if name not in outputs and (out_dir / name).exists():
+                (out_dir / name).unlink()
+        seconds["render_index"] = time.perf_counter() - t0
+        seconds["total"] = time.perf_counter() - t_start
+        state = {"version": STATE_VERSION, "fingerprint": _combined(parts), "parts": parts, "outputs": outputs,
+                 "processed": _hash_dir(processed), "seconds": seconds,
+                 "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        tmp = out_dir / (STATE_FILE + ".tmp")
+        tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, out_dir / STATE_FILE)
+        for e in entries:
+            log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)")
+        log(f"      {out_dir / 'index.html'}")
+        log(f"Done in {seconds['total']:.1f} s.")
+        return RunResult(True, "; ".join(why) or "forced", out_dir, outputs, seconds)
+    except BaseException:
+        gate.set()
+        for t in tasks.values():
+            t.cancel()
+        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        if previous:
+            _restore(processed, previous)
+            log(f"      {processed} put back as it was before this run")
+        if staging is not None or out_dir.exists():
+            log(f"      {out_dir} left as it was")
+        raise
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def lay_name(data_dir) -> str:
+    return str(paths.layout(data_dir)["data"])
+
+
+def _rebuild(data_dir) -> list[str]:
+    from iccwc.data.build import rebuild
+    return rebuild(data_dir, log=lambda msg: None)
+
+
+def _restore(processed: Path, previous: dict[str, bytes | None]) -> None:
+    from iccwc.data.build import write_atomically
+    write_atomically({k: v for k, v in previous.items() if v is not None}, processed)
+    for name, data in previous.items():
+        if data is None and (processed / name).exists():
+            (processed / name).unlink()
+
+
+def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log):
+    t0 = time.perf_counter()
+    title = render.notebook_title(nb, path.stem)
+    body = render.notebook_html(nb, title, widget_state)
+    target = staging / (path.stem + ".html")
+    target.write_text(body, encoding="utf-8")
+    log(f"      rendered {target.name} ({len(body.encode()) / 1024:.0f} KB) in {time.perf_counter() - t0:.1f} s")
+    return render.Entry(target.name, path.name, title, render.notebook_summary(nb), secs)
+
+
+def _index(data_dir, entries, parameters) -> str:
+    from iccwc.data.load import data_status
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return render.index_html(entries, generated=generated, status=data_status(data_dir), parameters=parameters)
+
+
+# --------------------------------------------------------------------------- command line
+
+def add_arguments(sp) -> None:
+    sp.add_argument("--region", default=None,
+                    help="render the notebooks for one region (passed to each notebook's parameters cell); "
+                         "reports go to reports/region-<name>/")
+    sp.add_argument("--status-date", default=None, help="Toolkit status date to show (default: the latest)")
+    sp.add_argument("--force", action="store_true", help="run even if nothing changed")
+    sp.add_argument("--jobs", type=int, default=None, help=f"notebooks executed at once (default {DEFAULT_JOBS})")
+    sp.add_argument("--out", default=None, help="where to write the HTML (default: reports/)")
+    sp.add_argument("--notebooks", default=None, help="folder of notebooks (default: notebooks/)")
+
+
+def main(args) -> int:
+    try:
+        run(args.data_dir, region=args.region, status_date=args.status_date, force=args.force, jobs=args.jobs,
+            out_dir=Path(args.out) if args.out else None,
+            notebooks_dir=Path(args.notebooks) if args.notebooks else None)
+    except NotebookFailed as exc:
+        print(f"\nERROR: a notebook failed, so no reports were written.\n  {exc}\n\n"
+              "data/processed and reports/ are as they were before this run.", file=sys.stderr)
+        return 3
+    return 0

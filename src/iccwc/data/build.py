@@ -1,0 +1,182 @@
+"""`iccwc rebuild`: data/raw (+ data/curated) -> data/processed, validated, atomically.
+
+Nothing is written until every dataset has been built and validated; then each
+file is written beside its target and moved into place with ``os.replace``, so
+a failed rebuild leaves the previous processed data exactly as it was. Raw
+files are only ever read.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from iccwc.data import activities
+from iccwc.data import geo
+from iccwc.data.curated import build_iccwc_documents, build_partner_presence, build_recognitions
+from iccwc.data.document import Document
+from iccwc.errors import DataError, Problem
+from iccwc.data.inputs import Inputs
+from iccwc.data.provenance import check as check_provenance
+from iccwc.data.schemas import DATASETS, datapackage
+from iccwc.data.csvio import to_csv_text, typed
+from iccwc.data.toolkit import combine_snapshots, parse_toolkit_table
+
+
+
+def _curated_manifest(path: Path) -> dict[str, str]:
+    """``curated.json``'s map of curated CSV -> the raw document it is checked against."""
+    from iccwc.data.textio import read_text
+    try:
+        files = json.loads(read_text(path)).get("files")
+    except json.JSONDecodeError as exc:
+        raise DataError(Problem(str(path), exc.lineno, None, "valid JSON", exc.msg)) from None
+    except AttributeError:
+        files = None
+    if not isinstance(files, dict):
+        raise DataError(Problem(str(path), None, "files", "an object mapping each curated CSV to a "
+                                "document name", type(files).__name__))
+    return files
+
+
+def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
+    """Build every dataset in memory; raise DataError on any problem."""
+    if not inputs.documents:
+        raise DataError(Problem(str(inputs.layout["raw_documents"]), None, None,
+                                "at least one status document (*.txt) with its provenance record",
+                                "no documents"))
+    problems: list[Problem] = []
+    tables, docs = [], {}
+    for path in inputs.documents:
+        try:
+            check_provenance(path)
+            tables.append(parse_toolkit_table(path))
+            docs[path.name] = path
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems, "The raw documents cannot be used")
+    try:
+        check_provenance(inputs.topojson)
+    except DataError as exc:
+        raise DataError(exc.problems, "The country polygons cannot be used") from None
+    built = {"toolkit_status": combine_snapshots(tables)}
+
+    curated = inputs.layout["curated"]
+    manifest = _curated_manifest(curated / "curated.json")
+    builders = {"recognitions.csv": build_recognitions, "partner_presence.csv": build_partner_presence,
+                "iccwc_documents.csv": build_iccwc_documents}
+    for fname, fn in builders.items():
+        docname = manifest.get(fname)
+        if docname not in docs:
+            problems.append(Problem(str(curated / "curated.json"), None, fname,
+                                    f"the name of a document in {inputs.layout['raw_documents']}", str(docname)))
+            continue
+        try:
+            built[fname[:-4]] = fn(curated / fname, Document.read(docs[docname]))
+        except DataError as exc:
+            problems += exc.problems
+    try:
+        built["activities"] = activities.build_activities(inputs, built)
+    except DataError as exc:
+        problems += exc.problems
+    if problems:
+        raise DataError(problems, "The rebuild stopped; data/processed was not touched")
+    return built
+
+
+def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
+    """The bytes of every processed file, datapackage.json included."""
+    out: dict[str, bytes] = {}
+    resources = []
+    for name, df in built.items():
+        ds = DATASETS[name]
+        data = to_csv_text(df, ds).encode("utf-8")
+        # Validation: what we write must load back through the loaders' typed, validated reader.
+        typed(pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False), ds, f"(built) {ds.filename}")
+        out[ds.filename] = data
+        res = ds.frictionless()
+        res["bytes"] = len(data)
+        res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resources.append(res)
+    pkg = datapackage(resources)
+    pkg["sources"] = [
+        {"title": p.record["title"], "path": f"raw/documents/{p.name}", "issuer": p.issuer, "issued": p.issued,
+         "sha256": p.sha256}
+        for p in (check_provenance(d) for d in inputs.documents)
+    ] + [{"title": p.record["title"], "path": f"raw/natural-earth/{p.name}", "issuer": p.issuer,
+          "issued": p.issued, "sha256": p.sha256}
+         for p in [check_provenance(inputs.topojson)]]
+    out["datapackage.json"] = (json.dumps(pkg, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return out
+
+
+def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
+    """Write every file beside its target, then move each into place. Returns changed names.
+
+    All or nothing: each file is staged beside its target first; before the moves, every
+    target about to be replaced gets a hard-linked backup. If any step fails (a staging
+    write, or the 2nd of 5 moves), the files already moved are put back from their backups
+    and new ones removed, so ``target`` is byte-identical to before (same files, same
+    inodes and mtimes); then the error is raised. tests/test_bad_input.py fails it on purpose.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    staged, backups, moved, changed = [], {}, [], []
+    try:
+        for name, data in files.items():
+            dest = target / name
+            if dest.exists() and dest.read_bytes() == data:
+                continue
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target)
+            staged.append((tmp, dest))
+            os.fchmod(fd, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for _, dest in staged:
+            if dest.exists():
+                backup = tempfile.mktemp(prefix=f".{dest.name}.", suffix=".bak", dir=target)
+                try:
+                    os.link(dest, backup)
+                except OSError:                   # a file system without hard links
+                    shutil.copy2(dest, backup)
+                backups[dest] = backup
+        for tmp, dest in staged:
+            os.replace(tmp, dest)
+            moved.append(dest)
+        changed = [dest.name for dest in moved]
+    except BaseException:
+        for dest in reversed(moved):          # undo, newest first
+            if dest in backups:
+                os.replace(backups.pop(dest), dest)
+            else:
+                os.unlink(dest)
+        raise
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for backup in backups.values():
+            if os.path.exists(backup):
+                os.unlink(backup)
+    return changed
+
+
+def rebuild(data_dir=None, log=print) -> list[str]:
+    """Rebuild data/processed from raw. Returns the names of files that changed."""
+    inputs = Inputs.find(data_dir)
+    built = build_all(inputs)
+    files = render(built, inputs)
+    files[geo.GEOJSON_NAME] = geo.build_geojson_bytes(inputs.topojson)
+    changed = write_atomically(files, inputs.layout["processed"])
+    for name in files:
+        log(f"  {'updated  ' if name in changed else 'unchanged'} {inputs.layout['processed'].name}/{name}")
+    return changed
+

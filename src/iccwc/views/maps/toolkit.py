@@ -1,0 +1,188 @@
+"""The Toolkit stage map: each requesting country filled with the colour of its stage.
+
+Built on :func:`iccwc.views.maps.base.new_map` (no tiles; grey world beneath) and the
+offline polygons of :func:`iccwc.data.geo.country_features`. Layers, from the bottom:
+
+* the grey world (from ``new_map``);
+* one LayerGroup per stage (named by ``toolkit.STAGE_LEGEND``, in stage order), holding one
+  GeoJSON layer per requesting country at that stage, styled with
+  ``charts.STAGE_COLOURS[stage]``, with a popup (country, last step, stage), then a
+  CircleMarker inside each small country of that stage (polygon area under
+  :data:`SMALL_AREA` square degrees, e.g. The Bahamas), in the same colour and with the
+  same popup, so it can be seen and clicked at world zoom;
+* a layers control (top right) that switches stages on and off: Leaflet does it in the
+  browser, so it also works in the exported HTML, without Python;
+* a legend with the document's four stages (``toolkit.STAGE_LEGEND`` labels), compact so it
+  covers no requesting country at world zoom.
+
+:func:`set_countries` replaces the countries shown (filters, another status date);
+:func:`map_countries` reads back which countries a map shows and their colours
+(for tests and notebooks). Every text from data is escaped before it becomes HTML.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipyleaflet
+import ipywidgets
+import pandas as pd
+
+from iccwc.views.maps import base as basemap
+from iccwc.views.charts import base as charts
+from iccwc.data import geo
+from iccwc.vocab import STAGE_LEGEND, STAGES
+from iccwc.analysis.toolkit_uptake import date_label, one_date, step_name
+
+#: The LayerGroup of each stage, by name (the labels of the layers control).
+STAGE_GROUPS = [STAGE_LEGEND[s] for s in STAGES]
+#: Countries whose polygons cover less than this many square degrees get a circle marker
+#: (at 1:110m: The Bahamas 1.4, Togo 5.0, Bosnia and Herzegovina 5.7; Bangladesh 11.9).
+SMALL_AREA = 8.0
+MARKER_RADIUS = 7
+OUTLINE = "#333333"
+
+
+def style_for(stage: str) -> dict:
+    """The fill of a country at ``stage``."""
+    return {"color": OUTLINE, "weight": 0.8, "fillColor": charts.STAGE_COLOURS[str(stage)], "fillOpacity": 0.9}
+
+
+def popup_html(row) -> str:
+    """Country, last step and stage (as the document's legend names it), escaped."""
+    stage = str(row["stage"])
+    when = pd.Timestamp(row["status_date"])
+    return (f"<div class='iccwc-popup' style='font-size:12px;line-height:1.35'>"
+            f"<b>{charts.escape(row['country'])}</b><br>"
+            f"Last step: {charts.escape(step_name(int(row['last_step'])))}<br>"
+            f"<span style='display:inline-block;width:0.8em;height:0.8em;background:"
+            f"{charts.STAGE_COLOURS[stage]};border:1px solid #555'></span> "
+            f"{charts.escape(STAGE_LEGEND[stage])}<br>"
+            f"<span style='color:#666'>as of {charts.escape(date_label(when))}</span></div>")
+
+
+def legend_html(title: str = "Toolkit implementation stage") -> str:
+    """The legend's HTML: the document's four stages in order, and what a circle means."""
+    swatch = ("display:inline-block;width:12px;height:12px;border:1px solid #555;vertical-align:-2px;"
+              "margin-right:6px;background:")
+    rows = "".join(f"<div style='white-space:nowrap'><span style='{swatch}{charts.STAGE_COLOURS[s]}'></span>"
+                   f"{charts.escape(STAGE_LEGEND[s])}</div>" for s in STAGES)
+    circle = ("<div style='white-space:nowrap;color:#444'><span style='display:inline-block;width:9px;"
+              "height:9px;border:2px solid #333;border-radius:50%;vertical-align:-2px;margin-right:6px;"
+              "margin-left:1px'></span>circle: a small country</div>")
+    return (f"<div class='iccwc-legend' style='background:rgba(255,255,255,0.92);padding:4px 8px;"
+            f"border-radius:4px;font-family:Arial,sans-serif;font-size:11px;line-height:1.5;color:#222'>"
+            f"<b>{charts.escape(title)}</b>{rows}{circle}</div>")
+
+
+def legend(title: str = "Toolkit implementation stage") -> ipyleaflet.WidgetControl:
+    """A compact legend (ipyleaflet's LegendControl is about twice as tall and hid Peru at world zoom)."""
+    return ipyleaflet.WidgetControl(widget=ipywidgets.HTML(legend_html(title)), position="bottomleft")
+
+
+def legend_of(m: ipyleaflet.Map) -> str:
+    """The legend HTML of a map made by :func:`stage_map`."""
+    return next(c.widget.value for c in m.controls
+                if isinstance(c, ipyleaflet.WidgetControl) and "iccwc-legend" in getattr(c.widget, "value", ""))
+
+
+def country_layers(df: pd.DataFrame, data_dir=None,
+                   on_click: Callable[[str], None] | None = None) -> tuple[list, list]:
+    """(polygon layers, circle markers) for the rows of ``df`` (one snapshot).
+
+    ``on_click(country_name)`` is called when a country or its marker is clicked (live kernel only).
+    """
+    one_date(df)
+    rows = list(df.iterrows())
+    fc = geo.country_features([str(r["iso3"]) for _, r in rows], data_dir=data_dir)
+    polys, markers = [], []
+    for (_, r), feat in zip(rows, fc["features"]):
+        name, stage = str(r["country"]), str(r["stage"])
+        feat = {**feat, "properties": {**feat["properties"], "country": name, "stage": stage,
+                                       "last_step": int(r["last_step"])}}
+        layer = ipyleaflet.GeoJSON(
+            data={"type": "FeatureCollection", "features": [feat]}, name=name, style=style_for(stage),
+            hover_style={"weight": 2.5, "color": "#000000"},
+            popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260)
+        polys.append(layer)
+        if geo.area(feat) < SMALL_AREA:
+            lat, lon = geo.interior_point(feat)
+            markers.append(ipyleaflet.CircleMarker(
+                location=(lat, lon), radius=MARKER_RADIUS, name=name, color=OUTLINE, weight=2,
+                fill_color=charts.STAGE_COLOURS[stage], fill_opacity=0.95,
+                popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260))
+        if on_click is not None:
+            layer.on_click(lambda *a, _n=name, **k: on_click(_n))
+            if markers and markers[-1].name == name:
+                markers[-1].on_click(lambda *a, _n=name, **k: on_click(_n))
+    return polys, markers
+
+
+group = basemap.layer_group
+
+
+def polygons(m: ipyleaflet.Map) -> list[ipyleaflet.GeoJSON]:
+    """The country layers of a stage map, all stages."""
+    return [layer for name in STAGE_GROUPS for layer in group(m, name).layers
+            if isinstance(layer, ipyleaflet.GeoJSON)]
+
+
+def markers(m: ipyleaflet.Map) -> list[ipyleaflet.CircleMarker]:
+    """The small-country circles of a stage map, all stages."""
+    return [layer for name in STAGE_GROUPS for layer in group(m, name).layers
+            if isinstance(layer, ipyleaflet.CircleMarker)]
+
+
+def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, data_dir=None,
+                  on_click: Callable[[str], None] | None = None) -> None:
+    """Show exactly the countries of ``df`` on a map made by :func:`stage_map`."""
+    polys, circles = country_layers(df, data_dir, on_click)
+    stage_of = {p.name: p.data["features"][0]["properties"]["stage"] for p in polys}
+    for stage, name in zip(STAGES, STAGE_GROUPS):
+        group(m, name).layers = ([p for p in polys if stage_of[p.name] == stage]
+                                 + [c for c in circles if stage_of[c.name] == stage])
+
+
+def stage_map(df: pd.DataFrame, data_dir=None, height: str = "460px",
+              on_click: Callable[[str], None] | None = None) -> ipyleaflet.Map:
+    """A world map of the requesting countries of one snapshot, filled by stage, with a legend."""
+    m = basemap.new_map(center=WORLD_VIEW[0], zoom=WORLD_VIEW[1], data_dir=data_dir, height=height)
+    for name in STAGE_GROUPS:
+        m.add(ipyleaflet.LayerGroup(layers=[], name=name))
+    set_countries(m, df, data_dir, on_click)
+    m.add(legend())
+    m.add(ipyleaflet.LayersControl(position="topright", collapsed=True))
+    m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
+    return m
+
+
+WORLD_VIEW = ((8, 20), 2)
+
+
+def view_for(df: pd.DataFrame, data_dir=None, width_px: int = 900, height_px: int = 440) -> tuple:
+    """(center, zoom) that frames the countries of ``df`` (the world view when empty).
+
+    Computed here rather than with ``Map.fit_bounds``, which needs a browser to answer.
+    """
+    if df.empty:
+        return WORLD_VIEW
+    box = geo.bounds(geo.country_features(df["iso3"].astype(str).tolist(), data_dir=data_dir))
+    return basemap.view_for(box, (width_px, height_px), max_zoom=4)
+
+
+def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, data_dir=None) -> None:
+    """Frame the countries of ``df`` on ``m``, or show the world when ``df`` is None."""
+    center, zoom = WORLD_VIEW if df is None else view_for(df, data_dir)
+    m.center, m.zoom = list(center), zoom
+
+
+def map_countries(m: ipyleaflet.Map) -> dict[str, dict]:
+    """What a stage map shows: {country: {"iso3", "stage", "fill", "marker_fill" (or None)}}."""
+    out = {}
+    for layer in polygons(m):
+        feat = layer.data["features"][0]
+        props = feat["properties"]
+        out[props["country"]] = {"iso3": feat["id"], "stage": props["stage"],
+                                 "fill": props["style"]["fillColor"], "marker_fill": None}
+    for mk in markers(m):
+        out[mk.name]["marker_fill"] = mk.fill_color
+    return out

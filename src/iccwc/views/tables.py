@@ -1,0 +1,132 @@
+"""The document's Toolkit progress table, rebuilt from the data, and one country's progress.
+
+:func:`progress_table` is the table as a DataFrame of text (check marks), for
+printing; :func:`progress_table_html` is the same table for reading at a glance:
+each row's done steps are filled with the colour of the country's stage (so a
+row reads as a progress bar), with the stage named in the last column.
+:func:`country_detail_html` is one country's step-by-step progress.
+
+All text from the data is escaped (:func:`iccwc.views.charts.base.escape`); styles are
+inline so the HTML shows the same in an ``ipywidgets.HTML``, in JupyterLab and
+in exported HTML.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from iccwc.views.charts import base as charts
+from iccwc.vocab import ACTION_PLAN, MARK_COLUMNS, STAGE_LEGEND, STEPS
+from iccwc.analysis.overview import sources_table
+from iccwc.analysis.toolkit_uptake import date_label, one_date, step_name
+
+CHECK = "✓"
+NOT_DONE = "·"      # in the text table, so columns stay aligned
+#: Column headers: step number and the document's step name (sentence case).
+HEADERS = [(str(i), label.capitalize()) for i, (_, label) in enumerate(STEPS, 1)] + \
+          [("", "Implementation of action plan recommendations")]
+_FONT = "font-family:'DejaVu Sans',Arial,sans-serif;font-size:12px;color:#222"
+
+
+def progress_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The document's table as text: one row per country (document order), ✓ or · per step, stage.
+
+    Columns: country, "1" to "8" (the steps), "action plan" (implementation of its
+    recommendations), stage.
+    """
+    one_date(df)
+    out = pd.DataFrame({"country": df["country"].astype(str).tolist()})
+    for (num, _), col in zip(HEADERS, MARK_COLUMNS):
+        out[num if col != ACTION_PLAN else "action plan"] = [CHECK if bool(v) else NOT_DONE for v in df[col]]
+    out["stage"] = df["stage"].astype(str).tolist()
+    return out
+
+
+def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: str | None = None) -> str:
+    """The progress table as styled HTML; ``selected`` (a country name) is outlined."""
+    when = one_date(df)
+    cap = caption if caption is not None else (
+        "Implementation of the ICCWC Wildlife and Forest Crime Analytic Toolkit"
+        + (f" (as of {date_label(when)})" if when is not None else ""))
+    th = ("padding:4px 3px;border-bottom:2px solid #555;vertical-align:bottom;font-weight:bold;"
+          "font-size:11px;line-height:1.15")
+    head = [f'<th style="{th};text-align:left;min-width:10em">Party</th>']
+    for num, label in HEADERS:
+        title = f"Step {num}: {label}" if num else label
+        head.append(f'<th style="{th};text-align:center;width:5.2em" title="{charts.escape(title)}">'
+                    + (f"Step {num}<br>" if num else "")
+                    + f'<span style="font-weight:normal">{charts.escape(label)}</span></th>')
+    head.append(f'<th style="{th};text-align:left">Stage</th>')
+    rows = []
+    for _, r in df.iterrows():
+        stage = str(r["stage"])
+        bg = charts.STAGE_COLOURS[stage]
+        fg = charts.text_colour(bg)
+        is_sel = selected is not None and str(r["country"]) == selected
+        tr_style = "outline:2px solid #d55e00;outline-offset:-2px;" if is_sel else ""
+        name = charts.escape(r["country"])
+        cells = [f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left;'
+                 f'{"font-weight:bold" if is_sel else ""}" data-iso3="{charts.escape(r["iso3"])}">{name}</td>']
+        for col in MARK_COLUMNS:
+            done = bool(r[col])
+            style = (f"background:{bg};color:{fg};" if done else "background:#fafafa;color:#bbb;")
+            cells.append(f'<td style="{style}text-align:center;border:1px solid #fff;'
+                         f'border-bottom:1px solid #ddd;padding:3px">{CHECK if done else ""}</td>')
+        cells.append(f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left" '
+                     f'title="{charts.escape(STAGE_LEGEND[stage])}">'
+                     f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{bg};'
+                     f'border:1px solid #555;vertical-align:-1px;margin-right:5px"></span>'
+                     f'{charts.escape(stage)}</td>')
+        rows.append(f'<tr data-country="{name}" data-stage="{charts.escape(stage)}" style="{tr_style}">'
+                    + "".join(cells) + "</tr>")
+    if not rows:
+        rows.append(f'<tr><td colspan="{len(HEADERS) + 2}" style="padding:8px;color:#555">'
+                    "No country matches the filters.</td></tr>")
+    return (f'<div style="overflow-x:auto"><table class="iccwc-toolkit-table" '
+            f'style="border-collapse:collapse;table-layout:auto;width:auto;{_FONT}">'
+            f'<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">'
+            f'{charts.escape(cap)}</caption>'
+            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def country_detail_html(df: pd.DataFrame, country: str | None) -> str:
+    """One country's step-by-step progress (``country``: name as printed, or None for a prompt)."""
+    if not country:
+        return (f'<div style="{_FONT};color:#555;padding:4px">Choose a country in the list, '
+                "or click one on the map, to see its step-by-step progress.</div>")
+    when = one_date(df)
+    hit = df[df["country"].astype(str) == country]
+    if hit.empty:
+        return (f'<div style="{_FONT};color:#555;padding:4px">{charts.escape(country)} is not among the '
+                "countries shown with these filters.</div>")
+    r = hit.iloc[0]
+    stage = str(r["stage"])
+    bg = charts.STAGE_COLOURS[stage]
+    last = int(r["last_step"])
+    items = []
+    for n, col in enumerate(MARK_COLUMNS, 1):
+        done = bool(r[col])
+        mark = (f'<span style="display:inline-block;width:1.3em;text-align:center;background:{bg};'
+                f'color:{charts.text_colour(bg)}">{CHECK}</span>' if done else
+                '<span style="display:inline-block;width:1.3em;text-align:center;color:#999;'
+                'border:1px solid #ccc;box-sizing:border-box">&nbsp;</span>')
+        items.append(f'<li style="list-style:none;margin:2px 0;{"" if done else "color:#777"}">'
+                     f"{mark} {charts.escape(step_name(n))}</li>")
+    nxt = ("All 8 steps done." if last >= 8 else
+           f"Next step in the Toolkit's sequence: {charts.escape(step_name(last + 1))}.")
+    as_of = f" as of {date_label(when)}" if when is not None else ""
+    return (f'<div style="{_FONT};padding:4px">'
+            f'<div style="font-size:14px;font-weight:bold">{charts.escape(r["country"])}</div>'
+            f'<div>{charts.escape(r["region"])} · {charts.escape(r["document_region"])} (document grouping)</div>'
+            f'<div style="margin:4px 0"><span style="display:inline-block;width:0.9em;height:0.9em;'
+            f'background:{bg};border:1px solid #555;vertical-align:-1px;margin-right:5px"></span>'
+            f"<b>{charts.escape(STAGE_LEGEND[stage])}</b>{charts.escape(as_of)}; last step: "
+            f"{charts.escape(step_name(last))}</div>"
+            f'<ul style="padding-left:0;margin:4px 0">{"".join(items)}</ul>'
+            f'<div style="color:#555">{nxt} The document gives no dates for the steps.</div></div>')
+
+
+def sources_view(data_dir=None):
+    """The sources table for display: full titles, short checksums, no index (escaped HTML)."""
+    df = sources_table(data_dir).assign(sha256=lambda d: d["sha256"].str[:12] + "…")
+    return (df.style.format(escape="html").hide(axis="index").set_uuid("sources")
+            .set_properties(**{"text-align": "left", "white-space": "normal"}))

@@ -1,0 +1,116 @@
+"""The document's vocabulary, in one place: every other module takes its terms from here.
+
+Nothing here reads a file or imports another ``iccwc`` module: these are the words
+of the CITES SC66 information document on ICCWC (January 2016) and the project's
+few documented rules on top of them (how a stage follows from the steps done;
+how continents fall into the document's regional maps).
+
+* The Analytic Toolkit's 8 implementation steps and the action-plan column
+  (Part 3 table), the marks read as "done", the four stages of the map legend.
+* The three categories of recognition (Part 2).
+* Continents and the document's regional grouping (Part 4 maps).
+* The three categories of activity (Part 4), activity types and statuses.
+* What can happen to a country between two Toolkit status dates.
+"""
+from __future__ import annotations
+
+# ------------------------------------------------------------------ Toolkit (Part 3)
+
+STEPS = [
+    ("step_1_request", "REQUEST"),
+    ("step_2_focal_point", "NOMINATION OF FOCAL POINT"),
+    ("step_3_preparatory_work", "PREPARATORY WORK"),
+    ("step_4_initial_meeting", "INITIAL MEETING"),
+    ("step_5_in_country_mission", "IN-COUNTRY MISSION"),
+    ("step_6_report_draft", "REPORT (DRAFT)"),
+    ("step_7_action_plan", "ACTION PLAN"),
+    ("step_8_presentation", "PRESENTATION"),
+]
+STEP_COLUMNS = [c for c, _ in STEPS]
+STEP_LABELS = {c: f"Step {i}: {label.capitalize()}" for i, (c, label) in enumerate(STEPS, 1)}
+ACTION_PLAN = "action_plan_implementation"
+ACTION_PLAN_LABEL = "Implementation of action plan recommendations"
+MARK_COLUMNS = STEP_COLUMNS + [ACTION_PLAN]
+#: Each mark column's label, and the labels in table order (the 8 steps, then the action plan).
+MARK_LABELS = {**STEP_LABELS, ACTION_PLAN: ACTION_PLAN_LABEL}
+STEP_ORDER = [MARK_LABELS[c] for c in MARK_COLUMNS]
+
+#: Cell contents read as "done". Anything else that is not blank is an error.
+#: A Latin-1 or Windows-1252 file cannot hold a check mark, so there a done step is
+#: marked with the letter X (upper or lower case), the usual mark of a ticked box in
+#: plain text. Nothing else is guessed: a "yes", "1", "-" or a Wingdings "ü" is an error.
+MARKS = frozenset({"✓", "✔", "√", "☑", "✅", "X", "x"})
+
+STAGES = ["request received", "planning phase", "in process", "complete"]
+STAGE_LEGEND = {
+    "request received": "Toolkit request received",
+    "planning phase": "Toolkit implementation in planning phase",
+    "in process": "Toolkit implementation in process",
+    "complete": "Toolkit implementation complete",
+}
+
+def stage_of(last_step: int) -> str:
+    """The map-legend stage for the highest step done (see module docs)."""
+    if last_step >= 8:
+        return "complete"
+    if last_step >= 5:
+        return "in process"
+    if last_step >= 2:
+        return "planning phase"
+    if last_step == 1:
+        return "request received"
+    raise ValueError(f"no stage for last_step={last_step}: a listed country has at least step 1")
+
+
+# ------------------------------------------------------------------ recognition (Part 2)
+
+#: The document's three groups of recognising instruments, in its order.
+CATEGORIES = [
+    "governing bodies of ICCWC partner organizations",
+    "global declarations and statements",
+    "regional declarations and statements",
+]
+
+
+# ------------------------------------------------------------------ regions
+
+#: Part 4 of the document draws three regional maps; this is how continents fall into them.
+#: The document has no Oceania map, so Oceania keeps its own name.
+DOCUMENT_REGION_OF_CONTINENT = {
+    "North America": "Americas",
+    "South America": "Americas",
+    "Africa": "Africa & Europe",
+    "Europe": "Africa & Europe",
+    "Asia": "Asia",
+    "Oceania": "Oceania",
+}
+DOCUMENT_REGIONS = ["Americas", "Africa & Europe", "Asia"]
+CONTINENTS = ["Africa", "Asia", "Europe", "North America", "South America", "Oceania"]
+DOC_REGIONS = sorted(set(DOCUMENT_REGION_OF_CONTINENT.values()))
+
+
+# ------------------------------------------------------------------ activities (Part 4)
+
+#: The document's three Part 4 categories, in its order.
+ACTIVITY_CATEGORIES = [
+    "analysis of national responses",
+    "capacity building and law enforcement support",
+    "cross-cutting activities",
+]
+#: The markers of the Part 4 legend, plus "other" for anything else.
+ACTIVITY_TYPES = ["Toolkit", "WEN", "WIST", "other"]
+ACTIVITY_TYPE_LABELS = {
+    "Toolkit": "Toolkit: Wildlife & Forest Crime Analytic Toolkit",
+    "WEN": "WEN: Wildlife Enforcement Network",
+    "WIST": "WIST: Wildlife Incident Support Team",
+    "other": "other activity",
+}
+#: The legend's asterisk: "*: ongoing/planned activities".
+ACTIVITY_STATUSES = ["completed", "ongoing or planned"]
+PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
+
+
+# ------------------------------------------------------------------ Toolkit snapshots
+
+#: What happened to a country between two status dates, in reporting order.
+CHANGES = ["new request", "completed", "advanced", "unchanged", "went back", "no longer listed"]
