@@ -15,7 +15,7 @@ from iccwc.data.build import rebuild
 from iccwc.errors import DataError
 from iccwc.data.provenance import sha256_of
 from iccwc.data.schemas import DATASETS
-from conftest import FIXTURES, SC66, add_snapshot_2016
+from helpers import FIXTURES, SC66, add_snapshot_2016
 
 FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
 

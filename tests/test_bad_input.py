@@ -33,7 +33,7 @@ from iccwc.data.provenance import check, record_path, sha256_of
 from iccwc.data.schemas import DATASETS
 from iccwc.vocab import MARK_COLUMNS, MARKS
 from iccwc.data.toolkit import parse_toolkit_table
-from conftest import SC66
+from helpers import SC66
 
 SC66_TEXT = textio.read_text(SC66)
 SC66_LINES = SC66_TEXT.split("\n")

@@ -18,7 +18,7 @@ from iccwc.data.curated import build_recognitions
 from iccwc.data.document import Document
 from iccwc.errors import DataError
 from iccwc.data.schemas import DATASETS
-from conftest import SC66
+from helpers import SC66
 
 
 def test_committed_processed_equals_fresh_rebuild(tmp_path, data_copy):

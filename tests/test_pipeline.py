@@ -15,7 +15,7 @@ import pytest
 from iccwc import paths
 from iccwc.errors import DataError
 from iccwc.commands.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
-from conftest import add_snapshot_2016
+from helpers import add_snapshot_2016
 
 pytestmark = pytest.mark.slow
 EVIL = "<img src=x onerror=alert(1)>"

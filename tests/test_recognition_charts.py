@@ -12,7 +12,7 @@ from iccwc.views.charts import base as charts
 from iccwc.views.charts import recognition as rc
 from iccwc.analysis import recognition
 from iccwc.vocab import CATEGORIES
-from conftest import SC66
+from helpers import SC66
 
 MONTHS = "January|February|March|April|May|June|July|August|September|Sept|October|November|December"
 

@@ -16,7 +16,7 @@ from iccwc.views.explorers import toolkit as te
 from iccwc.views.maps import toolkit as tm
 from iccwc.data.build import rebuild
 from iccwc.views.charts.base import svg_texts
-from conftest import add_snapshot_2016, copy_data
+from helpers import add_snapshot_2016, copy_data
 
 
 def table_countries(ex) -> list[str]:

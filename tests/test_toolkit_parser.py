@@ -8,7 +8,7 @@ import pytest
 from iccwc.data.textio import read_text
 from iccwc.vocab import ACTION_PLAN, MARK_COLUMNS, STEP_COLUMNS, stage_of
 from iccwc.data.toolkit import parse_toolkit_table
-from conftest import SC66
+from helpers import SC66
 
 # An independent reading of Part 3 of the SC66 document (as of 9 November 2015):
 # the highest step marked for each country, and the countries with the action-plan column marked.

@@ -16,7 +16,7 @@ from iccwc.data.build import rebuild
 from iccwc.vocab import CHANGES
 from iccwc.analysis.snapshots import (changes, moves, new_completions, new_requests, progress, resolve_date,
     snapshot, snapshot_dates, stage_counts, summary)
-from conftest import FIXTURES, add_snapshot_2016, copy_data
+from helpers import FIXTURES, add_snapshot_2016, copy_data
 
 FIXTURE = FIXTURES / "snapshot-2016"
 

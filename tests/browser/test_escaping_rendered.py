@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from conftest import copy_data
+from helpers import copy_data
 from iccwc import paths
 from iccwc.commands.pipeline import run
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import copy_data
+from helpers import copy_data
 from iccwc.commands.pipeline import find_notebooks, run
 
 from browserkit import screenshot, serve_cdn
