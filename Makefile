@@ -1,30 +1,65 @@
 # iccwc-notebooks: the project's verbs. `make help` lists them.
-PYTHON ?= python3
-PIP := $(PYTHON) -m pip install --disable-pip-version-check -q
+#
+# `make` installs into the project's own virtual environment, .venv/ (created on first use with
+# `python3 -m venv`, or `uv venv` when uv is on PATH), so it works where the only Python is the
+# system's (Debian 12, Ubuntu 24.04: PEP 668 forbids pip installs there). To use an environment
+# you manage yourself (conda, see environment.yml), pass its interpreter: `make test PYTHON=python`.
+VENV    ?= .venv
+BOOT    ?= python3
+ifeq ($(OS),Windows_NT)
+VENV_PY := $(VENV)/Scripts/python.exe
+else
+VENV_PY := $(VENV)/bin/python
+endif
+PYTHON  ?= $(VENV_PY)
+UV      := $(shell command -v uv 2>/dev/null)
+# Install stamps: make reinstalls only when pyproject.toml changes. With your own PYTHON they
+# live in .make/ (git-ignored) instead of inside the venv.
+ifeq ($(PYTHON),$(VENV_PY))
+STAMP   := $(VENV)/.installed
+else
+STAMP   := .make/installed-$(subst /,_,$(PYTHON))
+endif
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run rebuild test lab app status vendor bench
+.PHONY: help install install-test run update rebuild test test-fast lint status lab app vendor bench clean-venv
 
 help:  ## list the commands
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-install:  ## install the package and the notebook stack (pip, editable)
-	$(PIP) -e .
+# ---------------------------------------------------------------- environment
+# The venv is made only when PYTHON is the venv's own interpreter (the default).
+$(VENV_PY):
+	@if [ "$(PYTHON)" = "$(VENV_PY)" ]; then \
+	  echo "make: creating the project's virtual environment in $(VENV)/ (with $(if $(UV),uv,$(BOOT) -m venv))"; \
+	  if [ -n "$(UV)" ]; then $(UV) venv -q --seed $(VENV); \
+	  else $(BOOT) -m venv $(VENV) || { \
+	    echo "make: '$(BOOT) -m venv' failed. On Debian/Ubuntu: sudo apt-get install python3-venv (or: pip install uv)."; exit 1; }; fi; \
+	fi
 
-install-test:  ## install with the test tools (pytest, nbval, playwright)
-	$(PIP) -e ".[test]"
+$(STAMP)-base: pyproject.toml | $(VENV_PY)
+	@echo "make: installing the package and the notebook stack into $(if $(filter $(VENV_PY),$(PYTHON)),$(VENV)/,$(PYTHON)'s environment)"
+	@$(PYTHON) -m pip install --disable-pip-version-check -q -e .
+	@mkdir -p $(dir $@) && touch $@
 
-run: install  ## install, validate + rebuild data, execute the notebooks, render HTML to reports/ (REGION=Asia for one region)
+$(STAMP)-test: pyproject.toml | $(VENV_PY)
+	@echo "make: installing the package with its test tools (pytest, nbval, playwright, import-linter)"
+	@$(PYTHON) -m pip install --disable-pip-version-check -q -e ".[test]"
+	@mkdir -p $(dir $@) && touch $@ $(STAMP)-base
+
+install: $(STAMP)-base  ## install the package and the notebook stack into .venv/ (editable)
+
+install-test: $(STAMP)-test  ## install with the test tools (pytest, nbval, playwright, import-linter)
+
+# ---------------------------------------------------------------- data and notebooks
+run: install  ## validate + rebuild data, execute the notebooks, render HTML to reports/ (REGION=Asia for one region)
 	$(PYTHON) -m iccwc run $(if $(REGION),--region "$(REGION)")
 
-rebuild:  ## rebuild data/processed from data/raw only (validated; nothing written on error)
+rebuild: install  ## rebuild data/processed from data/raw only (validated; nothing written on error)
 	$(PYTHON) -m iccwc rebuild
 
-status:  ## which data version is in data/processed
+status: install  ## which data version is in data/processed
 	$(PYTHON) -m iccwc status
-
-test: install-test  ## install everything and run all tests (unit, notebooks with nbval, browser)
-	$(PYTHON) -m pytest
 
 lab: install  ## open JupyterLab on 127.0.0.1 with token authentication
 	$(PYTHON) -m iccwc lab
@@ -32,8 +67,21 @@ lab: install  ## open JupyterLab on 127.0.0.1 with token authentication
 app: install  ## serve the notebooks as live apps with Voila on 127.0.0.1 (token)
 	$(PYTHON) -m iccwc app
 
-vendor:  ## fetch the CDN scripts the rendered HTML loads into .vendor/ (npm pack; for the browser tests)
+# ---------------------------------------------------------------- tests
+test-fast: install-test  ## unit tests only: no kernel, no browser (under 30 s)
+	$(PYTHON) -m pytest -m "not slow and not browser" tests
+
+test: install-test  ## every test: unit, notebooks (nbval), kernels, browser
+	$(PYTHON) -m pytest
+
+lint: install-test  ## the layering contracts (import-linter)
+	$(PYTHON) -c "from importlinter.cli import lint_imports_command; lint_imports_command()"
+
+vendor: install  ## fetch the CDN scripts the rendered HTML loads into .vendor/ (npm pack; for the browser tests)
 	$(PYTHON) scripts/vendor_js.py
 
 bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, test suite, HTML sizes
 	$(PYTHON) scripts/bench.py
+
+clean-venv:  ## remove .venv/ (the next make recreates it)
+	rm -rf $(VENV)
