@@ -124,7 +124,7 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
     target about to be replaced gets a hard-linked backup. If any step fails (a staging
     write, or the 2nd of 5 moves), the files already moved are put back from their backups
     and new ones removed, so ``target`` is byte-identical to before (same files, same
-    inodes and mtimes); then the error is raised. tests/test_bad_input.py fails it on purpose.
+    inodes and mtimes); then the error is raised. tests/test_atomic_write.py fails it on purpose.
     """
     target.mkdir(parents=True, exist_ok=True)
     staged, backups, moved, changed = [], {}, [], []

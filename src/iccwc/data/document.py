@@ -14,7 +14,7 @@ from pathlib import Path
 from iccwc.data.textio import read_text
 
 # A target stops at the next "]" too, so a long line of "](" is read in linear time
-# (the unbounded form took quadratic time; tests/test_bad_input.py checks it).
+# (the unbounded form took quadratic time; tests/test_bad_text_files.py checks it).
 _LINK_TARGET = re.compile(r"\]\([^)\]]*\)")
 
 

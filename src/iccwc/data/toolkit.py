@@ -43,7 +43,7 @@ from iccwc.data.textio import read_text
 _HEADER = re.compile(r"^\s*PARTY\s*\t\s*IMPLEMENTATION STEPS", re.I)
 _STEP_HEAD = re.compile(r"^STEP\s+(\d+)\s*:\s*(.+)$", re.I)   # cells are stripped first
 # Bounded: a date is short, and an unbounded lazy match made a long line full of "as of"
-# take quadratic time (240 KB of "as of " took minutes). tests/test_bad_input.py checks it.
+# take quadratic time (240 KB of "as of " took minutes). tests/test_bad_text_files.py checks it.
 _AS_OF = re.compile(r"\bas of[ \t]{1,5}(\d{4}-\d{1,2}-\d{1,2}|[^()\n]{0,40}?\d{4})", re.I)
 
 
