@@ -9,9 +9,9 @@ and one module per question the project answers::
     rec = iccwc.load_recognitions()
     iccwc.recognition.counts_by_year(rec)          # instruments per year
     iccwc.coverage.toolkit_by_region(tk)           # Toolkit requests and stages per region
-    iccwc.snapshots.changes(iccwc.load_toolkit(status_date="all"))   # what moved between status dates
+    iccwc.snapshots.changes(iccwc.load_toolkit(status_date="all"))   # with two status dates or more: what moved
 
-The package is layered like the data flow (see README, "Where things are"):
+The package is layered like the data flow (README, "Where things are"):
 ``iccwc.vocab`` (the document's terms) <- ``iccwc.data`` (raw -> processed, loaders)
 <- ``iccwc.analysis`` (one module per question) <- ``iccwc.views`` (charts, maps,
 tables, explorers) <- ``iccwc.commands`` (command line, pipeline, rendering, servers).
