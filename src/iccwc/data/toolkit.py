@@ -7,10 +7,16 @@ information document:
 * a header line ``PARTY<TAB>IMPLEMENTATION STEPS<TAB>...<TAB>IMPLEMENTATION OF ACTION PLAN RECOMMENDATIONS``;
 * a line of step headers ``<TAB>STEP 1: REQUEST<TAB>...<TAB>STEP 8: PRESENTATION<TAB>``;
 * one line per country: the name, then 9 cells (8 steps and the action plan),
-  each a check mark or empty, separated by tabs; the table ends at a blank line;
-  a document saved as Latin-1 or Windows-1252 (which cannot hold ✓) marks a done
-  step with X instead (see :data:`MARKS`);
-* the status date, as "as of 9 November 2015", in the heading or the footnote.
+  each a check mark or empty, separated by tabs; a document saved as Latin-1 or
+  Windows-1252 (which cannot hold ✓) marks a done step with X instead (see :data:`MARKS`);
+* the table ends at its last row: a blank line followed by a line without a tab
+  (the footnote, the next part) or by the end of the file. A blank line *between*
+  rows (the next non-blank line has tabs, so it is a row) is skipped: no row after
+  it is lost. After the end, a line that still looks like a row (a tab or a ✓) is an
+  error naming its line, never dropped in silence; so is a second ``PARTY`` header:
+  a document holds exactly one Toolkit table;
+* the status date, as "as of 9 November 2015", in the heading or the footnote; it
+  must lie between 23 November 2010 (ICCWC was founded) and today.
 
 Rules (documented in README "Data"):
 
@@ -45,7 +51,8 @@ _STEP_HEAD = re.compile(r"^STEP\s+(\d+)\s*:\s*(.+)$", re.I)   # cells are stripp
 # Bounded: a date is short, and an unbounded lazy match made a long line full of "as of"
 # take quadratic time (240 KB of "as of " took minutes). tests/test_bad_text_files.py checks it.
 _AS_OF = re.compile(r"\bas of[ \t]{1,5}(\d{4}-\d{1,2}-\d{1,2}|[^()\n]{0,40}?\d{4})", re.I)
-
+#: ICCWC was founded on 23 November 2010: no status date of its Toolkit can be earlier.
+FOUNDED = date(2010, 11, 23)
 
 
 
@@ -80,12 +87,19 @@ def _mojibake_hint(cell: str) -> str:
 
 def find_status_date(lines: list[str], problems: ProblemList) -> date | None:
     found: dict[date, int] = {}
+    today = date.today()
     for i, line in enumerate(lines, 1):
         for m in _AS_OF.finditer(line):
             try:
-                found.setdefault(_parse_date(m.group(1)), i)
+                when = _parse_date(m.group(1))
             except ValueError:
                 problems.add(i, "as of", "a real date such as '9 November 2015'", m.group(1))
+                continue
+            if not FOUNDED <= when <= today:
+                problems.add(i, "as of", f"a status date between {FOUNDED:%d %B %Y} (ICCWC was founded) "
+                                         f"and today ({today.isoformat()})", m.group(1))
+                continue
+            found.setdefault(when, i)
     if not found and not problems:
         problems.add(None, "as of", "a status date written 'as of <day> <Month> <year>' "
                                     "in the Toolkit table's heading or footnote", "none")
@@ -95,6 +109,41 @@ def find_status_date(lines: list[str], problems: ProblemList) -> date | None:
         problems.add(min(found.values()), "as of", "one status date for the Toolkit table", listed)
         return None
     return next(iter(found), None)
+
+
+def _is_row(line: str) -> bool:
+    """A line in table form: tab-separated cells (blank cells only do not count)."""
+    return "\t" in line and bool(line.strip())
+
+
+def table_end(lines: list[str], first_row: int) -> int:
+    """The index after the table's last row: blank lines followed by a row are inside the table."""
+    end = i = first_row
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if i > end and not _is_row(line):     # blank line(s), then text that is not a row: the end
+            break
+        i += 1
+        end = i
+    return end
+
+
+def _after_the_table(lines: list[str], header_at: int, end: int, problems: ProblemList) -> None:
+    """Report what still looks like the table after its end: a second table, or stray rows."""
+    for i in range(end, len(lines)):
+        line = lines[i]
+        if _HEADER.match(line):
+            problems.add(i + 1, None, f"one Toolkit table per document (its header is on line {header_at + 1}); "
+                                      "put a later table in a document of its own, with its provenance record",
+                         "a second 'PARTY<TAB>IMPLEMENTATION STEPS' header")
+            return
+        if _is_row(line) or "✓" in line:
+            problems.add(i + 1, None, f"no table row after the end of the Toolkit table (its last row is "
+                                      f"on line {end}, and a line of text follows it): keep every row inside "
+                                      "the table, one per line with tab-separated cells", line.strip())
 
 
 def parse_toolkit_table(path: str | Path) -> ToolkitTable:
@@ -135,10 +184,11 @@ def parse_toolkit_table(path: str | Path) -> ToolkitTable:
     # Country rows.
     records, seen = [], {}
     width = 1 + len(MARK_COLUMNS)
-    for i in range(steps_at + 1, len(lines)):
+    end = table_end(lines, steps_at + 1)
+    for i in range(steps_at + 1, end):
         line = lines[i]
         if not line.strip():
-            break
+            continue                  # a blank line between rows (table_end read past it)
         lineno = i + 1
         cells = line.split("\t")
         name = cells[0].strip()
@@ -150,7 +200,8 @@ def parse_toolkit_table(path: str | Path) -> ToolkitTable:
             country = resolve(name)
         except UnknownCountry:
             problems.add(lineno, "country", "a country name pycountry or data/reference/"
-                                            "country_aliases.csv knows", name)
+                                            "country_aliases.csv knows (a name, not a code such as "
+                                            "'404' or 'KEN')", name)
             country = None
         if country is not None and country.region not in CONTINENTS:
             problems.add(lineno, "country", f"a country in one of the continents {', '.join(CONTINENTS)}",
@@ -184,6 +235,7 @@ def parse_toolkit_table(path: str | Path) -> ToolkitTable:
                        document_region=country.document_region)
         rec["last_step"] = last
         records.append(rec)
+    _after_the_table(lines, header_at, end, problems)
     if not records and not problems:
         problems.add(steps_at + 2, None, "at least one country row after the step headers", "none")
     problems.raise_if_any(f"The Toolkit table in {path.name} cannot be read")
