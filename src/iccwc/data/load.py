@@ -4,6 +4,9 @@ Every loader reads ``data/processed/<name>.csv`` (or the same under
 ``data_dir``), converts types (dates as datetimes, booleans as bool, ordered
 categoricals for stage and category) and validates it with the dataset's
 pandera schema; bad files raise :class:`iccwc.errors.DataError`.
+
+The examples in the docstrings assume ``import iccwc`` and use the committed data;
+they show structure and invariants, never counts that a newer document would change.
 """
 from __future__ import annotations
 
@@ -19,12 +22,26 @@ from iccwc.vocab import MARK_COLUMNS, MARK_LABELS, STAGES, STEP_ORDER
 
 
 def load(name: str, data_dir=None) -> pd.DataFrame:
+    """The processed dataset ``name`` (a key of :data:`iccwc.data.schemas.DATASETS`), typed and validated.
+
+    Returns a DataFrame with the dataset's schema columns, in schema order; the ``load_*``
+    functions below are this plus a little (a ``month`` column, a status-date filter).
+
+    >>> from iccwc.data.load import load
+    >>> load("toolkit_status").equals(iccwc.load_toolkit())
+    True
+    """
     ds = DATASETS[name]
     return read(paths.layout(data_dir)["processed"] / ds.filename, ds)
 
 
 def load_toolkit(data_dir=None, status_date=None) -> pd.DataFrame:
     """Toolkit status, one row per country per status date.
+
+    Returns a DataFrame with columns country, iso3, region (continent), document_region
+    (the document's grouping), status_date (datetime), step_1_request ... step_8_presentation
+    and action_plan_implementation (bool marks), last_step (Int64, 0-8), stage (ordered
+    categorical of STAGES), source_file, source_line.
 
     ``status_date``: None or ``"all"`` keeps every status date; ``"latest"``,
     ``"earliest"``, ``"previous"`` or a date keeps that one (resolved by
@@ -34,6 +51,8 @@ def load_toolkit(data_dir=None, status_date=None) -> pd.DataFrame:
     >>> tk = iccwc.load_toolkit(status_date="latest")
     >>> int((tk["stage"] == "complete").sum()) <= len(tk)
     True
+    >>> tk["status_date"].nunique(), list(tk.columns[:5])
+    (1, ['country', 'iso3', 'region', 'document_region', 'status_date'])
     """
     df = load("toolkit_status", data_dir)
     if status_date is not None and not (isinstance(status_date, str) and status_date == "all"):
@@ -43,21 +62,59 @@ def load_toolkit(data_dir=None, status_date=None) -> pd.DataFrame:
 
 
 def load_recognitions(data_dir=None) -> pd.DataFrame:
+    """The instruments (resolutions, declarations, ...) recognising ICCWC, one row per instrument.
+
+    Returns a DataFrame with columns id, date ("YYYY-MM" text), year, instrument, issuing_body,
+    issuing_body_short, category (categorical of the document's categories), instrument_type,
+    place, place_country_iso2, place_latitude, place_longitude, place_geonameid,
+    mentions_toolkit (bool), themes (';'-separated), source, and month (``date`` as a datetime).
+
+    >>> rec = iccwc.load_recognitions()
+    >>> bool((rec["month"].dt.strftime("%Y-%m") == rec["date"]).all()), rec["id"].is_unique
+    (True, True)
+    """
     df = load("recognitions", data_dir)
     df["month"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m")
     return df
 
 
 def load_partner_presence(data_dir=None) -> pd.DataFrame:
+    """The ICCWC partners' networks: how many countries each partner reaches, as the document says.
+
+    Returns a DataFrame with columns partner, partner_full_name, network, count (Int64),
+    qualifier (e.g. "more than", else <NA>), unit, quote (the document's words), source.
+
+    >>> pp = iccwc.load_partner_presence()
+    >>> list(pp.columns)
+    ['partner', 'partner_full_name', 'network', 'count', 'qualifier', 'unit', 'quote', 'source']
+    """
     return load("partner_presence", data_dir)
 
 
 def load_activities(data_dir=None) -> pd.DataFrame:
-    """ICCWC activities by country (Toolkit requests and user-added activities; see iccwc.data.activities)."""
+    """ICCWC activities by country (Toolkit requests and user-added activities; see iccwc.data.activities).
+
+    Returns a DataFrame with columns country, iso3, region, document_region, category
+    (categorical of the activity categories), activity_type (categorical: Toolkit, WEN, WIST,
+    other), period, status (categorical), description, source.
+
+    >>> act = iccwc.load_activities()
+    >>> list(act.columns[:4]), set(act["iso3"]) >= set(iccwc.load_toolkit(status_date="latest")["iso3"])
+    (['country', 'iso3', 'region', 'document_region'], True)
+    """
     return load("activities", data_dir)
 
 
 def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
+    """The ICCWC documents and reports the source document lists, one row per document.
+
+    Returns a DataFrame with columns number, symbol, title, date ("YYYY-MM" text), year,
+    document_type, note, source, and month (``date`` as a datetime).
+
+    >>> docs = iccwc.load_iccwc_documents()
+    >>> list(docs.columns)
+    ['number', 'symbol', 'title', 'date', 'year', 'document_type', 'note', 'source', 'month']
+    """
     df = load("iccwc_documents", data_dir)
     df["month"] = pd.to_datetime(df["date"].astype(str), format="%Y-%m")
     return df
@@ -65,7 +122,17 @@ def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
 
 
 def toolkit_steps_long(toolkit: pd.DataFrame) -> pd.DataFrame:
-    """One row per country, status date and step, with ``step`` an ordered categorical."""
+    """One row per country, status date and step, with ``step`` an ordered categorical.
+
+    Returns a DataFrame with columns country, iso3, region, document_region, status_date, stage,
+    step_column (the mark's column name), done (bool), step_number (1-9, 9 = action plan),
+    step (label, ordered categorical of STEP_ORDER); sorted by status date, country, step.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> long = iccwc.toolkit_steps_long(tk)
+    >>> len(long) == 9 * len(tk), list(long.columns[-4:])
+    (True, ['step_column', 'done', 'step_number', 'step'])
+    """
     long = toolkit.melt(id_vars=["country", "iso3", "region", "document_region", "status_date", "stage"],
                         value_vars=MARK_COLUMNS, var_name="step_column", value_name="done")
     long["step_number"] = long["step_column"].map({c: i for i, c in enumerate(MARK_COLUMNS, 1)})
@@ -75,12 +142,29 @@ def toolkit_steps_long(toolkit: pd.DataFrame) -> pd.DataFrame:
 
 
 def sources_text(status: dict) -> str:
-    """One line per raw source of a :func:`data_status` result: path, issue date, short sha256."""
+    """One line per raw source of a :func:`data_status` result: path, issue date, short sha256.
+
+    Returns text, one ``"<path>  issued <date>  sha256 <first 12 hex digits>"`` line per source.
+
+    >>> status = iccwc.data_status()
+    >>> lines = iccwc.sources_text(status).splitlines()
+    >>> len(lines) == len(status["sources"]) and all("  issued " in line for line in lines)
+    True
+    """
     return "\n".join(f"{s['path']}  issued {s['issued']}  sha256 {s['sha256'][:12]}" for s in status["sources"])
 
 
 def data_status(data_dir=None) -> dict:
-    """Which data this is: source documents, their checksums, Toolkit status dates, row counts."""
+    """Which data this is: source documents, their checksums, Toolkit status dates, row counts.
+
+    Returns a dict: data_dir (text), sources (list of dicts from datapackage.json: title, path,
+    issuer, issued, sha256), toolkit_status_dates (ISO dates, oldest first), rows
+    ({dataset: rows}), stages (the Toolkit stages in order).
+
+    >>> status = iccwc.data_status()
+    >>> sorted(status), status["rows"]["toolkit_status"] == len(iccwc.load_toolkit())
+    (['data_dir', 'rows', 'sources', 'stages', 'toolkit_status_dates'], True)
+    """
     lay = paths.layout(data_dir)
     pkg = json.loads((lay["processed"] / "datapackage.json").read_text(encoding="utf-8"))
     tk = load_toolkit(data_dir)

@@ -9,6 +9,8 @@ that names the dates the data have.
 >>> df = pd.DataFrame({"status_date": pd.to_datetime(["2015-11-09", "2016-06-30"])})
 >>> resolve_status_date(df, "previous").date().isoformat()
 '2015-11-09'
+
+The functions' examples assume ``import iccwc`` and use the committed data.
 """
 from __future__ import annotations
 
@@ -19,13 +21,30 @@ STATUS_DATE_WORDS = ("latest", "earliest", "previous")
 
 
 def status_dates(toolkit: pd.DataFrame) -> list[pd.Timestamp]:
-    """The status dates in a Toolkit frame, oldest first."""
+    """The status dates in a Toolkit frame, oldest first.
+
+    Returns a list of ``pandas.Timestamp``, one per distinct ``status_date`` (empty for no rows).
+
+    >>> dates = iccwc.status_dates(iccwc.load_toolkit())
+    >>> dates == sorted(dates), [d.date().isoformat() for d in dates] == iccwc.data_status()["toolkit_status_dates"]
+    (True, True)
+    """
     return sorted(pd.Timestamp(d) for d in pd.unique(toolkit["status_date"]))
 
 
 def resolve_status_date(toolkit: pd.DataFrame, when="latest") -> pd.Timestamp:
     """The status date of ``toolkit`` that ``when`` names (``"latest"``, ``"earliest"``,
-    ``"previous"`` or a date). Raises ValueError naming the dates the data have."""
+    ``"previous"`` or a date). Raises ValueError naming the dates the data have.
+
+    Returns a ``pandas.Timestamp`` (midnight) that is one of :func:`status_dates` ``(toolkit)``.
+
+    >>> tk = iccwc.load_toolkit()
+    >>> iccwc.resolve_status_date(tk, "latest") == iccwc.status_dates(tk)[-1]
+    True
+    >>> iccwc.resolve_status_date(tk, "1900-01-01")
+    Traceback (most recent call last):
+    ValueError: no Toolkit snapshot as of 1900-01-01; the data have: ...
+    """
     dates = status_dates(toolkit)
     if not dates:
         raise ValueError("the Toolkit data hold no status date")
