@@ -33,7 +33,8 @@ from pathlib import Path
 import nbformat
 
 from iccwc import paths
-from iccwc.commands.pipeline import DEFAULT_JOBS, _execute_one, find_notebooks
+from iccwc.commands.execute import execute_notebook
+from iccwc.commands.pipeline import DEFAULT_JOBS, find_notebooks
 
 
 def imports_of(nb) -> str:
@@ -54,12 +55,14 @@ async def _floor(jobs: int) -> None:
     gate = asyncio.Event()
     gate.set()
     sem = asyncio.Semaphore(jobs)
-    tasks = []
-    for p in find_notebooks():
+
+    async def one(p):
         stub = nbformat.v4.new_notebook()
         stub.cells = [nbformat.v4.new_code_cell(imports_of(nbformat.read(p, as_version=4)))]
-        tasks.append(_execute_one(p, stub, gate, sem, 600, lambda *_: None, paths.NOTEBOOKS))
-    await asyncio.gather(*tasks)
+        async with sem:
+            await execute_notebook(stub, cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=p.name,
+                                   log=lambda *_: None)
+    await asyncio.gather(*(one(p) for p in find_notebooks()))
 
 
 def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:

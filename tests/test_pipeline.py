@@ -215,7 +215,7 @@ PROBE = """
 import asyncio, os, sys, time
 from pathlib import Path
 import nbformat
-from iccwc.commands.pipeline import _execute_one
+from iccwc.commands.execute import execute_notebook
 
 def kernels():
     me, found = os.getpid(), []
@@ -230,25 +230,36 @@ def kernels():
 
 from jupyter_client.manager import AsyncKernelManager
 shutdown = AsyncKernelManager.shutdown_kernel
-interrupt = []
+mode = []
+shutting_down = None
 
-async def interrupted_shutdown(self, *args, **kwargs):
-    # "shutdown": the run's cancellation lands just as nbclient begins to shut the kernel down
-    if interrupt:
-        interrupt.clear()
+async def patched_shutdown(self, *args, **kwargs):
+    if mode == ["shutdown"]:
+        # the shutdown itself is cancelled just as it begins (it once left the kernel running)
+        mode.clear()
         asyncio.current_task().cancel()
         await asyncio.sleep(0)
+    elif mode == ["during-shutdown"]:
+        # the run cancels the notebook's task while its kernel shuts down
+        mode.clear()
+        shutting_down.set()
+        await asyncio.sleep(0.2)
     return await shutdown(self, *args, **kwargs)
-AsyncKernelManager.shutdown_kernel = interrupted_shutdown
+AsyncKernelManager.shutdown_kernel = patched_shutdown
 
 path = Path(sys.argv[1])
 async def once(when):
+    global shutting_down
+    shutting_down = asyncio.Event()
     nb = nbformat.read(path, as_version=4)
     gate = asyncio.Event()
     gate.set()
-    task = asyncio.ensure_future(_execute_one(path, nb, gate, asyncio.Semaphore(1), 60, lambda *a: None, path.parent))
-    if when == "shutdown":
-        interrupt.append(1)
+    task = asyncio.ensure_future(execute_notebook(nb, cwd=path.parent, gate=gate, timeout=60, log=lambda *a: None))
+    if when in ("shutdown", "during-shutdown"):
+        mode.append(when)
+        if when == "during-shutdown":
+            await shutting_down.wait()
+            task.cancel()
     else:
         await asyncio.sleep(float(when))
         task.cancel()
@@ -264,12 +275,12 @@ for delay in sys.argv[2:]:
 
 def test_a_cancelled_notebook_leaves_no_kernel_and_no_exit_hook(tmp_path):
     """When one notebook fails the run cancels the others. Wherever that lands (kernel starting,
-    cells running, kernel shutting down: after 0.02-2 s, and just as nbclient begins the kernel's
-    shutdown, which once left it running), no kernel is left running, and nbclient leaves no stale
-    exit hook (one printed "Exception ignored in atexit callback ... assert self.km is not None"
-    under our error message)."""
+    cells running, kernel shutting down: after 0.02-2 s; while the kernel shuts down; and when the
+    shutdown itself is cancelled just as it begins, which once left the kernel running), no kernel
+    is left running and nothing is printed at exit (a stale nbclient exit hook once printed
+    "Exception ignored in atexit callback ... assert self.km is not None" under our error message)."""
     path = notebook(tmp_path / "slow.ipynb", "Slow", "import time\ntime.sleep(0.3)", params=False)
-    delays = ["0.02", "0.4", "0.8", "1.2", "1.6", "2.0", "shutdown"]
+    delays = ["0.02", "0.4", "0.8", "1.2", "1.6", "2.0", "shutdown", "during-shutdown"]
     proc = subprocess.run([sys.executable, "-c", PROBE, str(path), *delays], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -8,14 +8,16 @@ Steps, each timed and reported as it goes:
 2. **Validate and rebuild** ``data/processed`` (:func:`iccwc.data.build.build_all`; on bad input a
    :class:`~iccwc.errors.DataError` stops the run before anything is written). Skipped when
    the data inputs and the processed files are as the last run left them.
-3. **Execute** every ``notebooks/*.ipynb`` with nbclient, several at a time, with the
-   parameters injected papermill-style (a cell tagged ``injected-parameters`` after the
-   cell tagged ``parameters``) and the widget state saved for the HTML.
+3. **Execute** every ``notebooks/*.ipynb`` (:mod:`iccwc.commands.execute`: nbclient's and
+   jupyter_client's public API), several at a time, each kernel starting during step 2, with
+   the parameters injected papermill-style (a cell tagged ``injected-parameters`` after the
+   cell tagged ``parameters``) and the widget state kept for the HTML. When one notebook
+   fails, the others are cancelled and every kernel is shut down.
 4. **Render** each to HTML (:mod:`iccwc.commands.render`) in a staging folder, write
    ``index.html``, then move the files into ``reports/``.
 
 If a notebook fails, the processed files are put back as they were and ``reports/`` is
-not touched, so the previous outputs stay consistent with each other.
+not touched, so the previous outputs stay consistent with each other. docs/pipeline.md has more.
 
 The last run's fingerprint is kept in ``<reports>/.fingerprint`` (git-ignored with reports/).
 """
@@ -36,11 +38,11 @@ from pathlib import Path
 
 from iccwc import paths
 from iccwc.commands import render
+from iccwc.commands.execute import execute_notebook
 from iccwc.commands.versions import versions
 
 STATE_FILE = ".fingerprint"
 STATE_VERSION = 1
-KERNEL = "python3"
 #: Notebooks executing at once. Kernels spend much of their start waiting, so on 2 cores
 #: running more than 2 at a time still shortens the run (see scripts/bench.py).
 DEFAULT_JOBS = max(2, min(4, 2 * (os.cpu_count() or 1)))
@@ -193,18 +195,6 @@ def _failure_message(path: Path, exc: BaseException) -> str:
     return f"{rel}: {type(exc).__name__}: {exc}{said}"
 
 
-#: A kernel that dies before answering its first request (seen once in CI, cause unknown; a port
-#: taken between being chosen and bound is the usual one) is replaced this many times; no cell
-#: has run by then, so starting another is safe. Its stderr is logged.
-KERNEL_START_RETRIES = 1
-
-
-class _KernelDidNotStart(Exception):
-    def __init__(self, error: Exception):
-        super().__init__(str(error))
-        self.error = error
-
-
 async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
                        log, cwd: Path):
     """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
@@ -214,85 +204,8 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
     async with sem:
         t0 = time.perf_counter()
         log(f"      started  {path.name}")
-        for attempt in range(KERNEL_START_RETRIES + 1):
-            try:
-                state = await _execute_in_new_kernel(nb, gate, timeout, cwd)
-                return time.perf_counter() - t0, state
-            except _KernelDidNotStart as failed:
-                if attempt == KERNEL_START_RETRIES:
-                    raise failed.error from None
-                said = getattr(failed.error, "kernel_stderr", "")
-                log(f"      the kernel for {path.name} stopped while starting ({failed.error}); starting another"
-                    + (f". Its stderr:\n{said}" if said else ""))
-
-
-async def _execute_in_new_kernel(nb, gate: asyncio.Event, timeout: int, cwd: Path):
-    """One kernel's life: start it, run every cell, shut it down; the widget state (or None).
-
-    Raises _KernelDidNotStart if the kernel failed before the notebook's first cell could run.
-    """
-    from nbclient import NotebookClient
-    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=True)
-    client.reset_execution_trackers()
-    km = client.km = client.create_kernel_manager()      # our own reference: see _stop_kernel
-    # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it dies.
-    errlog = tempfile.TemporaryFile(mode="w+")
-    started = False
-    try:
-        async with client.async_setup_kernel(stderr=errlog):
-            started = True
-            await _run_cells(client, nb, gate)
-        return render.collect_widget_state(client)
-    except Exception as exc:
-        errlog.seek(0)
-        tail = errlog.read()[-2000:].strip()
-        if tail and not hasattr(exc, "kernel_stderr"):
-            exc.kernel_stderr = tail
-        if not started:
-            raise _KernelDidNotStart(exc) from exc
-        raise
-    finally:
-        await _stop_kernel(client, km)
-        errlog.close()
-
-
-async def _stop_kernel(client, km) -> None:
-    """Make sure the notebook's kernel is gone and nbclient keeps no exit hook for it.
-
-    nbclient shuts the kernel down when its ``async_setup_kernel`` block ends, but a task
-    cancelled (another notebook failed) while the kernel starts or shuts down skips part
-    of that: the kernel kept running (nbclient forgets its manager even when the shutdown
-    was interrupted), and a stale exit hook printed "Exception ignored in atexit callback
-    ... assert self.km is not None" after our error. ``km`` is our own reference to the
-    kernel's manager, so a kernel nbclient lost track of is still killed.
-    """
-    import atexit
-    from jupyter_core.utils import ensure_async
-    try:
-        if client.km is not None:
-            await asyncio.shield(client._async_cleanup_kernel())
-    except Exception:  # noqa: BLE001 - best effort: the kernel may already be gone
-        pass
-    try:
-        if km is not None and km.has_kernel and await ensure_async(km.is_alive()):
-            await asyncio.shield(km.provisioner.kill())
-            await asyncio.shield(km.provisioner.wait())
-    except Exception:  # noqa: BLE001 - best effort, as above
-        pass
-    finally:
-        atexit.unregister(client._cleanup_kernel)
-
-
-async def _run_cells(client, nb, gate: asyncio.Event) -> None:
-    """What NotebookClient.async_execute does, with a wait for the data before the first cell."""
-    from jupyter_core.utils import ensure_async
-    info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
-    if info is not None and "language_info" in info["content"]:
-        nb.metadata["language_info"] = info["content"]["language_info"]
-    await gate.wait()
-    for index, cell in enumerate(nb.cells):
-        await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        state = await execute_notebook(nb, cwd=cwd, gate=gate, timeout=timeout, name=path.name, log=log)
+        return time.perf_counter() - t0, state
 
 
 # --------------------------------------------------------------------------- the run

@@ -1,0 +1,143 @@
+"""Execute one notebook in a kernel of its own, on nbclient's and jupyter_client's public API only.
+
+:func:`execute_notebook` starts the kernel at once and runs the cells only once ``gate`` is set
+(the pipeline lets kernels boot while it rebuilds the data). Its pieces, all documented:
+
+* ``nbclient.NotebookClient`` with ``create_kernel_manager()``, ``async_start_new_kernel()``,
+  ``async_start_new_kernel_client()``, ``async_wait_for_reply()`` and ``async_execute_cell()``
+  (the steps of ``NotebookClient.async_execute``, with the wait for ``gate`` between kernel start
+  and the first cell), and its ``kc``, ``widget_state`` and ``widget_buffers`` attributes;
+* the kernel manager it creates (``jupyter_client.AsyncKernelManager``): ``shutdown_kernel()``
+  and ``is_alive()``.
+
+The kernel manager is ours from start to end: we shut the kernel down ourselves, whatever
+happened, and even when the task is cancelled meanwhile (another notebook failed). nbclient's
+``async_setup_kernel`` / ``async_execute`` are not used: they register an exit hook before the
+kernel client starts and remove it only if it started, so a kernel that dies while starting
+leaves a hook that prints "Exception ignored in atexit callback ... assert self.km is not None"
+at exit; they also take over SIGINT/SIGTERM for the whole event loop, once per notebook.
+"""
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from iccwc.commands import render
+
+KERNEL = "python3"
+
+#: A kernel that fails before the notebook's first cell is sent (it died before answering its first
+#: request: seen once in CI, cause unknown; a port taken between being chosen and bound is the usual
+#: one) is replaced this many times; no cell has run by then, so starting another is safe. Its
+#: stderr is logged.
+KERNEL_START_RETRIES = 1
+
+
+class KernelDidNotStart(Exception):
+    """The kernel failed before the notebook's first cell was sent (``error`` says how)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
+async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, name: str = "notebook",
+                           log=print) -> dict | None:
+    """Execute ``nb`` in place (outputs, ``language_info``); return its widget state (or None).
+
+    The state is kept apart from ``nb`` (see :func:`iccwc.commands.render.notebook_html`).
+    Raises what nbclient raises (``CellExecutionError``, ``DeadKernelError``, ...), with the
+    kernel's stderr in an attribute ``kernel_stderr`` when it wrote any.
+    """
+    for attempt in range(KERNEL_START_RETRIES + 1):
+        try:
+            return await _in_new_kernel(nb, cwd, gate, timeout)
+        except KernelDidNotStart as failed:
+            if attempt == KERNEL_START_RETRIES:
+                raise failed.error from None
+            said = getattr(failed.error, "kernel_stderr", "")
+            log(f"      the kernel for {name} stopped while starting ({failed.error}); starting another"
+                + (f". Its stderr:\n{said}" if said else ""))
+    raise AssertionError("unreachable")
+
+
+async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int) -> dict | None:
+    """One kernel's life: start it, run every cell, shut it down. Raises KernelDidNotStart."""
+    from jupyter_core.utils import ensure_async
+    from nbclient import NotebookClient
+    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
+                            store_widget_state=True)
+    km = client.create_kernel_manager()      # an AsyncKernelManager, also set as client.km
+    # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
+    errlog = tempfile.TemporaryFile(mode="w+")
+    finished = False
+    try:
+        try:
+            await client.async_start_new_kernel(cwd=str(cwd), stderr=errlog)
+            await client.async_start_new_kernel_client()
+            info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
+        except Exception as exc:
+            raise KernelDidNotStart(exc) from exc
+        if info is not None and "language_info" in info["content"]:
+            nb.metadata["language_info"] = info["content"]["language_info"]
+        await gate.wait()
+        for index, cell in enumerate(nb.cells):
+            await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        finished = True
+        return render.collect_widget_state(client)
+    except Exception as exc:
+        error = exc.error if isinstance(exc, KernelDidNotStart) else exc
+        errlog.seek(0)
+        tail = errlog.read()[-2000:].strip()
+        if tail and not hasattr(error, "kernel_stderr"):
+            error.kernel_stderr = tail
+        raise
+    finally:
+        await shut_down(km, client.kc, graceful=finished)
+        errlog.close()
+
+
+async def shut_down(km, kc, graceful: bool = False) -> None:
+    """Stop the kernel client's channels and the kernel, to the end even if this task is cancelled
+    meanwhile (the cancellation is raised after).
+
+    ``graceful`` asks the kernel to exit (it runs its exit hooks; killed if it has not after
+    ``km.shutdown_wait_time``), as nbclient does after the last cell; otherwise it is killed at once.
+    """
+    await _to_the_end(_shut_down(km, kc, graceful))
+
+
+async def _shut_down(km, kc, graceful: bool) -> None:
+    from jupyter_core.utils import ensure_async
+    if kc is not None:
+        try:
+            await ensure_async(kc.stop_channels())
+        except Exception:  # noqa: BLE001 - the channels may be closed already
+            pass
+    for now in (not graceful, True):
+        try:
+            # Also releases the connection file and the sockets when no kernel runs (any more).
+            await km.shutdown_kernel(now=now)
+        except (Exception, asyncio.CancelledError):  # noqa: BLE001 - interrupted or failed: checked next
+            pass
+        if not await km.is_alive():
+            return
+
+
+async def _to_the_end(awaitable):
+    """Await ``awaitable`` in a task of its own to its end even if this task is cancelled meanwhile;
+    then raise that cancellation."""
+    inner = asyncio.ensure_future(awaitable)
+    cancelled = None
+    while True:
+        try:
+            result = await asyncio.shield(inner)
+            break
+        except asyncio.CancelledError as exc:
+            if inner.done():                   # the inner task itself was cancelled, not this one
+                raise
+            cancelled = exc
+    if cancelled is not None:
+        raise cancelled
+    return result
