@@ -8,6 +8,9 @@ dates they raise ValueError rather than add snapshots together.
 
 :func:`select` is the one filter the notebook, the map, the table and the explorer
 share (region, the document's grouping, stage, minimum step).
+
+The examples assume ``import iccwc`` and use the committed data; where progress needs two
+status dates they build a *fictional* earlier snapshot from the real one, and say so.
 """
 from __future__ import annotations
 
@@ -23,12 +26,27 @@ STEP_STAGE = {1: "request received", 2: "planning phase", 3: "planning phase", 4
 
 
 def step_name(n: int) -> str:
-    """The label of step ``n`` (1-8), or of the action-plan column for 9."""
+    """The label of step ``n`` (1-8), or of the action-plan column for 9.
+
+    Returns text, the entry of ``STEP_ORDER`` for that step.
+
+    >>> step_name(1), step_name(8)
+    ('Step 1: Request', 'Step 8: Presentation')
+    >>> step_name(9) == STEP_ORDER[-1]
+    True
+    """
     return STEP_ORDER[int(n) - 1]
 
 
 def one_date(df: pd.DataFrame) -> pd.Timestamp | None:
-    """The single status date of ``df`` (None when empty). Raises ValueError for several dates."""
+    """The single status date of ``df`` (None when empty). Raises ValueError for several dates.
+
+    Returns a ``pandas.Timestamp`` or None.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> one_date(tk) == iccwc.resolve_status_date(iccwc.load_toolkit(), "latest"), one_date(tk.iloc[:0])
+    (True, None)
+    """
     dates = sorted(pd.unique(pd.to_datetime(df["status_date"])))
     if len(dates) > 1:
         listed = ", ".join(pd.Timestamp(d).date().isoformat() for d in dates)
@@ -38,7 +56,15 @@ def one_date(df: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def date_label(when) -> str:
-    """'9 November 2015' (the document's way of writing a date)."""
+    """'9 November 2015' (the document's way of writing a date).
+
+    Returns text: day without a leading zero, month name, year.
+
+    >>> date_label("2015-11-09")
+    '9 November 2015'
+    >>> date_label(iccwc.resolve_status_date(iccwc.load_toolkit(), "latest")).split()[-1].isdigit()
+    True
+    """
     t = pd.Timestamp(when)
     return f"{t.day} {t.strftime('%B %Y')}"
 
@@ -48,6 +74,12 @@ def region_column(df: pd.DataFrame, region: str) -> str:
 
     A continent wins when the name is both (``"Asia"`` is both, with the same countries).
     Raises ValueError listing the names that exist.
+
+    Returns ``"region"`` or ``"document_region"``.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> region_column(tk, "Asia"), region_column(tk, "Europe"), region_column(tk, "Africa & Europe")
+    ('region', 'region', 'document_region')
     """
     continents = set(CONTINENTS) | set(df["region"].dropna().astype(str))
     groups = set(DOCUMENT_REGIONS) | set(df["document_region"].dropna().astype(str))
@@ -66,6 +98,16 @@ def select(df: pd.DataFrame, region: str | None = None, document_region: str | N
     ``region``: a continent, or one of the document's groupings (see :func:`region_column`);
     ``document_region``: one of the document's groupings only; ``stage``: one of STAGES;
     ``min_step``: countries whose highest step done is at least this (1-8).
+
+    Returns a DataFrame with the columns of ``df`` (a copy, new index), sorted by status date
+    and country. Unknown names or a ``min_step`` outside 1-8 raise ValueError.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> done = select(tk, stage="complete")
+    >>> bool((done["stage"] == "complete").all()), len(done) == toolkit_summary(tk)["complete"]
+    (True, True)
+    >>> bool((select(tk, region="Africa", min_step=5)["last_step"] >= 5).all())
+    True
     """
     keep = pd.Series(True, index=df.index)
     if region is not None:
@@ -91,6 +133,15 @@ def toolkit_summary(df: pd.DataFrame) -> dict:
     Keys: status_date (ISO text or None), requests (countries listed), complete (stage
     'complete', all 8 steps), under_way (listed, not complete), action_plan (countries
     implementing the action plan's recommendations), by_stage {stage: countries} in STAGES order.
+
+    Returns a dict with those keys (numbers as int).
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> s = toolkit_summary(tk)
+    >>> s["requests"] == len(tk) == s["complete"] + s["under_way"] == sum(s["by_stage"].values())
+    True
+    >>> list(s["by_stage"]) == STAGES
+    True
     """
     when = one_date(df)
     stage = df["stage"].astype(str)
@@ -110,6 +161,12 @@ def funnel_counts(df: pd.DataFrame) -> pd.DataFrame:
 
     Columns: step_number (1-9, 9 = action plan), step (label), countries (int), stage (the stage
     of a country whose highest step this is, for colouring).
+
+    Returns a DataFrame of 9 rows, one per step in order.
+
+    >>> f = funnel_counts(iccwc.load_toolkit(status_date="latest"))
+    >>> list(f.columns), f["step_number"].tolist() == list(range(1, 10))
+    (['step_number', 'step', 'countries', 'stage'], True)
     """
     one_date(df)
     counts = [int(df[c].astype(bool).sum()) for c in MARK_COLUMNS]
@@ -122,6 +179,12 @@ def stall_counts(df: pd.DataFrame) -> pd.DataFrame:
 
     Columns: last_step, step (label), stage, countries (int), names ("A, B, C", document order).
     Every step 1-8 is listed, with 0 where no country stopped there.
+
+    Returns a DataFrame of 8 rows, one per step in order.
+
+    >>> st = stall_counts(iccwc.load_toolkit(status_date="latest"))
+    >>> list(st.columns), st["last_step"].tolist() == list(range(1, 9))
+    (['last_step', 'step', 'stage', 'countries', 'names'], True)
     """
     one_date(df)
     rows = []
@@ -137,6 +200,14 @@ def stage_by_region(df: pd.DataFrame, by: str = "region") -> pd.DataFrame:
 
     ``by``: ``"region"`` (continent) or ``"document_region"`` (the document's grouping).
     Only regions with at least one request are rows; a 'total' column is added.
+
+    Returns a DataFrame of int: index named ``by`` (regions in the vocabulary's order, then
+    any others), columns the STAGES then 'total'.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> t = stage_by_region(tk, by="document_region")
+    >>> list(t.columns) == STAGES + ["total"], int(t["total"].sum()) == len(tk)
+    (True, True)
     """
     if by not in ("region", "document_region"):
         raise ValueError("by must be 'region' or 'document_region'")
@@ -156,6 +227,13 @@ def country_progress(df: pd.DataFrame, country: str) -> pd.DataFrame:
     """Step-by-step progress of one country (name as printed, or ISO3) in one snapshot.
 
     Columns: step_number (1-9), step (label), done (bool).
+
+    Returns a DataFrame of 9 rows; an unknown country raises KeyError.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> p = country_progress(tk, tk["iso3"].iloc[0])
+    >>> list(p.columns), len(p), p["done"].equals(country_progress(tk, tk["country"].iloc[0])["done"])
+    (['step_number', 'step', 'done'], 9, True)
     """
     one_date(df)
     hit = df[(df["country"].astype(str) == country) | (df["iso3"].astype(str) == country)]
@@ -168,7 +246,15 @@ def country_progress(df: pd.DataFrame, country: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class SnapshotReport:
-    """What the 'progress between snapshots' section shows."""
+    """What the 'progress between snapshots' section shows.
+
+    Fields: dates (the status dates of the data, oldest first), text (the sentence(s) shown),
+    changes (a DataFrame of :func:`iccwc.analysis.snapshots.changes`, or None with one date).
+
+    >>> r = snapshot_report(iccwc.load_toolkit(status_date="latest"))
+    >>> len(r.dates), r.changes is None, r.text.startswith("The data hold one Toolkit snapshot only")
+    (1, True, True)
+    """
     dates: list[pd.Timestamp]
     text: str                        # plain sentence(s), always set
     changes: pd.DataFrame | None     # toolkit_snapshots.changes(...) when there are two dates or more
@@ -178,6 +264,14 @@ def snapshot_report(toolkit: pd.DataFrame, before="previous", after="latest") ->
     """Progress between two snapshots, or a plain statement that there is only one.
 
     ``toolkit`` holds every status date (``load_toolkit(status_date=None)``).
+
+    Returns a :class:`SnapshotReport`. Below, the earlier snapshot is fictional (the real one,
+    a year earlier, nothing moved), so the numbers are not facts:
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365))  # fictional
+    >>> snapshot_report(pd.concat([earlier, tk])).text
+    'Between ... and ...: ... unchanged.'
     """
     from iccwc.analysis import snapshots as ts
 
