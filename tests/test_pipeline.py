@@ -6,8 +6,10 @@ the real notebooks go through the same pipeline in tests/browser/test_rendered_h
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -117,6 +119,8 @@ def test_failing_notebook_restores_processed_and_keeps_reports(project):
     processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
     add_snapshot_2016(project["data"])                         # new data, so the rebuild writes ...
     notebook(project["notebooks"] / "01-second.ipynb", "Second", "raise ValueError('boom in the notebook')")
+    # ... and the other notebook is still running when it fails: it is cancelled, its kernel shut down
+    notebook(project["notebooks"] / "00-first.ipynb", "First", "import time\ntime.sleep(30)")
     lines = []
     with pytest.raises(NotebookFailed, match=r"01-second.ipynb: a cell raised ValueError: boom in the notebook"):
         go(project, log=lines.append)
@@ -124,6 +128,21 @@ def test_failing_notebook_restores_processed_and_keeps_reports(project):
     assert snapshot(project["out"]) == out
     assert not list(project["out"].glob(".staging-*"))
     assert any("put back as it was" in line for line in lines)
+    assert not any("finished 00-first.ipynb" in line for line in lines)
+    assert kernels() == []
+
+
+def kernels(parent: int | None = None) -> list[str]:
+    """The ipykernel processes still running that ``parent`` (default: this process) started."""
+    me, found = parent or os.getpid(), []
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == me and fields[0] != "Z" and b"ipykernel" in (proc / "cmdline").read_bytes():
+                found.append(proc.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def test_region_parameter_is_injected(project):
