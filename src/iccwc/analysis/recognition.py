@@ -8,6 +8,9 @@ in :mod:`iccwc.views.charts.recognition`.
 >>> rec = iccwc.load_recognitions()
 >>> sum(counts_by_year(rec).values()) == len(rec)
 True
+
+The functions' examples assume ``import iccwc`` and use the committed data; they show
+structure and invariants, not counts.
 """
 from __future__ import annotations
 
@@ -27,7 +30,15 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
 
 def monthly_cumulative(df: pd.DataFrame) -> pd.DataFrame:
     """One row per month with at least one instrument: new instruments that month, the running
-    total, and the same for instruments that name the Analytic Toolkit."""
+    total, and the same for instruments that name the Analytic Toolkit.
+
+    Returns a DataFrame with columns month (datetime, ascending), new, cumulative, toolkit_new,
+    toolkit_cumulative (int64); empty (same columns) for no instruments.
+
+    >>> m = monthly_cumulative(iccwc.load_recognitions())
+    >>> list(m.columns), int(m["cumulative"].iloc[-1]) == len(iccwc.load_recognitions())
+    (['month', 'new', 'cumulative', 'toolkit_new', 'toolkit_cumulative'], True)
+    """
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in
                              ["new", "cumulative", "toolkit_new", "toolkit_cumulative"]},
@@ -41,13 +52,27 @@ def monthly_cumulative(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def counts_by_year(df: pd.DataFrame) -> dict[int, int]:
-    """Instruments per year of adoption (years with none are left out)."""
+    """Instruments per year of adoption (years with none are left out).
+
+    Returns a dict {year: instruments} (int: int), years ascending.
+
+    >>> by_year = counts_by_year(iccwc.load_recognitions())
+    >>> list(by_year) == sorted(by_year), min(by_year.values()) >= 1
+    (True, True)
+    """
     return {int(y): int(n) for y, n in df.groupby("year").size().sort_index().items() if n}
 
 
 def counts_by(df: pd.DataFrame, column: str) -> pd.Series:
     """Instruments per value of ``column`` (e.g. ``issuing_body_short``, ``instrument_type``),
-    most first, ties by name."""
+    most first, ties by name.
+
+    Returns a Series named 'instruments' (int64), indexed by the values of ``column``.
+
+    >>> s = counts_by(iccwc.load_recognitions(), "instrument_type")
+    >>> s.name, s.is_monotonic_decreasing, int(s.sum()) == len(iccwc.load_recognitions())
+    ('instruments', True, True)
+    """
     s = df.groupby(column, observed=True).size()
     s = s[s > 0]
     order = sorted(s.index, key=lambda k: (-s[k], str(k)))
@@ -55,7 +80,16 @@ def counts_by(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 def year_category_counts(df: pd.DataFrame, years: range | None = None) -> pd.DataFrame:
-    """Instruments per year (rows, every year in ``years`` even with none) and category (columns)."""
+    """Instruments per year (rows, every year in ``years`` even with none) and category (columns).
+
+    Returns a DataFrame of int64: index the years (first to last year of the data by default),
+    columns the document's CATEGORIES in order.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> t = year_category_counts(rec)
+    >>> list(t.columns) == CATEGORIES, int(t.to_numpy().sum()) == len(rec)
+    (True, True)
+    """
     if years is None:
         years = range(int(df["year"].min()), int(df["year"].max()) + 1) if len(df) else range(0)
     t = pd.crosstab(df["year"].astype("int64"), df["category"].astype(str))
@@ -63,13 +97,29 @@ def year_category_counts(df: pd.DataFrame, years: range | None = None) -> pd.Dat
 
 
 def first_toolkit_month(df: pd.DataFrame) -> pd.Timestamp | None:
-    """Month of the first instrument whose quoted text names the Analytic Toolkit."""
+    """Month of the first instrument whose quoted text names the Analytic Toolkit.
+
+    Returns a ``pandas.Timestamp`` (first of the month), or None when none names it.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> first = first_toolkit_month(rec)
+    >>> bool(rec.loc[rec["month"] == first, "mentions_toolkit"].any()), first_toolkit_month(rec.iloc[:0])
+    (True, None)
+    """
     named = df.loc[df["mentions_toolkit"], "month"]
     return None if named.empty else named.min()
 
 
 def themes_long(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per instrument and species or commodity it names (``themes`` is ';'-separated)."""
+    """One row per instrument and species or commodity it names (``themes`` is ';'-separated).
+
+    Returns a DataFrame with columns theme, id, instrument, date, issuing_body_short, in date order.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> tl = themes_long(rec)
+    >>> list(tl.columns), set(tl["id"]) <= set(rec["id"])
+    (['theme', 'id', 'instrument', 'date', 'issuing_body_short'], True)
+    """
     rows = []
     for r in _sorted(df).itertuples(index=False):
         if pd.isna(r.themes) or not str(r.themes).strip():
@@ -82,7 +132,16 @@ def themes_long(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def theme_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Each theme, how many instruments name it and which (short bodies and dates)."""
+    """Each theme, how many instruments name it and which (short bodies and dates).
+
+    Returns a DataFrame with columns theme, instruments (count), named_in (the instruments'
+    names, '; '-separated), most named first, ties by theme.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> tc = theme_counts(rec)
+    >>> list(tc.columns), int(tc["instruments"].sum()) == len(themes_long(rec))
+    (['theme', 'instruments', 'named_in'], True)
+    """
     long = themes_long(df)
     if long.empty:
         return pd.DataFrame(columns=["theme", "instruments", "named_in"])
@@ -94,12 +153,31 @@ def theme_counts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def has_place(df: pd.DataFrame) -> pd.Series:
-    """Instruments with a place of adoption that has coordinates (the ones the map can show)."""
+    """Instruments with a place of adoption that has coordinates (the ones the map can show).
+
+    Returns a boolean Series aligned with ``df``.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> placed = has_place(rec)
+    >>> str(placed.dtype), int(placed.sum()) == summary(rec)["with_place"]
+    ('bool', True)
+    """
     return df["place"].notna() & df["place_latitude"].notna() & df["place_longitude"].notna()
 
 
 def summary(df: pd.DataFrame) -> dict:
-    """The headline numbers the notebook states (each asserted there)."""
+    """The headline numbers the notebook states (each asserted there).
+
+    Returns a dict: instruments, first and last (dates "YYYY-MM", None when empty), by_category
+    {category: n}, by_year {year: n}, by_type {instrument_type: n}, toolkit (instruments naming
+    the Toolkit), toolkit_first_month ("YYYY-MM" or None), toolkit_first (their names),
+    with_theme, with_place, without_place.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> s = summary(rec)
+    >>> sorted(s)[:3], s["instruments"] == len(rec) == s["with_place"] + s["without_place"]
+    (['by_category', 'by_type', 'by_year'], True)
+    """
     first_tk = first_toolkit_month(df)
     tk = _sorted(df[df["mentions_toolkit"]])
     placed = has_place(df)
@@ -120,7 +198,15 @@ def summary(df: pd.DataFrame) -> dict:
 
 
 def toolkit_instruments(df: pd.DataFrame) -> pd.DataFrame:
-    """The instruments whose quoted text names the Analytic Toolkit, in date order."""
+    """The instruments whose quoted text names the Analytic Toolkit, in date order.
+
+    Returns a DataFrame with columns date, instrument, issuing_body_short, category (text).
+
+    >>> rec = iccwc.load_recognitions()
+    >>> ti = toolkit_instruments(rec)
+    >>> list(ti.columns), len(ti) == summary(rec)["toolkit"]
+    (['date', 'instrument', 'issuing_body_short', 'category'], True)
+    """
     t = _sorted(df[df["mentions_toolkit"]])
     return t[["date", "instrument", "issuing_body_short", "category"]].assign(
         category=lambda d: d["category"].astype(str)).reset_index(drop=True)
@@ -139,7 +225,15 @@ def filter_recognitions(df: pd.DataFrame, years: tuple[int | None, int | None] |
                         categories: str | Iterable[str] | None = None, toolkit_only: bool = False) -> pd.DataFrame:
     """The instruments adopted in ``years`` (inclusive; either end None = open), in ``categories``
     (None or "all" = every category) and, if ``toolkit_only``, naming the Analytic Toolkit.
-    Unknown category names raise ValueError rather than silently matching nothing."""
+    Unknown category names raise ValueError rather than silently matching nothing.
+
+    Returns a DataFrame with the columns of ``df`` (new index), in date order.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> f = filter_recognitions(rec, years=(2013, None), categories=CATEGORIES[0], toolkit_only=True)
+    >>> bool((f["year"] >= 2013).all() and f["mentions_toolkit"].all() and (f["category"] == CATEGORIES[0]).all())
+    True
+    """
     keep = pd.Series(True, index=df.index)
     if years is not None:
         lo, hi = years
