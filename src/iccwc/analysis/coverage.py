@@ -5,8 +5,12 @@ that show them are in :mod:`iccwc.views`.
 
 >>> import iccwc
 >>> by_region = toolkit_by_region(iccwc.load_toolkit(status_date="latest"))
->>> int(by_region["requests"].sum()) == len(iccwc.load_toolkit(status_date="latest"))
+>>> int(by_region["requests"].drop("Total").sum()) == len(iccwc.load_toolkit(status_date="latest"))
 True
+
+The functions' examples assume ``import iccwc`` and use the committed data; they show
+structure and invariants, not counts. Functions given the Toolkit need one status date
+(``load_toolkit(status_date="latest")``).
 """
 from __future__ import annotations
 
@@ -23,7 +27,16 @@ ALL = "All regions"
 
 
 def partner_label(row) -> str:
-    """The number as printed: '181', '150+ (more than 150)', '100+ (over 100)', '180 members'."""
+    """The number as printed: '181', '150+ (more than 150)', '100+ (over 100)', '180 members'.
+
+    ``row``: a row of :func:`iccwc.load_partner_presence` (count, qualifier, unit). Returns text.
+
+    >>> partner_label({"count": 150, "qualifier": "more than", "unit": "countries"})
+    '150+ (more than 150)'
+    >>> pp = iccwc.load_partner_presence()
+    >>> all(partner_label(r).startswith(str(r["count"])) for _, r in pp.iterrows())
+    True
+    """
     n = int(row["count"])
     qualifier = row.get("qualifier")
     qualifier = None if qualifier is None or pd.isna(qualifier) or not str(qualifier) else str(qualifier)
@@ -34,7 +47,15 @@ def partner_label(row) -> str:
 
 
 def partner_table(presence: pd.DataFrame) -> pd.DataFrame:
-    """One row per partner with the label as printed and whether the number is a lower bound."""
+    """One row per partner with the label as printed and whether the number is a lower bound.
+
+    Returns a DataFrame with columns partner, network, count, qualifier, unit, label (text,
+    :func:`partner_label`), lower_bound (bool: a qualifier such as "more than"), source.
+
+    >>> t = partner_table(iccwc.load_partner_presence())
+    >>> list(t.columns), bool((t["lower_bound"] == t["label"].str.contains("+", regex=False)).all())
+    (['partner', 'network', 'count', 'qualifier', 'unit', 'label', 'lower_bound', 'source'], True)
+    """
     df = presence.copy()
     df["label"] = [partner_label(r) for _, r in df.iterrows()]
     df["lower_bound"] = df["qualifier"].notna() & (df["qualifier"].astype("string").fillna("") != "")
@@ -42,7 +63,18 @@ def partner_table(presence: pd.DataFrame) -> pd.DataFrame:
 
 
 def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
-    """Requests, each stage, completions and those in progress, per region (one status date)."""
+    """Requests, each stage, completions and those in progress, per region (one status date).
+
+    Returns a DataFrame of int: index named ``by`` (regions with a request, then 'Total'),
+    columns requests, the STAGES, 'not yet complete'.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> t = toolkit_by_region(tk)
+    >>> t.index[-1], int(t.loc["Total", "requests"]) == len(tk)
+    ('Total', True)
+    >>> list(t.columns) == ["requests", *STAGES, "not yet complete"]
+    True
+    """
     counts = stage_by_region(toolkit, by)          # the same crosstab as notebook 01's (refuses several dates)
     out = pd.DataFrame({"requests": counts["total"]})
     for s in STAGES:
@@ -54,7 +86,18 @@ def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.
 
 
 def activities_by_region(activities: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
-    """Activities per region (rows) and category (columns), with totals."""
+    """Activities per region (rows) and category (columns), with totals.
+
+    Returns a DataFrame of int: index named ``by`` (regions of :data:`REGION_ORDER` that have an
+    activity, then 'Total'), columns the activity CATEGORIES then 'all activities'.
+
+    >>> act = iccwc.load_activities()
+    >>> t = activities_by_region(act)
+    >>> t.index[-1], list(t.columns) == [*CATEGORIES, "all activities"]
+    ('Total', True)
+    >>> int(t.loc["Total", "all activities"]) == len(act)
+    True
+    """
     order = [r for r in REGION_ORDER[by] if r in set(activities[by].astype(str))]
     t = (pd.crosstab(activities[by].astype(str), activities["category"].astype(str))
          .reindex(index=order, columns=CATEGORIES, fill_value=0))
@@ -65,7 +108,16 @@ def activities_by_region(activities: pd.DataFrame, by: str = "document_region") 
 
 
 def activities_by_type(activities: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
-    """Activities per region, activity type (Toolkit/WEN/WIST/other) and status."""
+    """Activities per region, activity type (Toolkit/WEN/WIST/other) and status.
+
+    Returns a tidy DataFrame with columns ``by`` (ordered categorical of the regions),
+    activity_type, status, activities (count); only combinations that occur.
+
+    >>> act = iccwc.load_activities()
+    >>> t = activities_by_type(act)
+    >>> list(t.columns), int(t["activities"].sum()) == len(act)
+    (['document_region', 'activity_type', 'status', 'activities'], True)
+    """
     order = [r for r in REGION_ORDER[by] if r in set(activities[by].astype(str))]
     t = (activities.assign(**{by: activities[by].astype(str)})
          .groupby([by, "activity_type", "status"], observed=True).size().rename("activities").reset_index())
@@ -74,7 +126,16 @@ def activities_by_type(activities: pd.DataFrame, by: str = "document_region") ->
 
 
 def activities_listing(activities: pd.DataFrame) -> pd.DataFrame:
-    """Every activity, in the document's region order, then category, then country; empty period as ''."""
+    """Every activity, in the document's region order, then category, then country; empty period as ''.
+
+    Returns a DataFrame with columns document_region (ordered categorical), country, category,
+    activity_type, status, period (text, '' when none), source.
+
+    >>> act = iccwc.load_activities()
+    >>> a = activities_listing(act)
+    >>> list(a.columns)[:3], len(a) == len(act), bool(a["period"].notna().all())
+    (['document_region', 'country', 'category'], True, True)
+    """
     df = activities.copy()
     df["document_region"] = pd.Categorical(df["document_region"].astype(str),
                                            categories=REGION_ORDER["document_region"], ordered=True)
@@ -84,7 +145,18 @@ def activities_listing(activities: pd.DataFrame) -> pd.DataFrame:
 
 
 def region_summary(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None) -> dict:
-    """The numbers shown for a region (None: all regions)."""
+    """The numbers shown for a region (None: all regions).
+
+    ``region``: one of the document's groupings (``document_region``); ``toolkit``: one status date.
+    Returns a dict: region (name, or "All regions"), countries (with an activity or a Toolkit
+    request), toolkit_requests, toolkit_complete, toolkit_not_complete, activities,
+    by_category {category: n}, ongoing_or_planned.
+
+    >>> act, tk = iccwc.load_activities(), iccwc.load_toolkit(status_date="latest")
+    >>> s = region_summary(act, tk, None)
+    >>> s["region"], s["activities"] == len(act), s["toolkit_requests"] == len(tk)
+    ('All regions', True, True)
+    """
     a = activities if region is None else activities[activities["document_region"].astype(str) == region]
     t = toolkit if region is None else toolkit[toolkit["document_region"].astype(str) == region]
     tk = toolkit_summary(t)
