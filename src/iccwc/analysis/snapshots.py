@@ -20,6 +20,17 @@ date string or a Timestamp.
 * ``unchanged``: the same last step;
 * ``went back``: a lower last step (documents can correct earlier ones; shown, never hidden);
 * ``no longer listed``: listed before, not after.
+
+The examples assume ``import iccwc`` and use the committed data. Where they need two status
+dates they add a **fictional** earlier snapshot built from the real latest one (a year before,
+every country at step 1, or one country fewer), so their counts are not facts; they check
+structure and invariants only:
+
+>>> import iccwc
+>>> tk = iccwc.load_toolkit(status_date="latest")
+>>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+>>> int(summary(pd.concat([earlier, tk]))["countries"].sum()) == len(tk)
+True
 """
 from __future__ import annotations
 
@@ -41,7 +52,14 @@ resolve_date = resolve_status_date
 
 
 def snapshot(toolkit: pd.DataFrame, when="latest") -> pd.DataFrame:
-    """The rows of one status date (a copy), in country order."""
+    """The rows of one status date (a copy), in country order.
+
+    Returns a DataFrame with the columns of ``toolkit`` (new index).
+
+    >>> snap = snapshot(iccwc.load_toolkit(), "latest")
+    >>> snap["status_date"].nunique(), snap["country"].is_monotonic_increasing
+    (1, True)
+    """
     stamp = resolve_date(toolkit, when)
     rows = toolkit[pd.to_datetime(toolkit["status_date"]) == stamp]
     return rows.sort_values("country", kind="stable").reset_index(drop=True).copy()
@@ -66,6 +84,14 @@ def changes(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.Data
     before_date, after_date, from_step, to_step (nullable Int64: <NA> when not listed),
     from_step_label, to_step_label, from_stage, to_stage (ordered categoricals of STAGES),
     steps_gained (Int64), change (ordered categorical of CHANGES). Sorted by change, then country.
+
+    Returns that DataFrame. Example with a fictional earlier snapshot (every country at step 1):
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+    >>> c = changes(pd.concat([earlier, tk]))
+    >>> list(c.columns[:4]), set(c["change"]) <= {"unchanged", "advanced", "completed"}
+    (['country', 'iso3', 'region', 'document_region'], True)
     """
     b, a = resolve_date(toolkit, before), resolve_date(toolkit, after)
     old = snapshot(toolkit, b)[_KEEP]
@@ -95,13 +121,31 @@ def changes(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.Data
 
 
 def new_requests(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
-    """Countries listed at ``after`` and not at ``before`` (rows of :func:`changes`)."""
+    """Countries listed at ``after`` and not at ``before`` (rows of :func:`changes`).
+
+    Returns a DataFrame with the columns of :func:`changes`. Example with a fictional earlier
+    snapshot that lacks the first country:
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.iloc[1:].assign(status_date=tk["status_date"] - pd.Timedelta(days=365))  # fictional
+    >>> new_requests(pd.concat([earlier, tk]))["iso3"].tolist() == [tk["iso3"].iloc[0]]
+    True
+    """
     c = changes(toolkit, before, after)
     return c[c["change"] == "new request"].reset_index(drop=True)
 
 
 def moves(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
-    """Countries listed at both dates whose last step changed: from which step to which."""
+    """Countries listed at both dates whose last step changed: from which step to which.
+
+    Returns a DataFrame with the columns of :func:`changes` (change: completed, advanced or
+    went back). Example with a fictional earlier snapshot (every country at step 1):
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+    >>> len(moves(pd.concat([earlier, tk]))) == int((tk["last_step"] > 1).sum())
+    True
+    """
     c = changes(toolkit, before, after)
     return c[c["change"].isin(["completed", "advanced", "went back"])].reset_index(drop=True)
 
@@ -110,13 +154,30 @@ def new_completions(toolkit: pd.DataFrame, before="previous", after="latest") ->
     """Countries complete at ``after`` that were listed and not complete at ``before``.
 
     A country that is new *and* already complete is counted in :func:`new_requests`, not here.
+
+    Returns a DataFrame with the columns of :func:`changes`. Example with a fictional earlier
+    snapshot (every country at step 1):
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+    >>> len(new_completions(pd.concat([earlier, tk]))) == int((tk["stage"] == "complete").sum())
+    True
     """
     c = changes(toolkit, before, after)
     return c[c["change"] == "completed"].reset_index(drop=True)
 
 
 def stage_counts(toolkit: pd.DataFrame) -> pd.DataFrame:
-    """Countries per stage per status date, tidy: status_date, stage (ordered), countries (0s kept)."""
+    """Countries per stage per status date, tidy: status_date, stage (ordered), countries (0s kept).
+
+    Returns a DataFrame with columns status_date, stage, countries (int): one row per status
+    date and stage.
+
+    >>> tk = iccwc.load_toolkit()
+    >>> sc = stage_counts(tk)
+    >>> list(sc.columns), int(sc["countries"].sum()) == len(tk), len(sc) == 4 * len(snapshot_dates(tk))
+    (['status_date', 'stage', 'countries'], True, True)
+    """
     dates = snapshot_dates(toolkit)
     grid = pd.MultiIndex.from_product([dates, STAGES], names=["status_date", "stage"])
     counts = (toolkit.assign(status_date=pd.to_datetime(toolkit["status_date"]),
@@ -129,7 +190,17 @@ def stage_counts(toolkit: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
-    """Counts of each change between two dates, tidy: change (ordered), countries (0s kept)."""
+    """Counts of each change between two dates, tidy: change (ordered), countries (0s kept).
+
+    Returns a DataFrame with columns change, countries (int): one row per entry of CHANGES.
+    Example with a fictional earlier snapshot (every country at step 1):
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+    >>> s = summary(pd.concat([earlier, tk]))
+    >>> s["change"].astype(str).tolist() == CHANGES, int(s["countries"].sum()) == len(tk)
+    (True, True)
+    """
     c = changes(toolkit, before, after)
     counts = c["change"].value_counts().reindex(CHANGES, fill_value=0)
     out = counts.rename_axis("change").rename("countries").reset_index()
@@ -140,7 +211,17 @@ def summary(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.Data
 
 @dataclass(frozen=True)
 class Progress:
-    """Everything about the progress between two snapshots, for a notebook or a widget."""
+    """Everything about the progress between two snapshots, for a notebook or a widget.
+
+    Fields: before, after (Timestamps), and the DataFrames of :func:`changes`,
+    :func:`new_requests`, :func:`moves`, :func:`new_completions` and :func:`summary`.
+    Example with a fictional earlier snapshot (every country at step 1):
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+    >>> sorted(vars(progress(pd.concat([earlier, tk]))))
+    ['after', 'before', 'changes', 'moves', 'new_completions', 'new_requests', 'summary']
+    """
     before: pd.Timestamp
     after: pd.Timestamp
     changes: pd.DataFrame
@@ -151,7 +232,16 @@ class Progress:
 
 
 def progress(toolkit: pd.DataFrame, before="previous", after="latest") -> Progress:
-    """All of the above for one pair of dates (``before`` must be earlier than ``after``)."""
+    """All of the above for one pair of dates (``before`` must be earlier than ``after``).
+
+    Returns a :class:`Progress`. Example with a fictional earlier snapshot (every country at step 1):
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> earlier = tk.assign(status_date=tk["status_date"] - pd.Timedelta(days=365), last_step=1)  # fictional
+    >>> p = progress(pd.concat([earlier, tk]))
+    >>> p.before < p.after, p.after == tk["status_date"].iloc[0], len(p.changes) == int(p.summary["countries"].sum())
+    (True, True, True)
+    """
     b, a = resolve_date(toolkit, before), resolve_date(toolkit, after)
     if not b < a:
         raise ValueError(f"'before' ({b.date()}) must be earlier than 'after' ({a.date()})")
