@@ -11,6 +11,15 @@ and one module per question the project answers::
     iccwc.coverage.toolkit_by_region(tk)           # Toolkit requests and stages per region
     iccwc.snapshots.changes(iccwc.load_toolkit(status_date="all"))   # with two status dates or more: what moved
 
+Every one of these functions has a docstring that says what it returns (the columns of a
+DataFrame) and shows an example on the committed data, e.g. ``help(iccwc.toolkit_uptake.select)``;
+tests/test_docstrings.py runs them all:
+
+>>> import iccwc
+>>> tk = iccwc.load_toolkit(status_date="latest")
+>>> sorted(iccwc.toolkit_uptake.toolkit_summary(tk))
+['action_plan', 'by_stage', 'complete', 'requests', 'status_date', 'under_way']
+
 The package is layered like the data flow (README, "Where things are"):
 ``iccwc.vocab`` (the document's terms) <- ``iccwc.data`` (raw -> processed, loaders)
 <- ``iccwc.analysis`` (one module per question) <- ``iccwc.views`` (charts, maps,
