@@ -1,5 +1,6 @@
 """Bad text files get a clear error (issue 7, data input): empty, missing, binary, oversized,
-in an encoding users save documents in, or built to make a parser slow.
+in an encoding users save documents in (or one outside the supported list, named), not a
+regular file (a link, /dev/zero, a FIFO), or built to make a parser slow.
 
 What every raw or processed file goes through first: :func:`iccwc.data.textio.read_text`.
 Large inputs are checked by size limits and measured memory, never by wall-clock time
@@ -8,6 +9,8 @@ of data/ (``data_copy``) with a provenance record; nothing is ever added to data
 """
 from __future__ import annotations
 
+import json
+import os
 import tracemalloc
 
 import pandas as pd
@@ -19,6 +22,7 @@ from iccwc.data import textio
 from iccwc.data.build import rebuild
 from iccwc.data.curated import build_recognitions
 from iccwc.data.document import Document
+from iccwc.data.provenance import check, record_path, sha256_of
 from iccwc.data.toolkit import parse_toolkit_table
 from iccwc.errors import DataError
 from iccwc.vocab import MARKS
@@ -142,3 +146,101 @@ def test_large_allowed_document_with_pathological_lines_parses(data_copy):
         tracemalloc.stop()
     pd.testing.assert_frame_equal(rows, sc66_rows(SC66))
     assert document.find_all("Part 5. a") and peak < 25 * size, f"peak {peak:,} bytes for a {size:,}-byte file"
+
+
+# --------------------------------------------------------------------------- not a regular file
+
+def _linked_doc(data_copy, target) -> os.PathLike:
+    """A raw document that is a symbolic link to ``target``, with a record (its sha256 made up)."""
+    doc = data_copy / "raw" / "documents" / "linked.txt"
+    os.symlink(target, doc)
+    rec = {"title": "Generated test document", "issuer": "tests", "issued": "2016-03", "source": "tests",
+           "licence": "test fixture", "sha256": "0" * 64}
+    record_path(doc).write_text(json.dumps(rec), encoding="utf-8")
+    return doc
+
+
+@pytest.mark.timeout(30)      # a hang guard: /dev/zero used to hang the rebuild for ever
+@pytest.mark.parametrize("target", ["/dev/zero", "outside"])
+def test_a_raw_file_that_is_a_link_is_refused_before_it_is_read(data_copy, tmp_path, target):
+    if target == "outside":                   # a readable document outside the data folder
+        target = tmp_path / "elsewhere.txt"
+        target.write_text(newer(), encoding="utf-8")
+    elif not os.path.exists(target):
+        pytest.skip("no /dev/zero")
+    doc = _linked_doc(data_copy, target)
+    before = snapshot(data_copy / "processed")
+    with pytest.raises(DataError) as err:
+        rebuild(data_copy, log=quiet)
+    p = one(err, file=str(doc))
+    assert p.found == f"a symbolic link to {target}" and p.expected.startswith("a regular file")
+    for read in (textio.read_text, sha256_of, check, parse_toolkit_table):
+        with pytest.raises(DataError, match="a symbolic link to"):
+            read(doc)
+    assert snapshot(data_copy / "processed") == before
+
+
+@pytest.mark.timeout(30)
+def test_a_device_or_a_fifo_is_refused_before_it_is_read(data_copy):
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(DataError) as err:
+            textio.read_text("/dev/zero")
+        assert one(err).found == "a character device"
+        with pytest.raises(DataError, match="a character device"):
+            sha256_of("/dev/zero")
+    fifo = data_copy / "raw" / "documents" / "pipe.txt"
+    os.mkfifo(fifo)                           # opening a FIFO for reading used to block for ever
+    with pytest.raises(DataError) as err:
+        textio.read_text(fifo)
+    assert one(err).found == "a FIFO (named pipe)"
+    record_path(fifo).write_text(json.dumps({"title": "t", "issuer": "i", "issued": "2016", "source": "s",
+                                             "licence": "l", "sha256": "0" * 64}), encoding="utf-8")
+    with pytest.raises(DataError, match="a FIFO"):
+        check(fifo)                           # hashing it used to block for ever too
+    (data_copy / "raw" / "documents" / "folder.txt").mkdir()
+    with pytest.raises(DataError) as err:
+        textio.read_text(data_copy / "raw" / "documents" / "folder.txt")
+    assert one(err).found == "a folder"
+
+
+def test_sha256_is_computed_in_a_stream_and_checks_the_size_first(tmp_path):
+    big = tmp_path / "big.bin"
+    with big.open("wb") as fh:                # sparse: 40 MB of zeros that cost no disk
+        fh.truncate(40 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        digest = sha256_of(big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    import hashlib
+    h, zeros = hashlib.sha256(), bytes(1 << 20)
+    for _ in range(40):
+        h.update(zeros)
+    assert digest == h.hexdigest()
+    assert peak < 1024 * 1024, f"hashing a 40 MB file used {peak:,} bytes: it was read whole"
+    with big.open("wb") as fh:
+        fh.truncate(textio.MAX_BYTES + 1)
+    with pytest.raises(DataError) as err:
+        sha256_of(big)
+    assert one(err).found == f"{textio.MAX_BYTES + 1:,} bytes"
+
+
+# --------------------------------------------------------------------------- encodings outside the list
+
+@pytest.mark.parametrize("name,encode,found", [
+    ("utf32.txt", lambda t: t.encode("utf-32"), "UTF-32 (little-endian) (the file starts with its byte-order mark)"),
+    ("utf32be.txt", lambda t: t.encode("utf-32-be"), "UTF-32 (big-endian, without a byte-order mark)"),
+    ("utf32le.txt", lambda t: t.encode("utf-32-le"), "UTF-32 (little-endian, without a byte-order mark)"),
+    ("utf16le.txt", lambda t: t.encode("utf-16-le"), "UTF-16 (little-endian) without a byte-order mark"),
+    ("utf7.txt", lambda t: b"+/v8-" + t.encode("utf-7"), "UTF-7 (the file starts with its byte-order mark)"),
+])
+def test_an_unsupported_encoding_is_refused_by_name(data_copy, name, encode, found):
+    """UTF-32 used to be read as UTF-16 (its byte-order mark starts with UTF-16's): garbage, or a
+    misleading error. Now the encoding is named, with the supported list and what to do."""
+    doc = write_doc(data_copy, name, data=encode(newer()))
+    with pytest.raises(DataError) as err:
+        parse_toolkit_table(doc)
+    p = one(err, file=str(doc))
+    assert p.found == found
+    assert p.expected == f"text in {textio.SUPPORTED}: save the file as UTF-8"
