@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import iccwc
+from iccwc import paths
 from iccwc.data import csvio as tables
 from iccwc.data.build import rebuild
 from iccwc.data.curated import build_iccwc_documents, build_partner_presence
@@ -195,3 +196,41 @@ def test_large_table_and_large_processed_csv(data_copy):
         tracemalloc.stop()
     assert len(df) == len(big) and df["status_date"].nunique() == 150
     assert peak < 40 * size, f"peak {peak:,} bytes for a {size:,}-byte CSV"
+
+
+# --------------------------------------------------------------------------- CSVs safe to open (CSV injection)
+
+FORMULAS = ["=HYPERLINK(\"http://example.invalid\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1",
+            "'=already quoted", "''+twice"]
+
+
+def test_text_cells_that_start_like_a_formula_are_neutralised_and_read_back(data_copy):
+    """OWASP: a cell starting with = + - @ is run by a spreadsheet. Text cells get a leading quote;
+    numbers (a negative longitude) stay numbers; every value loads back as it was built."""
+    ds = DATASETS["recognitions"]
+    df = iccwc.load_recognitions(data_copy)
+    df = df.astype({c: object for c in df.columns if str(df[c].dtype) in ("string", "category")})
+    for i, v in enumerate(FORMULAS):
+        df.loc[i, "instrument"] = v
+    df.loc[0, "place_longitude"] = -58.38
+    df.loc[1, "themes"] = "-ivory; pangolin"
+    text = tables.to_csv_text(df, ds)
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["instrument"] for r in rows[:len(FORMULAS)]] == ["'" + v for v in FORMULAS]
+    assert rows[0]["place_longitude"] == "-58.38" and rows[1]["themes"] == "'-ivory; pangolin"
+    text_columns = {f.name for f in ds.fields if f.type in ("string", "yearmonth")}
+    every_cell = [c for r in rows for k, c in r.items() if k in text_columns]
+    assert not [c for c in every_cell if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    (data_copy / "processed" / ds.filename).write_text(text, encoding="utf-8")
+    back = iccwc.load_recognitions(data_copy)
+    assert list(back["instrument"][:len(FORMULAS)]) == FORMULAS                # round trip exact
+    assert back.loc[0, "place_longitude"] == -58.38 and back.loc[1, "themes"] == "-ivory; pangolin"
+
+
+def test_the_rule_is_documented_and_real_data_are_unchanged():
+    assert "CSV injection" in tables.__doc__ and "'=HYPERLINK" in tables.__doc__
+    for ds in DATASETS.values():                  # what a rebuild writes: byte-identical to the committed files
+        f = paths.PROCESSED / ds.filename
+        assert tables.to_csv_text(tables.read(f, ds), ds) == f.read_text(encoding="utf-8"), ds.filename

@@ -4,6 +4,15 @@ Reading converts each column to its type and reports every cell that does not
 convert (file, row, column, expected); then pandera checks the values. Writing
 produces one canonical text, so a rebuild from the same raw data gives the
 same bytes.
+
+Safe to open in a spreadsheet (CSV injection, the OWASP rule): a **text** cell that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
+formula by Excel or LibreOffice, so the writer prefixes it with a single quote ``'``
+(``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``). Only text columns: numbers,
+dates and booleans are written by their own formats, so ``-12.5`` in a number column
+stays a number. A text value that itself starts with quotes followed by one of those
+characters gets one more quote, and the reader drops exactly one, so every value
+reads back as it was written (:func:`neutralise` / :func:`unneutralise`).
 """
 from __future__ import annotations
 
@@ -19,6 +28,23 @@ from iccwc.data.schemas import Dataset
 from iccwc.data.textio import read_text
 
 _TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(v: str) -> bool:
+    return v.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def neutralise(v: str) -> str:
+    """A text cell safe to open in a spreadsheet: ``'`` before a leading ``= + - @`` (tab, CR)."""
+    return "'" + v if _needs_quote(v) else v
+
+
+def unneutralise(v: str) -> str:
+    """The value :func:`neutralise` was given (drops the one quote it added)."""
+    return v[1:] if v.startswith("'") and _needs_quote(v) else v
 
 
 def _convert(series: pd.Series, f, problems: ProblemList, csv_rows: bool) -> pd.Series:
@@ -49,7 +75,7 @@ def _convert(series: pd.Series, f, problems: ProblemList, csv_rows: bool) -> pd.
         result = d.astype("datetime64[ns]")
     else:
         want = "text"
-        result = s.where(~empty, None).astype(object)
+        result = s.map(unneutralise).where(~empty, None).astype(object)
     if f.required:
         bad = bad | empty
     for idx in s.index[bad]:
@@ -194,5 +220,6 @@ def to_csv_text(df: pd.DataFrame, ds: Dataset) -> str:
         elif f.type == "number":
             out[f.name] = s.map(lambda v: "" if pd.isna(v) else repr(float(v)))
         else:
-            out[f.name] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+            out[f.name] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v))
+                                else neutralise(str(v)))
     return out.to_csv(index=False, lineterminator="\n")
