@@ -30,7 +30,7 @@ def test_readme_example_runs_and_answers(index):
     assert isinstance(result, pd.DataFrame) and len(result) > 0
     if index == 0:
         import iccwc
-        tk = iccwc.load_toolkit()
+        tk = iccwc.load_toolkit(status_date="latest")
         assert set(result["country"]) == set(tk.loc[tk["last_step"] < 5, "country"])
         assert (result["last_step"] < 5).all()
     if index == 1:
@@ -38,7 +38,7 @@ def test_readme_example_runs_and_answers(index):
         assert int(result.to_numpy().sum()) == len(iccwc.load_recognitions())
     if index == 2:
         import iccwc
-        assert int(result.loc["Total", "requests"]) == len(iccwc.load_toolkit())
+        assert int(result.loc["Total", "requests"]) == len(iccwc.load_toolkit(status_date="latest"))
 
 
 def test_readme_commands_exist():

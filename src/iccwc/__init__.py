@@ -4,7 +4,7 @@
 and one module per question the project answers::
 
     import iccwc
-    tk = iccwc.load_toolkit()                      # latest status date; "earliest", "previous" or a date
+    tk = iccwc.load_toolkit(status_date="latest")  # or "earliest", "previous", a date; None: every date
     iccwc.toolkit_uptake.toolkit_summary(tk)       # requests, complete, under way
     rec = iccwc.load_recognitions()
     iccwc.recognition.counts_by_year(rec)          # instruments per year
