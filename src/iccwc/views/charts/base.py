@@ -1,23 +1,33 @@
-"""Shared chart plumbing: matplotlib figures rendered to SVG text.
+"""Shared chart plumbing: the chart contract, the project's style, colours and small HTML helpers.
 
-Charts are built on a :class:`matplotlib.figure.Figure` (no pyplot, no global
-state) and shown as SVG inside an ``ipywidgets.HTML``: the SVG is stored in
-the widget state, so charts show in exported HTML without a kernel, update
-when an observer sets the widget's value, and unit tests can read their
-labels and ticks as text. Text from data is escaped by matplotlib's SVG writer.
+The contract: every chart function in :mod:`iccwc.views.charts` takes DataFrames and returns a
+:class:`matplotlib.figure.Figure`. Nothing else turns a Figure into something shown; this module
+does, in one way:
+
+* :func:`svg` -- the figure as SVG text (text stays text, so tests read labels with :func:`svg_texts`);
+* :func:`html` -- that SVG in a block no wider than the figure's natural size;
+* :func:`show` -- an ``IPython.display.HTML`` of it, for a notebook cell (``display(charts.show(fig))``);
+* :func:`widget` -- the same HTML as the value of an ``ipywidgets.HTML``, for explorers (the SVG is stored
+  in the widget state, so it shows in exported HTML without a kernel and updates when set again).
+
+The package never changes the user's session: no backend switch, no pyplot, no global rcParams.
+Figures are :class:`~matplotlib.figure.Figure` objects (they need no backend), and the project's style
+(:data:`_RC`) applies through ``matplotlib.rc_context`` only while a chart is drawn or saved, so an
+analyst's own ``plt.plot()`` in the same notebook looks and shows as usual. Text from data is escaped
+by matplotlib's SVG writer and, in HTML, by :func:`escape`.
 """
 from __future__ import annotations
 
 import functools
-import html
+import html as _html
 import io
 import re
 
+import ipywidgets
 import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from IPython.display import HTML
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 #: Colours of the four Toolkit stages (ColorBrewer YlGnBu, colour-blind safe), in stage order.
 STAGE_COLOURS = {
@@ -85,7 +95,7 @@ def integer_axis(axis) -> None:
 
 
 def svg(fig: Figure) -> str:
-    """The figure as an SVG string (no XML prolog), ready for an ``ipywidgets.HTML`` value."""
+    """The figure as an SVG string (no XML prolog), scaling with its container."""
     # The style applies to axes made inside figure(); axes added later get the same frame here.
     for ax in fig.axes:
         for side in ("top", "right"):
@@ -101,9 +111,29 @@ def svg(fig: Figure) -> str:
                   text, count=1)
 
 
+def html(fig: Figure) -> str:
+    """The figure as SVG in a block no wider than its natural size (CSS pixels), so text is not
+    magnified on wide screens."""
+    width = int(round(fig.get_figwidth() * 96))
+    return f"<div class='iccwc-chart' style='max-width:{width}px'>{svg(fig)}</div>"
+
+
+def show(fig: Figure) -> HTML:
+    """The figure for a notebook cell: ``display(charts.show(fig))`` (or the cell's last expression)."""
+    return HTML(html(fig))
+
+
+def widget(fig: Figure | None = None, into: ipywidgets.HTML | None = None, **layout) -> ipywidgets.HTML:
+    """The figure as the value of an ``ipywidgets.HTML`` (``into``, or a new one with ``layout``);
+    ``fig=None`` empties it. Explorers set their chart panels with this."""
+    w = into if into is not None else ipywidgets.HTML(layout=ipywidgets.Layout(**layout))
+    w.value = "" if fig is None else html(fig)
+    return w
+
+
 def svg_texts(svg_text: str) -> list[str]:
     """Every text label in an SVG made by :func:`svg` (for tests)."""
-    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text)]
+    return [_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text)]
 
 
 _TABLE_STYLE = ("<style>.iccwc-table{border-collapse:collapse;font-size:12px}"
@@ -118,4 +148,12 @@ def table_html(df, index: bool = True) -> str:
 
 def escape(text) -> str:
     """Text from data, safe to put in HTML."""
-    return html.escape("" if text is None else str(text), quote=True)
+    return _html.escape("" if text is None else str(text), quote=True)
+
+
+def swatch(colour: str, size: str = "12px", round_: bool = False) -> str:
+    """A colour key: a small box (a dot when ``round_``) filled with ``colour``, for legends and tables.
+    The fill comes last in the style, so tests can read ``background:#rrggbb'></span>label``."""
+    return (f"<span class='iccwc-swatch' style='display:inline-block;width:{size};height:{size};"
+            f"border:1px solid #555;vertical-align:-2px;margin-right:6px;"
+            f"{'border-radius:50%;' if round_ else ''}background:{colour}'></span>")
