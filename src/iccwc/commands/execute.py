@@ -20,6 +20,7 @@ at exit; they also take over SIGINT/SIGTERM for the whole event loop, once per n
 from __future__ import annotations
 
 import asyncio
+import inspect
 import tempfile
 from pathlib import Path
 
@@ -64,7 +65,6 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
 
 async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int) -> dict | None:
     """One kernel's life: start it, run every cell, shut it down. Raises KernelDidNotStart."""
-    from jupyter_core.utils import ensure_async
     from nbclient import NotebookClient
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
                             store_widget_state=True)
@@ -76,7 +76,7 @@ async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int) -> di
         try:
             await client.async_start_new_kernel(cwd=str(cwd), stderr=errlog)
             await client.async_start_new_kernel_client()
-            info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
+            info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
         except Exception as exc:
             raise KernelDidNotStart(exc) from exc
         if info is not None and "language_info" in info["content"]:
@@ -109,10 +109,9 @@ async def shut_down(km, kc, graceful: bool = False) -> None:
 
 
 async def _shut_down(km, kc, graceful: bool) -> None:
-    from jupyter_core.utils import ensure_async
     if kc is not None:
         try:
-            await ensure_async(kc.stop_channels())
+            await _result(kc.stop_channels())
         except Exception:  # noqa: BLE001 - the channels may be closed already
             pass
     for now in (not graceful, True):
@@ -123,6 +122,11 @@ async def _shut_down(km, kc, graceful: bool) -> None:
             pass
         if not await km.is_alive():
             return
+
+
+async def _result(value):
+    """``value``, awaited if it is awaitable (jupyter_client's clients answer some calls either way)."""
+    return await value if inspect.isawaitable(value) else value
 
 
 async def _to_the_end(awaitable):
