@@ -68,3 +68,24 @@ def test_the_polygons_are_an_input_of_the_rebuild_and_the_run():
     files = inputs.files()
     assert inputs.topojson in files and inputs.topojson.is_file()
     assert inputs.topojson.with_name(inputs.topojson.stem + ".provenance.json") in files
+
+
+def test_world_is_loaded_once_per_data_folder(data_copy, monkeypatch):
+    assert geo.world() is geo.world()                                   # cached
+    assert geo.world(paths.DATA) is geo.world()                         # keyed by the resolved path
+    monkeypatch.chdir(paths.ROOT)
+    assert geo.world("data") is geo.world()
+    other = geo.world(data_copy)
+    assert other is not geo.world() and other is geo.world(data_copy) and other == geo.world()
+
+
+def test_maps_take_an_already_loaded_world():
+    small = {"type": "FeatureCollection", "features": geo.country_features(["PER", "MEX"])["features"]}
+    m = basemap.new_map(world=small)
+    assert [f["id"] for f in m.layers[0].data["features"]] == ["PER", "MEX"]
+    assert geo.world_ids(small) == {"PER", "MEX"}
+    with pytest.raises(KeyError, match="BHS"):
+        geo.country_features(["BHS"], small)
+    assert basemap.country_point("BHS", small) == basemap.country_point("BHS", {"features": []})  # capital
+    (s, w), (n, e) = basemap.countries_bounds(["PER"], small)
+    assert -19 < s < -17 and -69 < e < -68

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import iccwc
 from iccwc.views.charts import base as charts
 from iccwc.analysis import overview
 from iccwc.views.charts import overview as overview_charts
@@ -16,7 +17,8 @@ def test_headline_matches_the_document():
 
 
 def test_at_a_glance_labels_and_integer_ticks():
-    labels = charts.svg_texts(overview_charts.at_a_glance())
+    fig = overview_charts.at_a_glance(iccwc.load_toolkit(), iccwc.load_recognitions(), iccwc.load_partner_presence())
+    labels = charts.svg_texts(charts.svg(fig))
     for want in ["Toolkit requests by stage (17)", "Recognitions per year (17)", "more than 150 countries",
                  "over 100 countries", "181 countries", "180 members", "2012"]:
         assert want in labels

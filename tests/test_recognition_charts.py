@@ -163,10 +163,16 @@ def test_summary_numbers(rec):
     assert empty["instruments"] == 0 and empty["toolkit_first_month"] is None
 
 
-def test_chart_html_caps_width_at_natural_size(rec):
+def test_one_way_to_show_a_chart_caps_width_at_natural_size(rec):
     fig = rc.by_year_chart(rec)
-    out = rc.chart_html(fig)
-    assert out.startswith(f"<div style='max-width:{int(round(fig.get_figwidth() * 96))}px'><svg")
+    out = charts.html(fig)
+    assert out.startswith(f"<div class='iccwc-chart' style='max-width:{int(round(fig.get_figwidth() * 96))}px'><svg")
+    def same(a, b):      # clip-path ids can differ between two renders of one figure
+        return re.sub(r'(id="|url\(#)[^")]+', "", a) == re.sub(r'(id="|url\(#)[^")]+', "", b)
+    assert same(charts.show(fig).data, out)                              # for a notebook cell
+    assert same(charts.widget(fig).value, out)                           # for an explorer
+    w = charts.widget(fig)
+    assert charts.widget(None, into=w) is w and w.value == ""
 
 
 def test_text_table_is_left_aligned():

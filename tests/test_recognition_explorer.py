@@ -60,32 +60,33 @@ def test_year_range_control_changes_map_table_and_chart(rec):
     assert set(rm.marker_names(ex.map)) == {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka",
                                              "Arusha", "Geneva"}
     assert _rows(ex.table.value) == 17 and len(rc.svg_labels(ex.chart.value)) == 17
-    ex.years.value = (2015, 2015)
+    ex.controls["years"].value = (2015, 2015)
     assert set(rm.marker_names(ex.map)) == {"Geneva", "Kasane", "Brazzaville"}
     assert _rows(ex.table.value) == 4
     assert set(rc.svg_labels(ex.chart.value)) == {"geneva-statement", "kasane-statement",
                                                   "brazzaville-declaration", "unga-a-69-l80"}
     assert ex.summary.value.startswith("<p>4 of 17 instruments shown")
-    ex.years.value = (2012, 2012)
+    ex.controls["years"].value = (2012, 2012)
     assert rm.marker_names(ex.map) == [] and "No instrument matches" in ex.table.value
 
 
 def test_category_and_toolkit_controls(rec):
     ex = recognition_explorer(rec)
-    ex.category.value = GOV
+    ex.controls["category"].value = GOV
     assert rm.marker_names(ex.map) == [] and _rows(ex.table.value) == 9
     assert ex.table.value.count(rm.NO_PLACE) == 9
-    ex.category.value = "all"
-    ex.toolkit_only.value = True
+    ex.controls["category"].value = "all"
+    ex.controls["toolkit_only"].value = True
     assert set(rm.marker_names(ex.map)) == {"London", "Dhaka", "Brazzaville"}
     assert _rows(ex.table.value) == 6
 
 
 def test_initial_values_follow_parameters(rec):
     ex = recognition_explorer(rec, years=(2014, None), category=REGIONAL)
-    assert ex.years.value == (2014, 2015) and ex.category.value == REGIONAL
+    assert ex.controls["years"].value == (2014, 2015) and ex.controls["category"].value == REGIONAL
     assert set(ex.selection["id"]) == {"dhaka-recommendations", "arusha-declaration", "geneva-statement"}
-    assert ex.widget.children[0] is ex.controls and ex.map in ex.widget.children
+    assert ex.widget.children[0] is ex.controls_box and ex.map in ex.widget.children
+    assert set(ex.controls) == {"years", "category", "toolkit_only"}
 
 
 def test_table_and_summary_escape_html(rec):

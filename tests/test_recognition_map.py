@@ -82,6 +82,6 @@ def test_place_labels_do_not_overlap_labels_or_dots(rec, zoom):
 
 def test_legend_lists_only_categories_with_a_place(rec):
     m = rm.places_map(rec)
-    legend = next(c for c in m.controls if isinstance(c, ipyleaflet.WidgetControl)).widget.value
+    legend = basemap.legend_of(m)
     assert "global declarations" in legend and "regional declarations" in legend
     assert "governing bodies" not in legend

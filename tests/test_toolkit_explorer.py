@@ -47,60 +47,60 @@ def test_initial_state_shows_all_17(ex):
 
 def test_one_snapshot_hides_the_date_selector(ex):
     c = ex.controls
-    assert c.status_date.layout.display == "none"
-    shown = [w for row in c.box.children for w in row.children]
-    assert c.status_date not in shown and c.continent in shown and c.country in shown
+    assert c["status_date"].layout.display == "none"
+    shown = [w for row in ex.controls_box.children for w in row.children]
+    assert c["status_date"] not in shown and c["continent"] in shown and c["country"] in shown
 
 
 def test_region_asia_updates_map_table_funnel_and_countries(ex):
-    ex.controls.continent.value = "Asia"
+    ex.controls["continent"].value = "Asia"
     try:
         assert sorted(tm.map_countries(ex.map)) == ["Bangladesh", "Nepal", "Vietnam"]
         assert table_countries(ex) == ["Bangladesh", "Nepal", "Vietnam"]
-        assert [v for _, v in ex.controls.country.options][1:] == ["Bangladesh", "Nepal", "Vietnam"]
+        assert [v for _, v in ex.controls["country"].options][1:] == ["Bangladesh", "Nepal", "Vietnam"]
         texts = svg_texts(ex.funnel.value)
         assert "3 shown" in " ".join(texts) and "2" in texts        # 3 reached step 8, 2 the action plan
         assert "3 of 17" in ex.status.value
         lat, lon = ex.map.center                                     # the map frames Asia
         assert ex.map.zoom in (3, 4) and 10 < lat < 30 and 85 < lon < 110   # Web Mercator fit (basemap.view_for)
     finally:
-        ex.controls.continent.value = te.ALL
+        ex.controls["continent"].value = te.ALL
     assert len(tm.map_countries(ex.map)) == 17
     assert (tuple(ex.map.center), ex.map.zoom) == tm.WORLD_VIEW
 
 
 def test_stage_and_min_step_filters(ex):
     c = ex.controls
-    c.stage.value = "in process"
+    c["stage"].value = "in process"
     assert sorted(tm.map_countries(ex.map)) == ["Congo", "Mexico"]
     assert {v["fill"] for v in tm.map_countries(ex.map).values()} == {charts.STAGE_COLOURS["in process"]}
-    c.stage.value = te.ALL
-    c.min_step.value = 4
+    c["stage"].value = te.ALL
+    c["min_step"].value = 4
     assert len(table_countries(ex)) == 10
-    c.document_region.value = "Americas"
+    c["document_region"].value = "Americas"
     assert table_countries(ex) == ["Mexico", "Peru"]
-    c.min_step.value = 1
-    c.document_region.value = te.ALL
+    c["min_step"].value = 1
+    c["document_region"].value = te.ALL
     assert len(table_countries(ex)) == 17
 
 
 def test_choosing_a_country_shows_its_progress(ex):
-    ex.controls.country.value = "Congo"
+    ex.controls["country"].value = "Congo"
     assert "<b>Toolkit implementation in process</b>" in ex.detail.value
     assert re.search(r'data-country="Congo"[^>]*style="outline', ex.table.value)
     # a click on Mexico on the map chooses Mexico
     mexico = next(p for p in tm.polygons(ex.map) if p.name == "Mexico")
     mexico._handle_mouse_events(None, {"event": "click", "feature": {}}, None)
-    assert ex.controls.country.value == "Mexico" and ">Mexico</div>" in ex.detail.value
+    assert ex.controls["country"].value == "Mexico" and ">Mexico</div>" in ex.detail.value
     # a filter that hides the chosen country clears the choice
-    ex.controls.continent.value = "Asia"
-    assert ex.controls.country.value == te.ALL and "Choose a country" in ex.detail.value
-    ex.controls.continent.value = te.ALL
+    ex.controls["continent"].value = "Asia"
+    assert ex.controls["country"].value == te.ALL and "Choose a country" in ex.detail.value
+    ex.controls["continent"].value = te.ALL
 
 
 def test_region_parameter():
     doc = te.toolkit_explorer(iccwc.load_toolkit(), region="Africa & Europe")
-    assert doc.controls.document_region.value == "Africa & Europe" and doc.controls.continent.value == te.ALL
+    assert doc.controls["document_region"].value == "Africa & Europe" and doc.controls["continent"].value == te.ALL
     assert len(table_countries(doc)) == 11
     with pytest.raises(ValueError, match="unknown region"):
         te.toolkit_explorer(iccwc.load_toolkit(), region="Atlantis")
@@ -110,15 +110,15 @@ def test_status_date_selector_switches_snapshots(two_dates):
     tk = iccwc.load_toolkit(two_dates)
     ex2 = te.toolkit_explorer(tk, status_date="latest", data_dir=two_dates)
     c = ex2.controls
-    assert [v for _, v in c.status_date.options] == ["2015-11-09", "2016-06-01"]
-    assert c.status_date.value == "2016-06-01" and c.status_date.layout.display != "none"
-    assert c.status_date in c.box.children[0].children
+    assert [v for _, v in c["status_date"].options] == ["2015-11-09", "2016-06-01"]
+    assert c["status_date"].value == "2016-06-01" and c["status_date"].layout.display != "none"
+    assert c["status_date"] in ex2.controls_box.children[0].children
     later = tm.map_countries(ex2.map)
     assert len(later) == 19 and "Uganda" in later and "Viet Nam" in later      # fictional fixture rows
     assert later["Congo"]["fill"] == charts.STAGE_COLOURS["complete"]
-    c.continent.value = "Africa"
+    c["continent"].value = "Africa"
     n_africa_later = len(table_countries(ex2))
-    c.status_date.value = "2015-11-09"
+    c["status_date"].value = "2015-11-09"
     earlier = tm.map_countries(ex2.map)
     assert len(earlier) == 10 and "Uganda" not in earlier                          # filter kept
     assert earlier["Congo"]["fill"] == charts.STAGE_COLOURS["in process"]

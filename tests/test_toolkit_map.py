@@ -8,6 +8,7 @@ import ipyleaflet
 import pytest
 
 from iccwc.views.charts import base as charts
+from iccwc.views.maps import base as basemap
 from iccwc.views.maps import toolkit as tm
 from iccwc.analysis import toolkit_uptake as u
 from iccwc.vocab import STAGE_LEGEND, STAGES
@@ -44,7 +45,7 @@ def test_layers_and_no_tiles(stage_map):
 
 
 def test_legend_has_the_documents_four_stages(stage_map):
-    html = tm.legend_of(stage_map)
+    html = basemap.legend_of(stage_map)
     found = re.findall(r"background:(#[0-9a-f]{6})'></span>([^<]+)</div>", html)
     assert found == [(charts.STAGE_COLOURS[s], STAGE_LEGEND[s]) for s in STAGES]
     assert "circle: a small country" in html
@@ -96,8 +97,14 @@ def test_click_calls_back_with_the_country(sc66):
     assert got == ["Mexico", "Bahamas"]
 
 
-def test_view_for_frames_the_countries(sc66):
-    (lat, lon), zoom = tm.view_for(u.select(sc66, region="South America"))
+def test_focus_frames_the_countries(sc66):
+    m = tm.stage_map(sc66)
+    tm.focus(m, u.select(sc66, region="South America"))
+    (lat, lon), zoom = m.center, m.zoom
     assert -18 < lat < 0 and -82 < lon < -68 and zoom in (3, 4)      # Peru (Web Mercator fit)
-    assert tm.view_for(sc66.iloc[:0]) == tm.WORLD_VIEW
-    assert tm.view_for(sc66)[1] <= 2                                  # all 17: the world
+    tm.focus(m, sc66.iloc[:0])
+    assert (tuple(m.center), m.zoom) == tm.WORLD_VIEW
+    tm.focus(m, sc66)
+    assert m.zoom <= 2                                                # all 17: the world
+    # the one fit of the map kit, at this map's size
+    assert basemap.view_for(basemap.countries_bounds(sc66["iso3"]), tm.VIEW_SIZE, tm.MAX_ZOOM)[1] <= 2

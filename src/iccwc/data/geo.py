@@ -7,6 +7,10 @@ transform, rings stitched, rings crossing the antimeridian unwrapped so no line
 crosses the map); the rebuild writes ``data/processed/countries-110m.geojson``
 with ISO 3166 alpha-3 codes (pycountry, from the numeric ids) as feature ids.
 Nothing is downloaded at run time.
+
+:func:`world` loads the polygons once per data folder (cached by the file's resolved path, size
+and modification time), so maps and explorers share one copy; functions that need polygons take
+an already-loaded ``world`` (default: the project's own). Callers must not change it.
 """
 from __future__ import annotations
 
@@ -88,23 +92,36 @@ def build_geojson_bytes(raw: Path = RAW_TOPOJSON) -> bytes:
     return (json.dumps(topojson_to_geojson(topo), separators=(",", ":")) + "\n").encode("utf-8")
 
 
-@lru_cache(maxsize=4)
-def _load(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+@lru_cache(maxsize=8)
+def _load(path: Path, size: int, mtime_ns: int) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def world(data_dir=None) -> dict:
-    """Every country polygon (GeoJSON FeatureCollection, feature id = ISO3)."""
-    return _load(str(paths.layout(data_dir)["processed"] / GEOJSON_NAME))
+    """Every country polygon (GeoJSON FeatureCollection, feature id = ISO3) of ``data_dir``
+    (default: the project's data), read once and cached. Shared: do not modify it."""
+    path = (paths.layout(data_dir)["processed"] / GEOJSON_NAME).resolve()
+    st = path.stat()
+    return _load(path, st.st_size, st.st_mtime_ns)
 
 
-def country_features(iso3s, data_dir=None, properties: dict | None = None) -> dict:
-    """A FeatureCollection of the given countries, in the given order.
+_world = world   # for functions whose ``world`` parameter hides it
+
+
+def world_ids(world: dict | None = None) -> set[str]:
+    """The ISO3 codes that have a polygon in ``world`` (an already loaded :func:`world`; default: the
+    project's polygons)."""
+    return {f["id"] for f in (_world() if world is None else world)["features"]}
+
+
+def country_features(iso3s, world: dict | None = None, properties: dict | None = None) -> dict:
+    """A FeatureCollection of the given countries, in the given order, from ``world`` (an already
+    loaded :func:`world`; default: the project's polygons).
 
     ``properties`` maps ISO3 -> extra properties to set on each feature. Raises
     KeyError naming any code with no polygon.
     """
-    by_id = {f["id"]: f for f in world(data_dir)["features"]}
+    by_id = {f["id"]: f for f in (_world() if world is None else world)["features"]}
     missing = [c for c in iso3s if c not in by_id]
     if missing:
         raise KeyError(f"no 1:110m polygon for {missing}")

@@ -1,8 +1,8 @@
 """Regional coverage in tables and charts: partners' networks, Toolkit uptake and activities by region.
 
-Every chart is a matplotlib :class:`~matplotlib.figure.Figure` (render it with
-:func:`iccwc.views.charts.base.svg`); counts get integer ticks. Tables are DataFrames;
-:func:`table_html` turns one into escaped HTML.
+Every chart takes DataFrames and returns a matplotlib :class:`~matplotlib.figure.Figure` (the contract
+of :mod:`iccwc.views.charts.base`: show it with ``charts.show(fig)``); counts get integer ticks.
+Tables are DataFrames; :func:`table_html` turns one into escaped HTML.
 """
 from __future__ import annotations
 

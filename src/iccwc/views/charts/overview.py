@@ -1,17 +1,21 @@
-"""Notebook 00's chart at a glance: Toolkit stages, recognitions per year, partners' networks."""
+"""Notebook 00's chart at a glance: Toolkit stages, recognitions per year, partners' networks.
+
+Takes DataFrames and returns a Figure, like every chart (:mod:`iccwc.views.charts.base`).
+"""
 from __future__ import annotations
 
-from iccwc.data.load import load_partner_presence, load_recognitions, load_toolkit
+import pandas as pd
+from matplotlib.figure import Figure
+
 from iccwc.views.charts import base as charts
 from iccwc.vocab import STAGES
 
 
 @charts.styled
-def at_a_glance(data_dir=None, status_date="latest") -> str:
-    """Three small charts side by side, as SVG: Toolkit stages, recognitions per year, partners' reach."""
-    tk = load_toolkit(data_dir, status_date=status_date)
-    rec = load_recognitions(data_dir)
-    pp = load_partner_presence(data_dir)
+def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure:
+    """Three small charts side by side: Toolkit stages (``tk``: one status date, ``load_toolkit()``),
+    recognitions per year (``rec``: ``load_recognitions()``), partners' reach (``pp``:
+    ``load_partner_presence()``)."""
     fig = charts.figure(11, 3.2)
     a, b, c = fig.subplots(1, 3)
 
@@ -42,4 +46,4 @@ def at_a_glance(data_dir=None, status_date="latest") -> str:
         c.text(v + 3, y, f"{lab} {unit}", va="center")
     c.set_xlim(0, pp["count"].max() * 1.6)
     c.set_xlabel("countries (WCO: members); hatched = at least")
-    return charts.svg(fig)
+    return fig

@@ -6,9 +6,9 @@ the end of Part 2 (:func:`iccwc.load_iccwc_documents`). The document calls them
 *examples* of recognition: every count here counts the examples it lists, not
 every instrument that ever named ICCWC.
 
-Tables are plain DataFrames; charts are matplotlib Figures (see
-:mod:`iccwc.views.charts.base`) to be shown with ``charts.svg(fig)`` in an
-``ipywidgets.HTML``. The timelines place their labels in a layout computed
+Tables are plain DataFrames; every chart takes DataFrames and returns a matplotlib
+Figure (the contract of :mod:`iccwc.views.charts.base`: show it with ``charts.show(fig)``,
+or ``charts.widget(fig)`` in an explorer). The timelines place their labels in a layout computed
 here (:func:`timeline_layout`): one row per item, rows as tall as their
 wrapped label, so labels cannot overlap, and tests can check it on the
 rendered figure (:func:`label_boxes`).
@@ -92,13 +92,6 @@ def _tidy(ax, title: str | None = None) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, loc="left", fontweight="bold", fontsize=11)
-
-
-def chart_html(fig, max_width: int | None = None) -> str:
-    """The figure as SVG in a block no wider than its natural size (CSS pixels), so text is not magnified
-    on wide screens; for ``IPython.display.HTML`` or an ``ipywidgets.HTML`` value."""
-    width = max_width or int(round(fig.get_figwidth() * 96))
-    return f"<div style='max-width:{width}px'>{charts.svg(fig)}</div>"
 
 
 def _month_label(m: pd.Timestamp) -> str:

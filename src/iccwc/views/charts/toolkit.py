@@ -1,8 +1,8 @@
 """Charts of Toolkit uptake: the step funnel and stages by region.
 
-Figures follow the project's chart convention (:mod:`iccwc.views.charts.base`): a matplotlib
-Figure, rendered with ``charts.svg`` and shown as the value of an ``ipywidgets.HTML``.
-Counts use integer ticks. The ``*_svg`` functions return the SVG text directly.
+Every chart takes DataFrames and returns a matplotlib Figure (the contract of
+:mod:`iccwc.views.charts.base`; show it with ``charts.show(fig)``, or ``charts.widget(fig)`` in an
+explorer). Counts use integer ticks.
 """
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ def funnel_figure(df: pd.DataFrame, title: str | None = None, width: float = 7.0
 
 
 def funnel_svg(df: pd.DataFrame, title: str | None = None) -> str:
+    """Deprecated: ``charts.svg(funnel_figure(df, title))``. Kept only for callers not yet moved to the
+    chart contract (tests/test_toolkit_uptake.py); nothing in the package uses it."""
     return charts.svg(funnel_figure(df, title))
 
 
@@ -108,4 +110,6 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
 
 
 def stage_by_region_svg(df: pd.DataFrame, by: str = "region", title: str | None = None) -> str:
+    """Deprecated: ``charts.svg(stage_by_region_figure(df, by, title))``. Kept only for callers not yet
+    moved to the chart contract (tests/test_toolkit_uptake.py); nothing in the package uses it."""
     return charts.svg(stage_by_region_figure(df, by, title))

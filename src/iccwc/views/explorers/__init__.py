@@ -1,0 +1,2 @@
+"""Explorers: linked widgets with one shape (``widget``, ``controls``, ``update()``; see
+:mod:`iccwc.views.explorers.base`)."""

@@ -1,32 +1,21 @@
 """The regional coverage explorer: a region selector, the map, and the region's summary and chart.
 
-Choosing a region zooms the map to its countries (:func:`iccwc.views.maps.coverage.fit_bounds`
-around :func:`iccwc.views.maps.coverage.region_bounds`) and fills the summary and the
-activities chart beside it. Charts are SVG in ``ipywidgets.HTML`` values, so
-the explorer also shows in exported HTML (without the Python callbacks).
+:func:`coverage_explorer` returns a :class:`CoverageExplorer` (the one explorer shape of
+:mod:`iccwc.views.explorers.base`): ``controls["region"]`` selects a document region (None: all);
+:meth:`~CoverageExplorer.update` frames the map on its countries
+(:func:`iccwc.views.maps.coverage.focus`) and fills ``summary`` and ``chart`` beside it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import ipyleaflet
 import ipywidgets as W
 import pandas as pd
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import coverage as cc
+from iccwc.views.explorers.base import Explorer
+from iccwc.views.maps import base as basemap
 from iccwc.views.maps import coverage as cm
 from iccwc.analysis.coverage import ALL, region_summary
-
-
-
-@dataclass
-class CoverageExplorer:
-    controls: W.Dropdown          # the region selector
-    map: ipyleaflet.Map
-    summary: W.HTML               # the selected region's numbers and its activities (escaped)
-    charts: dict[str, W.HTML]     # "activities": activities by category for the selected region
-    widget: W.Box                 # everything, laid out
 
 
 def summary_html(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None) -> str:
@@ -47,28 +36,39 @@ def summary_html(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | 
             f"{cc.table_html(table, index=False)}</div>")
 
 
-def explore(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
-            data_dir=None) -> CoverageExplorer:
-    """Build the explorer; ``region`` (a document region, or None for all) is selected first."""
-    regions = cm.regions_in(activities, toolkit)
-    if region is not None and region not in regions:
-        raise ValueError(f"region {region!r} is not in the data; the data have: {', '.join(regions)}")
-    m = cm.coverage_map(activities, toolkit, data_dir)
-    m.layout.width = "100%"
-    dropdown = W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region, description="Region")
-    summary = W.HTML(layout=W.Layout(width="100%"))
-    chart = W.HTML(layout=W.Layout(width="100%"))
+class CoverageExplorer(Explorer):
+    """``controls["region"]``; views: ``map``, ``summary`` (the region's numbers and activities, escaped),
+    ``chart`` (activities by category for the region)."""
 
-    def show(change=None):
-        r = dropdown.value
-        cm.fit_bounds(m, cm.region_bounds(activities, r, toolkit, data_dir))
-        summary.value = summary_html(activities, toolkit, r)
-        chart.value = charts.svg(cc.activities_chart(activities, r))
+    def __init__(self, activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
+                 world: dict | None = None):
+        regions = cm.regions_in(activities, toolkit)
+        if region is not None and region not in regions:
+            raise ValueError(f"region {region!r} is not in the data; the data have: {', '.join(regions)}")
+        self.activities, self.toolkit, self.world = activities, toolkit, basemap.get_world(world)
+        self.map = cm.coverage_map(activities, toolkit, self.world)
+        self.map.layout.width = "100%"
+        dropdown = W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region,
+                              description="Region")
+        self.controls = {"region": dropdown}
+        self.controls_box = W.HBox([dropdown])
+        self.summary = W.HTML(layout=W.Layout(width="100%"))
+        self.chart = W.HTML(layout=W.Layout(width="100%"))
+        side = W.VBox([self.summary, self.chart], layout=W.Layout(width="38%", padding="0 0 0 10px"))
+        body = W.HBox([W.Box([self.map], layout=W.Layout(width="62%")), side], layout=W.Layout(width="100%"))
+        self.widget = W.VBox([self.controls_box, body])
+        self.update()
+        self._link()
 
-    show()
-    dropdown.observe(show, names="value")
-    side = W.VBox([summary, chart], layout=W.Layout(width="38%", padding="0 0 0 10px"))
-    body = W.HBox([W.Box([m], layout=W.Layout(width="62%")), side], layout=W.Layout(width="100%"))
-    widget = W.VBox([dropdown, body])
-    return CoverageExplorer(controls=dropdown, map=m, summary=summary, charts={"activities": chart},
-                            widget=widget)
+    def update(self, *_) -> None:
+        r = self.controls["region"].value
+        cm.focus(self.map, self.activities, r, self.toolkit, self.world)
+        self.summary.value = summary_html(self.activities, self.toolkit, r)
+        charts.widget(cc.activities_chart(self.activities, r), into=self.chart)
+
+
+def coverage_explorer(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
+                      data_dir=None, world: dict | None = None) -> CoverageExplorer:
+    """Build the explorer; ``region`` (a document region, or None for all) is selected first.
+    ``world``: the country polygons, already loaded (default: those of ``data_dir``, cached)."""
+    return CoverageExplorer(activities, toolkit, region, basemap.get_world(world, data_dir))

