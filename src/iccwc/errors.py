@@ -67,3 +67,38 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+# --------------------------------------------------------------------------- exit codes, defined once
+
+#: The command line's exit codes (``iccwc --help`` lists them; tests/test_cli_errors.py checks them).
+EXIT_OK = 0
+EXIT_INTERNAL = 1          #: an unexpected error (a bug): one message, the traceback saved to a file
+EXIT_DATA = 2              #: the input data were rejected (DataError): every problem listed, nothing written
+EXIT_NOTEBOOK = 3          #: a notebook failed during `iccwc run`: no report written
+EXIT_FILESYSTEM = 4        #: a file-system error (disk full, no permission): nothing half-written
+EXIT_USAGE = 64            #: a bad command or argument (sysexits EX_USAGE): nothing done
+EXIT_INTERRUPTED = 130     #: stopped with Ctrl-C
+
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_INTERNAL: "unexpected error (a bug): the traceback is saved to a file the message names",
+    EXIT_DATA: "the input data were rejected: every problem is listed; nothing was written",
+    EXIT_NOTEBOOK: "a notebook failed (iccwc run): no report was written",
+    EXIT_FILESYSTEM: "a file-system error (disk full, permissions): nothing was half-written",
+    EXIT_USAGE: "a bad command or argument: nothing was done",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+
+class UsageError(Exception):
+    """A bad command-line argument, found before any work is done. ``.problems`` lists them.
+
+    Each problem's ``file`` is the argument (``--jobs``), ``found`` what was given; ``hint``
+    says what to do.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem, hint: str = ""):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        self.hint = hint
+        super().__init__("\n".join(f"  - {p}" for p in self.problems) + (f"\n  What to do: {hint}" if hint else ""))
