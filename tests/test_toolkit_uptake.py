@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import iccwc
+from iccwc.views.charts import base as charts
 from iccwc.views.charts import toolkit as toolkit_charts
 from iccwc.analysis import toolkit_uptake as u
 from iccwc.views.charts.base import svg_texts
@@ -84,17 +85,17 @@ def test_snapshot_report_with_one_snapshot():
 
 
 def test_funnel_chart_reads_the_counts(sc66):
-    texts = svg_texts(toolkit_charts.funnel_svg(sc66))
+    texts = svg_texts(charts.svg(toolkit_charts.funnel_figure(sc66)))
     for label in ["Step 1: Request", "Step 8: Presentation", "17", "16", "13", "10", "5"]:
         assert label in texts, label
     assert "as of 9 November 2015" in " ".join(texts)
     ticks = [t for t in texts if t.replace(".", "").isdigit()]
     assert all("." not in t for t in ticks)         # integer ticks only
-    empty = svg_texts(toolkit_charts.funnel_svg(u.select(sc66, region="Oceania")))
+    empty = svg_texts(charts.svg(toolkit_charts.funnel_figure(u.select(sc66, region="Oceania"))))
     assert "No country matches the filters" in empty
 
 
 def test_stage_by_region_chart(sc66):
-    texts = svg_texts(toolkit_charts.stage_by_region_svg(sc66, "document_region"))
+    texts = svg_texts(charts.svg(toolkit_charts.stage_by_region_figure(sc66, "document_region")))
     assert {"Americas", "Africa & Europe", "Asia", "Toolkit implementation complete"} <= set(texts)
     assert "8" in texts      # 8 countries of Africa & Europe in planning phase

@@ -64,12 +64,6 @@ def funnel_figure(df: pd.DataFrame, title: str | None = None, width: float = 7.0
     return fig
 
 
-def funnel_svg(df: pd.DataFrame, title: str | None = None) -> str:
-    """Deprecated: ``charts.svg(funnel_figure(df, title))``. Kept only for callers not yet moved to the
-    chart contract (tests/test_toolkit_uptake.py); nothing in the package uses it."""
-    return charts.svg(funnel_figure(df, title))
-
-
 @charts.styled
 def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | None = None,
                            width: float = 7.0, totals: bool = False):
@@ -107,9 +101,3 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
     # Below the chart, so the totals written after the longest bar can never run into it.
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
-
-
-def stage_by_region_svg(df: pd.DataFrame, by: str = "region", title: str | None = None) -> str:
-    """Deprecated: ``charts.svg(stage_by_region_figure(df, by, title))``. Kept only for callers not yet
-    moved to the chart contract (tests/test_toolkit_uptake.py); nothing in the package uses it."""
-    return charts.svg(stage_by_region_figure(df, by, title))
