@@ -19,7 +19,6 @@ from iccwc.errors import DataError
 from iccwc.commands.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
 from helpers import add_snapshot_2016
 
-pytestmark = pytest.mark.slow
 EVIL = "<img src=x onerror=alert(1)>"
 
 
@@ -55,6 +54,7 @@ def snapshot(folder):
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_run_then_noop_then_changes(project):
     processed = project["data"] / "processed"
     before = snapshot(processed)
@@ -102,6 +102,7 @@ def test_run_then_noop_then_changes(project):
     assert "2015-11-09, 2016-06-01" in (out / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_bad_input_keeps_previous_outputs(project):
     go(project)
     processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
@@ -114,6 +115,7 @@ def test_bad_input_keeps_previous_outputs(project):
     assert snapshot(project["out"]) == out
 
 
+@pytest.mark.slow
 def test_failing_notebook_restores_processed_and_keeps_reports(project):
     go(project)
     processed, out = snapshot(project["data"] / "processed"), snapshot(project["out"])
@@ -145,6 +147,7 @@ def kernels(parent: int | None = None) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_region_parameter_is_injected(project):
     res = go(project, region="Asia")
     html = (project["out"] / "01-second.html").read_text(encoding="utf-8")
@@ -171,6 +174,7 @@ def test_inject_parameters_papermill_style():
         inject_parameters(nb, {"region": "Asia"})
 
 
+@pytest.mark.slow
 def test_cli_bad_input_exit_code_and_message(project):
     (project["data"] / "raw" / "documents" / "cites-sc66-iccwc-information-2016-01.txt").write_text(
         "not the document", encoding="utf-8")
@@ -213,6 +217,7 @@ def _kernel_dies_while_starting(monkeypatch, times: int):
     return calls
 
 
+@pytest.mark.slow
 def test_a_kernel_that_dies_while_starting_is_replaced(project, monkeypatch):
     calls = _kernel_dies_while_starting(monkeypatch, times=1)
     res = go(project)
@@ -222,6 +227,7 @@ def test_a_kernel_that_dies_while_starting_is_replaced(project, monkeypatch):
     assert {"00-first.html", "01-second.html", "index.html"} <= set(res.outputs)
 
 
+@pytest.mark.slow
 def test_a_kernel_that_keeps_dying_fails_the_run_with_the_notebooks_name(project, monkeypatch):
     go(project)
     reports = snapshot(project["out"])
@@ -292,6 +298,7 @@ for delay in sys.argv[2:]:
 """
 
 
+@pytest.mark.slow
 def test_a_cancelled_notebook_leaves_no_kernel_and_no_exit_hook(tmp_path):
     """When one notebook fails the run cancels the others. Wherever that lands (kernel starting,
     cells running, kernel shutting down: after 0.02-2 s; while the kernel shuts down; and when the
