@@ -75,7 +75,10 @@ def _convert(series: pd.Series, f, problems: ProblemList, csv_rows: bool) -> pd.
         result = d.astype("datetime64[ns]")
     else:
         want = "text"
-        result = s.map(unneutralise).where(~empty, None).astype(object)
+        quoted = s.str.startswith("'")
+        if quoted.any():                  # only the few cells the writer may have quoted
+            s = s.where(~quoted, s[quoted].map(unneutralise))
+        result = s.where(~empty, None).astype(object)
     if f.required:
         bad = bad | empty
     for idx in s.index[bad]:
