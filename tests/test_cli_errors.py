@@ -9,6 +9,7 @@ the exit code, the message and that no traceback was printed.
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -85,6 +86,9 @@ CASES = [
      ["--notebooks", "no notebook in it"]),
     ("run --notebooks a file", ["run", "--notebooks", "{tmp}/a-file"], USAGE, ["--notebooks", "a file, not a folder"]),
     ("run, two bad arguments", ["run", "--jobs", "-3", "--region", "Mars"], USAGE, ["--jobs", "--region"]),
+    ("run, a raw document linked to /dev/zero",
+     ["run", "--data-dir", "{tmp}/data-zero", "--notebooks", "{tmp}/nb", "--out", "{tmp}/reports"], DATA,
+     ["zero.txt", "a symbolic link to /dev/zero", "Nothing was written"]),    # its fingerprint read it for ever
     ("app --port 0", ["app", "--port", "0"], USAGE, ["--port", "from 1 to 65535"]),
     ("lab --port 70000", ["lab", "--port", "70000"], USAGE, ["--port", "found '70000'"]),
     ("provenance, no such file", ["provenance", "{tmp}/nope.txt"], DATA, ["no such file"]),
@@ -103,6 +107,9 @@ def cli_runs(tmp_path_factory):
     reports.mkdir()
     (reports / "01-toolkit-uptake.html").write_text("<p>rendered before</p>", encoding="utf-8")
     data = copy_data(tmp / "data")
+    os.symlink("/dev/zero", copy_data(tmp / "data-zero") / "raw" / "documents" / "zero.txt")
+    (tmp / "nb").mkdir()
+    (tmp / "nb" / "a.ipynb").write_text("{}", encoding="utf-8")        # never opened: the run stops before
     (data / "processed" / "datapackage.json").write_text('{"resources": [,]}', encoding="utf-8")
 
     def one_run(case):

@@ -72,8 +72,33 @@ def _provenance(args) -> int:
     return EXIT_OK
 
 
+def check_input_files(data_dir) -> None:
+    """Raise DataError unless every input file is a regular file within the size limit.
+
+    ``iccwc run`` hashes every input (its fingerprint) before the rebuild's own checks: a raw
+    document linked to ``/dev/zero`` was read until memory ran out. Only ``stat`` is used here.
+    """
+    from iccwc.data.inputs import Inputs
+    from iccwc.data.textio import open_regular
+    inputs = Inputs.find(data_dir)
+    lay = inputs.layout
+    candidates = set(inputs.documents)
+    for folder in (lay["raw_documents"], lay["raw_activities"], lay["raw_natural_earth"], lay["curated"]):
+        if folder.is_dir():
+            candidates.update(p for p in folder.iterdir() if p.is_symlink() or not p.is_dir())
+    problems = []
+    for p in sorted(candidates):
+        try:
+            open_regular(p).close()
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems, "The input files cannot be read")
+
+
 def _run(args) -> int:
     from iccwc.commands.pipeline import main as run_main
+    check_input_files(args.data_dir)
     return run_main(args)
 
 
