@@ -39,11 +39,28 @@ def fetch(name: str, version: str) -> Path:
         tgz = Path(tmp) / out.stdout.strip().splitlines()[-1]
         staging = Path(tmp) / "x"
         with tarfile.open(tgz) as tar:
-            tar.extractall(staging, filter="data")
+            _extract(tar, staging)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(dest, ignore_errors=True)
         shutil.move(str(staging / "package"), dest)
     return dest
+
+
+def _extract(tar: tarfile.TarFile, where: Path) -> None:
+    """Extract regular files and folders only, each inside ``where``. tarfile's ``filter="data"`` does
+    this from Python 3.11.4 on; Debian 12's system Python is 3.11.2, so the same check is done here."""
+    root = where.resolve()
+    for member in tar.getmembers():
+        target = (where / member.name).resolve()
+        if root not in target.parents and target != root:
+            raise RuntimeError(f"refusing {member.name!r}: it points outside the package")
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif member.isfile():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tar.extractfile(member) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        # links, devices and fifos are skipped: an npm package needs none of them
 
 
 def fetch_all() -> dict[str, Path]:
