@@ -24,3 +24,13 @@ def test_environment_yml_matches_pyproject():
     assert set(conda) == set(pip_set)
     for name, spec in pip_set.items():
         assert conda[name].replace(" ", "") == spec.replace(" ", ""), name
+
+
+def test_console_scripts_point_at_real_functions():
+    """`iccwc` on PATH runs the command line (the entry point moved with the package's layers once)."""
+    import importlib
+
+    scripts = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    for name, target in scripts.items():
+        module, func = target.split(":")
+        assert callable(getattr(importlib.import_module(module), func)), name
