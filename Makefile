@@ -43,7 +43,7 @@ $(STAMP)-base: pyproject.toml | $(VENV_PY)
 	@mkdir -p $(dir $@) && touch $@
 
 $(STAMP)-test: pyproject.toml | $(VENV_PY)
-	@echo "make: installing the package with its test tools (pytest, nbval, playwright, import-linter)"
+	@echo "make: installing the package with its test tools (pytest, pytest-xdist, nbval, playwright, import-linter)"
 	@$(PYTHON) -m pip install --disable-pip-version-check -q -e ".[test]"
 	@mkdir -p $(dir $@) && touch $@ $(STAMP)-base
 
@@ -68,8 +68,8 @@ app: install  ## serve the notebooks as live apps with Voila on 127.0.0.1 (token
 	$(PYTHON) -m iccwc app
 
 # ---------------------------------------------------------------- tests
-test-fast: install-test  ## unit tests only: no kernel, no browser (under 30 s)
-	$(PYTHON) -m pytest -m "not slow and not browser" tests
+test-fast: install-test  ## unit tests only: no kernel, no browser, on 2 workers (under 30 s)
+	$(PYTHON) -m pytest -m "not slow and not browser" -n 2 tests
 
 test: install-test  ## every test: unit, notebooks (nbval), kernels, browser
 	$(PYTHON) -m pytest

@@ -168,6 +168,7 @@ def _all_countries() -> list[str]:
     return names
 
 
+@pytest.mark.slow   # why: builds and reads a table of thousands of rows (seconds); a resource test, not a unit test
 @pytest.mark.timeout(120)
 def test_large_table_and_large_processed_csv(data_copy):
     """A table of every country, and a processed CSV of 150 snapshots of it (~37,000 rows)."""

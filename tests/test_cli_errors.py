@@ -20,6 +20,7 @@ from iccwc.commands import cli
 from helpers import ROW_LINE, SC66_LINES, SC66_TEXT, cells, copy_data, edit_csv, newer, run_cli, set_line, snapshot, write_doc
 
 
+@pytest.mark.slow   # why: runs `python -m iccwc` in subprocesses (about a second each)
 @pytest.mark.parametrize("order", ["after", "before"])
 def test_cli_rebuild_on_bad_input_lists_every_problem_and_writes_nothing(data_copy, order):
     text = set_line(SC66_TEXT, ROW_LINE["Kenya"], cells("✓", "yes", "✓"))
@@ -41,6 +42,7 @@ def test_cli_rebuild_on_bad_input_lists_every_problem_and_writes_nothing(data_co
     assert snapshot(data_copy / "processed") == before
 
 
+@pytest.mark.slow   # why: runs `python -m iccwc` in subprocesses (about a second each)
 def test_cli_rebuild_on_good_input_with_data_dir_after_the_command(data_copy):
     write_doc(data_copy, "newer.txt", newer())
     res = run_cli("rebuild", "--data-dir", str(data_copy))
@@ -120,6 +122,7 @@ def cli_runs(tmp_path_factory):
     return results, reports
 
 
+@pytest.mark.slow   # why: runs `python -m iccwc` in subprocesses (about a second each)
 @pytest.mark.parametrize("name,args,code,words", CASES, ids=[c[0] for c in CASES])
 def test_bad_arguments_get_one_message_and_an_exit_code(cli_runs, name, args, code, words):
     res = cli_runs[0][name]
@@ -134,6 +137,7 @@ def test_bad_arguments_get_one_message_and_an_exit_code(cli_runs, name, args, co
         assert "Nothing was done" in res.stderr
 
 
+@pytest.mark.slow   # why: runs `python -m iccwc` in subprocesses (about a second each)
 def test_a_bad_run_deletes_no_report(cli_runs):
     """--notebooks pointing at a missing folder used to run with no notebooks: every rendered report
     was removed and the exit code was 0."""
@@ -180,6 +184,7 @@ def test_an_unexpected_error_is_one_message_and_a_saved_traceback(data_copy, mon
         assert "Traceback (most recent call last)" in text and type(raised).__name__ in text
 
 
+@pytest.mark.slow   # why: runs `python -m iccwc` in subprocesses (about a second each)
 def test_status_on_good_data_still_works(data_copy):
     res = run_cli("status", "--data-dir", str(data_copy))
     assert res.returncode == 0, res.stderr
