@@ -97,15 +97,46 @@ ACTIVITY_CATEGORIES = [
     "capacity building and law enforcement support",
     "cross-cutting activities",
 ]
-#: The markers of the Part 4 legend, plus "other" for anything else.
-ACTIVITY_TYPES = ["Toolkit", "WEN", "WIST", "other"]
+#: Types of activity. The first four after "Toolkit" below are the markers of the Part 4 legend
+#: (Toolkit, WEN, WIST) and "other"; the rest name what the ICCWC website's activity map lists
+#: (see ACTIVITY_TYPE_RULES), so that "other" stays a small minority. In this order in charts.
+ACTIVITY_TYPES = ["Toolkit", "Indicator Framework", "enforcement operation", "WIST", "WEN",
+                  "meeting", "training or workshop", "assessment or mission", "other"]
 ACTIVITY_TYPE_LABELS = {
     "Toolkit": "Toolkit: Wildlife & Forest Crime Analytic Toolkit",
-    "WEN": "WEN: Wildlife Enforcement Network",
+    "Indicator Framework": "Indicator Framework for Combating Wildlife and Forest Crime",
+    "enforcement operation": "enforcement operation (Thunderball, Thunderstorm, Thunderbird, Cobra, PAWS...)",
     "WIST": "WIST: Wildlife Incident Support Team",
+    "WEN": "WEN: Wildlife Enforcement Network (e.g. a global meeting of the WENs)",
+    "meeting": "meeting, dialogue, roundtable or forum",
+    "training or workshop": "training, course, seminar or workshop",
+    "assessment or mission": "assessment or mission (e.g. risk assessments, a customs mission)",
     "other": "other activity",
 }
-#: The legend's asterisk: "*: ongoing/planned activities".
+#: How an activity's text (the ICCWC website's description line) gives its type: the FIRST rule
+#: whose pattern matches (case-insensitive regular expression) wins; no match gives "other".
+#: Order matters: "Toolkit and Indicator Framework implementation" is a Toolkit activity; "Operation
+#: COBRA III post operational review training workshop" is a workshop, not the operation itself;
+#: "Operation Thunderball (2019)" starts with "Operation " and names the operation.
+ACTIVITY_TYPE_RULES = [
+    ("Toolkit", r"\btoolkit\b"),
+    ("Indicator Framework", r"\bindicator framework\b"),
+    ("WIST", r"\bWIST\b|wildlife incident support team"),
+    ("WEN", r"\bWENs?\b|wildlife enforcement networks?\b"),
+    ("meeting", r"\bmeeting\b|\broundtable\b|\bround table\b|\bdialogue\b|\bforum\b|\bconference\b"),
+    ("training or workshop", r"\btraining\b|\bworkshop\b|\bseminar\b|\bcourse\b"),
+    ("enforcement operation", r"^operation\s"),
+    ("assessment or mission", r"\bassessments?\b|\bmission\b"),
+]
+#: The ICCWC website's groups (pins.csv, column "group") -> the document's Part 4 categories.
+WEBSITE_GROUPS = {
+    "Analysis of national responses": "analysis of national responses",
+    "Law enforcement support and capacity building": "capacity building and law enforcement support",
+    "Cross-cutting activities": "cross-cutting activities",
+}
+#: ICCWC was established in November 2010: an activity year before it is an error.
+FIRST_ACTIVITY_YEAR = 2010
+#: The legend's asterisk: "*: ongoing/planned activities". Empty when the source gives no status.
 ACTIVITY_STATUSES = ["completed", "ongoing or planned"]
 PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
 

@@ -13,6 +13,8 @@ from iccwc import paths
 
 #: The country polygons as received (npm world-atlas 2.0.2), in data/raw/natural-earth/.
 TOPOJSON_FILE = "world-atlas-2.0.2-countries-110m.json"
+#: The ICCWC website's data files (its map of activities, pins.csv), as received, in data/raw/iccwc-website/.
+WEBSITE_FOLDER = "iccwc-website"
 
 
 @dataclass
@@ -28,6 +30,11 @@ class Inputs:
         return cls(lay, docs)
 
     @property
+    def website_folder(self) -> Path:
+        """The ICCWC website's files (read by :mod:`iccwc.data.website`)."""
+        return self.layout["raw"] / WEBSITE_FOLDER
+
+    @property
     def topojson(self) -> Path:
         """The country polygons (TopoJSON) this data root's rebuild converts."""
         return self.layout["raw_natural_earth"] / TOPOJSON_FILE
@@ -36,7 +43,8 @@ class Inputs:
         """Every input file, for fingerprints."""
         lay = self.layout
         out = set(self.documents)
-        for folder in (lay["raw_documents"], lay["raw_activities"], lay["raw_natural_earth"], lay["curated"]):
+        for folder in (lay["raw_documents"], lay["raw_activities"], lay["raw_natural_earth"], self.website_folder,
+                       lay["curated"]):
             if folder.exists():
                 out.update(p for p in folder.iterdir() if p.is_file())
         out.update(paths.REFERENCE.glob("*.csv"))

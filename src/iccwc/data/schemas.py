@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandera.pandas as pa
 
 from iccwc.vocab import (ACTION_PLAN, ACTION_PLAN_LABEL, ACTIVITY_CATEGORIES, ACTIVITY_STATUSES,
-    ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, PERIOD_PATTERN, STAGES, STEP_COLUMNS, STEP_LABELS)
+    ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, FIRST_ACTIVITY_YEAR, PERIOD_PATTERN, STAGES, STEP_COLUMNS, STEP_LABELS)
 
 
 
@@ -194,26 +194,51 @@ ICCWC_DOCUMENTS = Dataset(
 ACTIVITIES = Dataset(
     "activities",
     "ICCWC activities by country",
-    "Activities of ICCWC by country, in the three categories of Part 4 of the SC66 document. Built from the "
-    "Toolkit table (each Toolkit request is an 'analysis of national responses' activity of type Toolkit, "
-    "latest status date per country) and from user files data/raw/activities/*.csv, each with a provenance "
-    "record. The Part 4 maps themselves were images and are not in the text.",
+    "One row per ICCWC activity in a country, in the three categories of Part 4 of the SC66 document. Built "
+    "from (1) the ICCWC website's map of activities (data/raw/iccwc-website/*.csv, the copy with the latest "
+    "provenance date; one activity per description line, or per bracketed year when a line holds several; an "
+    "activity the file lists twice is one row, its copies counted in 'duplicates'), (2) the Toolkit table of "
+    "the status documents (each Toolkit request, latest status date per country; when the website lists a "
+    "Toolkit implementation for the same country, the two are one activity with both sources and the table's "
+    "stage), and (3) user files data/raw/activities/*.csv. The SC66 Part 4 maps themselves were images and "
+    "are not in the text. Where a source is silent (the website gives no status; the table gives no year) "
+    "the cell is empty.",
     [
         *_COUNTRY_FIELDS,
-        Field("category", "string", "Part 4 category of the activity.", enum=ACTIVITY_CATEGORIES, ordered=True),
+        Field("category", "string",
+              "Part 4 category of the activity. Website rows: its group mapped to the document's words "
+              "(the website files a country's activities under one group per map pin).",
+              enum=ACTIVITY_CATEGORIES, ordered=True),
+        Field("website_group", "string", "The group as the ICCWC website writes it (website rows only).",
+              required=False),
         Field("activity_type", "string",
-              "Marker of the Part 4 legend: Toolkit (Wildlife & Forest Crime Analytic Toolkit), WEN (Wildlife "
-              "Enforcement Network), WIST (Wildlife Incident Support Team), or other.",
+              "Type of activity (vocabulary in iccwc.vocab.ACTIVITY_TYPES; website rows: from the text by the "
+              "rules iccwc.vocab.ACTIVITY_TYPE_RULES; Toolkit-table rows: Toolkit).",
               enum=ACTIVITY_TYPES, ordered=True),
-        Field("period", "string", "Year (YYYY) or period (YYYY-YYYY); empty when the source gives none.",
+        Field("description", "string", "What the activity is, as the source writes it (its year taken out)."),
+        Field("year_start", "integer", "First year of the activity, as the source gives it; empty when it gives none.",
+              required=False, minimum=FIRST_ACTIVITY_YEAR),
+        Field("year_end", "integer", "Last year (the same as year_start for one year); empty when none is given.",
+              required=False, minimum=FIRST_ACTIVITY_YEAR),
+        Field("period", "string", "year_start and year_end as YYYY or YYYY-YYYY; empty when the source gives none.",
               required=False, pattern=PERIOD_PATTERN),
         Field("status", "string",
-              "completed, or ongoing or planned (the legend's '*'). Toolkit rows: completed when the Toolkit "
-              "stage is complete.", enum=ACTIVITY_STATUSES, ordered=True),
-        Field("description", "string", "What the activity is."),
+              "completed, or ongoing or planned (the legend's '*'). Empty when the source gives none (the ICCWC "
+              "website). Toolkit-table rows: completed when the Toolkit stage is complete.",
+              required=False, enum=ACTIVITY_STATUSES, ordered=True),
+        Field("toolkit_stage", "string", "Toolkit stage from the Toolkit table, for Toolkit activities it lists.",
+              required=False, enum=STAGES, ordered=True),
+        Field("latitude", "number", "The ICCWC website's marker for the country (website rows only).",
+              required=False, minimum=-90, maximum=90),
+        Field("longitude", "number", "The ICCWC website's marker for the country (website rows only).",
+              required=False, minimum=-180, maximum=180),
+        Field("source_file", "string", "Raw file the row was read from (for a merged Toolkit activity: the website's)."),
+        Field("source_line", "integer", "Line of that file (header = line 1).", minimum=1),
+        Field("duplicates", "integer",
+              "How many more times the source file lists this same activity (counted once here).", minimum=0),
         Field("source", "string",
-              "Where the row comes from: document and line of the Toolkit table, or user file and row "
-              "followed by the source that file gives."),
+              "Every source of the row, '; '-separated: file and line, with the Toolkit table's status date, or "
+              "the source a user file gives."),
     ],
     primary_key=["source"],
 )
