@@ -52,11 +52,17 @@ class Inputs:
 
 
 def fingerprint(inputs: Inputs) -> str:
-    """A hash of every input file's name and bytes, and of the package's source code."""
+    """A hash of every input file's name and sha256, and of the package's source code.
+
+    Each file is hashed in a stream (:func:`iccwc.data.provenance.sha256_of`: memory flat whatever
+    its size); an input that is a link, a device such as ``/dev/zero`` or over the size limit is a
+    DataError before a byte is read.
+    """
+    from iccwc.data.provenance import sha256_of
     h = hashlib.sha256()
     for p in inputs.files():
-        h.update(str(p.name).encode() + b"\0" + p.read_bytes() + b"\0")
+        h.update(str(p.name).encode() + b"\0" + sha256_of(p).encode() + b"\0")
     package = Path(__file__).resolve().parents[1]
     for p in sorted(package.rglob("*.py")):
-        h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
+        h.update(p.relative_to(package).as_posix().encode() + b"\0" + sha256_of(p, None).encode())
     return h.hexdigest()
