@@ -126,10 +126,11 @@ def test_failing_notebook_restores_processed_and_keeps_reports(project):
     lines = []
     with pytest.raises(NotebookFailed, match=r"01-second.ipynb: a cell raised ValueError: boom in the notebook"):
         go(project, log=lines.append)
-    assert snapshot(project["data"] / "processed") == processed      # ... and is put back
+    assert snapshot(project["data"] / "processed") == processed      # ... was built aside, never written
     assert snapshot(project["out"]) == out
     assert not list(project["out"].glob(".staging-*"))
-    assert any("put back as it was" in line for line in lines)
+    assert not list((project["data"] / ".iccwc-state").glob("gen-*"))     # the staged data removed too
+    assert any("left as they were" in line for line in lines)
     assert not any("finished 00-first.ipynb" in line for line in lines)
     assert kernels() == []
 

@@ -44,8 +44,12 @@ class KernelDidNotStart(Exception):
 
 
 async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, name: str = "notebook",
-                           log=print) -> dict | None:
+                           log=print, setup: str | None = None) -> dict | None:
     """Execute ``nb`` in place (outputs, ``language_info``); return its widget state (or None).
+
+    ``setup``, if given, is code run in the kernel once ``gate`` is set, before the first cell,
+    silently (not part of the notebook; the pipeline points the kernel at the processed data it
+    is building aside). It failing fails the notebook.
 
     The state is kept apart from ``nb`` (see :func:`iccwc.commands.render.notebook_html`).
     Raises what nbclient raises (``CellExecutionError``, ``DeadKernelError``, ...), with the
@@ -53,7 +57,7 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
     """
     for attempt in range(KERNEL_START_RETRIES + 1):
         try:
-            return await _in_new_kernel(nb, cwd, gate, timeout)
+            return await _in_new_kernel(nb, cwd, gate, timeout, setup)
         except KernelDidNotStart as failed:
             if attempt == KERNEL_START_RETRIES:
                 raise failed.error from None
@@ -63,7 +67,7 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
     raise AssertionError("unreachable")
 
 
-async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int) -> dict | None:
+async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup: str | None = None) -> dict | None:
     """One kernel's life: start it, run every cell, shut it down. Raises KernelDidNotStart."""
     from nbclient import NotebookClient
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
@@ -82,6 +86,13 @@ async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int) -> di
         if info is not None and "language_info" in info["content"]:
             nb.metadata["language_info"] = info["content"]["language_info"]
         await gate.wait()
+        if setup:
+            reply = await client.async_wait_for_reply(
+                await _result(client.kc.execute(setup, silent=True, store_history=False)))
+            content = (reply or {}).get("content", {})
+            if content.get("status") != "ok":
+                raise RuntimeError(f"the run's set-up code failed in the kernel: {content.get('ename')}: "
+                                   f"{content.get('evalue')}")
         for index, cell in enumerate(nb.cells):
             await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         finished = True

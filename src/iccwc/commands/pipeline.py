@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -67,10 +66,15 @@ def _sha(data: bytes) -> str:
 
 
 def _hash_dir(folder: Path) -> dict[str, str]:
-    if not folder.exists():
-        return {}
-    return {p.name: _sha(p.read_bytes()) for p in sorted(folder.iterdir())
-            if p.is_file() and not p.name.startswith(".")}
+    """sha256 of each (non-hidden) file of ``folder``, read in a stream."""
+    from iccwc.data.generations import hash_folder
+    return hash_folder(folder)
+
+
+def _file_sha(p: Path, max_bytes: int | None = None) -> str:
+    """sha256 of a regular file, read in a stream (a link, a device or a file over ``max_bytes`` is a DataError)."""
+    from iccwc.data.provenance import sha256_of
+    return sha256_of(p, max_bytes)
 
 
 def find_notebooks(folder: Path | None = None) -> list[Path]:
@@ -89,6 +93,7 @@ def default_out_dir(region: str | None) -> Path:
 def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict:
     """What a run depends on, piece by piece (so a rerun can say what changed)."""
     from iccwc.data.inputs import Inputs, fingerprint
+    from iccwc.data.textio import MAX_BYTES
     inputs = Inputs.find(data_dir)
     root = inputs.layout["data"]
 
@@ -99,8 +104,8 @@ def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict
             return str(p)
     return {
         "inputs_and_package": fingerprint(inputs),
-        "input_files": {rel(p): _sha(p.read_bytes()) for p in inputs.files()},
-        "notebooks": {p.name: _sha(p.read_bytes()) for p in notebooks},
+        "input_files": {rel(p): _file_sha(p, MAX_BYTES) for p in inputs.files()},
+        "notebooks": {p.name: _file_sha(p) for p in notebooks},
         "parameters": parameters,
         "tools": versions(TOOLS),
     }
@@ -145,11 +150,12 @@ def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path)
         why.append("tool versions changed")
     if old.get("processed") != _hash_dir(processed):
         why.append(f"{processed} differs from what the last run wrote")
+    now = _hash_dir(out_dir)
     for name, sha in old.get("outputs", {}).items():
         p = out_dir / name
-        if not p.exists():
+        if name not in now:
             why.append(f"output missing: {p}")
-        elif _sha(p.read_bytes()) != sha:
+        elif now[name] != sha:
             why.append(f"output modified: {p}")
     return why
 
@@ -196,7 +202,7 @@ def _failure_message(path: Path, exc: BaseException) -> str:
 
 
 async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
-                       log, cwd: Path):
+                       log, cwd: Path, setup: str | None = None):
     """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
 
     Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
@@ -204,7 +210,8 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
     async with sem:
         t0 = time.perf_counter()
         log(f"      started  {path.name}")
-        state = await execute_notebook(nb, cwd=cwd, gate=gate, timeout=timeout, name=path.name, log=log)
+        state = await execute_notebook(nb, cwd=cwd, gate=gate, timeout=timeout, name=path.name, log=log,
+                                       setup=setup)
         return time.perf_counter() - t0, state
 
 
@@ -222,8 +229,10 @@ def _one_line_at_a_time(log):
 
 def run(data_dir=None, *, region: str | None = None, status_date: str | None = None,
         notebooks_dir: Path | None = None, out_dir: Path | None = None, force: bool = False,
-        jobs: int | None = None, timeout: int = 600, log=print) -> RunResult:
-    """Validate, rebuild, execute and render; see the module docs. Raises DataError or NotebookFailed."""
+        jobs: int | None = None, timeout: int = 600, wait: float | None = None, log=print) -> RunResult:
+    """Validate, rebuild, execute and render; see the module docs. Raises DataError, NotebookFailed
+    or :class:`iccwc.data.generations.Busy` (another run holds the data folder and ``wait`` ran out)."""
+    from iccwc.data import generations
     t_start = time.perf_counter()
     log = _one_line_at_a_time(log)
     notebooks = find_notebooks(notebooks_dir)
@@ -240,6 +249,17 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
 
     log(f"iccwc run: {len(notebooks)} notebook(s) in {notebooks_dir or paths.NOTEBOOKS}, data in {lay['data']}, "
         f"reports to {out_dir}" + (f", parameters {parameters}" if parameters else ""))
+    # One run per data folder (and per reports folder) at a time; the lock is released however this ends.
+    with generations.hold(lay["data"], wait=wait, log=log):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with generations.hold_folder(out_dir):
+            generations.recover(lay["data"], [out_dir], log=log)
+            return _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force,
+                                jobs, timeout, log, t_start)
+
+
+def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force, jobs, timeout,
+                 log, t_start) -> RunResult:
     log("[1/4] Checking what changed ...")
     parts = fingerprint_parts(data_dir, notebooks, parameters)
     old = _read_state(out_dir)
@@ -257,9 +277,9 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
     if not notebooks:
         log("      (no notebooks found: only the data are rebuilt)")
     seconds = {"check": time.perf_counter() - t_start}
-    return _run_coroutine(_run_async(data_dir, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
-                                  parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
-                                  seconds, t_start))
+    return _run_coroutine(_run_async(data_dir, lay, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
+                                     parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
+                                     seconds, t_start))
 
 
 def _run_coroutine(coro):
@@ -273,9 +293,26 @@ def _run_coroutine(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
+async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
                      jobs, timeout, log, seconds, t_start) -> RunResult:
+    """Build the new generation aside (processed files, reports, .fingerprint), then switch it in."""
     import nbformat
+    from iccwc.data import generations
+
+    root = lay["data"]
+    generation = generations.new_id()
+    gen_dir = generations.state_dir(root) / (generations.GEN_PREFIX + generation)   # the data built aside
+    staged_processed = gen_dir / "processed"
+    staging = out_dir / (generations.OUT_STAGING_PREFIX + generation)                # the reports built aside
+    data_unchanged = (old is not None and not force
+                      and old["parts"].get("input_files") == parts["input_files"]
+                      and old["parts"].get("inputs_and_package") == parts["inputs_and_package"]
+                      and old.get("processed") == _hash_dir(processed))
+    # The kernels read the processed files being built (not yet in data/processed): each gets this
+    # before its notebook's first cell (sent silently: it is not part of the notebook).
+    setup = None if data_unchanged else (
+        "from iccwc.data.generations import redirect_processed as _iccwc_redirect\n"
+        f"_iccwc_redirect({str(root)!r}, {str(staged_processed)!r})\ndel _iccwc_redirect")
 
     # Kernels start now and boot while the data are validated and rebuilt; cells run after.
     gate = asyncio.Event()
@@ -288,32 +325,26 @@ async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters
             log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
         loaded.append((p, nb))
     warm = asyncio.ensure_future(asyncio.to_thread(render.exporter))   # builds the HTML exporter meanwhile
-    tasks = {p.name: asyncio.ensure_future(_execute_one(p, nb, gate, sem, timeout, log, nb_dir))
+    tasks = {p.name: asyncio.ensure_future(_execute_one(p, nb, gate, sem, timeout, log, nb_dir, setup))
              for p, nb in loaded}
 
-    previous = {}                          # processed files as they were, to put back on failure
-    staging = None
     try:
         t0 = time.perf_counter()
-        data_unchanged = (old is not None and not force
-                          and old["parts"].get("input_files") == parts["input_files"]
-                          and old["parts"].get("inputs_and_package") == parts["inputs_and_package"]
-                          and old.get("processed") == _hash_dir(processed))
+        staging.mkdir()
+        (staging / generations.JOURNAL_MARK).write_text(
+            str(generations.state_dir(root) / generations.JOURNAL_NAME), encoding="utf-8")
+        changed: list[str] = []
         if data_unchanged:
             log("[2/4] Data inputs unchanged since the last run: rebuild skipped")
         else:
-            log(f"[2/4] Validating {lay_name(data_dir)}/raw and rebuilding {processed} ...")
-            before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()} if processed.exists() else {}
-            changed = await asyncio.to_thread(_rebuild, data_dir)
-            previous = {k: before.get(k) for k in changed}   # None: the file is new, remove it on failure
-            log(f"      {len(changed)} file(s) updated, {time.perf_counter() - t0:.1f} s")
+            log(f"[2/4] Validating {root}/raw and rebuilding {processed} (aside, in {gen_dir}) ...")
+            changed = await asyncio.to_thread(_stage_rebuild, data_dir, processed, staged_processed)
+            log(f"      {len(changed)} file(s) to update, {time.perf_counter() - t0:.1f} s")
         seconds["rebuild"] = time.perf_counter() - t0
         gate.set()
 
         log(f"[3/4] Executing {len(notebooks)} notebook(s), up to {jobs} at a time; "
             "[4/4] rendering each to HTML as it finishes ...")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         entries, outputs = [], {}
         renders = []
         by_task = {t: name for name, t in tasks.items()}
@@ -337,59 +368,69 @@ async def _run_async(data_dir, notebooks, nb_dir, out_dir, processed, parameters
             entries.append(entry)
         entries.sort(key=lambda e: e.notebook)
         t0 = time.perf_counter()
-        index = await asyncio.to_thread(_index, data_dir, entries, parameters)
-        (staging / "index.html").write_text(index, encoding="utf-8")
-        outputs = {p.name: _sha(p.read_bytes()) for p in sorted(staging.iterdir())}
-        # Everything succeeded: move the new files into place, drop the previous run's stale ones.
-        for name in outputs:
-            os.replace(staging / name, out_dir / name)
-        for name in (old or {}).get("outputs", {}):
-            if name not in outputs and (out_dir / name).exists():
-                (out_dir / name).unlink()
+        index = await asyncio.to_thread(_index, data_dir if data_unchanged else gen_dir, entries, parameters,
+                                        shown_dir=root)
+        generations.write_durably(staging / "index.html", index.encode("utf-8"))
+        outputs = _hash_dir(staging)
+
+        # The new generation is complete aside: its record of processed, its .fingerprint, then the switch.
+        processed_after = {**_hash_dir(processed), **{n: h for n, h in _hash_dir(staged_processed).items()
+                                                      if n in changed}}
+        processed_gen = generations.processed_generation(root)
+        moves = [(staged_processed / n, processed / n) for n in changed]
+        if changed or processed_gen is None:
+            processed_gen = generation
+            record = gen_dir / generations.PROCESSED_RECORD
+            generations.write_durably(record, generations.processed_record(generation, processed_after))
+            moves.append((record, generations.state_dir(root) / generations.PROCESSED_RECORD))
+        moves += [(staging / n, out_dir / n) for n in outputs]
         seconds["render_index"] = time.perf_counter() - t0
         seconds["total"] = time.perf_counter() - t_start
         state = {"version": STATE_VERSION, "fingerprint": _combined(parts), "parts": parts, "outputs": outputs,
-                 "processed": _hash_dir(processed), "seconds": seconds,
-                 "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        tmp = out_dir / (STATE_FILE + ".tmp")
-        tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, out_dir / STATE_FILE)
+                 "processed": processed_after, "generation": generation, "processed_generation": processed_gen,
+                 "seconds": seconds, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        generations.write_durably(staging / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
+        moves.append((staging / STATE_FILE, out_dir / STATE_FILE))          # last
+        stale = [out_dir / n for n in (old or {}).get("outputs", {}) if n not in outputs]
+        processed.mkdir(parents=True, exist_ok=True)
+        generations.switch(root, generation, moves, stale, [gen_dir, staging])
         for e in entries:
             log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)")
         log(f"      {out_dir / 'index.html'}")
-        log(f"Done in {seconds['total']:.1f} s.")
+        if changed:
+            log(f"      {processed}: {len(changed)} file(s) updated ({', '.join(changed)})")
+        log(f"Done in {seconds['total']:.1f} s (generation {generation}).")
         return RunResult(True, "; ".join(why) or "forced", out_dir, outputs, seconds)
     except BaseException:
         gate.set()
         for t in tasks.values():
             t.cancel()
         await asyncio.gather(*tasks.values(), return_exceptions=True)
-        if previous:
-            _restore(processed, previous)
-            log(f"      {processed} put back as it was before this run")
-        if staging is not None or out_dir.exists():
-            log(f"      {out_dir} left as it was")
-        raise
-    finally:
-        if staging is not None:
+        if not (generations.state_dir(root) / generations.JOURNAL_NAME).exists():
+            shutil.rmtree(gen_dir, ignore_errors=True)
             shutil.rmtree(staging, ignore_errors=True)
+            log(f"      {processed} and {out_dir} left as they were (the new files were built aside, and are "
+                "removed)")
+        else:                            # the switch began: the next start completes it
+            log(f"      the switch to generation {generation} was interrupted; the next run completes it")
+        raise
 
 
-def lay_name(data_dir) -> str:
-    return str(paths.layout(data_dir)["data"])
-
-
-def _rebuild(data_dir) -> list[str]:
-    from iccwc.data.build import rebuild
-    return rebuild(data_dir, log=lambda msg: None)
-
-
-def _restore(processed: Path, previous: dict[str, bytes | None]) -> None:
-    from iccwc.data.build import write_atomically
-    write_atomically({k: v for k, v in previous.items() if v is not None}, processed)
-    for name, data in previous.items():
-        if data is None and (processed / name).exists():
-            (processed / name).unlink()
+def _stage_rebuild(data_dir, processed: Path, staged: Path) -> list[str]:
+    """Validate and build every processed file into ``staged`` (fsync'd); return the names that differ
+    from ``processed`` (those the switch moves in)."""
+    from iccwc.data.build import build_files
+    from iccwc.data import generations
+    files = build_files(data_dir)
+    staged.mkdir(parents=True)
+    current = _hash_dir(processed)
+    changed = []
+    for name, data in files.items():
+        generations.write_durably(staged / name, data)
+        if current.get(name) != _sha(data):
+            changed.append(name)
+    generations.pause_point("staged")
+    return changed
 
 
 def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log):
@@ -397,15 +438,21 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log):
     title = render.notebook_title(nb, path.stem)
     body = render.notebook_html(nb, title, widget_state)
     target = staging / (path.stem + ".html")
-    target.write_text(body, encoding="utf-8")
+    from iccwc.data.generations import pause_point, write_durably
+    write_durably(target, body.encode("utf-8"))
     log(f"      rendered {target.name} ({len(body.encode()) / 1024:.0f} KB) in {time.perf_counter() - t0:.1f} s")
+    pause_point("rendered")
     return render.Entry(target.name, path.name, title, render.notebook_summary(nb), secs)
 
 
-def _index(data_dir, entries, parameters) -> str:
+def _index(data_dir, entries, parameters, shown_dir: Path) -> str:
+    """The index page, on the processed files under ``data_dir`` (the generation built aside when
+    the data were rebuilt), naming ``shown_dir`` (the data folder it is switched into) as the data."""
     from iccwc.data.load import data_status
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return render.index_html(entries, generated=generated, status=data_status(data_dir), parameters=parameters)
+    status = data_status(data_dir)
+    status["data_dir"] = str(shown_dir)
+    return render.index_html(entries, generated=generated, status=status, parameters=parameters)
 
 
 # --------------------------------------------------------------------------- command line
@@ -419,15 +466,28 @@ def add_arguments(sp) -> None:
     sp.add_argument("--jobs", type=int, default=None, help=f"notebooks executed at once (default {DEFAULT_JOBS})")
     sp.add_argument("--out", default=None, help="where to write the HTML (default: reports/)")
     sp.add_argument("--notebooks", default=None, help="folder of notebooks (default: notebooks/)")
+    sp.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                    help="when another run is using the data folder: wait at most this long for it (0: stop at "
+                         "once; default: wait until it finishes)")
 
 
 def main(args) -> int:
+    from iccwc.data.generations import Busy
+    from iccwc.errors import EXIT_FILESYSTEM, EXIT_NOTEBOOK, EXIT_USAGE
+    wait = getattr(args, "wait", None)
+    if wait is not None and not 0 <= wait < float("inf"):
+        print(f"\nERROR: iccwc run: bad argument\n  - --wait: expected a number of seconds, 0 or more, found "
+              f"{wait}\n\nNothing was done (exit code {EXIT_USAGE}).", file=sys.stderr)
+        return EXIT_USAGE
     try:
         run(args.data_dir, region=args.region, status_date=args.status_date, force=args.force, jobs=args.jobs,
-            out_dir=Path(args.out) if args.out else None,
+            out_dir=Path(args.out) if args.out else None, wait=wait,
             notebooks_dir=Path(args.notebooks) if args.notebooks else None)
+    except Busy as exc:
+        print(f"\nERROR: {exc}\n\nNothing was done (exit code {EXIT_FILESYSTEM}).", file=sys.stderr)
+        return EXIT_FILESYSTEM
     except NotebookFailed as exc:
         print(f"\nERROR: a notebook failed, so no reports were written.\n  {exc}\n\n"
               "data/processed and reports/ are as they were before this run.", file=sys.stderr)
-        return 3
+        return EXIT_NOTEBOOK
     return 0

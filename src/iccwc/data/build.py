@@ -169,14 +169,31 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
     return changed
 
 
-def rebuild(data_dir=None, log=print) -> list[str]:
-    """Rebuild data/processed from raw. Returns the names of files that changed."""
+def build_files(data_dir=None) -> dict[str, bytes]:
+    """Validate and build every processed file in memory (name -> bytes); raise DataError on any problem."""
     inputs = Inputs.find(data_dir)
     built = build_all(inputs)
     files = render(built, inputs)
     files[geo.GEOJSON_NAME] = geo.build_geojson_bytes(inputs.topojson)
-    changed = write_atomically(files, inputs.layout["processed"])
-    for name in files:
-        log(f"  {'updated  ' if name in changed else 'unchanged'} {inputs.layout['processed'].name}/{name}")
-    return changed
+    return files
 
+
+def rebuild(data_dir=None, log=print, wait: float | None = None) -> list[str]:
+    """Rebuild data/processed from raw. Returns the names of files that changed.
+
+    Holds the data folder's lock (:func:`iccwc.data.generations.hold`: waits for a run that holds it)
+    and first completes or cleans up what an interrupted run left (:func:`~iccwc.data.generations.recover`).
+    """
+    from iccwc.data import generations
+    inputs = Inputs.find(data_dir)
+    root = inputs.layout["data"]
+    with generations.hold(root, wait=wait, log=log):
+        generations.recover(root, log=log)
+        files = build_files(data_dir)
+        processed = inputs.layout["processed"]
+        changed = write_atomically(files, processed)
+        if changed or generations.processed_generation(root) is None:
+            generations.write_processed_record(root, generations.new_id(), processed)
+    for name in files:
+        log(f"  {'updated  ' if name in changed else 'unchanged'} {processed.name}/{name}")
+    return changed
