@@ -55,6 +55,9 @@ install-test: $(STAMP)-test  ## install with the test tools (pytest, nbval, play
 run: install  ## validate + rebuild data, execute the notebooks, render HTML to reports/ (REGION=Asia for one region)
 	$(PYTHON) -m iccwc run $(if $(REGION),--region "$(REGION)")
 
+update: install  ## after new data: rebuild, execute and save the notebooks with their outputs, render reports/ (then make test passes)
+	$(PYTHON) -m iccwc update
+
 rebuild: install  ## rebuild data/processed from data/raw only (validated; nothing written on error)
 	$(PYTHON) -m iccwc rebuild
 

@@ -288,3 +288,51 @@ def snapshot_report(toolkit: pd.DataFrame, before="previous", after="latest") ->
     text = (f"Between {date_label(p.before)} and {date_label(p.after)}: "
             + (", ".join(parts) if parts else "no countries") + ".")
     return SnapshotReport(dates, text, p.changes)
+
+
+def funnel_drops(df: pd.DataFrame) -> pd.DataFrame:
+    """How many countries fewer reached each step than the step before (one snapshot).
+
+    Columns: from_step (1-8), to_step (2-9; 9 = implementing the action plan), fewer (int, never
+    negative in a consistent table). Built from :func:`funnel_counts`.
+
+    Returns a DataFrame of 8 rows, in step order.
+
+    >>> d = funnel_drops(iccwc.load_toolkit(status_date="latest"))
+    >>> list(d.columns), d["from_step"].tolist() == list(range(1, 9))
+    (['from_step', 'to_step', 'fewer'], True)
+    """
+    reached = funnel_counts(df)["countries"].astype(int).tolist()
+    return pd.DataFrame({"from_step": range(1, 9), "to_step": range(2, 10),
+                         "fewer": [reached[i] - reached[i + 1] for i in range(8)]})
+
+
+def countries_by_stage(df: pd.DataFrame) -> dict[str, list[str]]:
+    """The countries in each stage of one snapshot, in country order: {stage: [names]}, every stage.
+
+    Returns a dict keyed by STAGES (in order), lists possibly empty.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> by = countries_by_stage(tk)
+    >>> list(by) == STAGES, sum(map(len, by.values())) == len(tk)
+    (True, True)
+    """
+    one_date(df)
+    rows = df.sort_values("country", kind="stable")
+    return {s: rows.loc[rows["stage"].astype(str) == s, "country"].astype(str).tolist() for s in STAGES}
+
+
+def complete_without_action_plan(df: pd.DataFrame) -> list[str]:
+    """Countries of one snapshot with all 8 steps done but the action-plan column not marked.
+
+    Returns a list of names, in country order.
+
+    >>> tk = iccwc.load_toolkit(status_date="latest")
+    >>> len(complete_without_action_plan(tk)) == toolkit_summary(tk)["complete"] - int(
+    ...     (tk["action_plan_implementation"] & (tk["stage"] == "complete")).sum())
+    True
+    """
+    one_date(df)
+    rows = df.sort_values("country", kind="stable")
+    hit = (rows["stage"].astype(str) == "complete") & ~rows[ACTION_PLAN].astype(bool)
+    return rows.loc[hit, "country"].astype(str).tolist()

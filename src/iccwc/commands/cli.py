@@ -107,6 +107,17 @@ def _run_arguments(sp) -> None:
     add_arguments(sp)
 
 
+def _update(args) -> int:
+    from iccwc.commands.update import main as update_main
+    check_input_files(args.data_dir)
+    return update_main(args)
+
+
+def _update_arguments(sp) -> None:
+    from iccwc.commands.update import add_arguments
+    add_arguments(sp)
+
+
 def _app(args) -> int:
     from iccwc.commands.servers import app_main
     return app_main(args)
@@ -129,12 +140,14 @@ COMMANDS = {
     # name: (function, help[, function adding the subcommand's own arguments])
     "run": (_run, "validate, rebuild, execute every notebook and render HTML to reports/ (no work if nothing "
                   "changed)", _run_arguments),
+    "update": (_update, "after new data: rebuild, execute and save every notebook with its outputs, render the "
+                        "reports (then make test passes)", _update_arguments),
     "app": (_app, "serve the notebooks as live apps with Voila on 127.0.0.1 (token)", _server_arguments),
     "lab": (_lab, "open JupyterLab on 127.0.0.1 with token authentication", _server_arguments),
 }
 
 #: The commands that read the data folder (``--data-dir``): it must exist before they start.
-_USES_DATA = {"rebuild", "status", "run"}
+_USES_DATA = {"rebuild", "status", "run", "update"}
 
 
 # --------------------------------------------------------------------------- arguments checked before any work
@@ -200,7 +213,7 @@ def check_arguments(args) -> None:
         value = given if given is not None else str(paths.ROOT / "data")
         found += _check_folder(where, value, "the data folder (with raw/, curated/ and processed/)",
                                "give the folder that holds raw/ and processed/ (default: data/ in the project)")
-    if command == "run":
+    if command in ("run", "update"):
         jobs = getattr(args, "jobs", None)
         if jobs is not None and not 1 <= jobs <= MAX_JOBS:
             found.append((Problem("--jobs", None, None, f"a whole number of notebooks to execute at once, from 1 "

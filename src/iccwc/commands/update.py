@@ -1,0 +1,179 @@
+"""`python -m iccwc update`: after new data, one command back to green tests and new reports.
+
+Steps:
+
+1. **Validate and rebuild** ``data/processed`` (:func:`iccwc.data.build.rebuild`; bad input raises
+   :class:`~iccwc.errors.DataError` before anything is written, exit code 2).
+2. **Execute** every ``notebooks/*.ipynb`` in a kernel of its own (nbclient's public API:
+   ``NotebookClient(..., store_widget_state=False).async_execute(env=...)``), with the kernel's
+   working folder the notebooks' folder and ``$ICCWC_DATA_DIR`` the data folder, so the
+   notebooks read the data just rebuilt with their default parameters (``data_dir = None``).
+3. **Save** the executed notebooks in place, with their new outputs and without widget state
+   (as committed: docs/notebook-tests.md), only once every notebook has run: if one fails, no
+   notebook is written (exit code 3) and the error names the notebook and the cell.
+4. **Render** the reports with :func:`iccwc.commands.pipeline.run` (it executes the notebooks again,
+   keeping the widget state the HTML needs).
+
+Afterwards the committed notebooks' outputs match the data, so ``make test`` (nbval) passes.
+docs/updating.md walks through it with a new status document.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from iccwc import paths
+
+KERNEL = "python3"
+#: Notebooks executed at once (each is a kernel).
+DEFAULT_JOBS = 2
+
+
+class UpdateFailed(RuntimeError):
+    """A notebook raised while executing; no notebook was saved (the message names it and the cell)."""
+
+
+@dataclass
+class UpdateResult:
+    changed_data: list[str]        # processed files the rebuild rewrote
+    saved: list[Path]              # notebooks saved with new outputs
+    reports: Path | None           # where the reports went (None with render=False)
+
+
+def find_notebooks(folder: Path | None = None) -> list[Path]:
+    """The notebooks of ``folder`` (default notebooks/), by name; hidden files and checkpoints left out."""
+    folder = Path(folder) if folder else paths.NOTEBOOKS
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def _error_text(path: Path, exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    tail = "\n    ".join(text[-12:]) if text else type(exc).__name__
+    said = getattr(exc, "kernel_stderr", "")
+    return f"{path.name}: {type(exc).__name__}\n    {tail}" + (f"\n  the kernel wrote:\n{said}" if said else "")
+
+
+async def _execute(path: Path, data: Path, timeout: int, sem: asyncio.Semaphore, log):
+    import nbformat
+    from nbclient import NotebookClient
+    async with sem:
+        t0 = time.perf_counter()
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, store_widget_state=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        env = {**os.environ, "ICCWC_DATA_DIR": str(data)}
+        # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
+        with tempfile.TemporaryFile(mode="w+") as errlog:
+            try:
+                await client.async_execute(env=env, stderr=errlog)
+            except Exception as exc:
+                errlog.seek(0)
+                said = errlog.read()[-2000:].strip()
+                if said and not hasattr(exc, "kernel_stderr"):
+                    exc.kernel_stderr = said
+                raise
+        log(f"      executed {path.name} in {time.perf_counter() - t0:.1f} s")
+        return nb
+
+
+async def _execute_all(notebooks: list[Path], data: Path, timeout: int, jobs: int, log):
+    sem = asyncio.Semaphore(max(1, jobs))
+    return await asyncio.gather(*(_execute(p, data, timeout, sem, log) for p in notebooks),
+                                return_exceptions=True)
+
+
+def _run_coroutine(coro):
+    """asyncio.run, or in a worker thread when a loop already runs here (Jupyter)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _save(nb, path: Path) -> None:
+    """Write ``nb`` over ``path`` atomically (a temporary file in the same folder, then os.replace)."""
+    import nbformat
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".ipynb", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            nbformat.write(nb, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def execute_and_save(notebooks: list[Path], data_dir=None, *, jobs: int = DEFAULT_JOBS, timeout: int = 600,
+                     log=print) -> list[Path]:
+    """Execute ``notebooks`` on ``data_dir`` and save them with their outputs (all or none).
+
+    Raises :class:`UpdateFailed` listing every notebook that failed; then nothing is saved.
+    """
+    data = paths.layout(data_dir)["data"]
+    results = _run_coroutine(_execute_all(notebooks, data, timeout, jobs, log))
+    failed = [(p, r) for p, r in zip(notebooks, results) if isinstance(r, BaseException)]
+    if failed:
+        raise UpdateFailed("\n  ".join(_error_text(p, e) for p, e in failed))
+    for path, nb in zip(notebooks, results):
+        _save(nb, path)
+    return list(notebooks)
+
+
+def update(data_dir=None, *, notebooks_dir: Path | None = None, out_dir: Path | None = None,
+           jobs: int | None = None, timeout: int = 600, render: bool = True, log=print) -> UpdateResult:
+    """Rebuild, execute and save every notebook, then render the reports; see the module docs."""
+    from iccwc.data.build import rebuild
+    t0 = time.perf_counter()
+    notebooks = find_notebooks(notebooks_dir)
+    lay = paths.layout(data_dir)
+    log(f"iccwc update: data in {lay['data']}, {len(notebooks)} notebook(s) in {notebooks_dir or paths.NOTEBOOKS}")
+    log("[1/3] Validating and rebuilding the processed data ...")
+    changed = rebuild(data_dir, log=lambda msg: None)
+    log(f"      {len(changed)} processed file(s) changed" + (f": {', '.join(changed)}" if changed else ""))
+    log(f"[2/3] Executing and saving {len(notebooks)} notebook(s) (outputs kept, no widget state) ...")
+    saved = execute_and_save(notebooks, data_dir, jobs=jobs or DEFAULT_JOBS, timeout=timeout, log=log)
+    reports = None
+    if render:
+        log("[3/3] Rendering the reports ...")
+        from iccwc.commands import pipeline
+        result = pipeline.run(data_dir, notebooks_dir=notebooks_dir, out_dir=out_dir, jobs=jobs, timeout=timeout,
+                              log=log)
+        reports = Path(result.out_dir)
+    log(f"Updated in {time.perf_counter() - t0:.0f} s: {len(saved)} notebook(s) saved"
+        + (f", reports in {reports}" if reports else "") + ". Next: make test, then commit data/processed "
+        "and notebooks/.")
+    return UpdateResult(changed, saved, reports)
+
+
+# --------------------------------------------------------------------------- command line
+
+def add_arguments(sp) -> None:
+    sp.add_argument("--jobs", type=int, default=None, help=f"notebooks executed at once (default {DEFAULT_JOBS})")
+    sp.add_argument("--out", default=None, help="where to write the HTML reports (default: reports/)")
+    sp.add_argument("--notebooks", default=None, help="folder of notebooks to update (default: notebooks/)")
+    sp.add_argument("--no-render", action="store_true", help="save the notebooks but render no reports")
+
+
+def main(args) -> int:
+    import sys
+    from iccwc.errors import EXIT_NOTEBOOK, EXIT_OK
+    try:
+        update(args.data_dir, notebooks_dir=Path(args.notebooks) if args.notebooks else None,
+               out_dir=Path(args.out) if args.out else None, jobs=args.jobs, render=not args.no_render)
+    except UpdateFailed as exc:
+        print(f"\nERROR: a notebook failed, so no notebook was saved.\n  {exc}\n\n"
+              "Fix the data or the notebook and run `python -m iccwc update` again.", file=sys.stderr)
+        return EXIT_NOTEBOOK
+    except Exception as exc:          # the pipeline's own notebook failure (its class may move): same exit code
+        if type(exc).__name__ == "NotebookFailed":
+            print(f"\nERROR: rendering the reports failed (the notebooks were saved).\n  {exc}", file=sys.stderr)
+            return EXIT_NOTEBOOK
+        raise
+    return EXIT_OK

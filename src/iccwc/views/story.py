@@ -1,0 +1,570 @@
+"""The notebooks' prose, written from the data: Markdown built from the analysis functions.
+
+Every number, list and comparison a notebook states in its text comes from here, computed by
+the same functions that compute its tables, so the story follows the data: add a later status
+document, rebuild, and the sentences change with the numbers. Notebooks show a section's text
+with ``display(Markdown(story.<function>(...)))``; their static Markdown cells keep only what
+cannot go stale (titles, what a section shows, method).
+
+What the SC66 document itself said is stated as the document's claim, and only where the data
+hold its snapshot (:data:`iccwc.analysis.overview.SC66_CLAIMS`).
+
+Numbers are written as digits, headline ones in bold; lists of names end with "and"; nouns
+agree with their numbers ("1 country", "3 countries").
+
+>>> import iccwc
+>>> text = toolkit_headline(iccwc.load_toolkit(status_date="latest"))
+>>> text.startswith("As of ")
+True
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from iccwc.analysis import overview, recognition, snapshots
+from iccwc.analysis.toolkit_uptake import (complete_without_action_plan, countries_by_stage, date_label,
+                                           funnel_counts, funnel_drops, stage_by_region, stall_counts,
+                                           toolkit_summary)
+
+# --------------------------------------------------------------------------- words
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``"1 country"``, ``"3 countries"`` (``many`` defaults to ``one + "s"``).
+
+    >>> plural(1, "country", "countries"), plural(3, "country", "countries"), plural(0, "request")
+    ('1 country', '3 countries', '0 requests')
+    """
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def and_list(items, conj: str = "and") -> str:
+    """``"A"``, ``"A and B"``, ``"A, B and C"`` (no Oxford comma, as the document writes).
+
+    >>> and_list([]), and_list(["A"]), and_list(["A", "B"]), and_list(["A", "B", "C"], "or")
+    ('', 'A', 'A and B', 'A, B or C')
+    """
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+
+
+def month_label(month: str | None) -> str:
+    """``"2011-07"`` -> ``"July 2011"``.
+
+    >>> month_label("2011-07")
+    'July 2011'
+    """
+    return "" if month is None else pd.Timestamp(f"{month}-01").strftime("%B %Y")
+
+
+def _b(n) -> str:
+    return f"**{n}**"
+
+
+def _names(names: list[str]) -> str:
+    return f" ({and_list(names)})" if names else ""
+
+
+# --------------------------------------------------------------------------- 00 overview
+
+
+def overview_sc66(data_dir=None) -> str:
+    """What the SC66 document said beside what the data say as of its date, or that the data do not hold it.
+
+    >>> overview_sc66().startswith(("The SC66 document says", "The data do not hold"))
+    True
+    """
+    check = overview.sc66_check(data_dir)
+    when = date_label(overview.SC66_STATUS_DATE)
+    if check is None:
+        return (f"The data do not hold the Toolkit snapshot of the SC66 document (as of {when}), so its own "
+                "numbers are not checked here.")
+    c = check.set_index("claim")
+    doc = c["document"]
+    agree = bool(c["agree"].all())
+    said = (f"The SC66 document says that, as of {when}, {_b(doc['toolkit_requests'])} requests for Toolkit "
+            f"implementation had been received, implementation had been completed in {_b(doc['toolkit_complete'])} "
+            f"countries and was at different stages in {_b(doc['toolkit_under_way'])}. It lists "
+            f"{_b(doc['recognitions'])} examples of recognition of ICCWC, from {month_label(doc['first_recognition'])} "
+            f"to {month_label(doc['last_recognition'])}, and the national networks of {_b(doc['partners'])} partners.")
+    if agree:
+        return said + f" The data as of {when} agree on every one of these numbers (checked below)."
+    differ = [f"{k.replace('_', ' ')}: the document {r.document}, the data {r.data}"
+              for k, r in c.iterrows() if not r.agree]
+    return said + f" The data as of {when} differ: {'; '.join(differ)}."
+
+
+def overview_headline(data_dir=None, status_date="latest") -> str:
+    """The headline paragraph for one status date (default the latest in the data).
+
+    >>> overview_headline().startswith("As of ")
+    True
+    """
+    h = overview.headline(data_dir, status_date=status_date)
+    n_dates = len(snapshots.snapshot_dates(_toolkit_all(data_dir)))
+    first = "the only status date" if n_dates == 1 else "the latest of " + plural(n_dates, "status date")
+    return (f"As of {date_label(h['status_date'])} ({first} in the data), {_b(h['toolkit_requests'])} "
+            f"{'country' if h['toolkit_requests'] == 1 else 'countries'} had asked for the Analytic Toolkit: "
+            f"{_b(h['toolkit_complete'])} had completed all 8 steps and {_b(h['toolkit_under_way'])} "
+            f"{'was' if h['toolkit_under_way'] == 1 else 'were'} under way. The data hold "
+            f"{_b(h['recognitions'])} {'instrument' if h['recognitions'] == 1 else 'instruments'} recognising ICCWC "
+            f"({month_label(h['first_recognition'])} to {month_label(h['last_recognition'])}), the networks of "
+            f"{_b(h['partners'])} partners, and {_b(h['iccwc_documents'])} ICCWC documents and reports.")
+
+
+def _toolkit_all(data_dir=None) -> pd.DataFrame:
+    from iccwc.data.load import load_toolkit
+    return load_toolkit(data_dir)
+
+
+# --------------------------------------------------------------------------- 01 Toolkit uptake
+
+
+def _where(region: str | None) -> str:
+    return f" in {region}" if region else ""
+
+
+def toolkit_headline(shown: pd.DataFrame, region: str | None = None, sc66: pd.DataFrame | None = None) -> str:
+    """Requests, complete and under way for the snapshot shown, the action plan; the SC66 claim if given.
+
+    ``shown``: one snapshot (possibly one region's rows); ``sc66``: the SC66 snapshot (all
+    regions), or None when the data do not hold it.
+    """
+    s = toolkit_summary(shown)
+    when = date_label(s["status_date"]) if s["status_date"] else "the status date shown"
+    n, c, u, ap = s["requests"], s["complete"], s["under_way"], s["action_plan"]
+    out = [f"As of {when}, {_b(n)} {'country' if n == 1 else 'countries'}{_where(region)} had asked for the "
+           f"Analytic Toolkit: "
+           + (f"{_b(c)} had completed all 8 steps and {_b(u)} {'was' if u == 1 else 'were'} under way."
+              if c and u else f"{'it' if c == 1 else f'all {_b(c)}'} had completed all 8 steps." if c else f"none had completed all 8 steps yet, and all {_b(u)} were under way.")]
+    if c:
+        missing = complete_without_action_plan(shown)
+        if ap == c:
+            out.append(f"{'The complete country is' if c == 1 else f'All {_b(c)} complete countries are'} also "
+                       "implementing the action plan's recommendations.")
+        else:
+            head = (f"{_b(ap)} of the {c} complete countries {'is' if ap == 1 else 'are'} also implementing the "
+                    "action plan's recommendations" if ap else
+                    f"None of the {c} complete countries is marked as implementing the action plan's recommendations")
+            if missing and ap:
+                one = len(missing) == 1
+                head += (f"; {and_list(missing)} {'has' if one else 'have'} presented {'its' if one else 'their'} "
+                         f"report{'' if one else 's'} (step 8) without that column marked")
+            out.append(head + ".")
+    if sc66 is not None:
+        d = overview.SC66_CLAIMS
+        t = toolkit_summary(sc66)
+        agree = (t["requests"], t["complete"], t["under_way"]) == (
+            d["toolkit_requests"], d["toolkit_complete"], d["toolkit_under_way"])
+        sc_when = date_label(t["status_date"])
+        said = (f"The SC66 document said that {_b(d['toolkit_requests'])} requests had been received, that "
+                f"implementation had been completed in {_b(d['toolkit_complete'])} countries and that it was at "
+                f"different stages in {_b(d['toolkit_under_way'])}")
+        if agree:
+            out.append(said + f"; its table as of {sc_when} agrees"
+                       + (" (all regions)." if region else "."))
+        else:
+            out.append(said + f"; its table as of {sc_when} says {t['requests']}, {t['complete']} and "
+                       f"{t['under_way']}.")
+    return " ".join(out)
+
+
+#: How the funnel sentence says that a country reached each step (9: the action-plan column).
+_REACHED = {1: "made a request", 2: "nominated a focal point", 3: "did the preparatory work",
+            4: "held the initial meeting", 5: "had the in-country mission", 6: "had a draft report",
+            7: "had an action plan", 8: "presented it (step 8)",
+            9: "are implementing the action plan's recommendations"}
+
+
+def _between(a: int, b: int) -> str:
+    return f"between steps {a} and {b}" if b <= 8 else f"between step {a} and implementing the action plan"
+
+
+def toolkit_funnel(shown: pd.DataFrame, region: str | None = None) -> str:
+    """How many countries reached each step, and where the funnel narrows most."""
+    f = funnel_counts(shown)
+    reached = dict(zip(f["step_number"].astype(int), f["countries"].astype(int)))
+    when = date_label(toolkit_summary(shown)["status_date"]) if len(shown) else "the status date shown"
+    parts = [f"{'all ' if k == 1 and reached[1] > 1 else ''}{_b(reached[k])} {_REACHED[k]}" for k in range(1, 10)]
+    text = f"As of {when}{_where(region)}: {and_list(parts)}."
+    d = funnel_drops(shown)
+    top = int(d["fewer"].max()) if len(d) else 0
+    if top <= 0:
+        return text + " No step has fewer countries than the one before."
+    most = [_between(int(r.from_step), int(r.to_step)) for r in d.itertuples() if r.fewer == top]
+    text += (f" The funnel narrows most {and_list(most)} ({_b(top)} {'country' if top == 1 else 'countries'} fewer"
+             f"{' each' if len(most) > 1 else ''}).")
+    none = [_between(int(r.from_step), int(r.to_step)) for r in d.itertuples() if r.fewer == 0]
+    if none:
+        text += f" No country drops out {and_list(none, "or")}."
+    return text
+
+
+#: Where a country whose last step is n stands, said after its count.
+_STOPPED = {2: "after nominating a focal point", 3: "after the preparatory work", 4: "after the initial meeting"}
+_IN_PROCESS = {5: ("has had the in-country mission but no draft report yet",
+                   "have had the in-country mission but no draft report yet"),
+               6: ("has a draft report but no action plan yet", "have a draft report but no action plan yet"),
+               7: ("has an action plan not yet presented", "have an action plan not yet presented")}
+
+
+def toolkit_stalls(shown: pd.DataFrame) -> str:
+    """Where the countries under way stand: by last step, with their names."""
+    st = stall_counts(shown).set_index("last_step")
+    s = toolkit_summary(shown)
+    u = s["under_way"]
+    if u == 0:
+        return (f"No country is under way: all {plural(s['requests'], 'country', 'countries')} shown "
+                f"{'has' if s['requests'] == 1 else 'have'} completed all 8 steps." if s["requests"] else
+                "No country is shown.")
+    names = {k: [x for x in str(st.loc[k, "names"]).split(", ") if x] for k in st.index}
+    count = {k: int(st.loc[k, "countries"]) for k in st.index}
+    planning = sum(count[k] for k in (2, 3, 4))
+    out = []
+    first = f"Of the {_b(u)} {'country' if u == 1 else 'countries'} under way, "
+    if planning:
+        parts = [f"{_b(count[k])} {'stopped ' if i == 0 else ''}{_STOPPED[k]}{_names(names[k])}"
+                 for i, k in enumerate(k for k in (2, 3, 4) if count[k])]
+        out.append(first + f"{_b(planning)} {'is' if planning == 1 else 'are'} in the planning phase: "
+                   + and_list(parts) + ".")
+    else:
+        out.append(first + "none is in the planning phase.")
+    for k in (5, 6, 7):
+        if count[k]:
+            out.append(f"{_b(count[k])}{_names(names[k])} {_IN_PROCESS[k][0 if count[k] == 1 else 1]}.")
+    if count[1]:
+        one = count[1] == 1
+        out.append(f"{and_list(names[1])} {'has' if one else 'have'} made {'its' if one else 'their'} request only.")
+    empty = [str(k) for k in range(1, 8) if count[k] == 0]
+    if empty:
+        out.append(f"No country stands at step {and_list(empty, 'or')}.")
+    return " ".join(out)
+
+
+#: A stage as said after a count in the region sentences.
+_STAGE_SAID = {"request received": "only requested", "planning phase": "in the planning phase",
+               "in process": "in process", "complete": "complete"}
+
+
+def _breakdown(row: pd.Series) -> str:
+    stages = [s for s in _STAGE_SAID if int(row[s])]
+    if len(stages) == 1:
+        return ("all " if int(row["total"]) > 1 else "") + _STAGE_SAID[stages[0]]
+    return and_list(f"{int(row[s])} {_STAGE_SAID[s]}" for s in stages)
+
+
+def toolkit_regions(shown: pd.DataFrame) -> str:
+    """Requests by continent and by the document's grouping, with their stages."""
+    if shown.empty:
+        return "No country is shown."
+    n = len(shown)
+    cont = stage_by_region(shown)
+    parts = [f"{region} {_b(int(r['total']))} ({_breakdown(r)})" for region, r in cont.iterrows()]
+    out = [f"By continent, of the {plural(n, 'request')}: {and_list(parts)}."]
+    grouped = stage_by_region(shown, "document_region")
+    gparts = [f"{'the ' if g == 'Americas' else ''}{g} {_b(int(r['total']))}" for g, r in grouped.iterrows()]
+    out.append(f"In the grouping the document uses for its Part 4 maps: {and_list(gparts)}.")
+    done = [g for g, r in grouped.iterrows() if int(r["complete"]) == int(r["total"])]
+    if len(grouped) > 1:
+        if len(done) == 1:
+            out.append(f"{done[0]} is the only grouping where every request is complete.")
+        elif done:
+            out.append(f"Every request is complete in {and_list(done)}.")
+        else:
+            out.append("No grouping has every request complete.")
+    plan = grouped["planning phase"]
+    if int(plan.max()) > 0:
+        g = plan.idxmax()
+        out.append(f"The planning phase holds most countries in {g}: {_b(int(plan.max()))} of "
+                   f"{int(grouped.loc[g, 'total'])}.")
+    return " ".join(out)
+
+
+def _change_items(rows: pd.DataFrame, how) -> str:
+    return and_list(f"{r.country} ({how(r)})" for r in rows.itertuples())
+
+
+def toolkit_progress(toolkit: pd.DataFrame, before="previous", after="latest") -> str:
+    """Progress between two snapshots, country by country; or that the data hold one snapshot only.
+
+    ``toolkit``: every status date (``load_toolkit(status_date=None)``).
+    """
+    dates = snapshots.snapshot_dates(toolkit)
+    if len(dates) < 2:
+        only = date_label(dates[0]) if dates else "none"
+        return (f"The data hold one Toolkit snapshot only (as of {only}), so there is no progress between "
+                "snapshots to show.")
+    p = snapshots.progress(toolkit, before, after)
+    old = toolkit_summary(snapshots.snapshot(toolkit, p.before))
+    new = toolkit_summary(snapshots.snapshot(toolkit, p.after))
+    out = [f"Between {date_label(p.before)} and {date_label(p.after)}, the requests went from {_b(old['requests'])} "
+           f"to {_b(new['requests'])}, the countries complete from {_b(old['complete'])} to {_b(new['complete'])} "
+           f"and those under way from {_b(old['under_way'])} to {_b(new['under_way'])}."]
+    c = p.changes
+    kinds = {k: c[c["change"].astype(str) == k] for k in ("new request", "completed", "advanced", "went back",
+                                                            "no longer listed", "unchanged")}
+    items = []
+    if len(kinds["new request"]):
+        items.append(f"{plural(len(kinds['new request']), 'new request')}: "
+                     + _change_items(kinds["new request"], lambda r: f"step {r.to_step}"))
+    if len(kinds["completed"]):
+        k = kinds["completed"]
+        items.append(f"{plural(len(k), 'country', 'countries')} completed all 8 steps: "
+                     + _change_items(k, lambda r: f"from step {r.from_step}"))
+    if len(kinds["advanced"]):
+        k = kinds["advanced"]
+        items.append(f"{plural(len(k), 'country', 'countries')} advanced: "
+                     + _change_items(k, lambda r: f"step {r.from_step} to {r.to_step}"))
+    if len(kinds["went back"]):
+        k = kinds["went back"]
+        items.append(f"{plural(len(k), 'country', 'countries')} went back: "
+                     + _change_items(k, lambda r: f"step {r.from_step} to {r.to_step}"))
+    if len(kinds["no longer listed"]):
+        k = kinds["no longer listed"]
+        items.append(f"{plural(len(k), 'country', 'countries')} no longer listed: "
+                     + _change_items(k, lambda r: f"was at step {r.from_step}"))
+    items.append(f"{plural(len(kinds['unchanged']), 'country', 'countries')} unchanged")
+    out.append("Country by country:\n\n" + "\n".join(f"- {i}" for i in items))
+    return " ".join(out[:1]) + " " + out[1]
+
+
+def toolkit_summary_md(toolkit: pd.DataFrame, shown: pd.DataFrame, region: str | None = None,
+                       sc66: pd.DataFrame | None = None) -> str:
+    """The notebook's Summary: one bullet per section, all from the data."""
+    s = toolkit_summary(shown)
+    when = date_label(s["status_date"]) if s["status_date"] else "the status date shown"
+    by = countries_by_stage(shown)
+    bullets = []
+    agree = ""
+    if sc66 is not None and region is None and s["status_date"] == toolkit_summary(sc66)["status_date"]:
+        d = overview.SC66_CLAIMS
+        if (s["requests"], s["complete"], s["under_way"]) == (d["toolkit_requests"], d["toolkit_complete"],
+                                                                d["toolkit_under_way"]):
+            agree = ", as the SC66 document says"
+    first = (f"As of {when}, {_b(s['requests'])} {'country' if s['requests'] == 1 else 'countries'}{_where(region)} "
+             f"had asked for the Analytic Toolkit: {_b(s['complete'])} had completed all 8 steps"
+             f"{_names(by['complete'])} and {_b(s['under_way'])} {'was' if s['under_way'] == 1 else 'were'} "
+             f"under way{agree}.")
+    if s["complete"]:
+        first += (f" {_b(s['action_plan'])} of the {s['complete']} {'is' if s['action_plan'] == 1 else 'are'} "
+                  "implementing the action plan's recommendations.")
+    bullets.append(first)
+    f = dict(zip(funnel_counts(shown)["step_number"].astype(int), funnel_counts(shown)["countries"].astype(int)))
+    bullets.append(f"The funnel: {plural(f[1], 'request')}, {plural(f[2], 'focal point')}, {f[3]} with preparatory "
+                   f"work, {plural(f[4], 'initial meeting')}, {plural(f[5], 'in-country mission')}, "
+                   f"{plural(f[6], 'draft report')}, {plural(f[7], 'action plan')} and {f[8]} presented.")
+    planning = len(by["planning phase"])
+    if s["under_way"]:
+        bullets.append(f"{_b(planning)} of the {s['under_way']} countries under way "
+                       f"{'is' if planning == 1 else 'are'} in the planning phase (last step 2 to 4); the table has "
+                       "no dates, so it cannot say how long they have been there.")
+    if len(shown):
+        cont = stage_by_region(shown)
+        top = cont["total"].idxmax()
+        line = (f"{top} holds {_b(int(cont.loc[top, 'total']))} of the {plural(len(shown), 'request')}, "
+                f"{int(cont.loc[top, 'planning phase'])} of them in the planning phase")
+        full = [r for r, row in cont.iterrows() if int(row["complete"]) == int(row["total"]) and r != top]
+        if full:
+            line += ("; every request from " + and_list(f"{r} ({_b(int(cont.loc[r, 'total']))})" for r in full)
+                     + " is complete")
+        bullets.append(line + ".")
+    bullets.append(toolkit_progress_short(toolkit))
+    return "\n".join(f"- {b}" for b in bullets)
+
+
+def toolkit_progress_short(toolkit: pd.DataFrame) -> str:
+    """One sentence on progress between the last two snapshots (for a summary)."""
+    dates = snapshots.snapshot_dates(toolkit)
+    if len(dates) < 2:
+        only = date_label(dates[0]) if dates else "none"
+        return (f"The data hold one Toolkit snapshot (as of {only}), so there is no progress between snapshots "
+                "to show; section 7 lists the changes once a later status document is added.")
+    p = snapshots.progress(toolkit)
+    c = p.changes
+    parts = []
+    for kind, one, many in (("new request", "new request", "new requests"), ("completed", "completion", "completions"),
+                            ("advanced", "country advanced", "countries advanced"),
+                            ("went back", "country went back", "countries went back"),
+                            ("no longer listed", "country no longer listed", "countries no longer listed")):
+        names = c.loc[c["change"].astype(str) == kind, "country"].tolist()
+        if names:
+            parts.append(f"{plural(len(names), one, many)} ({and_list(names)})")
+    return (f"Between {date_label(p.before)} and {date_label(p.after)}: "
+            + (and_list(parts) if parts else "no country changed") + ".")
+
+
+# --------------------------------------------------------------------------- 02 recognition
+
+#: How an instrument type is counted in a sentence: (one, many).
+_TYPE_WORDS = {"recommendations": ("set of recommendations", "sets of recommendations"),
+               "urgent measures": ("set of urgent measures", "sets of urgent measures")}
+
+
+def _type_count(kind: str, n: int) -> str:
+    one, many = _TYPE_WORDS.get(kind, (kind, kind + "s"))
+    return plural(n, one, many)
+
+
+def _instruments(n: int) -> str:
+    return "instrument" if n == 1 else "instruments"
+
+
+def recognition_timeline(rec: pd.DataFrame) -> str:
+    """How many instruments, from when to when, in which of the document's categories."""
+    s = recognition.summary(rec)
+    if not s["instruments"]:
+        return "The data hold no instrument recognising ICCWC."
+    srt = rec.sort_values(["date", "id"], kind="stable")
+    cats = s["by_category"]
+    short = {"governing bodies of ICCWC partner organizations": "adopted by the governing bodies of ICCWC partner "
+             "organizations", "global declarations and statements": "global declarations and statements",
+             "regional declarations and statements": "regional declarations and statements"}
+    parts = [f"{_b(n)} {short.get(c, c)}" for c, n in cats.items() if n]
+    return (f"The data hold {_b(s['instruments'])} {_instruments(s['instruments'])}, from "
+            f"{_b(month_label(s['first']))} ({srt['instrument'].iloc[0]}) to {_b(month_label(s['last']))} "
+            f"({srt['instrument'].iloc[-1]}), in {plural(sum(1 for n in cats.values() if n), 'group')}: "
+            f"{and_list(parts)}.")
+
+
+def recognition_growth(rec: pd.DataFrame) -> str:
+    """Instruments per year (years with none named), the busiest month and the running total."""
+    s = recognition.summary(rec)
+    if not s["instruments"]:
+        return "The data hold no instrument recognising ICCWC."
+    years = s["by_year"]
+    span = range(min(years), max(years) + 1)
+    parts = [f"{_b(years[y])} in {y}" if y in years else f"none in {y}" for y in span]
+    cum = recognition.monthly_cumulative(rec)
+    busiest = cum.loc[cum["new"].idxmax()]
+    month = busiest["month"].strftime("%Y-%m")
+    names = rec.loc[rec["date"] == month].sort_values("id")["instrument"].tolist()
+    out = [f"By year of adoption: {and_list(parts)}."]
+    if int(busiest["new"]) > 1:
+        out.append(f"The busiest month is {month_label(month)}, with {_b(int(busiest['new']))} instruments "
+                   f"({and_list(names)}).")
+    out.append(f"The running total reaches {_b(int(cum['cumulative'].iloc[-1]))} in "
+               f"{month_label(cum['month'].iloc[-1].strftime('%Y-%m'))}.")
+    return " ".join(out)
+
+
+def recognition_bodies(rec: pd.DataFrame) -> str:
+    """How many bodies adopted the instruments, which did so more than once, and the kinds of instrument."""
+    s = recognition.summary(rec)
+    bodies = recognition.counts_by(rec, "issuing_body_short")
+    again = bodies[bodies > 1]
+    n = s["instruments"]
+    out = [f"{_b(len(bodies))} {'body or meeting' if len(bodies) == 1 else 'bodies or meetings'} adopted the "
+           f"{plural(n, 'instrument')}"]
+    if len(again):
+        listed = and_list(f"{b} ({_b(int(k))})" for b, k in again.items())
+        out[0] += f"; only {listed} {'appears' if len(again) == 1 else 'appear'} more than once."
+
+    else:
+        out[0] += "; none appears more than once."
+    kinds = and_list(f"{_b(k)} {_type_count(t, k).split(' ', 1)[1]}" for t, k in s["by_type"].items())
+    out.append(f"By kind: {kinds}.")
+    return " ".join(out)
+
+
+def recognition_toolkit(rec: pd.DataFrame) -> str:
+    """When the Analytic Toolkit was first named, and by how many instruments of which category."""
+    s = recognition.summary(rec)
+    if not s["toolkit"]:
+        return "None of the instruments in the data names the Analytic Toolkit."
+    named = recognition.toolkit_instruments(rec)
+    cats = named["category"].value_counts()
+    words = {"governing bodies of ICCWC partner organizations": ("from the governing bodies of ICCWC partner "
+                                                                  "organizations"),
+             "global declarations and statements": "global declarations or statements",
+             "regional declarations and statements": "regional declarations or statements"}
+    parts = [f"{_b(int(cats[c]))} {words.get(c, c) if int(cats[c]) > 1 else words.get(c, c).replace('declarations or statements', 'declaration or statement')}"
+             for c in words if c in cats]
+    return (f"The Toolkit is first named in {_b(month_label(s['toolkit_first_month']))}, in "
+            f"{and_list(s['toolkit_first'])}. By {month_label(s['last'])}, {_b(s['toolkit'])} of the "
+            f"{plural(s['instruments'], 'instrument')} name it: {and_list(parts)}.")
+
+
+def recognition_themes(rec: pd.DataFrame) -> str:
+    """Which species or commodities the instruments single out, and how often."""
+    s = recognition.summary(rec)
+    if not s["with_theme"]:
+        return "None of the instruments names a species or commodity in its title or quoted text."
+    themes = recognition.theme_counts(rec)
+    other = s["instruments"] - s["with_theme"]
+    out = [f"{_b(s['with_theme'])} of the {plural(s['instruments'], 'instrument')} name a species or commodity in "
+           f"their title or quoted text; the other {_b(other)} speak of wildlife crime in general."]
+    twice = themes[themes["instruments"] > 1]
+    once = themes[themes["instruments"] == 1]["theme"].tolist()
+    if len(twice):
+        listed = and_list(f"{r.theme} ({_b(int(r.instruments))} instruments)" for r in twice.itertuples())
+        out.append(f"Named more than once: {listed}.")
+    if once:
+        out.append(f"Named once each: {and_list(once)}.")
+    return " ".join(out)
+
+
+def recognition_places(rec: pd.DataFrame) -> str:
+    """Where the texts with a place were adopted, and how many have none stated."""
+    s = recognition.summary(rec)
+    placed = rec[recognition.has_place(rec)].sort_values(["date", "id"], kind="stable")
+    places = list(dict.fromkeys(placed["place"].astype(str)))
+    out = []
+    if places:
+        out.append(f"The data give a place of adoption for {_b(s['with_place'])} "
+                   f"{_instruments(s['with_place'])}, in {plural(len(places), 'place')}: {and_list(places)}.")
+    if s["without_place"]:
+        out.append(f"The other {_b(s['without_place'])} have no place stated in the document and are listed below "
+                   "the map rather than placed on it.")
+    return " ".join(out) or "The data hold no instrument."
+
+
+def recognition_reporting(docs: pd.DataFrame) -> str:
+    """ICCWC's own documents and reports: how many, from when to when, of which kind, by year."""
+    if docs.empty:
+        return "The data hold no ICCWC document or report."
+    d = docs.sort_values(["month", "number"], kind="stable") if "month" in docs else docs.sort_values("date")
+    kinds = docs["document_type"].value_counts()
+    kind_words = and_list(f"{_b(int(n))} {t if n == 1 else t + 's'}" for t, n in kinds.items())
+    years = docs.groupby("year").size()
+    span = range(int(years.index.min()), int(years.index.max()) + 1)
+    per_year = and_list(f"{int(years[y])} in {y}" if y in years.index else f"none in {y}" for y in span)
+    return (f"The data list {_b(len(docs))} ICCWC {'document or report' if len(docs) == 1 else 'documents and reports'}, "
+            f"from {d['symbol'].iloc[0]} ({month_label(d['date'].iloc[0])}) to {d['symbol'].iloc[-1]} "
+            f"({month_label(d['date'].iloc[-1])}): {kind_words}. By year: {per_year}.")
+
+
+def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
+    """The notebook's Summary, one bullet per finding, all from the data."""
+    s = recognition.summary(rec)
+    if not s["instruments"]:
+        return "- The data hold no instrument recognising ICCWC."
+    years = s["by_year"]
+    span = range(min(years), max(years) + 1)
+    per_year = and_list(f"{years[y]} in {y}" if y in years else f"none in {y}" for y in span)
+    bullets = [f"The data hold {_b(s['instruments'])} examples of recognition of ICCWC, "
+               f"{_b(month_label(s['first']))} to {_b(month_label(s['last']))}: {per_year}."]
+    cats = s["by_category"]
+    bodies = recognition.counts_by(rec, "issuing_body_short")
+    bullets.append(f"{_b(cats.get('governing bodies of ICCWC partner organizations', 0))} come from governing bodies "
+                   f"of ICCWC partner organizations, {_b(cats.get('global declarations and statements', 0))} are "
+                   f"global and {_b(cats.get('regional declarations and statements', 0))} regional declarations and "
+                   f"statements, adopted by {plural(len(bodies), 'body or meeting', 'bodies or meetings')}.")
+    if s["toolkit"]:
+        bullets.append(f"The Analytic Toolkit is first named in {_b(month_label(s['toolkit_first_month']))} "
+                       f"({and_list(s['toolkit_first'])}); {_b(s['toolkit'])} of the {s['instruments']} name it.")
+    if s["with_theme"]:
+        themes = recognition.theme_counts(rec)
+        bullets.append(f"{_b(s['with_theme'])} {_instruments(s['with_theme'])} single out a species or commodity: "
+                       + and_list(f"{r.theme}" + (f" ({r.instruments} instruments)" if r.instruments > 1 else "")
+                                  for r in themes.itertuples()) + ".")
+    if s["with_place"]:
+        placed = rec[recognition.has_place(rec)].sort_values(["date", "id"], kind="stable")
+        bullets.append(f"The {_b(s['with_place'])} texts with a place were adopted in "
+                       f"{and_list(dict.fromkeys(placed['place'].astype(str)))}; the document states no place for "
+                       f"the other {s['without_place']}.")
+    if len(docs):
+        bullets.append(f"ICCWC's own reporting: {plural(len(docs), 'document or report', 'documents and reports')}, "
+                       f"{month_label(docs['date'].min())} to {month_label(docs['date'].max())}.")
+    return "\n".join(f"- {b}" for b in bullets)
