@@ -198,7 +198,7 @@ def toolkit_funnel(shown: pd.DataFrame, region: str | None = None) -> str:
              f"{' each' if len(most) > 1 else ''}).")
     none = [_between(int(r.from_step), int(r.to_step)) for r in d.itertuples() if r.fewer == 0]
     if none:
-        text += f" No country drops out {and_list(none, "or")}."
+        text += f" No country drops out {and_list(none, 'or')}."
     return text
 
 
