@@ -84,3 +84,50 @@ def test_collect_widget_state_matches_nbclients_format():
         "IntSliderModel", "@jupyter-widgets/controls", "2.0.0")
     assert a["state"]["value"] == 3 and a["buffers"] == [{"data": "AAE=", "encoding": "base64", "path": ["x"]}]
     assert render.collect_widget_state(SimpleNamespace(widget_state={}, widget_buffers={})) is None
+
+
+# --------------------------------------------------------------------------- the index page
+
+
+def md_notebook(*sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(s) for s in sources]
+    return nb
+
+
+def test_summary_is_the_what_this_answers_paragraph_without_its_label():
+    nb = md_notebook("# Title\n\n**Data used.** Not this.", "Intro text.\n\n**What this answers.** Which [countries](x.md) "
+                     "asked, and `how` far.\n\n**Data used.** Not this either.")
+    assert render.notebook_summary(nb) == "Which countries asked, and how far."
+    assert render.notebook_summary(md_notebook("# T\n\nFirst prose paragraph.")) == "First prose paragraph."
+
+
+def test_summary_of_each_committed_notebook_is_whole_and_static():
+    from iccwc import paths
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        text = render.notebook_summary(nb)
+        answers = next(c.source for c in nb.cells if c.cell_type == "markdown" and "**What this answers.**" in c.source)
+        assert text and not text.startswith("What this answers"), path.name
+        assert text.split()[0] in answers and not re.search(r"\d+ s\b", text), path.name
+        assert not text.endswith("…"), f"{path.name}: the summary is cut: {text}"
+
+
+def test_long_summaries_are_cut_between_words_never_inside_brackets():
+    words = "alpha beta (gamma delta epsilon) zeta eta theta iota kappa lambda mu"
+    for limit in range(8, len(words)):
+        cut = render.shorten(words, limit)
+        assert len(cut) <= limit + 1 and cut.endswith("…")
+        body = cut[:-1]
+        assert words.startswith(body) and (len(body) == len(words) or words[len(body)] == " "), (limit, cut)
+        assert body.count("(") == body.count(")"), (limit, cut)
+    assert render.shorten("First sentence here. Second one goes on and on.", 30) == "First sentence here."
+    assert render.shorten("A list; of clauses; that goes on and on", 25) == "A list; of clauses…"
+
+
+def test_index_shows_no_timings_and_escapes():
+    entries = [render.Entry("01.html", "01.ipynb", "Toolkit <uptake>", "Which countries & how far.", 12.34)]
+    page = render.index_html(entries, generated="2026-01-01", status={"toolkit_status_dates": ["2015-11-09"]},
+                             parameters={})
+    assert "12.3" not in page and "executed in" not in page
+    assert "Toolkit &lt;uptake&gt;" in page and "Which countries &amp; how far." in page

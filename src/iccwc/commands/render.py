@@ -79,19 +79,58 @@ def notebook_title(nb, fallback: str) -> str:
     return fallback
 
 
-def notebook_summary(nb, limit: int = 300) -> str:
-    """The first paragraph of prose after the title (plain text, not escaped)."""
+_ANSWERS = re.compile(r"^\*\*What this answers\.?\*\*\s*", re.I)
+
+
+def _plain(para: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", para)       # links -> their text
+    return " ".join(re.sub(r"[*_`]", "", text).split())
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """``text`` if it fits in ``limit`` characters; else cut at the last sentence or clause end (". ",
+    "; ", outside brackets) that keeps at least half of it, or else at the last whole word outside
+    brackets, with "…" when the cut is not a sentence end. Never mid-word, never inside brackets.
+
+    >>> shorten("One two three.", 20), shorten("One two three. Four five six.", 20), shorten("One two (three four)", 12)
+    ('One two three.', 'One two three.', 'One two…')
+    """
+    if len(text) <= limit:
+        return text
+    depth, ends, spaces = 0, [], []
+    for i, ch in enumerate(text[:limit + 1]):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == " " and depth == 0 and i <= limit:
+            spaces.append(i)
+            if i and text[i - 1] in ".;!?" and i - 1 < limit:
+                ends.append(i - 1)
+    if ends and ends[-1] >= limit // 2:
+        cut = text[:ends[-1] + 1]
+        return cut if cut.endswith((".", "!", "?")) else cut[:-1] + "…"
+    cut = text[:spaces[-1]] if spaces else text[:limit - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def notebook_summary(nb, limit: int = 420) -> str:
+    """What the notebook answers, from its "**What this answers.**" paragraph (the label left out),
+    else its first paragraph of prose; at most ``limit`` characters, cut between words (plain text,
+    not escaped). Static words only: the paragraph is the notebook's own, never a computed output.
+    """
+    first = ""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
         for para in re.split(r"\n\s*\n", cell.source):
             para = para.strip()
-            if not para or para.startswith(("#", "|", "```", "<", "-", "*", ">")):
+            if not para or para.startswith(("#", "|", "```", "<", "-", "*", ">")) and not _ANSWERS.match(para):
                 continue
-            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", para)       # links -> their text
-            text = " ".join(re.sub(r"[*_`]", "", text).split())
-            return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-    return ""
+            if _ANSWERS.match(para):
+                return shorten(_plain(_ANSWERS.sub("", para)), limit)
+            first = first or _plain(para)
+    return shorten(first, limit)
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -227,15 +266,15 @@ class Entry:
     notebook: str       # the notebook file name
     title: str
     summary: str
-    seconds: float
+    seconds: float      # how long it took to execute (kept for the run's log; not shown on the page)
 
 
 def index_html(entries: list[Entry], *, generated: str, status: dict, parameters: dict) -> str:
     """reports/index.html: the notebooks, the data they ran on and the parameters, all escaped."""
     e = html.escape
     rows = "\n".join(
-        f'<li><a href="{e(x.file, quote=True)}">{e(x.title)}</a> <span class="nb">{e(x.notebook)}, '
-        f"executed in {x.seconds:.1f} s</span><p>{e(x.summary)}</p></li>" for x in entries)
+        f'<li><a href="{e(x.file, quote=True)}">{e(x.title)}</a> <span class="nb">{e(x.notebook)}</span>'
+        f"<p>{e(x.summary)}</p></li>" for x in entries)
     sources = "".join(
         f"<li>{e(s.get('title', ''))} ({e(s.get('issuer', ''))}, {e(s.get('issued', ''))}); "
         f"<code>{e(s.get('path', ''))}</code> sha256 <code>{e(s.get('sha256', '')[:12])}</code>…</li>"
