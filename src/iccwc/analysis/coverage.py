@@ -170,3 +170,225 @@ def region_summary(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str 
         "by_category": {c: int((a["category"].astype(str) == c).sum()) for c in CATEGORIES},
         "ongoing_or_planned": int((a["status"].astype(str) == "ongoing or planned").sum()),
     }
+
+
+# ---------------------------------------------------------------- activities: real coverage (ICCWC website)
+
+#: The years the ICCWC website's map covers; activities are counted by the year they start.
+YEARS = list(range(2013, 2021))
+#: The Toolkit table's date in the SC66 document (for "what the website adds").
+SC66_DATE = "2015-11-09"
+
+
+def _order(activities: pd.DataFrame, by: str) -> list[str]:
+    if by in REGION_ORDER:
+        return [r for r in REGION_ORDER[by] if r in set(activities[by].astype(str))]
+    col = activities[by]
+    cats = list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else sorted(set(col.astype(str)))
+    return [c for c in cats if c in set(col.astype(str))]
+
+
+def reach(activities: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
+    """Activities and countries reached per value of ``by`` (a region column, category or activity_type).
+
+    Returns a DataFrame of int: index named ``by`` (values that occur, in their order, then 'Total'),
+    columns activities, countries (distinct ISO3 codes; the Total counts each country once).
+
+    >>> act = iccwc.load_activities()
+    >>> t = reach(act, "activity_type")
+    >>> int(t.loc["Total", "activities"]) == len(act), int(t.loc["Total", "countries"]) == act["iso3"].nunique()
+    (True, True)
+    """
+    key = activities[by].astype(str)
+    order = _order(activities, by)
+    out = pd.DataFrame({"activities": key.value_counts(),
+                        "countries": activities.groupby(key)["iso3"].nunique()}).reindex(order).fillna(0)
+    out.index.name = by
+    out.loc["Total"] = [len(activities), activities["iso3"].nunique()]
+    return out.astype(int)
+
+
+def years_by_region(activities: pd.DataFrame, by: str = "document_region", years=YEARS) -> pd.DataFrame:
+    """Activities per first year (rows ``years``) and region (columns, then 'all regions').
+
+    An activity counts in the year it starts (``year_start``); activities with no year are not in
+    the table (:func:`coverage_story` says how many).
+
+    >>> t = years_by_region(iccwc.load_activities())
+    >>> list(t.index) == YEARS and t.columns[-1] == "all regions"
+    True
+    """
+    dated = activities[activities["year_start"].notna()]
+    t = (pd.crosstab(dated["year_start"].astype(int), dated[by].astype(str))
+         .reindex(index=list(years), columns=_order(activities, by), fill_value=0))
+    t.index.name, t.columns.name = "year", by
+    t["all regions"] = t.sum(axis=1)
+    return t.astype(int)
+
+
+def support_by_country(activities: pd.DataFrame) -> pd.DataFrame:
+    """Which countries have had which kinds of support: one row per country, a column per activity type.
+
+    Returns a DataFrame indexed by country (as first written), with document_region, one int column per
+    activity type that occurs (activities of that type), 'activities' (all) and 'years' ('2013-2019',
+    '' when none), sorted by region then country.
+
+    >>> t = support_by_country(iccwc.load_activities())
+    >>> int(t["activities"].sum()) == len(iccwc.load_activities())
+    True
+    """
+    df = activities.assign(_type=activities["activity_type"].astype(str))
+    types = _order(activities, "activity_type")
+    counts = pd.crosstab(df["iso3"].astype(str), df["_type"]).reindex(columns=types, fill_value=0)
+    counts.columns.name = None
+    first = df.drop_duplicates("iso3").set_index("iso3")
+    ys = df.groupby(df["iso3"].astype(str)).agg(lo=("year_start", "min"), hi=("year_end", "max"))
+    out = counts.copy()
+    out.insert(0, "document_region", first["document_region"].astype(str).reindex(out.index))
+    out["activities"] = counts.sum(axis=1)
+    out["years"] = [("" if pd.isna(lo) else f"{int(lo)}" if int(lo) == int(hi) else f"{int(lo)}-{int(hi)}")
+                    for lo, hi in zip(ys["lo"].reindex(out.index), ys["hi"].reindex(out.index))]
+    out.index = first["country"].astype(str).reindex(out.index)
+    out.index.name = "country"
+    region_rank = {r: i for i, r in enumerate(REGION_ORDER["document_region"])}
+    out = out.assign(_r=out["document_region"].map(region_rank)).sort_values(
+        ["_r", "country"], key=lambda s: s.str.casefold() if s.dtype == object else s).drop(columns="_r")
+    return out
+
+
+def website_rows(activities: pd.DataFrame) -> pd.Series:
+    """Which rows come from the ICCWC website's file (they carry its group)."""
+    return activities["website_group"].notna()
+
+
+def website_adds(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> dict:
+    """What the ICCWC website adds to the SC66 picture (``toolkit``: the SC66 table, or None when the data
+    lack it).
+
+    Returns a dict of int and lists: activities, countries (all); website_activities, website_countries;
+    table_requests (Toolkit-table countries), merged (Toolkit activities in both), table_only (countries
+    whose Toolkit request the website does not list), new_countries (countries the table does not have),
+    new_toolkit (countries with a website Toolkit activity but no SC66 request), duplicates (copies
+    counted once).
+
+    >>> d = website_adds(iccwc.load_activities(), iccwc.load_toolkit(status_date="latest"))
+    >>> d["website_activities"] + d["table_only_activities"] <= d["activities"]
+    True
+    """
+    web = activities[website_rows(activities)]
+    tk_codes = set() if toolkit is None else set(toolkit["iso3"].astype(str))
+    merged = activities[website_rows(activities) & activities["toolkit_stage"].notna()]
+    web_tk = set(web.loc[web["activity_type"].astype(str) == "Toolkit", "iso3"].astype(str))
+    name = dict(zip(activities["iso3"].astype(str), activities["country"].astype(str)))
+    table_only = activities[~website_rows(activities) & activities["toolkit_stage"].notna()]
+    return {
+        "activities": int(len(activities)), "countries": int(activities["iso3"].nunique()),
+        "website_activities": int(len(web)), "website_countries": int(web["iso3"].nunique()),
+        "table_requests": len(tk_codes), "merged": int(len(merged)),
+        "table_only": sorted(table_only["country"].astype(str)),
+        "table_only_activities": int(len(table_only)),
+        "new_countries": int(len(set(web["iso3"].astype(str)) - tk_codes)),
+        "new_toolkit": sorted(name[c] for c in web_tk - tk_codes),
+        "duplicates": int(activities["duplicates"].fillna(0).sum()),
+    }
+
+
+def _n(k, one: str, many: str) -> str:
+    return f"{int(k)} {one if int(k) == 1 else many}"
+
+
+def _list(items: list[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else "none"
+
+
+def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> str:
+    """The notebook's prose about real coverage, as Markdown built from the data (so it cannot contradict it).
+
+    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it.
+
+    >>> "activities" in coverage_story(iccwc.load_activities(), None)
+    True
+    """
+    if activities.empty:
+        return "The data hold no activities."
+    by_region = reach(activities, "document_region").drop("Total")
+    by_type = reach(activities, "activity_type").drop("Total")
+    by_cat = reach(activities, "category").drop("Total")
+    d = website_adds(activities, toolkit)
+    dated = activities["year_start"].notna()
+    years = years_by_region(activities)
+    top = by_region.sort_values("activities", ascending=False)
+    regions = "; ".join(f"**{r}** {int(row.activities)} in {int(row.countries)} countries"
+                        for r, row in top.iterrows())
+    types = ", ".join(f"{t} {int(n)}" for t, n in by_type["activities"].sort_values(ascending=False).items())
+    other = int(by_type["activities"].get("other", 0))
+    cats = "; ".join(f"*{c}* {int(row.activities)} ({int(row.countries)} countries)" for c, row in by_cat.iterrows())
+    peak = years["all regions"].idxmax()
+    lines = [
+        f"The data hold **{d['activities']}** ICCWC activities in **{d['countries']}** countries. By the "
+        f"document's regions: {regions}.",
+        "",
+        f"**By type:** {types}; *other* is {other} of {d['activities']} "
+        f"({100 * other / d['activities']:.1f}%). **By the website's group** (mapped to the document's categories): "
+        f"{cats}.",
+        "",
+        f"**Over time:** {int(dated.sum())} activities have a year; the busiest year is **{peak}** "
+        f"({int(years.loc[peak, 'all regions'])} activities starting)"
+        + (f"; {_n((~dated).sum(), 'activity', 'activities')} without a year (the Toolkit table gives none) "
+           f"{'is' if (~dated).sum() == 1 else 'are'} not in the yearly counts." if (~dated).any() else "."),
+    ]
+    if d["website_activities"]:
+        lines += ["", f"**What the website adds.** The ICCWC website lists **{d['website_activities']}** activities "
+                      f"in **{d['website_countries']}** countries"
+                  + (f" ({d['duplicates']} listed twice, counted once)" if d["duplicates"] else "")
+                  + (f"; the SC66 Toolkit table has **{d['table_requests']}** requests. **{d['merged']}** Toolkit "
+                     f"implementations are in both (one activity each, with the table's stage); "
+                     f"{_list(d['table_only'])} only in the table. The website adds "
+                     f"**{d['new_countries']}** countries the table does not have, and Toolkit work in "
+                     f"{len(d['new_toolkit'])} more: {_list(d['new_toolkit'])}."
+                     if d["table_requests"] else ".")]
+    return "\n".join(lines)
+
+
+def filter_activities(activities: pd.DataFrame, region: str | None = None, category: str | None = None,
+                      activity_type: str | None = None, years: tuple[int, int] | None = None,
+                      undated: bool = True) -> pd.DataFrame:
+    """The activities of a document region, category, type and span of years (None: no filter).
+
+    ``years`` (first, last): activities whose years overlap them; ``undated``: keep activities with no
+    year (the Toolkit table gives none) when a span is set.
+
+    >>> act = iccwc.load_activities()
+    >>> len(filter_activities(act)) == len(act), len(filter_activities(act, years=(2019, 2019), undated=False)) > 0
+    (True, True)
+    """
+    keep = pd.Series(True, index=activities.index)
+    for col, value in (("document_region", region), ("category", category), ("activity_type", activity_type)):
+        if value is not None:
+            keep &= activities[col].astype(str) == value
+    if years is not None:
+        lo, hi = years
+        start, end = activities["year_start"], activities["year_end"].fillna(activities["year_start"])
+        overlap = (start.notna() & (start <= hi) & (end >= lo)).fillna(False).astype(bool)
+        keep &= overlap | (activities["year_start"].isna() & undated)
+    return activities[keep]
+
+
+def coverage_summary(activities: pd.DataFrame) -> str:
+    """One Markdown bullet summing up the activities (the notebook's summary), built from the data.
+
+    >>> coverage_summary(iccwc.load_activities()).startswith("- **Activities")
+    True
+    """
+    if activities.empty:
+        return "- **Activities.** None in the data."
+    r = reach(activities, "document_region").drop("Total").sort_values("activities", ascending=False)
+    t = reach(activities, "activity_type").drop("Total").sort_values("activities", ascending=False)
+    ys = activities["year_start"].dropna()
+    span = f", {int(ys.min())}-{int(activities['year_end'].max())}" if len(ys) else ""
+    return (f"- **Activities{span}.** {len(activities)} in {activities['iso3'].nunique()} countries: "
+            + ", ".join(f"{i} {int(row.activities)} ({int(row.countries)} countries)" for i, row in r.iterrows())
+            + ". Most are " + ", ".join(f"{i} ({int(n)})" for i, n in t["activities"].head(3).items())
+            + f"; {int(t['activities'].get('other', 0))} *other*. "
+            + f"{int(activities['status'].isna().sum())} have no status (the website gives none).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.patches import Patch
 
-from iccwc.analysis.coverage import REGION_ORDER, REGION_TITLES, partner_table
+from iccwc.analysis.coverage import REGION_ORDER, REGION_TITLES, partner_table, reach, years_by_region
 from iccwc.views.charts import base as charts
 from iccwc.vocab import (ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES, ACTIVITY_TYPES)
 from iccwc.views.charts.toolkit import stage_by_region_figure
@@ -68,7 +68,9 @@ def toolkit_region_chart(toolkit: pd.DataFrame, by: str = "document_region"):
 @charts.styled
 def activities_chart(activities: pd.DataFrame, region: str | None = None):
     """One panel per Part 4 category: activities per document region (or, for one region, per activity
-    type); ongoing or planned activities hatched (the document's '*'). Empty categories say so."""
+    type); where the source gives a status, ongoing or planned activities are hatched (the document's
+    '*') and completed ones solid; activities with no status given (the ICCWC website's) are lighter.
+    Empty categories say so."""
     df = activities if region is None else activities[activities["document_region"].astype(str) == region]
     key = "document_region" if region is None else "activity_type"
     groups = ([r for r in REGION_ORDER["document_region"] if r in set(df["document_region"].astype(str))]
@@ -82,12 +84,12 @@ def activities_chart(activities: pd.DataFrame, region: str | None = None):
         for y, g in enumerate(groups[::-1]):
             sub = in_cat[in_cat[key].astype(str) == g]
             left = 0
-            for status in STATUSES:
-                n = int((sub["status"].astype(str) == status).sum())
+            for status in [*STATUSES, None]:
+                n = int(sub["status"].isna().sum() if status is None else (sub["status"].astype(str) == status).sum())
                 if n:
                     ax.barh(y, n, left=left, color=CATEGORY_COLOURS[cat], edgecolor="white",
-                            hatch=LOWER_BOUND_HATCH if status != "completed" else None,
-                            alpha=0.6 if status != "completed" else 1.0)
+                            hatch=LOWER_BOUND_HATCH if status == "ongoing or planned" else None,
+                            alpha={"completed": 1.0, "ongoing or planned": 0.6, None: 0.8}[status])
                 left += n
             ax.text(left + 0.1, y, str(left), va="center", fontsize=8, color=charts.TEXT)
             top = max(top, left)
@@ -103,11 +105,54 @@ def activities_chart(activities: pd.DataFrame, region: str | None = None):
                  fontsize=11, fontweight="bold")
     fig.legend(handles=[Patch(facecolor="#777777", label="completed"),
                         Patch(facecolor="white", edgecolor="#555555", hatch=LOWER_BOUND_HATCH,
-                              label="ongoing or planned (the document's '*')")],
-               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+                              label="ongoing or planned (the document's '*')"),
+                        Patch(facecolor="#777777", alpha=0.8, label="status not given")],
+               loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     return fig
 
 
 table_html = charts.table_html
 
 
+
+
+@charts.styled
+def reach_chart(activities: pd.DataFrame, by: str = "document_region"):
+    """Activities (bars) and countries reached (labels) per value of ``by`` (a region column, category
+    or activity_type), from :func:`iccwc.analysis.coverage.reach`."""
+    t = reach(activities, by).drop("Total")
+    fig = charts.figure(7.5, 0.38 * max(len(t), 1) + 1.4)
+    ax = charts.axes(fig)
+    ys = range(len(t))[::-1]
+    ax.barh(list(ys), t["activities"], color="#0072B2")
+    for y, (name, row) in zip(ys, t.iterrows()):
+        ax.text(row["activities"] + 0.5, y, f"{row['activities']} in {row['countries']} countries",
+                va="center", fontsize=8, color=charts.TEXT)
+    ax.set_yticks(list(ys), [str(i) for i in t.index], fontsize=8.5)
+    charts.integer_axis(ax.xaxis)
+    ax.set_xlim(0, t["activities"].max() * 1.35 + 1 if len(t) else 1)
+    ax.set_xlabel("activities")
+    ax.set_title(f"ICCWC activities and countries reached, by {REGION_TITLES.get(by, by.replace('_', ' '))}",
+                 loc="left", fontsize=11, fontweight="bold")
+    return fig
+
+
+@charts.styled
+def years_chart(activities: pd.DataFrame, by: str = "document_region"):
+    """Activities per first year, stacked by region (:func:`iccwc.analysis.coverage.years_by_region`)."""
+    t = years_by_region(activities, by).drop(columns="all regions")
+    fig = charts.figure(7.5, 3.4)
+    ax = charts.axes(fig)
+    bottom = pd.Series(0, index=t.index)
+    for r in t.columns:
+        ax.bar(t.index, t[r], bottom=bottom, color=charts.REGION_COLOURS.get(r, charts.NEUTRAL), label=r)
+        bottom += t[r]
+    for x, n in bottom.items():
+        ax.text(x, n + 1, str(int(n)), ha="center", fontsize=8, color=charts.TEXT)
+    ax.set_xticks(list(t.index))
+    charts.integer_axis(ax.yaxis)
+    ax.set_ylabel("activities starting")
+    ax.set_title("ICCWC activities per year, by the document's regions", loc="left", fontsize=11, fontweight="bold")
+    ax.legend(fontsize=8, frameon=False, ncols=4, loc="upper left")
+    ax.set_ylim(0, bottom.max() * 1.25 + 1)
+    return fig

@@ -1,9 +1,11 @@
-"""The regional coverage explorer: a region selector, the map, and the region's summary and chart.
+"""The regional coverage explorer: filters, the map, and the selection's summary and chart.
 
 :func:`coverage_explorer` returns a :class:`CoverageExplorer` (the one explorer shape of
-:mod:`iccwc.views.explorers.base`): ``controls["region"]`` selects a document region (None: all);
-:meth:`~CoverageExplorer.update` frames the map on its countries
-(:func:`iccwc.views.maps.coverage.focus`) and fills ``summary`` and ``chart`` beside it.
+:mod:`iccwc.views.explorers.base`). ``controls``: ``region`` (a document region, None: all) frames
+the map on its countries (:func:`iccwc.views.maps.coverage.focus`); ``category`` (the website's group,
+as the document's category), ``activity_type`` and ``years`` (first and last year; activities without
+a year stay in) filter the activities the map, the summary and the chart show
+(:func:`iccwc.analysis.coverage.filter_activities`). :meth:`~CoverageExplorer.update` applies them.
 """
 from __future__ import annotations
 
@@ -15,30 +17,39 @@ from iccwc.views.charts import coverage as cc
 from iccwc.views.explorers.base import Explorer
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import coverage as cm
-from iccwc.analysis.coverage import ALL, region_summary
+from iccwc.analysis.coverage import ALL, YEARS, filter_activities, region_summary, support_by_country
+from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_TYPES
+
+ANY = "any"
 
 
 def summary_html(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None) -> str:
+    """The selection's numbers and, per country, its activities by type (escaped)."""
     s = region_summary(activities, toolkit, region)
     e = charts.escape
     date = pd.Timestamp(toolkit["status_date"].max()).date().isoformat() if len(toolkit) else "n/a"
     cats = "".join(f"<li>{e(c)}: {n}</li>" for c, n in s["by_category"].items())
     a = activities if region is None else activities[activities["document_region"].astype(str) == region]
-    table = (a[["country", "category", "activity_type", "status", "period"]].sort_values(["country", "category"])
-             .assign(period=lambda d: d["period"].astype("string").fillna("")))
+    countries = a["iso3"].nunique()
+    table = pd.DataFrame()
+    if len(a):
+        sup = support_by_country(a)
+        types = [c for c in sup.columns if c not in ("document_region", "activities", "years")]
+        table = pd.DataFrame({
+            "country": sup.index, "activities": sup["activities"].to_numpy(), "years": sup["years"].to_numpy(),
+            "kinds": [", ".join(f"{t} {int(row[t])}" for t in types if row[t]) for _, row in sup.iterrows()]})
     return (f"<h4 style='margin:0 0 4px'>{e(s['region'])}</h4>"
-            f"<p style='margin:0'><b>{s['toolkit_requests']}</b> Toolkit requests (as of {e(date)}): "
-            f"<b>{s['toolkit_complete']}</b> complete, {s['toolkit_not_complete']} not yet complete.<br>"
-            f"<b>{s['activities']}</b> activities in the data in {s['countries']} countries "
-            f"({s['ongoing_or_planned']} ongoing or planned):</p><ul style='margin:0'>{cats}</ul>"
+            f"<p style='margin:0'><b>{s['activities']}</b> activities shown in <b>{countries}</b> countries; "
+            f"<b>{s['toolkit_requests']}</b> Toolkit requests in the table (as of {e(date)}), "
+            f"<b>{s['toolkit_complete']}</b> complete.</p><ul style='margin:0'>{cats}</ul>"
             # width:0 + min-width:100%: the table scrolls inside the panel instead of widening it
             f"<div style='width:0;min-width:100%;max-height:220px;overflow:auto;font-size:11px'>"
-            f"{cc.table_html(table, index=False)}</div>")
+            f"{cc.table_html(table, index=False) if len(table) else ''}</div>")
 
 
 class CoverageExplorer(Explorer):
-    """``controls["region"]``; views: ``map``, ``summary`` (the region's numbers and activities, escaped),
-    ``chart`` (activities by category for the region)."""
+    """``controls``: region, category, activity_type, years; views: ``map``, ``summary`` (the
+    selection's numbers and countries, escaped), ``chart`` (activities by category)."""
 
     def __init__(self, activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
                  world: dict | None = None):
@@ -48,23 +59,48 @@ class CoverageExplorer(Explorer):
         self.activities, self.toolkit, self.world = activities, toolkit, basemap.get_world(world)
         self.map = cm.coverage_map(activities, toolkit, self.world)
         self.map.layout.width = "100%"
-        dropdown = W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region,
-                              description="Region")
-        self.controls = {"region": dropdown}
-        self.controls_box = W.HBox([dropdown])
+        have_years = activities["year_start"].dropna().astype(int)
+        lo = min([*YEARS, *have_years]) if len(have_years) else YEARS[0]
+        hi = max([*YEARS, *activities["year_end"].dropna().astype(int)]) if len(have_years) else YEARS[-1]
+        types = [t for t in ACTIVITY_TYPES if t in set(activities["activity_type"].astype(str))]
+        self.controls = {
+            "region": W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region,
+                                 description="Region"),
+            "category": W.Dropdown(options=[(ANY, None)] + [(c, c) for c in CATEGORIES], value=None,
+                                   description="Group"),
+            "activity_type": W.Dropdown(options=[(ANY, None)] + [(t, t) for t in types], value=None,
+                                        description="Type"),
+            "years": W.IntRangeSlider(value=(lo, hi), min=lo, max=hi, description="Years",
+                                      continuous_update=False),
+        }
+        self._span = (lo, hi)
+        wrap = W.Layout(display="flex", flex_flow="row wrap", width="100%")
+        self.controls_box = W.Box(list(self.controls.values()), layout=wrap)
         self.summary = W.HTML(layout=W.Layout(width="100%"))
         self.chart = W.HTML(layout=W.Layout(width="100%"))
-        side = W.VBox([self.summary, self.chart], layout=W.Layout(width="38%", padding="0 0 0 10px"))
-        body = W.HBox([W.Box([self.map], layout=W.Layout(width="62%")), side], layout=W.Layout(width="100%"))
+        # Side by side when the page is wide; the summary goes below the map on a phone.
+        side = W.VBox([self.summary, self.chart], layout=W.Layout(flex="1 1 300px", padding="0 0 0 10px"))
+        body = W.Box([W.Box([self.map], layout=W.Layout(flex="2 1 360px")), side], layout=wrap)
         self.widget = W.VBox([self.controls_box, body])
+        self._shown = activities          # what coverage_map drew
         self.update()
         self._link()
 
+    def selected(self) -> pd.DataFrame:
+        """The activities the filters (group, type, years) leave, in every region."""
+        c = self.controls
+        years = None if tuple(c["years"].value) == self._span else tuple(c["years"].value)
+        return filter_activities(self.activities, None, c["category"].value, c["activity_type"].value, years)
+
     def update(self, *_) -> None:
         r = self.controls["region"].value
+        shown = self.selected()
+        if self._shown is None or not shown.index.equals(self._shown.index):
+            cm.show_activities(self.map, shown, self.toolkit, self.world)
+            self._shown = shown
         cm.focus(self.map, self.activities, r, self.toolkit, self.world)
-        self.summary.value = summary_html(self.activities, self.toolkit, r)
-        charts.widget(cc.activities_chart(self.activities, r), into=self.chart)
+        self.summary.value = summary_html(shown, self.toolkit, r)
+        charts.widget(cc.activities_chart(shown, r), into=self.chart)
 
 
 def coverage_explorer(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,

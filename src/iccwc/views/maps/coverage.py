@@ -1,28 +1,30 @@
-"""The regional coverage map: one switchable layer per document region.
+"""The regional coverage map: one switchable layer per document region, a sized marker per country.
 
-Each layer (an ``ipyleaflet.LayerGroup`` named after the region, listed in
-the map's ``LayersControl``) holds the region's countries that have a Toolkit
-request or an activity in the data: the country's polygon (filled by Toolkit
-stage where it requested the Toolkit, else by the region's colour) and a circle
-marker whose popup lists its activities. Built with the map kit of
+Each layer (an ``ipyleaflet.LayerGroup`` named after the region, listed in the map's
+``LayersControl``) holds the region's countries with an activity or a Toolkit request: a circle
+marker per country, its area growing with the country's number of activities (:func:`marker_radius`),
+placed at the ICCWC website's coordinates (or inside the country's polygon when the data give none),
+whose popup lists the country's activities by type with their years; and, for countries with a
+Toolkit request, the country's polygon filled by Toolkit stage. Built with the map kit of
 :mod:`iccwc.views.maps.base` (offline world, legend), so the map reads offline without tiles.
-Every text from data is escaped.
+Every text from data is escaped. To keep pages small (130 countries), popups share one layout.
 
-:func:`focus` frames a region's countries (:func:`region_bounds`) with the kit's one Web Mercator
-fit (:func:`iccwc.views.maps.base.fit_bounds`) at this map's :data:`VIEW_SIZE`. The polygons come
-from an already-loaded ``world`` (default: the project's, cached); :func:`coverage_map` also takes
-``data_dir``.
+:func:`focus` frames the markers of a region (all regions when None: :func:`region_bounds`) with the
+kit's one Web Mercator fit (:func:`iccwc.views.maps.base.fit_bounds`) at :data:`VIEW_SIZE`; framing
+markers rather than polygons keeps Russia's and Fiji's spans from pushing the Americas off the view.
 """
 from __future__ import annotations
 
 import ipyleaflet
+import math
+
 import ipywidgets as W
 import pandas as pd
 
 from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
 from iccwc.data import geo
-from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES, DOCUMENT_REGIONS, STAGES
+from iccwc.vocab import ACTIVITY_TYPES, DOCUMENT_REGIONS, STAGES
 
 #: Pixel size the zoom is computed for (the map's usual size beside its summary).
 VIEW_SIZE = (620, 480)
@@ -45,82 +47,110 @@ def region_countries(activities: pd.DataFrame, region: str, toolkit: pd.DataFram
     return sorted(codes)
 
 
+def marker_points(activities: pd.DataFrame, codes, world: dict | None = None) -> dict[str, tuple[float, float]]:
+    """Where each country's marker goes: the ICCWC website's coordinates (its first row with some), else a
+    point inside the country's polygon (or its capital)."""
+    have = activities.dropna(subset=["latitude", "longitude"]).drop_duplicates("iso3")
+    web = {str(c): (float(la), float(lo)) for c, la, lo in zip(have["iso3"], have["latitude"], have["longitude"])}
+    return {c: web[c] if c in web else basemap.country_point(c, world) for c in codes}
+
+
 def region_bounds(activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
                   world: dict | None = None) -> list[list[float]]:
-    """[[south, west], [north, east]] around a region's countries (all regions when None)."""
+    """[[south, west], [north, east]] around a region's markers (all regions when None), 3 degrees around."""
     regions = regions_in(activities, toolkit) if region is None else [region]
     codes = sorted({c for r in regions for c in region_countries(activities, r, toolkit)})
     if not codes:
         raise ValueError(f"no country in region {region!r}")
-    return basemap.countries_bounds(codes, world)
+    (s, w), (n, e) = geo.points_bounds(list(marker_points(activities, codes, basemap.get_world(world)).values()))
+    return [[max(s - 3, -85), w - 3], [min(n + 3, 85), e + 3]]
 
 
 def focus(m: ipyleaflet.Map, activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
           world: dict | None = None) -> None:
-    """Frame a region's countries on ``m`` (all regions when None)."""
+    """Frame a region's markers on ``m`` (all regions when None)."""
     basemap.fit_bounds(m, region_bounds(activities, region, toolkit, world), VIEW_SIZE, MAX_ZOOM)
 
 
+def _years(r) -> str:
+    if pd.isna(r.year_start):
+        return ""
+    a, b = int(r.year_start), int(r.year_end) if not pd.isna(r.year_end) else int(r.year_start)
+    return f" ({a})" if a == b else f" ({a}-{b})"
+
+
 def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
-    """A country's popup: name, Toolkit stage, activities by category (all escaped)."""
+    """A country's popup: name, Toolkit stage, its activities by type with years (all escaped)."""
     e = charts.escape
-    parts = [f"<b>{e(country)}</b>"]
+    parts = [f"<b>{e(country)}</b> ({len(rows)} {'activity' if len(rows) == 1 else 'activities'})"]
     if stage:
-        parts.append(f"Toolkit: {e(stage)}")
-    for cat in CATEGORIES:
-        sub = rows[rows["category"].astype(str) == cat]
+        parts.append(f"Toolkit stage (table): {e(stage)}")
+    for t in ACTIVITY_TYPES:
+        sub = rows[rows["activity_type"].astype(str) == t].sort_values("year_start", na_position="last")
         if sub.empty:
             continue
-        items = "".join(
-            f"<li>{e(r.activity_type)}{'*' if str(r.status) != 'completed' else ''}: {e(r.description)}"
-            f"{(' (' + e(r.period) + ')') if isinstance(r.period, str) and r.period else ''}</li>"
-            for r in sub.itertuples(index=False))
-        parts.append(f"<i>{e(cat)}</i><ul style='margin:0;padding-left:1.2em'>{items}</ul>")
-    parts.append("<small>*: ongoing or planned</small>")
-    return "<br>".join(parts)
+        items = "".join(f"<li>{e(r.description)}{e(_years(r))}"
+                        f"{'*' if str(r.status) == 'ongoing or planned' else ''}</li>"
+                        for r in sub.itertuples(index=False))
+        parts.append(f"<i>{e(t)}</i><ul style='margin:0;padding-left:1.2em'>{items}</ul>")
+    if (rows["status"].astype(str) == "ongoing or planned").any():
+        parts.append("<small>*: ongoing or planned (Toolkit table)</small>")
+    return "".join(p if p.startswith("<i>") or p.startswith("<small") else p + "<br>" for p in parts)
+
+
+def marker_radius(n: int) -> int:
+    """Circle radius in pixels for a country's ``n`` activities: the area grows with n (4 px for 1, 14 px
+    for 12 or more)."""
+    return int(round(min(4 * math.sqrt(max(n, 1)), 14)))
+
+
+# One layout and one style shared by every popup: each widget of its own would add two models per country
+# to a rendered page's widget state (about 60 KB for 130 countries).
+_POPUP_LAYOUT = W.Layout(max_width="320px")
+_POPUP_STYLE = W.HTML().style       # ipywidgets has no public HTMLStyle class
 
 
 def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
                  world: dict | None = None) -> ipyleaflet.LayerGroup:
-    """The region's countries (polygons) and markers (popups listing activities), as one layer."""
+    """The region's Toolkit countries (polygons by stage) and a sized marker per country (popup: activities)."""
     colour = charts.REGION_COLOURS.get(region, charts.NEUTRAL)
     codes = region_countries(activities, region, toolkit)
     stage_of = {} if toolkit is None else dict(zip(toolkit["iso3"].astype(str), toolkit["stage"].astype(str)))
     names = {}
     if toolkit is not None:
         names.update(zip(toolkit["iso3"].astype(str), toolkit["country"].astype(str)))
-    names.update(zip(activities["iso3"].astype(str), activities["country"].astype(str)))
+    names.update(zip(activities["iso3"].astype(str)[::-1], activities["country"].astype(str)[::-1]))
     world = basemap.get_world(world)
     have = geo.world_ids(world)
-    poly = [c for c in codes if c in have]
-    props = {c: {"country": names[c], "stage": stage_of.get(c, ""),
-                 "fill": charts.STAGE_COLOURS.get(stage_of.get(c, ""), colour)} for c in poly}
+    poly = [c for c in codes if c in have and c in stage_of]
+    props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_COLOURS[stage_of[c]]} for c in poly}
     layers = []
     if poly:
         layers.append(ipyleaflet.GeoJSON(
-            data=geo.country_features(poly, world, properties=props), name=f"{region}: countries",
+            data=geo.country_features(poly, world, properties=props), name=f"{region}: Toolkit countries",
             style={"color": colour, "weight": 1.5, "fillOpacity": 0.8},
             style_callback=lambda f: {"fillColor": f["properties"]["fill"]},
             hover_style={"weight": 3}))
+    points = marker_points(activities, codes, world)
+    by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
     for c in codes:
-        rows = activities[activities["iso3"].astype(str) == c]
-        lat, lon = basemap.country_point(c, world)
+        rows = by_country.get(c, activities.iloc[0:0])
         marker = ipyleaflet.CircleMarker(
-            location=(lat, lon), radius=min(5 + 2 * len(rows), 16), color="#333333", weight=1,
-            fill_color=colour, fill_opacity=0.9, name=names[c])
-        marker.popup = W.HTML(popup_html(names[c], rows, stage_of.get(c)))
+            location=points[c], radius=marker_radius(len(rows)), color="#333333", weight=1,
+            fill_color=colour, fill_opacity=0.85, name=names[c])
+        marker.popup = W.HTML(popup_html(names[c], rows, stage_of.get(c)), layout=_POPUP_LAYOUT, style=_POPUP_STYLE)
         layers.append(marker)
     return ipyleaflet.LayerGroup(layers=layers, name=region)
 
 
 def legend_html(regions: list[str]) -> str:
-    """A compact legend: shape colours (Toolkit stage) and marker colours (region)."""
+    """A compact legend: marker colours (region), marker size (activities), shape colours (Toolkit stage)."""
     stages = basemap.legend_rows([(charts.STAGE_COLOURS[s], s) for s in STAGES], size="10px", inline=True)
     marks = basemap.legend_rows([(charts.REGION_COLOURS.get(r, charts.NEUTRAL), r) for r in regions],
                                 size="10px", round_=True, inline=True)
     return basemap.legend_box(
-        f"<b>Shape: Toolkit stage</b><br>{stages}<br><b>Circle: activities (click)</b>; shape in the "
-        f"region's colour if no Toolkit request<br>{marks}", font_size=10, max_width="330px")
+        f"<b>Circle: a country's activities (click)</b>, larger for more<br>{marks}<br>"
+        f"<b>Shape: Toolkit stage</b> (Toolkit table)<br>{stages}", font_size=10, max_width="330px")
 
 
 def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, world: dict | None = None,
@@ -141,3 +171,14 @@ def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, 
 def region_layer_names(m: ipyleaflet.Map) -> list[str]:
     """Names of the map's region layers (what the LayersControl lists besides the grey world)."""
     return [layer.name for layer in m.layers if type(layer) is ipyleaflet.LayerGroup]
+
+
+def show_activities(m: ipyleaflet.Map, activities: pd.DataFrame, toolkit: pd.DataFrame | None = None,
+                    world: dict | None = None) -> None:
+    """Redraw each region layer of ``m`` with ``activities`` (e.g. filtered by group, type or year); a
+    region with none left keeps its (empty) layer, so the LayersControl does not change."""
+    for layer in m.layers:
+        if type(layer) is ipyleaflet.LayerGroup:
+            has = (activities["document_region"].astype(str) == layer.name).any() or (
+                toolkit is not None and (toolkit["document_region"].astype(str) == layer.name).any())
+            layer.layers = region_layer(activities, layer.name, toolkit, world).layers if has else ()
