@@ -1,8 +1,13 @@
 """`python -m iccwc app` (Voila) and `python -m iccwc lab` (JupyterLab): local servers only.
 
 Both bind to 127.0.0.1 and ask for a token: with no ``token`` given, the server makes
-a random one and prints the URL that carries it. The command lines are built here, in
-one place, so tests check exactly what `make app` / `make lab` run.
+a random one and prints the URL that carries it. Both refuse (403) a request whose ``Host``
+header is not a local name (``localhost``) or a loopback address, the defence against DNS
+rebinding: JupyterLab does it by default (``ServerApp.allow_remote_access`` is False on
+127.0.0.1); Voila 0.5 turns the check off in its tornado settings (``allow_remote_access=True``),
+so :func:`voila_command` turns it back on through ``Voila.tornado_settings``, which Voila applies
+over its own. The command lines are built here, in one place, so tests check exactly what
+`make app` / `make lab` run (tests/test_servers.py sends a forged ``Host`` to both).
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from pathlib import Path
 from iccwc import paths
 
 HOST = "127.0.0.1"
+#: The host names (besides loopback addresses) a request's ``Host`` header may carry.
+LOCAL_HOSTNAMES = ["localhost"]
 
 
 def lab_command(port: int | None = None, token: str | None = None, root: Path | None = None,
@@ -35,8 +42,9 @@ def lab_command(port: int | None = None, token: str | None = None, root: Path | 
 def voila_command(port: int | None = None, token: str | None = None, root: Path | None = None,
                   open_browser: bool = False) -> list[str]:
     """Voila serving the notebooks folder as live apps on 127.0.0.1, with a token."""
+    settings = {"allow_remote_access": False, "local_hostnames": LOCAL_HOSTNAMES}
     cmd = [sys.executable, "-m", "voila", str(root or paths.NOTEBOOKS), f"--Voila.ip={HOST}",
-           "--show_tracebacks=True"]
+           "--show_tracebacks=True", f"--Voila.tornado_settings={settings!r}"]
     if not open_browser:
         cmd.append("--no-browser")
     if port:
