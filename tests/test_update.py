@@ -1,0 +1,140 @@
+"""`python -m iccwc update`: a new status document in, one command, green notebook tests and new reports.
+
+On a copy of the repository's data and notebooks in tmp_path, the FICTIONAL later document
+(tests/fixtures/snapshot-2016) goes in, ``update`` runs, nbval passes on the saved notebooks (in a
+subprocess, as ``make test`` runs it), and the rendered text states the new numbers, names the
+countries that changed, and states no number the analysis does not compute. A second test runs
+notebooks 00, 01 and 02 on a data folder without the SC66 snapshot. Both start kernels (slow).
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import iccwc
+from helpers import add_snapshot_2016, copy_data
+from iccwc import paths
+from iccwc.analysis import overview
+from iccwc.commands.update import execute_and_save
+from test_story import computed_numbers, numbers_in, only_fictional
+
+pytestmark = pytest.mark.slow
+
+OURS = ["00-overview.ipynb", "01-toolkit-uptake.ipynb", "02-recognition-over-time.ipynb"]
+
+
+def copy_notebooks(dest: Path, names=None) -> Path:
+    dest.mkdir(parents=True)
+    for p in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        if names is None or p.name in names:
+            shutil.copy(p, dest / p.name)
+    return dest
+
+
+def markdown_outputs(nb) -> list[str]:
+    return [o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if "text/markdown" in o.get("data", {})]
+
+
+def errors_in(nb) -> list[str]:
+    return [f"{o['ename']}: {o['evalue']}" for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def page_text(page: str) -> str:
+    """An HTML page as a reader sees it: scripts and styles out, tags out, entities decoded."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"</?(strong|em|code|a|b|i|span)\b[^>]*>", "", page, flags=re.I)      # inline: no space
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def check_numbers(nb, name: str, allowed: dict[str, set[int]]) -> None:
+    for text in markdown_outputs(nb):
+        stray = [n for n in numbers_in(text) if n not in allowed[name[:2]]]
+        assert not stray, f"{name}: numbers {stray} are not computed from the data:\n{text}"
+
+
+def test_update_with_a_later_document_gives_green_notebook_tests_and_new_reports(tmp_path):
+    data = copy_data(tmp_path / "data")
+    notebooks = copy_notebooks(tmp_path / "notebooks")
+    out = tmp_path / "reports"
+    add_snapshot_2016(data)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("ICCWC_DATA_DIR", None)
+    proc = subprocess.run([sys.executable, "-m", "iccwc", "--data-dir", str(data), "update", "--notebooks",
+                           str(notebooks), "--out", str(out)], capture_output=True, text=True, env=env,
+                          cwd=paths.ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert iccwc.data_status(data)["toolkit_status_dates"] == ["2015-11-09", "2016-06-01"]
+
+    # The saved notebooks: new outputs, no error, no widget state, and nbval passes on them.
+    allowed = computed_numbers(data)
+    for name in OURS:
+        nb = nbformat.read(notebooks / name, as_version=4)
+        assert not errors_in(nb), name
+        assert "widgets" not in nb.metadata, name
+        check_numbers(nb, name, allowed)
+    nbval = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir",
+         str(tmp_path), "--nbval", "--nbval-sanitize-with", str(paths.ROOT / "tests" / "nbval-sanitize.cfg"),
+         *[str(notebooks / n) for n in OURS]],
+        capture_output=True, text=True, env={**env, "ICCWC_DATA_DIR": str(data)}, cwd=tmp_path, timeout=900)
+    assert nbval.returncode == 0, nbval.stdout[-4000:]
+
+    # The rendered text states the new numbers and names the countries that changed.
+    page = page_text((out / "01-toolkit-uptake.html").read_text(encoding="utf-8"))
+    assert ("As of 1 June 2016, 19 countries had asked for the Analytic Toolkit: 7 had completed all 8 steps and "
+            "12 were under way.") in page
+    assert ("The SC66 document said that 17 requests had been received, that implementation had been completed in 6 "
+            "countries and that it was at different stages in 11; its table as of 9 November 2015 agrees.") in page
+    assert ("Between 9 November 2015 and 1 June 2016, the requests went from 17 to 19, the countries complete from 6 "
+            "to 7 and those under way from 11 to 12.") in page
+    for line in ("2 new requests: Uganda (step 1) and Zambia (step 2)",
+                 "1 country completed all 8 steps: Congo (from step 6)",
+                 "4 countries advanced: Angola (step 2 to 4), Bahamas (step 1 to 2), Bosnia and Herzegovina "
+                 "(step 4 to 5) and Mexico (step 6 to 7)"):
+        assert line in page, line
+    assert "The data hold one Toolkit snapshot" not in page and "17 rows" not in page
+    overview_page = page_text((out / "00-overview.html").read_text(encoding="utf-8"))
+    assert "As of 1 June 2016 (the latest of 2 status dates in the data), 19 countries" in overview_page
+
+    # The index: each notebook's 'What this answers' paragraph, whole, and no timings.
+    index = page_text((out / "index.html").read_text(encoding="utf-8"))
+    assert "Which countries asked for the ICCWC Wildlife and Forest Crime Analytic Toolkit;" in index
+    assert "executed in" not in index and not re.search(r"\d+\.\d s\b", index)
+    assert "2015-11-09, 2016-06-01" in index
+
+
+@pytest.mark.parametrize("kind", ["only a fictional snapshot", "several snapshots"])
+def test_notebooks_run_without_the_sc66_snapshot_and_with_several(tmp_path, kind):
+    data = copy_data(tmp_path / "data")
+    if kind == "several snapshots":
+        add_snapshot_2016(data)
+        from iccwc.data.build import rebuild
+        rebuild(data, log=lambda msg: None)
+    else:
+        only_fictional(data)
+    assert overview.has_sc66_snapshot(data) == (kind == "several snapshots")
+    notebooks = copy_notebooks(tmp_path / "notebooks", OURS)
+    execute_and_save([notebooks / n for n in OURS], data, log=lambda msg: None)
+    allowed = computed_numbers(data)
+    for name in OURS:
+        nb = nbformat.read(notebooks / name, as_version=4)
+        assert not errors_in(nb), name
+        check_numbers(nb, name, allowed)
+    prose = "\n".join(markdown_outputs(nbformat.read(notebooks / "01-toolkit-uptake.ipynb", as_version=4)))
+    assert "As of 1 June 2016, **19** countries had asked" in prose
+    if kind == "several snapshots":
+        assert "The SC66 document said that **17** requests" in prose
+    else:
+        assert "SC66" not in prose
+        first = "\n".join(markdown_outputs(nbformat.read(notebooks / "00-overview.ipynb", as_version=4)))
+        assert "The data do not hold the Toolkit snapshot of the SC66 document" in first
