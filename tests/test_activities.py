@@ -16,6 +16,7 @@ from iccwc.errors import DataError
 from iccwc.data.provenance import sha256_of
 from iccwc.data.schemas import DATASETS
 from helpers import FIXTURES, SC66, add_snapshot_2016
+from iccwc.data.countries import resolve
 
 FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
 
@@ -56,36 +57,45 @@ def test_registered_and_described():
     import subprocess
     import sys
     status = subprocess.run([sys.executable, "-m", "iccwc", "status"], capture_output=True, text=True, check=True)
-    assert json.loads(status.stdout)["rows"]["activities"] == 17
+    assert json.loads(status.stdout)["rows"]["activities"] == len(iccwc.load_activities())
     pkg = json.loads((paths.PROCESSED / "datapackage.json").read_text())
     res = {r["name"]: r for r in pkg["resources"]}["activities"]
     assert [f["name"] for f in res["schema"]["fields"]] == [
-        "country", "iso3", "region", "document_region", "category", "activity_type", "period", "status",
-        "description", "source"]
+        "country", "iso3", "region", "document_region", "category", "website_group", "activity_type",
+        "description", "year_start", "year_end", "period", "status", "toolkit_stage", "latitude", "longitude",
+        "source_file", "source_line", "duplicates", "source"]
     assert {f["name"]: f for f in res["schema"]["fields"]}["category"]["constraints"]["enum"] == CATEGORIES
 
 
-def test_toolkit_requests_are_analysis_activities_matching_the_hand_count():
+def test_toolkit_requests_are_toolkit_activities_matching_the_hand_count():
     act = iccwc.load_activities()
+    act = act[act["toolkit_stage"].notna()]          # the rows the Toolkit table gives (merged or not)
     tk = iccwc.load_toolkit(status_date="latest")
     assert len(act) == len(tk) == 17
-    assert set(act["category"].astype(str)) == {"analysis of national responses"}
     assert set(act["activity_type"].astype(str)) == {"Toolkit"}
-    by_region = {r: set(g["country"]) for r, g in act.groupby(act["document_region"].astype(str))}
-    assert by_region == HAND_COUNT
+    # A request the website does not list (Kenya) keeps the document's category.
+    only_table = act[act["website_group"].isna()]
+    assert set(only_table["category"].astype(str)) == {"analysis of national responses"}
+    # Compared by ISO3 code: a merged row keeps the website's spelling ("The Bahamas" for "Bahamas").
+    code = lambda names: {resolve(n).iso3 for n in names}
+    by_region = {r: set(g["iso3"]) for r, g in act.groupby(act["document_region"].astype(str))}
+    assert by_region == {r: code(v) for r, v in HAND_COUNT.items()}
     assert {r: len(v) for r, v in by_region.items()} == {"Americas": 3, "Africa & Europe": 11, "Asia": 3}
-    assert set(act.loc[act["status"] == "completed", "country"]) == HAND_COMPLETE
-    assert (act.loc[~act["country"].isin(HAND_COMPLETE), "status"] == "ongoing or planned").all()
-    assert act["period"].isna().all()      # the table gives no dates: none invented
+    assert set(act.loc[act["status"] == "completed", "iso3"]) == code(HAND_COMPLETE)
+    assert (act.loc[~act["iso3"].isin(code(HAND_COMPLETE)), "status"] == "ongoing or planned").all()
+    assert only_table["period"].isna().all()      # the table gives no dates: none invented
 
 
 def test_sources_point_at_the_table_lines():
     lines = SC66.read_text(encoding="utf-8").split("\n")
-    for r in iccwc.load_activities().itertuples():
-        name, rest = r.source.split(", line ")
+    act = iccwc.load_activities()
+    for r in act[act["toolkit_stage"].notna()].itertuples():
+        part = next(p for p in r.source.split("; ") if "Toolkit table" in p)
+        name, rest = part.split(", line ")
         assert name == SC66.name
         line = int(rest.split(" ")[0])
-        assert lines[line - 1].split("\t")[0] == r.country
+        table_name = lines[line - 1].split("\t")[0]
+        assert table_name == r.country or resolve(table_name).iso3 == r.iso3
         assert "(Toolkit table as of 2015-11-09)" in r.source
 
 
@@ -93,15 +103,15 @@ def test_user_file_is_appended_after_rebuild(data_copy):
     add_fixture(data_copy)
     rebuild(data_copy, log=lambda *_: None)
     act = iccwc.load_activities(data_copy)
-    assert len(act) == 17 + 4
+    assert len(act) == len(iccwc.load_activities()) + 4
     added = act[act["source"].str.startswith(FICTIONAL.name)]
     assert list(added["country"]) == ["Brazil", "Thailand", "Kenya", "Fiji"]
     assert list(added["document_region"]) == ["Americas", "Asia", "Africa & Europe", "Oceania"]
     assert list(added["iso3"]) == ["BRA", "THA", "KEN", "FJI"]
     assert list(added["period"].fillna("")) == ["2014-2015", "2015", "", "2015"]
     assert added["source"].iloc[0] == f"{FICTIONAL.name}, row 2: FICTIONAL test fixture (tests/fixtures/activities)"
-    # the committed data are untouched
-    assert len(iccwc.load_activities()) == 17
+    assert list(added["year_start"].astype("Float64").fillna(0)) == [2014, 2015, 0, 2015]
+    assert list(added["status"].astype(str)) == ["completed", "ongoing or planned", "ongoing or planned", "completed"]
 
 
 def test_bad_user_file_names_file_row_column_and_expected(tmp_path):
@@ -154,7 +164,8 @@ def test_latest_status_date_per_country_and_activities_as_of(data_copy):
     add_snapshot_2016(data_copy)
     rebuild(data_copy, log=lambda *_: None)
     tk_all = iccwc.load_toolkit(data_copy)
-    act = iccwc.load_activities(data_copy)
+    all_act = act = iccwc.load_activities(data_copy)
+    act = act[act["toolkit_stage"].notna()]
     latest = tk_all.sort_values("status_date").groupby("iso3").tail(1).set_index("iso3")
     assert set(act["iso3"]) == set(latest.index) and len(act) == len(latest)
     for r in act.itertuples():
@@ -162,7 +173,7 @@ def test_latest_status_date_per_country_and_activities_as_of(data_copy):
         assert r.status == want
         assert latest.loc[r.iso3, "status_date"].date().isoformat() in r.source
     from iccwc.data.activities import activities_as_of
-    back = activities_as_of(act, iccwc.load_toolkit(data_copy, status_date="2015-11-09"))
+    back = activities_as_of(all_act, iccwc.load_toolkit(data_copy, status_date="2015-11-09"))
     pd.testing.assert_frame_equal(back, iccwc.load_activities())
 
 

@@ -11,6 +11,7 @@ from iccwc.views.charts import base as charts
 from iccwc.views.charts import coverage as cc
 from iccwc.data.build import rebuild
 from iccwc.analysis import coverage
+from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES
 from test_activities import add_fixture
 
 
@@ -67,26 +68,70 @@ def test_toolkit_region_chart_texts():
 
 
 def test_activities_tables_and_chart_show_added_activities(data_copy):
-    act = iccwc.load_activities()
-    t = coverage.activities_by_region(act)
-    assert t.loc["Total", "all activities"] == 17 and t.loc["Total", "cross-cutting activities"] == 0
-    svg = charts.svg(cc.activities_chart(act))
-    assert "cross-cutting activities (0): none in the data" in charts.svg_texts(svg)
+    base = iccwc.load_activities()
+    t = coverage.activities_by_region(base)
+    assert t.loc["Total", "all activities"] == len(base)
+    assert t.loc["Total", list(CATEGORIES)].sum() == len(base)
+    svg = charts.svg(cc.activities_chart(base))
+    assert f"ICCWC activities in the data, by category: all regions ({len(base)})" in charts.svg_texts(svg)
+    assert "status not given" in charts.svg_texts(svg)
 
     add_fixture(data_copy)
     rebuild(data_copy, log=lambda *_: None)
     act = iccwc.load_activities(data_copy)
     t = coverage.activities_by_region(act)
+    t0 = coverage.activities_by_region(base)
     assert list(t.index) == ["Americas", "Africa & Europe", "Asia", "Oceania", "Total"]
-    assert t.loc["Total", "all activities"] == 21
-    assert t.loc["Asia", "cross-cutting activities"] == 1 and t.loc["Oceania", "cross-cutting activities"] == 1
+    assert t.loc["Total", "all activities"] == len(base) + 4
+    assert t.loc["Asia", "cross-cutting activities"] == t0.loc["Asia", "cross-cutting activities"] + 1
+    assert t.loc["Oceania", "cross-cutting activities"] == t0.loc["Oceania", "cross-cutting activities"] + 1
     texts = charts.svg_texts(charts.svg(cc.activities_chart(act)))
-    assert "ICCWC activities in the data, by category: all regions (21)" in texts
-    assert "cross-cutting activities (2)" in texts and "Oceania" in texts
+    assert f"ICCWC activities in the data, by category: all regions ({len(base) + 4})" in texts
     texts = charts.svg_texts(charts.svg(cc.activities_chart(act, "Asia")))
-    assert {"Toolkit", "WIST"} <= set(texts) and "WEN" not in texts
+    assert {"Toolkit", "WIST", "enforcement operation"} <= set(texts)
     by_type = coverage.activities_by_type(act)
-    assert by_type["activities"].sum() == 21
+    assert by_type["activities"].sum() == len(act)
+    assert set(by_type["status"]) == {"completed", "ongoing or planned", "not given"}
+
+
+def test_reach_years_and_support_tables():
+    act = iccwc.load_activities()
+    for by in ("document_region", "region", "category", "activity_type"):
+        t = coverage.reach(act, by)
+        assert t.loc["Total", "activities"] == len(act) == t.drop("Total")["activities"].sum()
+        assert t.loc["Total", "countries"] == act["iso3"].nunique()
+    y = coverage.years_by_region(act)
+    assert list(y.index) == list(range(2013, 2021))
+    assert y["all regions"].sum() == act["year_start"].between(2013, 2020).sum()
+    assert (y.drop(columns="all regions").sum(axis=1) == y["all regions"]).all()
+    s = coverage.support_by_country(act)
+    assert len(s) == act["iso3"].nunique() and s["activities"].sum() == len(act)
+    assert s.loc["Kenya", "Toolkit"] == 1 and s.loc["Kenya", "Indicator Framework"] == 1
+
+
+def test_story_numbers_come_from_the_rows():
+    act, tk = iccwc.load_activities(), iccwc.load_toolkit(status_date="latest")
+    story = coverage.coverage_story(act, tk)
+    assert f"**{len(act)}** ICCWC activities in **{act['iso3'].nunique()}** countries" in story
+    web = act[act["website_group"].notna()]
+    assert f"lists **{len(web)}** activities" in story
+    merged = (act["website_group"].notna() & act["toolkit_stage"].notna()).sum()
+    assert f"**{merged}** Toolkit implementations are in both" in story
+    # Without the SC66 table the story still reads, without the comparison.
+    assert "Toolkit table has" not in coverage.coverage_story(act, None)
+    summary = coverage.coverage_summary(act)
+    assert summary.startswith("- **Activities, 2013-2020.**") and f" {len(act)} in " in summary
+
+
+def test_filters():
+    act = iccwc.load_activities()
+    only = coverage.filter_activities(act, region="Asia", activity_type="WIST")
+    assert set(only["document_region"]) == {"Asia"} and set(only["activity_type"].astype(str)) == {"WIST"}
+    y19 = coverage.filter_activities(act, years=(2019, 2019), undated=False)
+    assert ((y19["year_start"] <= 2019) & (y19["year_end"] >= 2019)).all()
+    assert len(coverage.filter_activities(act, years=(2019, 2019))) == len(y19) + act["year_start"].isna().sum()
+    cat = coverage.filter_activities(act, category=CATEGORIES[1])
+    assert len(cat) == (act["category"] == CATEGORIES[1]).sum()
 
 
 def test_table_html_escapes():
@@ -96,7 +141,7 @@ def test_table_html_escapes():
 
 
 def test_activities_listing_order():
-    out = coverage.activities_listing(iccwc.load_activities())
-    assert list(out["document_region"].astype(str).unique()) == ["Americas", "Africa & Europe", "Asia"]
-    assert out["country"].iloc[0] == "Bahamas" and (out["period"] == "").all()
-
+    act = iccwc.load_activities()
+    out = coverage.activities_listing(act)
+    assert list(out["document_region"].astype(str).unique()) == ["Americas", "Africa & Europe", "Asia", "Oceania"]
+    assert len(out) == len(act) and out["period"].notna().all()

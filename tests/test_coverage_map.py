@@ -11,6 +11,7 @@ from iccwc.views.maps import coverage as cm
 from iccwc.data import geo
 from iccwc.data.build import rebuild
 from test_activities import HAND_COUNT, add_fixture
+from iccwc.data.countries import resolve
 
 
 def _layer(m, name):
@@ -26,17 +27,25 @@ def data():
     return iccwc.load_activities(), iccwc.load_toolkit(status_date="latest")
 
 
-def test_one_switchable_layer_per_region_with_every_requesting_country(data):
+def _codes(names):
+    return {resolve(n).iso3 for n in names}
+
+
+def test_one_switchable_layer_per_region_with_every_country(data):
     act, tk = data
     m = cm.coverage_map(act, tk)
-    assert cm.region_layer_names(m) == ["Americas", "Africa & Europe", "Asia"]
+    assert cm.region_layer_names(m) == ["Americas", "Africa & Europe", "Asia", "Oceania"]
     assert any(isinstance(c, ipyleaflet.LayersControl) for c in m.controls)
     assert not any(isinstance(layer, ipyleaflet.TileLayer) for layer in m.layers)   # readable offline
     for region, countries in HAND_COUNT.items():
         layer = _layer(m, region)
-        assert set(_markers(layer)) == countries
-        polys = [g for g in layer.layers if isinstance(g, ipyleaflet.GeoJSON)][0]
-        assert {f["properties"]["country"] for f in polys.data["features"]} == countries
+        in_region = set(act.loc[act["document_region"] == region, "iso3"])
+        assert _codes(_markers(layer)) == in_region >= _codes(countries)     # a marker per country
+        polys = [g for g in layer.layers if isinstance(g, ipyleaflet.GeoJSON)][0]   # shapes: Toolkit requests
+        assert _codes(f["properties"]["country"] for f in polys.data["features"]) == _codes(countries)
+    n = act.groupby("iso3").size()
+    kenya = _markers(_layer(m, "Africa & Europe"))["Kenya"]
+    assert kenya.radius == cm.marker_radius(int(n["KEN"])) > cm.marker_radius(1)   # larger for more
 
 
 def test_polygons_coloured_by_stage_and_popups_escaped(data):
@@ -70,9 +79,10 @@ def test_selecting_a_region_changes_bounds_and_summary(data):
         assert f">{region}</h4>" in ex.summary.value.replace("&amp;", "&")
         seen[region] = (tuple(ex.map.center), ex.summary.value, ex.chart.value)
     assert len({v[0] for v in seen.values()}) == 3 and len({v[1] for v in seen.values()}) == 3
-    assert "<b>11</b> Toolkit requests" in seen["Africa & Europe"][1]
-    assert "<b>2</b> complete, 9 not yet complete" in seen["Africa & Europe"][1]
-    assert "<b>3</b> complete, 0 not yet complete" in seen["Asia"][1]
+    assert "<b>11</b> Toolkit requests in the table" in seen["Africa & Europe"][1]
+    assert "<b>2</b> complete." in seen["Africa & Europe"][1] and "<b>3</b> complete." in seen["Asia"][1]
+    asia = act[act["document_region"] == "Asia"]
+    assert f"<b>{len(asia)}</b> activities shown in <b>{asia['iso3'].nunique()}</b> countries" in seen["Asia"][1]
     ex.controls["region"].value = None
     assert (tuple(ex.map.center), ex.map.zoom) == world
 
@@ -80,8 +90,9 @@ def test_selecting_a_region_changes_bounds_and_summary(data):
 def test_explorer_starts_on_a_region_and_refuses_unknown_ones(data):
     act, tk = data
     ex = ce.coverage_explorer(act, tk, region="Asia")
-    assert ex.controls["region"].value == "Asia" and ex.map.zoom == 4 and ">Asia</h4>" in ex.summary.value
-    assert ex.widget.children[0] is ex.controls_box and list(ex.controls) == ["region"]
+    assert ex.controls["region"].value == "Asia" and ex.map.zoom >= 2 and ">Asia</h4>" in ex.summary.value
+    assert ex.widget.children[0] is ex.controls_box
+    assert list(ex.controls) == ["region", "category", "activity_type", "years"]
     with pytest.raises(ValueError, match="not in the data"):
         ce.coverage_explorer(act, tk, region="Antarctica")
 
@@ -95,14 +106,15 @@ def test_added_activities_reach_the_map_and_explorer(data_copy):
     assert "Brazil" in _markers(_layer(ex.map, "Americas"))
     assert "Thailand" in _markers(_layer(ex.map, "Asia"))
     fiji = _markers(_layer(ex.map, "Oceania"))["Fiji"]
-    assert "cross-cutting activities" in fiji.popup.value
+    assert "<i>other</i>" in fiji.popup.value and "(2015)" in fiji.popup.value
     kenya = _markers(_layer(ex.map, "Africa & Europe"))["Kenya"].popup.value
-    assert "Toolkit: planning phase" in kenya and "&lt;img src=x onerror=alert(1)&gt;" in kenya
-    assert "<img" not in kenya
+    assert "Toolkit stage (table): planning phase" in kenya and "&lt;img src=x onerror=alert(1)&gt;" in kenya
+    assert "<img" not in kenya and "Operation Thunderball (2019)" in kenya
     ex.controls["region"].value = "Oceania"
-    assert "Fiji" in ex.summary.value and ex.map.center[1] > 170
+    assert "Fiji" in ex.summary.value and ex.map.center[1] > 130      # Australia, New Zealand, Fiji
     ex.controls["region"].value = "Asia"
-    assert "<b>4</b> activities in the data in 4 countries (1 ongoing or planned)" in ex.summary.value
+    asia = act[act["document_region"] == "Asia"]
+    assert f"<b>{len(asia)}</b> activities shown in <b>{asia['iso3'].nunique()}</b> countries" in ex.summary.value
     assert "WIST" in ex.chart.value
 
 
@@ -130,9 +142,48 @@ def test_country_too_small_for_a_polygon_gets_a_marker_at_its_capital(data):
 
 def test_region_views(data):
     act, tk = data
-    views = {r: basemap.view_for(cm.region_bounds(act, r, tk), cm.VIEW_SIZE, cm.MAX_ZOOM) for r in ["Americas", "Africa & Europe", "Asia"]}
-    assert {r: z for r, (_, z) in views.items()} == {"Americas": 3, "Africa & Europe": 3, "Asia": 4}
+    views = {r: basemap.view_for(cm.region_bounds(act, r, tk), cm.VIEW_SIZE, cm.MAX_ZOOM)
+             for r in ["Americas", "Africa & Europe", "Asia"]}
+    assert all(z >= 2 for _, z in views.values())
     assert -180 < views["Americas"][0][1] < -30        # no antimeridian shift for the Americas
+
+
+def _visible(m, size=cm.VIEW_SIZE):
+    """Whether (lat, lon) shows in a map of ``size`` pixels at m's centre and zoom (Web Mercator)."""
+    cx, cy = basemap.pixel(m.center[0], m.center[1], int(m.zoom))
+    def inside(lat, lon):
+        x, y = basemap.pixel(lat, lon, int(m.zoom))
+        return abs(x - cx) <= size[0] / 2 and abs(y - cy) <= size[1] / 2
+    return inside
+
+
+def test_the_opening_view_shows_every_marker_americas_included(data):
+    act, tk = data
+    m = cm.coverage_map(act, tk)
+    inside = _visible(m)
+    markers = [mk for name in cm.region_layer_names(m) for mk in _markers(_layer(m, name)).values()]
+    assert len(markers) == act["iso3"].nunique()
+    assert all(inside(*mk.location) for mk in markers)
+    assert any(mk.location[1] < -100 for mk in markers)             # Canada, the United States
+
+
+def test_markers_at_the_website_coordinates_and_filters_redraw_them(data):
+    act, tk = data
+    ex = ce.coverage_explorer(act, tk)
+    row = act[(act["iso3"] == "KEN") & act["latitude"].notna()].iloc[0]
+    kenya = _markers(_layer(ex.map, "Africa & Europe"))["Kenya"]
+    assert tuple(kenya.location) == (row["latitude"], row["longitude"])
+    ex.controls["activity_type"].value = "WIST"
+    shown = {n for r in cm.region_layer_names(ex.map) for n in _markers(_layer(ex.map, r))}
+    wist = act[act["activity_type"] == "WIST"]
+    # The Toolkit countries keep their marker (their request is in the table); the others need a WIST.
+    assert _codes(shown) == set(wist["iso3"]) | set(tk["iso3"])
+    assert f"<b>{len(wist)}</b> activities shown" in ex.summary.value
+    ex.controls["activity_type"].value = None
+    ex.controls["years"].value = (2013, 2013)
+    y13 = act[(act["year_start"] <= 2013) | act["year_start"].isna()]
+    assert f"<b>{len(y13)}</b> activities shown" in ex.summary.value
+    assert cm.region_layer_names(ex.map) == ["Americas", "Africa & Europe", "Asia", "Oceania"]
 
 
 def test_legend_comes_from_the_map_kit_and_escapes(data):

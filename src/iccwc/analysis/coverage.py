@@ -108,7 +108,7 @@ def activities_by_region(activities: pd.DataFrame, by: str = "document_region") 
 
 
 def activities_by_type(activities: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
-    """Activities per region, activity type (Toolkit/WEN/WIST/other) and status.
+    """Activities per region, activity type and status ('not given' where the source gives none).
 
     Returns a tidy DataFrame with columns ``by`` (ordered categorical of the regions),
     activity_type, status, activities (count); only combinations that occur.
@@ -119,7 +119,8 @@ def activities_by_type(activities: pd.DataFrame, by: str = "document_region") ->
     (['document_region', 'activity_type', 'status', 'activities'], True)
     """
     order = [r for r in REGION_ORDER[by] if r in set(activities[by].astype(str))]
-    t = (activities.assign(**{by: activities[by].astype(str)})
+    status = activities["status"].astype(object).where(activities["status"].notna(), "not given")
+    t = (activities.assign(**{by: activities[by].astype(str), "status": status.astype(str)})
          .groupby([by, "activity_type", "status"], observed=True).size().rename("activities").reset_index())
     t[by] = pd.Categorical(t[by], categories=order, ordered=True)
     return t.sort_values([by, "activity_type", "status"]).reset_index(drop=True)

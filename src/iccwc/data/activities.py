@@ -26,6 +26,7 @@ when anything is wrong. The dataset's columns are defined with the others in
 """
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from iccwc.data.inputs import Inputs
 from iccwc.data.schemas import ACTIVITIES
 from iccwc.vocab import (ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES, ACTIVITY_TYPES,
     PERIOD_PATTERN, STEP_COLUMNS, STEP_LABELS)
-from iccwc.data.csvio import with_dtypes
+from iccwc.data.csvio import to_csv_text, typed
 
 # The dataset and its categories are defined with the other datasets (schemas), re-exported here.
 #: Columns of a user file in data/raw/activities/ (the derived ones are added by the rebuild).
@@ -136,7 +137,10 @@ def activities_as_of(activities: pd.DataFrame, toolkit: pd.DataFrame) -> pd.Data
     (website, then user files, then Toolkit requests the website does not list).
     """
     out = merge_toolkit(_without_toolkit_table(activities), toolkit_activities(toolkit).astype(object))
-    return with_dtypes(out, ACTIVITIES)
+    # Through the CSV text and the loaders' typed reader: the same dtypes as load_activities gives.
+    text = to_csv_text(out, ACTIVITIES)
+    return typed(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), ACTIVITIES,
+                 "(activities as of a status date)")
 
 
 def read_user_file(path: str | Path) -> pd.DataFrame:
