@@ -208,7 +208,7 @@ def test_recover_removes_leftovers_but_not_a_staging_folder_another_journal_need
     data, out = tmp_path / "data", tmp_path / "out"
     (data / "processed").mkdir(parents=True)
     (data / "processed" / "keep.csv").write_text("x")
-    (data / "processed" / ".keep.csv.abc.tmp").write_text("half written")       # a killed write_atomically
+    (data / "processed" / ".keep.csv.abc.tmp").write_text("half written")       # staged by a killed rebuild
     gen = generations.state_dir(data) / "gen-old" / "processed"
     gen.mkdir(parents=True)
     (gen / "big.csv").write_bytes(b"x" * 200_000)
@@ -221,10 +221,42 @@ def test_recover_removes_leftovers_but_not_a_staging_folder_another_journal_need
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "switch.json").write_text("{}")                   # still pending over there
     said = generations.recover(data, [out], log=lambda *a: None)
-    assert "removed 3 leftover(s)" in said[0]
+    assert "removed 2 leftover(s)" in said[0]
     assert sorted(p.name for p in (data / "processed").iterdir()) == ["keep.csv"]
     assert not (generations.state_dir(data) / "gen-old").exists() and not dead.exists()
     assert other.exists() and (generations.state_dir(data) / "crash-20260101-1.txt").exists()
+
+
+KILLED_WRITE = """
+import os, sys
+from pathlib import Path
+from iccwc.data import build
+files = build.build_files(sys.argv[1])
+real, calls = os.replace, []
+def replace(*args):
+    calls.append(args)
+    if len(calls) == int(sys.argv[2]):
+        os._exit(9)                      # as SIGKILL: no clean-up, no finally
+    return real(*args)
+os.replace = replace
+build.write_atomically(files, Path(sys.argv[1]) / "processed")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moves", [1, 3])          # killed at the 1st os.replace (none made) or the 3rd (2 made)
+def test_a_rebuild_killed_while_it_writes_is_rolled_back_at_the_next_start(data_copy, moves):
+    from helpers import newer, write_doc
+    write_doc(data_copy, "newer.txt", newer())                  # the rebuild replaces files ...
+    (data_copy / "processed" / "activities.csv").unlink()       # ... and adds one
+    before = snapshot(data_copy / "processed")
+    proc = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(data_copy), str(moves)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr
+    assert snapshot(data_copy / "processed") != before          # a mix, and its backups and markers
+    said = generations.recover(data_copy, log=lambda *a: None)
+    assert "rolled back a rebuild" in said[0]
+    assert snapshot(data_copy / "processed") == before          # bytes, mtimes, inodes; the added file gone
 
 
 # --------------------------------------------------------------------------- hashes in a stream (fast)

@@ -121,13 +121,16 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
     """Write every file beside its target, then move each into place. Returns changed names.
 
     All or nothing: each file is staged beside its target first; before the moves, every
-    target about to be replaced gets a hard-linked backup. If any step fails (a staging
-    write, or the 2nd of 5 moves), the files already moved are put back from their backups
-    and new ones removed, so ``target`` is byte-identical to before (same files, same
-    inodes and mtimes); then the error is raised. tests/test_atomic_write.py fails it on purpose.
+    target about to be replaced gets a hard-linked backup (``.NAME.*.bak``) and every file about
+    to be added a marker (``.NAME.new``). If any step fails (a staging write, or the 2nd of 5
+    moves), the files already moved are put back from their backups and new ones removed, so
+    ``target`` is byte-identical to before (same files, same inodes and mtimes); then the error is
+    raised. tests/test_atomic_write.py fails it on purpose. If the process is killed instead, the
+    backups and markers stay: the next start undoes the write the same way
+    (:func:`iccwc.data.generations.roll_back_write`, called by ``recover``).
     """
     target.mkdir(parents=True, exist_ok=True)
-    staged, backups, moved, changed = [], {}, [], []
+    staged, backups, moved, changed, markers = [], {}, [], [], []
     try:
         for name, data in files.items():
             dest = target / name
@@ -148,6 +151,10 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
                 except OSError:                   # a file system without hard links
                     shutil.copy2(dest, backup)
                 backups[dest] = backup
+            else:                                 # to be added: marked, so a killed write can be undone
+                marker = target / f".{dest.name}.new"
+                os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+                markers.append(marker)
         for tmp, dest in staged:
             os.replace(tmp, dest)
             moved.append(dest)
@@ -166,6 +173,9 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
         for backup in backups.values():
             if os.path.exists(backup):
                 os.unlink(backup)
+        for marker in markers:
+            if os.path.exists(marker):
+                os.unlink(marker)
     return changed
 
 

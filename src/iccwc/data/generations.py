@@ -238,8 +238,10 @@ def recover(data_root: Path, out_dirs: list[Path] = (), log=print) -> list[str]:
     if sd.is_dir():
         leftovers += [p for p in sd.iterdir() if p.name.startswith(GEN_PREFIX) or p.name.endswith(".tmp")]
     processed = Path(data_root) / "processed"
-    if processed.is_dir():               # write_atomically's staged files and backups, if it was killed
-        leftovers += [p for p in processed.iterdir() if p.name.startswith(".") and p.suffix in (".tmp", ".bak")]
+    undone = roll_back_write(processed)
+    if undone:
+        said.append(f"rolled back a rebuild that was interrupted while it wrote {processed}: "
+                    + ", ".join(undone))
     for out in out_dirs:
         if not Path(out).is_dir():
             continue
@@ -268,6 +270,37 @@ def recover(data_root: Path, out_dirs: list[Path] = (), log=print) -> list[str]:
     for line in said:
         log(f"      {line}")
     return said
+
+
+def roll_back_write(folder: Path) -> list[str]:
+    """Undo what a killed :func:`iccwc.data.build.write_atomically` left in ``folder``: each file it
+    had replaced comes back from its backup (``.NAME.*.bak``), each file it had added (marked
+    ``.NAME.new``) is removed, its staged files (``.NAME.*.tmp``) are deleted. Returns the names
+    put back or removed (empty when nothing was left)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    undone = []
+    hidden = [p for p in folder.iterdir() if p.name.startswith(".")]
+    for p in hidden:
+        if p.suffix == ".bak":
+            name = p.name[1:-len(".bak")].rsplit(".", 1)[0]
+            os.replace(p, folder / name)          # the same file already: rename does nothing ...
+            if os.path.lexists(p):
+                os.unlink(p)                     # ... and the backup is simply removed
+            undone.append(f"{name} put back")
+    for p in hidden:
+        if p.suffix == ".new":
+            name = p.name[1:-len(".new")]
+            if os.path.lexists(folder / name):
+                os.unlink(folder / name)
+                undone.append(f"{name} removed")
+            os.unlink(p)
+        elif p.suffix == ".tmp" and os.path.lexists(p):
+            os.unlink(p)
+    if undone:
+        _fsync_dir(folder)
+    return undone
 
 
 # --------------------------------------------------------------------------- which generation processed is
