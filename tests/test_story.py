@@ -226,3 +226,9 @@ def test_one_region_and_a_region_all_complete():
     assert text.startswith("As of 9 November 2015, **3** countries in Asia had asked for the Analytic Toolkit: all "
                            "**3** had completed all 8 steps.")
     assert story.toolkit_stalls(asia) == "No country is under way: all 3 countries shown have completed all 8 steps."
+
+
+def test_story_examples_run():
+    import doctest
+    result = doctest.testmod(story, extraglobs={"iccwc": iccwc}, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 5
