@@ -2,22 +2,28 @@
 
 Steps, each timed and reported as it goes:
 
+0. **Lock and recover**: hold the data folder's lock (a second run waits, or stops with
+   ``--wait 0``), then complete a switch an interrupted run began, or delete its leftovers
+   (:mod:`iccwc.data.generations`).
 1. **Check**: fingerprint the inputs (raw and curated files, the package's code, the
-   notebooks, the parameters, the rendering tools). If nothing changed since the last
-   successful run and its outputs are intact, stop: there is nothing to do.
-2. **Validate and rebuild** ``data/processed`` (:func:`iccwc.data.build.build_all`; on bad input a
-   :class:`~iccwc.errors.DataError` stops the run before anything is written). Skipped when
-   the data inputs and the processed files are as the last run left them.
+   notebooks, the parameters, the rendering tools), every file hashed in a stream. If nothing
+   changed since the last successful run and its outputs are intact, stop: there is nothing to do.
+2. **Validate and rebuild** the processed files *aside*, in ``data/.iccwc-state/gen-<id>/``
+   (:func:`iccwc.data.build.build_files`; on bad input a :class:`~iccwc.errors.DataError` stops
+   the run before anything is written). Skipped when the data inputs and the processed files are
+   as the last run left them.
 3. **Execute** every ``notebooks/*.ipynb`` (:mod:`iccwc.commands.execute`: nbclient's and
    jupyter_client's public API), several at a time, each kernel starting during step 2, with
    the parameters injected papermill-style (a cell tagged ``injected-parameters`` after the
-   cell tagged ``parameters``) and the widget state kept for the HTML. When one notebook
-   fails, the others are cancelled and every kernel is shut down.
-4. **Render** each to HTML (:mod:`iccwc.commands.render`) in a staging folder, write
-   ``index.html``, then move the files into ``reports/``.
+   cell tagged ``parameters``) and the widget state kept for the HTML; the kernels read the
+   processed files built aside. When one notebook fails, the others are cancelled and every
+   kernel is shut down.
+4. **Render** each to HTML (:mod:`iccwc.commands.render`) in ``<reports>/.staging-<id>/``, with
+   ``index.html`` and the new ``.fingerprint``; then switch the whole generation (processed files
+   and reports) in with one journaled switch (:func:`iccwc.data.generations.switch`).
 
-If a notebook fails, the processed files are put back as they were and ``reports/`` is
-not touched, so the previous outputs stay consistent with each other. docs/pipeline.md has more.
+Until the switch, ``data/processed`` and ``reports/`` are not touched: a failing notebook, bad
+data, Ctrl-C or a kill leave the previous generation whole. docs/pipeline.md has more.
 
 The last run's fingerprint is kept in ``<reports>/.fingerprint`` (git-ignored with reports/).
 """
