@@ -117,7 +117,7 @@ ACTIVITY_TYPE_LABELS = {
 #: whose pattern matches (case-insensitive regular expression) wins; no match gives "other".
 #: Order matters: "Toolkit and Indicator Framework implementation" is a Toolkit activity; "Operation
 #: COBRA III post operational review training workshop" is a workshop, not the operation itself;
-#: "Operation Thunderball (2019)" starts with "Operation " and names the operation.
+#: "Operation Thunderball (2019)" names the operation ("Operational ..." and "Preoperational ..." do not).
 ACTIVITY_TYPE_RULES = [
     ("Toolkit", r"\btoolkit\b"),
     ("Indicator Framework", r"\bindicator framework\b"),
@@ -125,7 +125,7 @@ ACTIVITY_TYPE_RULES = [
     ("WEN", r"\bWENs?\b|wildlife enforcement networks?\b"),
     ("meeting", r"\bmeeting\b|\broundtable\b|\bround table\b|\bdialogue\b|\bforum\b|\bconference\b"),
     ("training or workshop", r"\btraining\b|\bworkshop\b|\bseminar\b|\bcourse\b"),
-    ("enforcement operation", r"^operation\s"),
+    ("enforcement operation", r"\boperation\s"),
     ("assessment or mission", r"\bassessments?\b|\bmission\b"),
 ]
 #: The ICCWC website's groups (pins.csv, column "group") -> the document's Part 4 categories.
