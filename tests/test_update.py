@@ -23,10 +23,9 @@ import iccwc
 from helpers import add_snapshot_2016, copy_data
 from iccwc import paths
 from iccwc.analysis import overview
-from iccwc.commands.update import execute_and_save
+from iccwc.commands import cli
+from iccwc.commands.update import UpdateFailed, execute_and_save
 from test_story import computed_numbers, numbers_in, only_fictional
-
-pytestmark = pytest.mark.slow
 
 OURS = ["00-overview.ipynb", "01-toolkit-uptake.ipynb", "02-recognition-over-time.ipynb"]
 
@@ -62,6 +61,7 @@ def check_numbers(nb, name: str, allowed: dict[str, set[int]]) -> None:
         assert not stray, f"{name}: numbers {stray} are not computed from the data:\n{text}"
 
 
+@pytest.mark.slow
 def test_update_with_a_later_document_gives_green_notebook_tests_and_new_reports(tmp_path):
     data = copy_data(tmp_path / "data")
     notebooks = copy_notebooks(tmp_path / "notebooks")
@@ -113,6 +113,7 @@ def test_update_with_a_later_document_gives_green_notebook_tests_and_new_reports
     assert "2015-11-09, 2016-06-01" in index
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["only a fictional snapshot", "several snapshots"])
 def test_notebooks_run_without_the_sc66_snapshot_and_with_several(tmp_path, kind):
     data = copy_data(tmp_path / "data")
@@ -138,3 +139,30 @@ def test_notebooks_run_without_the_sc66_snapshot_and_with_several(tmp_path, kind
         assert "SC66" not in prose
         first = "\n".join(markdown_outputs(nbformat.read(notebooks / "00-overview.ipynb", as_version=4)))
         assert "The data do not hold the Toolkit snapshot of the SC66 document" in first
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_saves_no_notebook(tmp_path):
+    good, bad = tmp_path / "a-good.ipynb", tmp_path / "b-bad.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1 + 1)")]), good)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("raise ValueError('no data')")]), bad)
+    before = {p: p.read_bytes() for p in (good, bad)}
+    with pytest.raises(UpdateFailed, match=r"b-bad.ipynb: .*ValueError: no data"):
+        execute_and_save([good, bad], log=lambda msg: None)
+    assert {p: p.read_bytes() for p in (good, bad)} == before
+
+
+@pytest.mark.parametrize("argv, found", [
+    (["update", "--jobs", "0"], "--jobs"),
+    (["update", "--notebooks", "{tmp}/nowhere"], "--notebooks"),
+    (["--data-dir", "{tmp}/nowhere", "update"], "--data-dir"),
+    (["update", "--region", "Asia"], "unrecognized arguments"),
+])
+def test_update_arguments_are_checked_before_any_work(tmp_path, capsys, argv, found):
+    code = None
+    try:
+        code = cli.main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    except SystemExit as exc:                 # argparse's own errors exit through the project's code
+        code = exc.code
+    assert code == cli.EXIT_USAGE
+    assert found in capsys.readouterr().err

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -50,11 +51,24 @@ def find_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _error_text(path: Path, exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    tail = "\n    ".join(text[-12:]) if text else type(exc).__name__
+    """One notebook's failure in a few lines: the error, the cell, the end of the traceback; the
+    kernel's stderr only when the kernel itself failed (not for an error raised by a cell)."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename:                                   # nbclient's CellExecutionError: a cell raised
+        text = _ANSI.sub("", str(exc))
+        cell = text.split("------------------")[1].strip() if text.count("------------------") >= 2 else ""
+        lines = [f"{path.name}: {ename}: {evalue}"]
+        if cell:
+            lines.append("    in the cell:\n      " + "\n      ".join(cell.splitlines()[:12]))
+        return "\n".join(lines)
     said = getattr(exc, "kernel_stderr", "")
-    return f"{path.name}: {type(exc).__name__}\n    {tail}" + (f"\n  the kernel wrote:\n{said}" if said else "")
+    tail = "\n    ".join(_ANSI.sub("", str(exc)).strip().splitlines()[-12:])
+    return (f"{path.name}: {type(exc).__name__}: {tail}"
+            + (f"\n    the kernel wrote:\n{said}" if said else ""))
 
 
 async def _execute(path: Path, data: Path, timeout: int, sem: asyncio.Semaphore, log):
