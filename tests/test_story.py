@@ -232,3 +232,14 @@ def test_story_examples_run():
     import doctest
     result = doctest.testmod(story, extraglobs={"iccwc": iccwc}, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted >= 5
+
+
+def test_a_region_whose_requests_are_all_complete_reads_well():
+    tk = iccwc.load_toolkit()
+    shown = tk[tk["region"] == "Asia"]
+    summary = story.toolkit_summary_md(tk, shown, "Asia")
+    assert "all had completed all 8 steps (Bangladesh, Nepal and Vietnam)." in summary
+    assert "- All **3** requests are from Asia." in summary
+    assert not re.search(r"\b0 (were|of them)\b|\*\*0\*\*", summary), summary
+    funnel = story.toolkit_funnel(shown, "Asia")
+    assert funnel.endswith("(**1** country fewer). No country drops out at any other step."), funnel

@@ -197,7 +197,10 @@ def toolkit_funnel(shown: pd.DataFrame, region: str | None = None) -> str:
     text += (f" The funnel narrows most {and_list(most)} ({_b(top)} {'country' if top == 1 else 'countries'} fewer"
              f"{' each' if len(most) > 1 else ''}).")
     none = [_between(int(r.from_step), int(r.to_step)) for r in d.itertuples() if r.fewer == 0]
-    if none:
+    lose = [r for r in d.itertuples() if 0 < r.fewer < top]
+    if none and not lose:
+        text += " No country drops out at any other step."
+    elif none and len(none) <= 3:
         text += f" No country drops out {and_list(none, 'or')}."
     return text
 
@@ -344,9 +347,15 @@ def toolkit_summary_md(toolkit: pd.DataFrame, shown: pd.DataFrame, region: str |
                                                                 d["toolkit_under_way"]):
             agree = ", as the SC66 document says"
     first = (f"As of {when}, {_b(s['requests'])} {'country' if s['requests'] == 1 else 'countries'}{_where(region)} "
-             f"had asked for the Analytic Toolkit: {_b(s['complete'])} had completed all 8 steps"
-             f"{_names(by['complete'])} and {_b(s['under_way'])} {'was' if s['under_way'] == 1 else 'were'} "
-             f"under way{agree}.")
+             f"had asked for the Analytic Toolkit: ")
+    if s["complete"] and s["under_way"]:
+        first += (f"{_b(s['complete'])} had completed all 8 steps{_names(by['complete'])} and {_b(s['under_way'])} "
+                  f"{'was' if s['under_way'] == 1 else 'were'} under way{agree}.")
+    elif s["complete"]:
+        first += f"{'it' if s['complete'] == 1 else 'all'} had completed all 8 steps{_names(by['complete'])}{agree}."
+    else:
+        first += f"none had completed all 8 steps yet{agree}."
+
     if s["complete"]:
         first += (f" {_b(s['action_plan'])} of the {s['complete']} {'is' if s['action_plan'] == 1 else 'are'} "
                   "implementing the action plan's recommendations.")
@@ -363,14 +372,22 @@ def toolkit_summary_md(toolkit: pd.DataFrame, shown: pd.DataFrame, region: str |
     if len(shown):
         cont = stage_by_region(shown)
         top = cont["total"].idxmax()
-        line = (f"{top} holds {_b(int(cont.loc[top, 'total']))} of the {plural(len(shown), 'request')}, "
-                f"{int(cont.loc[top, 'planning phase'])} of them in the planning phase")
+        plan = int(cont.loc[top, "planning phase"])
+        if len(cont) == 1:
+            line = (f"The request is from {top}" if len(shown) == 1 else
+                    f"All {_b(len(shown))} requests are from {top}")
+        else:
+            line = f"{top} holds {_b(int(cont.loc[top, 'total']))} of the {plural(len(shown), 'request')}"
+        if plan:
+            line += f", {plan} of them in the planning phase"
+
         full = [r for r, row in cont.iterrows() if int(row["complete"]) == int(row["total"]) and r != top]
         if full:
             line += ("; every request from " + and_list(f"{r} ({_b(int(cont.loc[r, 'total']))})" for r in full)
                      + " is complete")
         bullets.append(line + ".")
-    bullets.append(toolkit_progress_short(toolkit))
+    progress = toolkit_progress_short(toolkit)
+    bullets.append(f"For all regions, {progress[0].lower()}{progress[1:]}" if region else progress)
     return "\n".join(f"- {b}" for b in bullets)
 
 
