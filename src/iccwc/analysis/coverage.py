@@ -258,7 +258,12 @@ def support_by_country(activities: pd.DataFrame) -> pd.DataFrame:
 
 
 def website_rows(activities: pd.DataFrame) -> pd.Series:
-    """Which rows come from the ICCWC website's file (they carry its group)."""
+    """Which rows come from the ICCWC website's file (they carry its group).
+
+    >>> act = iccwc.load_activities()
+    >>> bool(website_rows(act).sum() <= len(act))
+    True
+    """
     return activities["website_group"].notna()
 
 
