@@ -145,7 +145,7 @@ def toolkit_headline(shown: pd.DataFrame, region: str | None = None, sc66: pd.Da
             out.append(f"{'The complete country is' if c == 1 else f'All {_b(c)} complete countries are'} also "
                        "implementing the action plan's recommendations.")
         else:
-            head = (f"{_b(ap)} of the {c} complete countries {'is' if ap == 1 else 'are'} also implementing the "
+            head = (f"Of the {c} complete countries, {_b(ap)} {'is' if ap == 1 else 'are'} also implementing the "
                     "action plan's recommendations" if ap else
                     f"None of the {c} complete countries is marked as implementing the action plan's recommendations")
             if missing and ap:
@@ -236,7 +236,7 @@ def toolkit_stalls(shown: pd.DataFrame) -> str:
         out.append(first + "none is in the planning phase.")
     for k in (5, 6, 7):
         if count[k]:
-            out.append(f"{_b(count[k])}{_names(names[k])} {_IN_PROCESS[k][0 if count[k] == 1 else 1]}.")
+            out.append(f"{and_list(names[k])} ({_b(count[k])}) {_IN_PROCESS[k][0 if count[k] == 1 else 1]}.")
     if count[1]:
         one = count[1] == 1
         out.append(f"{and_list(names[1])} {'has' if one else 'have'} made {'its' if one else 'their'} request only.")
@@ -357,7 +357,7 @@ def toolkit_summary_md(toolkit: pd.DataFrame, shown: pd.DataFrame, region: str |
         first += f"none had completed all 8 steps yet{agree}."
 
     if s["complete"]:
-        first += (f" {_b(s['action_plan'])} of the {s['complete']} {'is' if s['action_plan'] == 1 else 'are'} "
+        first += (f" Of these, {_b(s['action_plan'])} {'is' if s['action_plan'] == 1 else 'are'} "
                   "implementing the action plan's recommendations.")
     bullets.append(first)
     f = dict(zip(funnel_counts(shown)["step_number"].astype(int), funnel_counts(shown)["countries"].astype(int)))
@@ -366,7 +366,7 @@ def toolkit_summary_md(toolkit: pd.DataFrame, shown: pd.DataFrame, region: str |
                    f"{plural(f[6], 'draft report')}, {plural(f[7], 'action plan')} and {f[8]} presented.")
     planning = len(by["planning phase"])
     if s["under_way"]:
-        bullets.append(f"{_b(planning)} of the {s['under_way']} countries under way "
+        bullets.append(f"Of the {s['under_way']} countries under way, {_b(planning)} "
                        f"{'is' if planning == 1 else 'are'} in the planning phase (last step 2 to 4); the table has "
                        "no dates, so it cannot say how long they have been there.")
     if len(shown):
@@ -472,8 +472,8 @@ def recognition_bodies(rec: pd.DataFrame) -> str:
     bodies = recognition.counts_by(rec, "issuing_body_short")
     again = bodies[bodies > 1]
     n = s["instruments"]
-    out = [f"{_b(len(bodies))} {'body or meeting' if len(bodies) == 1 else 'bodies or meetings'} adopted the "
-           f"{plural(n, 'instrument')}"]
+    out = [f"The {plural(n, 'instrument')} {'was' if n == 1 else 'were'} adopted by {_b(len(bodies))} "
+           f"{'body or meeting' if len(bodies) == 1 else 'bodies or meetings'}"]
     if len(again):
         listed = and_list(f"{b} ({_b(int(k))})" for b, k in again.items())
         out[0] += f"; only {listed} {'appears' if len(again) == 1 else 'appear'} more than once."
@@ -510,7 +510,7 @@ def recognition_themes(rec: pd.DataFrame) -> str:
         return "None of the instruments names a species or commodity in its title or quoted text."
     themes = recognition.theme_counts(rec)
     other = s["instruments"] - s["with_theme"]
-    out = [f"{_b(s['with_theme'])} of the {plural(s['instruments'], 'instrument')} name a species or commodity in "
+    out = [f"Of the {plural(s['instruments'], 'instrument')}, {_b(s['with_theme'])} name a species or commodity in "
            f"their title or quoted text; the other {_b(other)} speak of wildlife crime in general."]
     twice = themes[themes["instruments"] > 1]
     once = themes[themes["instruments"] == 1]["theme"].tolist()
@@ -564,7 +564,7 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
                f"{_b(month_label(s['first']))} to {_b(month_label(s['last']))}: {per_year}."]
     cats = s["by_category"]
     bodies = recognition.counts_by(rec, "issuing_body_short")
-    bullets.append(f"{_b(cats.get('governing bodies of ICCWC partner organizations', 0))} come from governing bodies "
+    bullets.append(f"Of these, {_b(cats.get('governing bodies of ICCWC partner organizations', 0))} come from governing bodies "
                    f"of ICCWC partner organizations, {_b(cats.get('global declarations and statements', 0))} are "
                    f"global and {_b(cats.get('regional declarations and statements', 0))} regional declarations and "
                    f"statements, adopted by {plural(len(bodies), 'body or meeting', 'bodies or meetings')}.")
@@ -573,7 +573,7 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
                        f"({and_list(s['toolkit_first'])}); {_b(s['toolkit'])} of the {s['instruments']} name it.")
     if s["with_theme"]:
         themes = recognition.theme_counts(rec)
-        bullets.append(f"{_b(s['with_theme'])} {_instruments(s['with_theme'])} single out a species or commodity: "
+        bullets.append(f"Species or commodities singled out by {_b(s['with_theme'])} {_instruments(s['with_theme'])}: "
                        + and_list(f"{r.theme}" + (f" ({r.instruments} instruments)" if r.instruments > 1 else "")
                                   for r in themes.itertuples()) + ".")
     if s["with_place"]:
