@@ -38,11 +38,16 @@ def test_a_second_holder_is_refused_or_waits_then_gets_it(tmp_path):
 
 
 def test_a_reports_folder_is_locked_too(tmp_path):
+    said = []
     with hold_folder(tmp_path):
-        with pytest.raises(Busy, match="another iccwc run is writing"):
-            with hold_folder(tmp_path):
+        with pytest.raises(Busy, match="another iccwc run .* is writing"):
+            with hold_folder(tmp_path, wait=0):
                 pass
-    with hold_folder(tmp_path):
+        with pytest.raises(Busy):
+            with hold_folder(tmp_path, wait=0.3, log=said.append):
+                pass
+        assert any("waiting for it to finish" in line for line in said)
+    with hold_folder(tmp_path, wait=0):
         pass
 
 

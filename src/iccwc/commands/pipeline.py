@@ -258,7 +258,7 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
     # One run per data folder (and per reports folder) at a time; the lock is released however this ends.
     with generations.hold(lay["data"], wait=wait, log=log):
         out_dir.mkdir(parents=True, exist_ok=True)
-        with generations.hold_folder(out_dir):
+        with generations.hold_folder(out_dir, wait=wait, log=log):
             generations.recover(lay["data"], [out_dir], log=log)
             return _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force,
                                 jobs, timeout, log, t_start)

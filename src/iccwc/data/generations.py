@@ -120,10 +120,11 @@ def hold(data_root: Path, *, wait: float | None = None, log=print):
 
 
 @contextmanager
-def hold_folder(folder: Path):
+def hold_folder(folder: Path, *, wait: float | None = None, log=print):
     """An advisory lock (``flock``) on a reports folder itself, so that runs on two data folders
-    cannot write one reports folder at once; no file is created. Not taken where there is no
-    ``fcntl`` (Windows). Raises :class:`Busy` when another process holds it."""
+    cannot write one reports folder at once; no file is created. Waits like :func:`hold` (at most
+    ``wait`` seconds; None: as long as it takes), else raises :class:`Busy`. Not taken where there
+    is no ``fcntl`` (Windows)."""
     try:
         import fcntl
     except ImportError:                      # pragma: no cover - not POSIX
@@ -131,11 +132,20 @@ def hold_folder(folder: Path):
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Busy(f"another iccwc run is writing {folder} (from another data folder); try again when it "
-                       "has finished") from None
+        deadline = None if wait is None else time.monotonic() + max(wait, 0)
+        said = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                busy = f"another iccwc run (from another data folder) is writing {folder}"
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise Busy(f"{busy}; try again when it has finished, or give --wait SECONDS") from None
+                if not said:
+                    log(f"      {busy}: waiting for it to finish ...")
+                    said = True
+                time.sleep(0.2)
         yield
     finally:
         os.close(fd)                         # releases the lock
