@@ -204,6 +204,35 @@ def test_recover_completes_an_interrupted_switch(tmp_path):
     assert generations.recover(data, [out], log=lambda *a: None) == []          # idempotent: nothing left
 
 
+def test_a_switch_that_fails_midway_keeps_its_journal_and_is_completed_later(tmp_path, monkeypatch):
+    data, out = tmp_path / "data", tmp_path / "out"
+    gen_dir, staging = generations.state_dir(data) / "gen-y", out / ".staging-y"
+    (gen_dir / "processed").mkdir(parents=True)
+    staging.mkdir(parents=True)
+    moves = []
+    for i in range(3):
+        (gen_dir / "processed" / f"{i}.csv").write_text(f"new {i}")
+        moves.append((gen_dir / "processed" / f"{i}.csv", data / "processed" / f"{i}.csv"))
+    (staging / "r.html").write_text("new r")
+    moves.append((staging / "r.html", out / "r.html"))
+    real, calls = os.replace, []
+
+    def flaky(*args):
+        calls.append(args)
+        if len(calls) == 3:                        # the journal's rename, a move, then this one fails
+            raise PermissionError(13, "Permission denied (simulated)")
+        return real(*args)
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(PermissionError):
+        generations.switch(data, "y", moves, [], [gen_dir, staging])
+    monkeypatch.setattr(os, "replace", real)
+    assert (generations.state_dir(data) / generations.JOURNAL_NAME).exists()
+    assert (data / "processed" / "0.csv").exists() and not (data / "processed" / "1.csv").exists()
+    generations.recover(data, [out], log=lambda *a: None)
+    assert [(data / "processed" / f"{i}.csv").read_text() for i in range(3)] == ["new 0", "new 1", "new 2"]
+    assert (out / "r.html").read_text() == "new r" and not staging.exists() and not gen_dir.exists()
+
+
 def test_recover_removes_leftovers_but_not_a_staging_folder_another_journal_needs(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
     (data / "processed").mkdir(parents=True)

@@ -417,8 +417,12 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             shutil.rmtree(staging, ignore_errors=True)
             log(f"      {processed} and {out_dir} left as they were (the new files were built aside, and are "
                 "removed)")
-        else:                            # the switch began: the next start completes it
-            log(f"      the switch to generation {generation} was interrupted; the next run completes it")
+        else:                            # the switch began (Ctrl-C, an error): complete it now if possible
+            try:
+                generations.recover(root, [out_dir], log=log)
+                log(f"      the switch to generation {generation} was interrupted, and has been completed")
+            except Exception:  # noqa: BLE001 - the journal stays: the next start completes it
+                log(f"      the switch to generation {generation} was interrupted; the next run completes it")
         raise
 
 

@@ -201,6 +201,7 @@ def _complete(path: Path, journal: dict) -> int:
     targets = set()
     for i, (src, dst) in enumerate(journal["moves"], 1):
         if os.path.lexists(src):
+            Path(dst).parent.mkdir(parents=True, exist_ok=True)    # a target folder deleted meanwhile
             os.replace(src, dst)
             done += 1
             targets.add(Path(dst).parent)
