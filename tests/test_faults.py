@@ -127,7 +127,8 @@ def test_a_run_killed_at_any_phase_leaves_one_generation_and_the_next_start_reco
     add_snapshot_2016(project["data"])             # new data: the next run rebuilds and re-renders everything
 
     # Killed with the new processed files written aside; while the notebooks run on them; with a report rendered.
-    for phase, wait, env in [("staged", "PAUSED at staged", {generations.PAUSE_ENV: "staged"}),
+    for phase, wait, env in [("rebuilding", "[2/4] Validating", {}),
+                             ("staged", "PAUSED at staged", {generations.PAUSE_ENV: "staged"}),
                              ("executing", "[3/4] Executing", {"SLOW": "60"}),
                              ("rendered", "PAUSED at rendered", {generations.PAUSE_ENV: "rendered"})]:
         proc = start(project, **env)
@@ -157,6 +158,31 @@ def test_a_run_killed_at_any_phase_leaves_one_generation_and_the_next_start_reco
     for name in ("00-first.html", "01-second.html"):
         assert "rows 36" in (project["out"] / name).read_text(encoding="utf-8")       # 17 + 19 rows
     assert (project["out"] / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_a_run_killed_at_any_move_of_its_switch_is_completed_by_the_next_start(project):
+    """Killed after 0 moves (only the journal), after 1 (a processed file), after 6 (into the reports):
+    the next start completes the switch; nothing is left to do, one generation, no leftovers."""
+    run_ok(project)
+    doc = add_snapshot_2016(project["data"])
+    added = [doc, doc.with_name(doc.stem + ".provenance.json")]
+    for n in (0, 1, 6):
+        before = generation(project)
+        proc = start(project, **{generations.PAUSE_ENV: f"switch:{n}"})
+        wait_for(proc, f"PAUSED at switch:{n}")
+        kill(proc)
+        assert (project["data"] / ".iccwc-state" / "switch.json").exists()
+        again = run_ok(project)
+        assert "completed the switch to generation" in again.stdout and "Nothing to do" in again.stdout, again.stdout
+        assert generation(project) != before and leftovers(project) == []
+        rows = "rows 36" if added[0].exists() else "rows 17"
+        assert rows in (project["out"] / "01-second.html").read_text(encoding="utf-8")
+        if added[0].exists():                        # the next run has the other data to switch to
+            for f in added:
+                f.unlink()
+        else:
+            add_snapshot_2016(project["data"])
 
 
 @pytest.mark.slow
