@@ -189,3 +189,36 @@ def test_status_on_good_data_still_works(data_copy):
     res = run_cli("status", "--data-dir", str(data_copy))
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["toolkit_status_dates"] == ["2015-11-09"]
+
+
+def test_more_problems_than_the_message_lists_are_all_saved_to_a_file(data_copy, monkeypatch, capsys):
+    """Past errors.MAX_LISTED problems the message says where every one of them is, one per line."""
+    n = errors.MAX_LISTED + 57
+    problems = [errors.Problem(str(data_copy / "raw" / "documents" / "big.txt"), i, "country",
+                               "a country name", f"Nowhere {i}") for i in range(1, n + 1)]
+
+    def rejects(args):
+        raise errors.DataError(problems, "The Toolkit table in big.txt cannot be read")
+
+    monkeypatch.setattr(cli, "_rebuild", rejects)
+    parser_fn = {"rebuild": rejects}
+    monkeypatch.setattr(cli, "build_parser", _parser_with(cli.build_parser, parser_fn))
+    code = cli.main(["--data-dir", str(data_copy), "rebuild"])
+    err = capsys.readouterr().err
+    assert code == errors.EXIT_DATA
+    assert f"and 57 more problem(s)" in err and "Traceback" not in err
+    where = err.split(f"All {n} problems, one per line, are in ", 1)[1].split("\n", 1)[0].strip()
+    lines = open(where, encoding="utf-8").read().splitlines()
+    assert sum("Nowhere" in line for line in lines) == n
+    assert where.startswith(str(data_copy))
+
+
+def _parser_with(build_parser, fns):
+    def build():
+        parser = build_parser()
+        for action in parser._subparsers._group_actions:
+            for name, sub in action.choices.items():
+                if name in fns:
+                    sub.set_defaults(fn=fns[name])
+        return parser
+    return build

@@ -47,7 +47,7 @@ class DataError(ValueError):
         body = "\n".join(f"  - {p}" for p in shown)
         if len(self.problems) > len(shown):
             body += (f"\n  ... and {len(self.problems) - len(shown)} more problem(s) of the same file(s) "
-                     f"({len(self.problems)} in all; every one is in DataError.problems)")
+                     f"({len(self.problems)} in all)")
         super().__init__(f"{head}:\n{body}")
 
 
@@ -75,7 +75,7 @@ class ProblemList:
 EXIT_OK = 0
 EXIT_INTERNAL = 1          #: an unexpected error (a bug): one message, the traceback saved to a file
 EXIT_DATA = 2              #: the input data were rejected (DataError): every problem listed, nothing written
-EXIT_NOTEBOOK = 3          #: a notebook failed during `iccwc run`: no report written
+EXIT_NOTEBOOK = 3          #: a notebook failed during `iccwc run` or `iccwc update`: no report written
 EXIT_FILESYSTEM = 4        #: a file-system error (disk full, no permission): nothing half-written
 EXIT_USAGE = 64            #: a bad command or argument (sysexits EX_USAGE): nothing done
 EXIT_INTERRUPTED = 130     #: stopped with Ctrl-C
@@ -84,7 +84,7 @@ EXIT_CODES = {
     EXIT_OK: "success",
     EXIT_INTERNAL: "unexpected error (a bug): the traceback is saved to a file the message names",
     EXIT_DATA: "the input data were rejected: every problem is listed; nothing was written",
-    EXIT_NOTEBOOK: "a notebook failed (iccwc run): no report was written",
+    EXIT_NOTEBOOK: "a notebook failed (iccwc run, iccwc update): no report and no notebook was written",
     EXIT_FILESYSTEM: "a file-system error (disk full, permissions): nothing was half-written",
     EXIT_USAGE: "a bad command or argument: nothing was done",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",

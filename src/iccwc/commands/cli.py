@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from iccwc.errors import (EXIT_CODES, EXIT_DATA, EXIT_FILESYSTEM, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK,
-                          EXIT_USAGE, DataError, Problem, UsageError)
+                          EXIT_USAGE, MAX_LISTED, DataError, Problem, UsageError)
 
 #: ``--jobs`` above this is refused (each job is a Jupyter kernel: a few hundred MB of memory).
 MAX_JOBS = 64
@@ -290,7 +290,19 @@ def _save_traceback(args) -> str:
     """Write the current exception's traceback to a file; return where (or why it could not be saved)."""
     text = (f"iccwc {' '.join(sys.argv[1:])}\n{_dt.datetime.now().isoformat(timespec='seconds')}\n"
             f"Python {sys.version.split()[0]}\n\n{traceback.format_exc()}")
-    name = f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    return _save_report(args, f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt", text)
+
+
+def _save_problems(args, exc: DataError) -> str:
+    """Write every problem of a DataError, one per line, to a file; return where."""
+    text = (f"iccwc {' '.join(sys.argv[1:])}\n{_dt.datetime.now().isoformat(timespec='seconds')}\n"
+            f"{len(exc.problems)} problem(s); one per line: file, line, column, expected, found\n\n"
+            + "\n".join(str(p) for p in exc.problems) + "\n")
+    return _save_report(args, f"problems-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt", text)
+
+
+def _save_report(args, name: str, text: str) -> str:
+    """Save ``text`` as ``name`` in the data folder's .iccwc-state/ (else the temp folder); return where."""
     folders = []
     try:
         from iccwc import paths
@@ -321,7 +333,10 @@ def main(argv: list[str] | None = None) -> int:
               "`iccwc --help` lists the exit codes).", file=sys.stderr)
         return EXIT_USAGE
     except DataError as exc:
-        print(f"\nERROR: {exc}\n\nNothing was written. See docs/data.md, 'When your data are rejected'.",
+        every = ""
+        if len(exc.problems) > MAX_LISTED:
+            every = (f"\nAll {len(exc.problems)} problems, one per line, are in {_save_problems(args, exc)}")
+        print(f"\nERROR: {exc}{every}\n\nNothing was written. See docs/data.md, 'When your data are rejected'.",
               file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:

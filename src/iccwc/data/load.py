@@ -92,11 +92,15 @@ def load_partner_presence(data_dir=None) -> pd.DataFrame:
 
 
 def load_activities(data_dir=None) -> pd.DataFrame:
-    """ICCWC activities by country (Toolkit requests and user-added activities; see iccwc.data.activities).
+    """ICCWC activities, one row per activity: the official ICCWC website's activity map
+    (data/raw/iccwc-website), the Toolkit requests of the status documents (one row with both
+    sources where the two overlap) and user-added files (data/raw/activities); see
+    iccwc.data.activities and iccwc.data.website.
 
-    Returns a DataFrame with columns country, iso3, region, document_region, category
-    (categorical of the activity categories), activity_type (categorical: Toolkit, WEN, WIST,
-    other), period, status (categorical), description, source.
+    Columns (each described in data/processed/datapackage.json): country as written, iso3, region,
+    document_region, category (the document's three), website_group, activity_type (the vocabulary in
+    iccwc.vocab), description, year_start, year_end, period, status (empty where the source gives
+    none), toolkit_stage, latitude, longitude, source_file, source_line, duplicates, source.
 
     >>> act = iccwc.load_activities()
     >>> list(act.columns[:4]), set(act["iso3"]) >= set(iccwc.load_toolkit(status_date="latest")["iso3"])
