@@ -387,6 +387,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         if changed or processed_gen is None:
             processed_gen = generation
             record = gen_dir / generations.PROCESSED_RECORD
+            gen_dir.mkdir(parents=True, exist_ok=True)       # (not there when the rebuild was skipped)
             generations.write_durably(record, generations.processed_record(generation, processed_after))
             moves.append((record, generations.state_dir(root) / generations.PROCESSED_RECORD))
         moves += [(staging / n, out_dir / n) for n in outputs]
