@@ -84,9 +84,12 @@ def test_run_then_noop_then_changes(project):
 
     # A changed notebook: runs again (the data rebuild is skipped), says why.
     notebook(project["notebooks"] / "01-second.ipynb", "Second, edited", "print('edited')")
+    record = project["data"] / ".iccwc-state" / "processed.json"
+    record.unlink()                                  # (lost: written again even though the rebuild is skipped)
     third = go(project)
     assert third.did_work and "notebook changed: 01-second.ipynb" in third.reason
     assert any("rebuild skipped" in line for line in third.log)
+    assert record.exists()
     assert "edited" in (out / "01-second.html").read_text(encoding="utf-8")
 
     # A deleted report is noticed.
