@@ -314,6 +314,25 @@ def test_a_rebuild_killed_while_it_writes_is_rolled_back_at_the_next_start(data_
     assert snapshot(data_copy / "processed") == before          # bytes, mtimes, inodes; the added file gone
 
 
+KILLED_CLEANUP = KILLED_WRITE.replace("os.replace = replace", "os.unlink = unlink").replace(
+    "def replace(*args):", "def unlink(*args):").replace("return real(*args)", "return real_unlink(*args)").replace(
+    "real, calls = os.replace, []", "real_unlink, calls = os.unlink, []")
+
+
+@pytest.mark.slow
+def test_a_rebuild_killed_while_it_cleans_up_keeps_its_new_files(data_copy):
+    """Every file moved, killed while deleting its backups: the next start keeps the new files."""
+    from helpers import newer, write_doc
+    write_doc(data_copy, "newer.txt", newer())
+    proc = subprocess.run([sys.executable, "-c", KILLED_CLEANUP, str(data_copy), "2"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr
+    assert (data_copy / "processed" / ".write_atomically.done").exists()
+    assert generations.recover(data_copy, log=lambda *a: None) == []
+    assert b"2016-03-15" in (data_copy / "processed" / "toolkit_status.csv").read_bytes()
+    assert not [p.name for p in (data_copy / "processed").iterdir() if p.name.startswith(".")]
+
+
 # --------------------------------------------------------------------------- hashes in a stream (fast)
 
 def test_fingerprint_refuses_a_link_to_dev_zero_at_once(data_copy):

@@ -117,6 +117,10 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
     return out
 
 
+#: Made by :func:`write_atomically` once every file is moved, removed after its clean-up.
+DONE_MARK = ".write_atomically.done"
+
+
 def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
     """Write every file beside its target, then move each into place. Returns changed names.
 
@@ -127,7 +131,8 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
     ``target`` is byte-identical to before (same files, same inodes and mtimes); then the error is
     raised. tests/test_atomic_write.py fails it on purpose. If the process is killed instead, the
     backups and markers stay: the next start undoes the write the same way
-    (:func:`iccwc.data.generations.roll_back_write`, called by ``recover``).
+    (:func:`iccwc.data.generations.roll_back_write`, called by ``recover``), unless every move was
+    made (``.write_atomically.done``): then only the backups and markers are deleted.
     """
     target.mkdir(parents=True, exist_ok=True)
     staged, backups, moved, changed, markers = [], {}, [], [], []
@@ -159,6 +164,8 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
             os.replace(tmp, dest)
             moved.append(dest)
         changed = [dest.name for dest in moved]
+        if backups or markers:                # complete: if killed while cleaning up, keep the new files
+            os.close(os.open(target / DONE_MARK, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
     except BaseException:
         for dest in reversed(moved):          # undo, newest first
             if dest in backups:
@@ -176,6 +183,8 @@ def write_atomically(files: dict[str, bytes], target: Path) -> list[str]:
         for marker in markers:
             if os.path.exists(marker):
                 os.unlink(marker)
+        if os.path.exists(target / DONE_MARK):
+            os.unlink(target / DONE_MARK)
     return changed
 
 

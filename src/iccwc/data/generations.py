@@ -286,13 +286,21 @@ def recover(data_root: Path, out_dirs: list[Path] = (), log=print) -> list[str]:
 def roll_back_write(folder: Path) -> list[str]:
     """Undo what a killed :func:`iccwc.data.build.write_atomically` left in ``folder``: each file it
     had replaced comes back from its backup (``.NAME.*.bak``), each file it had added (marked
-    ``.NAME.new``) is removed, its staged files (``.NAME.*.tmp``) are deleted. Returns the names
-    put back or removed (empty when nothing was left)."""
+    ``.NAME.new``) is removed, its staged files (``.NAME.*.tmp``) are deleted; but when it had
+    made every move (``.write_atomically.done``), only its backups and markers are deleted. Returns
+    the names put back or removed (empty when nothing was undone)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     undone = []
     hidden = [p for p in folder.iterdir() if p.name.startswith(".")]
+    done = folder / ".write_atomically.done"            # every move was made: keep the new files
+    if done.exists():
+        for p in hidden:
+            if p.suffix in (".bak", ".new", ".tmp") and os.path.lexists(p):
+                os.unlink(p)
+        done.unlink()
+        return []
     for p in hidden:
         if p.suffix == ".bak":
             name = p.name[1:-len(".bak")].rsplit(".", 1)[0]
