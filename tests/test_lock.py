@@ -76,3 +76,12 @@ def test_a_second_run_on_the_same_folder_stops_or_waits(project):  # noqa: F811 
     assert "leftover(s) of an interrupted run" in out and "Done in" in out
     generation(project)
     assert leftovers(project) == []
+
+
+@pytest.mark.parametrize("wait", ["-1", "nan", "inf"])
+def test_a_bad_wait_is_refused_before_anything_is_done(data_copy, capsys, wait):
+    from iccwc.commands import cli
+    from iccwc.errors import EXIT_USAGE
+    assert cli.main(["--data-dir", str(data_copy), "run", "--wait", wait]) == EXIT_USAGE
+    assert "--wait: expected a number of seconds" in capsys.readouterr().err
+    assert not (data_copy / ".iccwc-state").exists()
