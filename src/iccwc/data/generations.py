@@ -247,7 +247,8 @@ def recover(data_root: Path, out_dirs: list[Path] = (), log=print) -> list[str]:
                         f"had begun ({done} of {len(moves)} file(s) still to move)")
     leftovers, size = [], 0
     if sd.is_dir():
-        leftovers += [p for p in sd.iterdir() if p.name.startswith(GEN_PREFIX) or p.name.endswith(".tmp")]
+        ours = {JOURNAL_NAME + ".tmp", PROCESSED_RECORD + ".tmp"}     # (crash and problem reports are kept)
+        leftovers += [p for p in sd.iterdir() if p.name.startswith(GEN_PREFIX) or p.name in ours]
     processed = Path(data_root) / "processed"
     undone = roll_back_write(processed)
     if undone:
