@@ -72,28 +72,34 @@ def focus(m: ipyleaflet.Map, activities: pd.DataFrame, region: str | None, toolk
     basemap.fit_bounds(m, region_bounds(activities, region, toolkit, world), VIEW_SIZE, MAX_ZOOM)
 
 
-def _years(r) -> str:
-    if pd.isna(r.year_start):
+def _years(r: dict) -> str:
+    start, end = r["year_start"], r["year_end"]
+    if pd.isna(start):
         return ""
-    a, b = int(r.year_start), int(r.year_end) if not pd.isna(r.year_end) else int(r.year_start)
+    a, b = int(start), int(end) if not pd.isna(end) else int(start)
     return f" ({a})" if a == b else f" ({a}-{b})"
 
 
 def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
     """A country's popup: name, Toolkit stage, its activities by type with years (all escaped)."""
     e = charts.escape
-    parts = [f"<b>{e(country)}</b> ({len(rows)} {'activity' if len(rows) == 1 else 'activities'})"]
+    records = rows[["activity_type", "description", "year_start", "year_end", "status"]].to_dict("records")
+    by_type: dict[str, list[dict]] = {}
+    for r in records:
+        by_type.setdefault(str(r["activity_type"]), []).append(r)
+    parts = [f"<b>{e(country)}</b> ({len(records)} {'activity' if len(records) == 1 else 'activities'})"]
     if stage:
         parts.append(f"Toolkit stage (table): {e(stage)}")
     for t in ACTIVITY_TYPES:
-        sub = rows[rows["activity_type"].astype(str) == t].sort_values("year_start", na_position="last")
-        if sub.empty:
+        # by first year, undated last; a stable sort keeps the source's order within a year
+        sub = sorted(by_type.get(t, []), key=lambda r: (pd.isna(r["year_start"]),
+                                                         0 if pd.isna(r["year_start"]) else r["year_start"]))
+        if not sub:
             continue
-        items = "".join(f"<li>{e(r.description)}{e(_years(r))}"
-                        f"{'*' if str(r.status) == 'ongoing or planned' else ''}</li>"
-                        for r in sub.itertuples(index=False))
+        items = "".join(f"<li>{e(r['description'])}{e(_years(r))}"
+                        f"{'*' if str(r['status']) == 'ongoing or planned' else ''}</li>" for r in sub)
         parts.append(f"<i>{e(t)}</i><ul style='margin:0;padding-left:1.2em'>{items}</ul>")
-    if (rows["status"].astype(str) == "ongoing or planned").any():
+    if any(str(r["status"]) == "ongoing or planned" for r in records):
         parts.append("<small>*: ongoing or planned (Toolkit table)</small>")
     return "".join(p if p.startswith("<i>") or p.startswith("<small") else p + "<br>" for p in parts)
 
