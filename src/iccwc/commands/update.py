@@ -77,8 +77,10 @@ async def _execute(path: Path, data: Path, timeout: int, sem: asyncio.Semaphore,
     async with sem:
         t0 = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
+        # record_timing=False: no execution timestamps in the saved cells, so a commit after an update
+        # shows what changed in the outputs and nothing else.
         client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, store_widget_state=False,
-                                resources={"metadata": {"path": str(path.parent)}})
+                                record_timing=False, resources={"metadata": {"path": str(path.parent)}})
         env = {**os.environ, "ICCWC_DATA_DIR": str(data)}
         # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
         with tempfile.TemporaryFile(mode="w+") as errlog:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from iccwc.data import activities
-from iccwc.data import geo
+from iccwc.data import geo, website
 from iccwc.data.curated import build_iccwc_documents, build_partner_presence, build_recognitions
 from iccwc.data.document import Document
 from iccwc.errors import DataError, Problem
@@ -106,15 +106,24 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
         res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
         resources.append(res)
     pkg = datapackage(resources)
-    pkg["sources"] = [
-        {"title": p.record["title"], "path": f"raw/documents/{p.name}", "issuer": p.issuer, "issued": p.issued,
-         "sha256": p.sha256}
-        for p in (check_provenance(d) for d in inputs.documents)
-    ] + [{"title": p.record["title"], "path": f"raw/natural-earth/{p.name}", "issuer": p.issuer,
-          "issued": p.issued, "sha256": p.sha256}
-         for p in [check_provenance(inputs.topojson)]]
+    pkg["sources"] = [_source(path, inputs) for path in source_files(inputs)]
     out["datapackage.json"] = (json.dumps(pkg, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return out
+
+
+def source_files(inputs: Inputs) -> list[Path]:
+    """Every raw file the processed data are built from, in the order datapackage.json lists them:
+    the status documents, the ICCWC website's activity file that is read (the latest copy), users'
+    activity files, the country polygons."""
+    website_file = website.latest_file(website.files(inputs.layout))
+    return (list(inputs.documents) + ([website_file] if website_file else []) + activities.user_files(inputs)
+            + [inputs.topojson])
+
+
+def _source(path: Path, inputs: Inputs) -> dict:
+    record = check_provenance(path)
+    return {"title": record.record["title"], "path": path.relative_to(inputs.layout["data"]).as_posix(),
+            "issuer": record.issuer, "issued": record.issued, "sha256": record.sha256}
 
 
 #: Made by :func:`write_atomically` once every file is moved, removed after its clean-up.
