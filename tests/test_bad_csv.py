@@ -72,7 +72,7 @@ def test_curated_csv_missing_column_and_short_row(data_copy):
     with pytest.raises(DataError) as err:
         build_partner_presence(f, Document.read(SC66))
     p = one(err, line=3)
-    assert p.found == "2 cells" and p.expected == "7 comma-separated cells" and p.column.startswith("network")
+    assert p.found == "2 cells" and p.expected == "10 comma-separated cells" and p.column.startswith("network")
 
 
 def test_same_country_twice_in_processed_csv(data_copy):

@@ -21,6 +21,7 @@ from iccwc.data import activities
 from iccwc.data import geo, website
 from iccwc.data.curated import build_iccwc_documents, build_partner_presence, build_recognitions
 from iccwc.data.document import Document
+from iccwc.data.sources import Sources
 from iccwc.errors import DataError, Problem
 from iccwc.data.inputs import Inputs
 from iccwc.data.provenance import check as check_provenance
@@ -46,7 +47,15 @@ def _curated_manifest(path: Path) -> dict[str, str]:
 
 
 def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
-    """Build every dataset in memory; raise DataError on any problem."""
+    """Build every dataset in memory; raise DataError on any problem.
+
+    Country names are resolved with the data folder's own ``reference/country_aliases.csv``."""
+    from iccwc.data.countries import use_reference
+    with use_reference(inputs.layout["reference"]):
+        return _build_all(inputs)
+
+
+def _build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
     if not inputs.documents:
         raise DataError(Problem(str(inputs.layout["raw_documents"]), None, None,
                                 "at least one status document (*.txt) with its provenance record",
@@ -69,17 +78,23 @@ def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
     built = {"toolkit_status": combine_snapshots(tables)}
 
     curated = inputs.layout["curated"]
-    manifest = _curated_manifest(curated / "curated.json")
+    manifest = _curated_manifest(curated / "curated.json") if (curated / "curated.json").exists() else {}
     builders = {"recognitions.csv": build_recognitions, "partner_presence.csv": build_partner_presence,
                 "iccwc_documents.csv": build_iccwc_documents}
     for fname, fn in builders.items():
         docname = manifest.get(fname)
-        if docname not in docs:
-            problems.append(Problem(str(curated / "curated.json"), None, fname,
-                                    f"the name of a document in {inputs.layout['raw_documents']}", str(docname)))
-            continue
+        default = None
+        if docname is not None:                  # the source of rows whose `source` cell is empty
+            if docname not in docs:
+                problems.append(Problem(str(curated / "curated.json"), None, fname,
+                                        f"the name of a document in {inputs.layout['raw_documents']}",
+                                        str(docname)))
+                continue
+            default = Document.read(docs[docname])
+        sources = Sources(inputs.layout["raw"], Sources._document_text(default, default.path.name)
+                          if default is not None else None)
         try:
-            built[fname[:-4]] = fn(curated / fname, Document.read(docs[docname]))
+            built[fname[:-4]] = fn(curated / fname, sources)
         except DataError as exc:
             problems += exc.problems
     try:
@@ -117,7 +132,24 @@ def source_files(inputs: Inputs) -> list[Path]:
     activity files, the country polygons."""
     website_file = website.latest_file(website.files(inputs.layout))
     return (list(inputs.documents) + ([website_file] if website_file else []) + activities.user_files(inputs)
-            + [inputs.topojson])
+            + curated_sources(inputs) + [inputs.topojson])
+
+
+def curated_sources(inputs: Inputs) -> list[Path]:
+    """The raw files curated rows name in their ``source`` cells that are not status documents
+    (the ICCWC website's news items, ...), in name order."""
+    raw, names = inputs.layout["raw"], set()
+    for f in sorted(inputs.layout["curated"].glob("*.csv")):
+        try:
+            text = f.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        import csv
+        for row in csv.DictReader(text.splitlines()):
+            name = (row.get("source") or "").strip()
+            if name and (raw / name).is_file() and (raw / name) not in inputs.documents:
+                names.add(name)
+    return [raw / n for n in sorted(names)]
 
 
 def _source(path: Path, inputs: Inputs) -> dict:

@@ -29,7 +29,32 @@ import pycountry
 from iccwc import paths
 from iccwc.vocab import DOCUMENT_REGION_OF_CONTINENT
 
-ALIASES_FILE = paths.REFERENCE / "country_aliases.csv"
+ALIASES_NAME = "country_aliases.csv"
+#: The repository's own alias file (the default data folder's). A rebuild of another data folder reads
+#: that folder's ``reference/country_aliases.csv`` instead (:func:`use_reference`).
+ALIASES_FILE = paths.REFERENCE / ALIASES_NAME
+_current: list[Path | None] = [None]
+
+
+def aliases_file() -> Path:
+    """The alias file in use: the one set by :func:`use_reference`, else the data folder's
+    (``$ICCWC_DATA_DIR``/reference, else the repository's data/reference)."""
+    return _current[0] or paths.layout()["reference"] / ALIASES_NAME
+
+
+class use_reference:
+    """``with use_reference(folder):`` resolve names with ``folder/country_aliases.csv`` (a data
+    folder is self-contained: ``--data-dir OTHER`` reads OTHER's reference files)."""
+
+    def __init__(self, folder: str | Path):
+        self.file = Path(folder) / ALIASES_NAME
+
+    def __enter__(self):
+        self.before, _current[0] = _current[0], self.file
+        return self
+
+    def __exit__(self, *exc):
+        _current[0] = self.before
 
 class UnknownCountry(LookupError):
     """A printed country name that neither pycountry nor the alias file knows.
@@ -43,10 +68,10 @@ class UnknownCountry(LookupError):
         self.code_of = code_of
         if code_of:
             msg = (f"{name!r} is an ISO 3166 code ({code_of}), not a country name: write the name "
-                   f"as printed in the document (or list it in {ALIASES_FILE.name} with a reason)")
+                   f"as printed in the document (or list it in {ALIASES_NAME} with a reason)")
         else:
             msg = (f"unknown country name {name!r}: not an ISO 3166 name pycountry can look up, "
-                   f"nor listed in {ALIASES_FILE.name}")
+                   f"nor listed in {ALIASES_NAME}")
         super().__init__(msg)
 
 
@@ -61,8 +86,10 @@ class Country:
     document_region: str
 
 
-@lru_cache(maxsize=1)
-def _aliases(path: Path = ALIASES_FILE) -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _aliases_of(path: Path, stamp: tuple) -> dict[str, str]:
+    if not path.exists():
+        return {}
     with open(path, newline="", encoding="utf-8") as fh:
         return {row["name"].strip().casefold(): row["iso3"].strip() for row in csv.DictReader(fh)}
 
@@ -74,15 +101,34 @@ def _geonames() -> dict:
     return {rec["iso3"]: continents[rec["continentcode"]] for rec in gc.get_countries().values()}
 
 
-@lru_cache(maxsize=512)
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return ()
+
+
+def _aliases(path: Path | None = None) -> dict[str, str]:
+    path = Path(path or aliases_file())
+    return _aliases_of(path, _stamp(path))
+
+
 def resolve(printed: str) -> Country:
-    """Resolve a printed country name. Raises :class:`UnknownCountry`."""
+    """Resolve a printed country name with the alias file in use (:func:`aliases_file`).
+    Raises :class:`UnknownCountry`."""
+    path = aliases_file()
+    return _resolve(printed, path, _stamp(path))
+
+
+@lru_cache(maxsize=2048)
+def _resolve(printed: str, aliases: Path, stamp: tuple) -> Country:
     key = " ".join(printed.split())
     if not key:
         raise UnknownCountry(printed)
     # Word processors print typographic apostrophes ("Côte d’Ivoire"); the libraries use "'".
     plain = key.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
-    iso3 = _aliases().get(plain.casefold())
+    iso3 = _aliases(aliases).get(plain.casefold())
     try:
         rec = pycountry.countries.get(alpha_3=iso3) if iso3 else pycountry.countries.lookup(plain)
     except LookupError:

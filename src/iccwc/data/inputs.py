@@ -47,7 +47,7 @@ class Inputs:
                        lay["curated"]):
             if folder.exists():
                 out.update(p for p in folder.iterdir() if p.is_file())
-        out.update(paths.REFERENCE.glob("*.csv"))
+        out.update(lay["reference"].glob("*.csv"))
         return sorted(out)
 
 

@@ -79,14 +79,16 @@ def load_recognitions(data_dir=None) -> pd.DataFrame:
 
 
 def load_partner_presence(data_dir=None) -> pd.DataFrame:
-    """The ICCWC partners' networks: how many countries each partner reaches, as the document says.
+    """The ICCWC partners' networks over time: how many countries each partner reaches, as its
+    sources say; one row per partner, network and ``as_of`` date (a series).
 
-    Returns a DataFrame with columns partner, partner_full_name, network, count (Int64),
-    qualifier (e.g. "more than", else <NA>), unit, quote (the document's words), source.
+    Returns a DataFrame with columns partner, partner_full_name, network, as_of ("YYYY-MM" or
+    "YYYY-MM-DD" text), count (Int64), qualifier (e.g. "more than", else <NA>), unit, quote (the
+    source's words), source.
 
     >>> pp = iccwc.load_partner_presence()
     >>> list(pp.columns)
-    ['partner', 'partner_full_name', 'network', 'count', 'qualifier', 'unit', 'quote', 'source']
+    ['partner', 'partner_full_name', 'network', 'as_of', 'count', 'qualifier', 'unit', 'quote', 'source']
     """
     return load("partner_presence", data_dir)
 

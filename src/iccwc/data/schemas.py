@@ -128,8 +128,9 @@ TOOLKIT_STATUS = Dataset(
 RECOGNITIONS = Dataset(
     "recognitions",
     "Recognition of ICCWC by UN bodies and international fora",
-    "The 17 instruments of Part 2 of the SC66 document, curated in data/curated/recognitions.csv "
-    "and checked against the document text on every rebuild.",
+    "The instruments recognising ICCWC: the 17 of Part 2 of the SC66 document and later ones the ICCWC "
+    "website's news items state, curated in data/curated/recognitions.csv; each row is checked against "
+    "the text of the source it names on every rebuild.",
     [
         Field("id", "string", "Short identifier."),
         Field("date", "yearmonth", "Month of adoption as printed (YYYY-MM).", pattern=r"^\d{4}-\d{2}$"),
@@ -149,27 +150,34 @@ RECOGNITIONS = Dataset(
         Field("place_geonameid", "integer", "GeoNames id of the place.", required=False),
         Field("mentions_toolkit", "boolean", "The text quoted for it names the Analytic Toolkit."),
         Field("themes", "string", "Species or commodities it names, ';'-separated.", required=False),
-        Field("source", "string", "Raw document and line of the instrument's heading."),
+        Field("quote", "string", "The words of the source the row rests on: the instrument's heading in a "
+              "status document, or the sentence of a news item that says it recognises or calls on ICCWC."),
+        Field("source", "string", "Raw document and line of the instrument's heading; for a news item, "
+              "iccwc-website/news.json, the item's url and its date (read from its text)."),
     ],
     primary_key=["id"],
 )
 
 PARTNER_PRESENCE = Dataset(
     "partner_presence",
-    "ICCWC partners' global networks",
-    "Part 1 of the SC66 document: each partner's national network and its reach.",
+    "ICCWC partners' global networks, over time",
+    "Each partner's national network and its reach, as a series: one row per partner, network and date "
+    "(as_of). Part 1 of the SC66 document (as of January 2016) and later figures the ICCWC website's news "
+    "items state, each checked against its source.",
     [
         Field("partner", "string", "ICCWC partner."),
         Field("partner_full_name", "string", "Full name of the partner organization."),
         Field("network", "string", "The partner's national network, as printed."),
+        Field("as_of", "string", "Date of the figure (YYYY-MM or YYYY-MM-DD): the source's date.",
+              pattern=r"^\d{4}-\d{2}(-\d{2})?$"),
         Field("count", "integer", "Number printed.", minimum=0),
         Field("qualifier", "string", "'more than' or 'over' where printed before the number; empty when exact.",
               required=False, enum=["more than", "over"]),
         Field("unit", "string", "What is counted: countries, or members (WCO)."),
         Field("quote", "string", "The sentence part the row comes from."),
-        Field("source", "string", "Raw document and line."),
+        Field("source", "string", "Raw document and line, or news.json, the item's url and date."),
     ],
-    primary_key=["partner"],
+    primary_key=["partner", "network", "as_of"],
 )
 
 ICCWC_DOCUMENTS = Dataset(
