@@ -206,7 +206,7 @@ def test_more_problems_than_the_message_lists_are_all_saved_to_a_file(data_copy,
     code = cli.main(["--data-dir", str(data_copy), "rebuild"])
     err = capsys.readouterr().err
     assert code == errors.EXIT_DATA
-    assert f"and 57 more problem(s)" in err and "Traceback" not in err
+    assert "and 57 more problem(s)" in err and "Traceback" not in err
     where = err.split(f"All {n} problems, one per line, are in ", 1)[1].split("\n", 1)[0].strip()
     lines = open(where, encoding="utf-8").read().splitlines()
     assert sum("Nowhere" in line for line in lines) == n

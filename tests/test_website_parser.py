@@ -91,7 +91,7 @@ def test_bad_rows_each_get_a_clear_error(tmp_path):
         f'Kenya,FICTIONAL Operation Y (2016-15),,{LEC},,,True,,38.4,1.4',               # line 4: not a year
         f'Kenya,,,{LEC},,,True,,38.4,1.4',                                              # line 5: empty
         f'Kenya,FICTIONAL Operation Z (2019),,{LEC},,,True,,2.35,48.85',                # line 6: Paris
-        f'Kenya,FICTIONAL Operation Z (2019),,Training,,,True,,38.4,north',             # line 7: group, lat
+        'Kenya,FICTIONAL Operation Z (2019),,Training,,,True,,38.4,north',             # line 7: group, lat
         f'Kenya,FICTIONAL Operation Z (2018-2016),,{LEC},,,True,,38.4,1.4',             # line 8: backwards
     ])
     with pytest.raises(DataError) as exc:

@@ -34,7 +34,7 @@ import pandas as pd
 
 from iccwc.data.countries import UnknownCountry, resolve
 from iccwc.data.curated import read_csv_rows
-from iccwc.errors import DataError, Problem
+from iccwc.errors import DataError
 from iccwc.data.provenance import check as check_provenance
 from iccwc.data import website
 from iccwc.data.inputs import Inputs
