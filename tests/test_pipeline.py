@@ -62,7 +62,8 @@ def test_run_then_noop_then_changes(project):
     out = project["out"]
     assert first.did_work
     assert sorted(p.name for p in out.iterdir()) == [".fingerprint", "00-first.html", "01-second.html",
-                                                    "index.html"]
+                                                    "_static", "index.html"]
+    assert (out / "_static" / "embed-amd.js").is_file()                # the pages' scripts, beside them
     assert snapshot(processed) == before, "nothing new in raw: processed data unchanged"
     html = (out / "00-first.html").read_text(encoding="utf-8")
     assert "rows 17" in html                                          # the notebook really ran on the data
@@ -156,7 +157,9 @@ def test_region_parameter_is_injected(project):
     res = go(project, region="Asia")
     html = (project["out"] / "01-second.html").read_text(encoding="utf-8")
     assert "REGION=Asia" in html
-    assert "celltag_injected-parameters" in html            # the papermill-style cell, shown in the report
+    # The reader's view states the parameters in "How this was made"; the author's view shows the
+    # papermill-style injected cell.
+    assert "Parameters: region = 'Asia'" in html and "celltag_injected-parameters" not in html
     assert res.outputs and default_out_dir("Asia") == paths.REPORTS / "region-asia"
     assert default_out_dir(None) == paths.REPORTS
 

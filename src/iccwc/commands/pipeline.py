@@ -22,7 +22,12 @@ Steps, each timed and reported as it goes:
    ``index.html`` and the new ``.fingerprint``; then switch the whole generation (processed files
    and reports) in with one journaled switch (:func:`iccwc.data.generations.switch`).
 
-Until the switch, ``data/processed`` and ``reports/`` are not touched: a failing notebook, bad
+   Pages are the reader's view (no code; ``--with-code`` for the author's) with downloads beside
+   them (:mod:`iccwc.commands.reader`); their scripts are in ``<reports>/_static/``, copied there
+   before the check from the ``.vendor/`` cache (:mod:`iccwc.commands.static_assets`; the only
+   files written outside the switch: pinned, checked, and the same for every generation).
+
+Until the switch, ``data/processed`` and the pages in ``reports/`` are not touched: a failing notebook, bad
 data, Ctrl-C or a kill leave the previous generation whole. docs/pipeline.md has more.
 
 The last run's fingerprint is kept in ``<reports>/.fingerprint`` (git-ignored with reports/).
@@ -42,7 +47,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from iccwc import paths
-from iccwc.commands import render
+from iccwc.commands import reader, render, static_assets
 from iccwc.commands.execute import execute_notebook
 from iccwc.commands.versions import versions
 
@@ -154,6 +159,8 @@ def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path)
         why.append(f"parameters changed: {before.get('parameters')} -> {parts['parameters']}")
     if before.get("tools") != parts["tools"]:
         why.append("tool versions changed")
+    if "render" in parts and before.get("render") != parts["render"]:
+        why.append(f"render options changed: {before.get('render')} -> {parts['render']}")
     if old.get("processed") != _hash_dir(processed):
         why.append(f"{processed} differs from what the last run wrote")
     now = _hash_dir(out_dir)
@@ -235,7 +242,8 @@ def _one_line_at_a_time(log):
 
 def run(data_dir=None, *, region: str | None = None, status_date: str | None = None,
         notebooks_dir: Path | None = None, out_dir: Path | None = None, force: bool = False,
-        jobs: int | None = None, timeout: int = 600, wait: float | None = None, log=print) -> RunResult:
+        jobs: int | None = None, timeout: int = 600, wait: float | None = None, with_code: bool = False,
+        log=print) -> RunResult:
     """Validate, rebuild, execute and render; see the module docs. Raises DataError, NotebookFailed
     or :class:`iccwc.data.generations.Busy` (another run holds the data folder and ``wait`` ran out)."""
     from iccwc.data import generations
@@ -260,14 +268,45 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
         out_dir.mkdir(parents=True, exist_ok=True)
         with generations.hold_folder(out_dir, wait=wait, log=log):
             generations.recover(lay["data"], [out_dir], log=log)
+            assets = _static_assets(out_dir, log) if notebooks else static_assets.Assets(False, "no notebooks")
             return _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force,
-                                jobs, timeout, log, t_start)
+                                jobs, timeout, log, t_start, RenderOptions(with_code, assets))
+
+
+@dataclass
+class RenderOptions:
+    """How pages are rendered: the reader's view or with code; scripts from _static/ or the CDN."""
+    with_code: bool = False
+    assets: static_assets.Assets = field(default_factory=lambda: static_assets.Assets(False, "not prepared"))
+
+    def record(self) -> dict:
+        return {"with_code": self.with_code, "scripts": "_static" if self.assets.local else "cdn"}
+
+
+def _static_assets(out_dir: Path, log) -> static_assets.Assets:
+    """The pages' scripts in ``out_dir/_static/`` (from the .vendor/ cache, or npm pack, checked); when
+    that is impossible, say so and fall back to the CDN (the pages then need internet)."""
+    assets, packages = static_assets.prepare()
+    if not assets.local:
+        msg = (f"WARNING: the pages' scripts could not be vendored ({assets.reason}); the pages will load them "
+               f"from {static_assets.CDN} and need internet to show maps and widgets. Install npm (or run "
+               "`make vendor` where the npm registry is reachable) and run again with --force.")
+        log(msg)
+        print(msg, file=sys.stderr)
+        return assets
+    written = static_assets.install(out_dir, packages)
+    if written:
+        log(f"      {len(written)} script/font file(s) copied to {out_dir / static_assets.STATIC} "
+            f"({static_assets.static_bytes(out_dir) / 1024 / 1024:.1f} MB in all)")
+    return assets
 
 
 def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force, jobs, timeout,
-                 log, t_start) -> RunResult:
+                 log, t_start, options: RenderOptions | None = None) -> RunResult:
+    options = options or RenderOptions()
     log("[1/4] Checking what changed ...")
     parts = fingerprint_parts(data_dir, notebooks, parameters)
+    parts["render"] = options.record()
     old = _read_state(out_dir)
     why = _what_changed(old, parts, out_dir, processed)
     if not why and not force:
@@ -285,7 +324,7 @@ def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, pa
     seconds = {"check": time.perf_counter() - t_start}
     return _run_coroutine(_run_async(data_dir, lay, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
                                      parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
-                                     seconds, t_start))
+                                     seconds, t_start, options))
 
 
 def _run_coroutine(coro):
@@ -300,7 +339,7 @@ def _run_coroutine(coro):
 
 
 async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
-                     jobs, timeout, log, seconds, t_start) -> RunResult:
+                     jobs, timeout, log, seconds, t_start, options: RenderOptions | None = None) -> RunResult:
     """Build the new generation aside (processed files, reports, .fingerprint), then switch it in."""
     import nbformat
     from iccwc.data import generations
@@ -330,7 +369,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         if missing:
             log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
         loaded.append((p, nb))
-    warm = asyncio.ensure_future(asyncio.to_thread(render.exporter))   # builds the HTML exporter meanwhile
+    options = options or RenderOptions()
+    warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))   # builds the HTML exporter meanwhile
     tasks = {p.name: asyncio.ensure_future(_execute_one(p, nb, gate, sem, timeout, log, nb_dir, setup))
              for p, nb in loaded}
 
@@ -348,6 +388,9 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             log(f"      {len(changed)} file(s) to update, {time.perf_counter() - t0:.1f} s")
         seconds["rebuild"] = time.perf_counter() - t0
         gate.set()
+        # What every page says about its data (sources, dates), from the data the kernels read.
+        site = await asyncio.to_thread(_site_context, data_dir if data_unchanged else gen_dir, loaded, options,
+                                       parameters)
 
         log(f"[3/4] Executing {len(notebooks)} notebook(s), up to {jobs} at a time; "
             "[4/4] rendering each to HTML as it finishes ...")
@@ -367,7 +410,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                 seconds[name] = secs
                 log(f"      finished {name} in {secs:.1f} s")
                 nb = dict(loaded)[path]
-                renders.append(asyncio.ensure_future(asyncio.to_thread(_render_one, path, nb, state, staging, secs, log)))
+                renders.append(asyncio.ensure_future(asyncio.to_thread(_render_one, path, nb, state, staging, secs, log,
+                                                                       site)))
         await warm
         for r in renders:
             entry = await r
@@ -444,16 +488,71 @@ def _stage_rebuild(data_dir, processed: Path, staged: Path) -> list[str]:
     return changed
 
 
-def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log):
+@dataclass
+class SiteContext:
+    """What every page of a run shares: the data's sources and dates, the software, the page order."""
+    options: RenderOptions
+    status: dict
+    versions: dict
+    generated: str
+    order: list[tuple[str, str]]          # (notebook stem, title), in index order
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> str:
+        dates = self.status.get("toolkit_status_dates") or []
+        return dates[-1] if dates else ""
+
+    def source_line(self) -> str:
+        titles = "; ".join(f"{s.get('issuer', '')}, {s.get('issued', '')}" for s in self.status.get("sources", [])[:3])
+        more = len(self.status.get("sources", [])) - 3
+        return (f"ICCWC notebooks from {titles}" + (f" and {more} more" if more > 0 else "")
+                + (f"; data as of {self.as_of}" if self.as_of else "") + " (see How this was made)")
+
+
+def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | None = None) -> SiteContext:
+    from iccwc.commands.versions import PACKAGES
+    from iccwc.data.load import data_status
+    try:
+        status = data_status(data_dir)
+    except Exception:  # noqa: BLE001 - the pages still render, saying the data's status is unknown
+        status = {"sources": [], "toolkit_status_dates": [], "rows": {}}
+    return SiteContext(options, status, versions(list(dict.fromkeys(PACKAGES + list(TOOLS)))),
+                       datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                       [(p.stem, render.notebook_title(nb, p.stem)) for p, nb in loaded], dict(parameters or {}))
+
+
+def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, site: SiteContext | None = None):
     t0 = time.perf_counter()
     title = render.notebook_title(nb, path.stem)
-    body = render.notebook_html(nb, title, widget_state)
+    site = site or _site_context(None, [(path, nb)], RenderOptions())
+    st = site.status
+    page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(),
+                          with_code=site.options.with_code)
+    page.nb.cells.append(reader.made_cell(st.get("sources", []), st.get("toolkit_status_dates", []),
+                                          st.get("rows", {}), site.versions, site.generated,
+                                          "python -m iccwc run" + (" --with-code" if site.options.with_code else ""),
+                                          site.parameters))
+    if widget_state is None:
+        widget_state = nb.get("metadata", {}).get("widgets", {}).get(render.WIDGET_STATE)
+    body = render.notebook_html(page.nb, title, widget_state, with_code=site.options.with_code,
+                                assets=site.options.assets)
+    stems = [s for s, _ in site.order]
+    i = stems.index(path.stem) if path.stem in stems else -1
+    prev = render.Link(f"{stems[i - 1]}.html", site.order[i - 1][1]) if i > 0 else None
+    nxt = render.Link(f"{stems[i + 1]}.html", site.order[i + 1][1]) if 0 <= i < len(stems) - 1 else None
+    body = render.finish_page(body, prev=prev, nxt=nxt, pages=set(stems),
+                              view_kinds=reader.view_kinds(widget_state, render.displayed_models(nb)))
     target = staging / (path.stem + ".html")
     from iccwc.data.generations import pause_point, write_durably
+    for d in page.downloads:
+        write_durably(staging / d.name, d.data)
     write_durably(target, body.encode("utf-8"))
-    log(f"      rendered {target.name} ({len(body.encode()) / 1024:.0f} KB) in {time.perf_counter() - t0:.1f} s")
+    log(f"      rendered {target.name} ({len(body.encode()) / 1024:.0f} KB, {len(page.downloads)} download(s)) "
+        f"in {time.perf_counter() - t0:.1f} s")
     pause_point("rendered")
-    return render.Entry(target.name, path.name, title, render.notebook_summary(nb), secs)
+    return render.Entry(target.name, path.name, title, render.notebook_summary(nb), secs, site.as_of,
+                        tuple(d.name for d in page.downloads))
 
 
 def _index(data_dir, entries, parameters, shown_dir: Path) -> str:
@@ -477,6 +576,9 @@ def add_arguments(sp) -> None:
     sp.add_argument("--jobs", type=int, default=None, help=f"notebooks executed at once (default {DEFAULT_JOBS})")
     sp.add_argument("--out", default=None, help="where to write the HTML (default: reports/)")
     sp.add_argument("--notebooks", default=None, help="folder of notebooks (default: notebooks/)")
+    sp.add_argument("--with-code", action="store_true",
+                    help="render the author's view: the pages show every code cell (default: the reader's view, "
+                         "no code)")
     sp.add_argument("--wait", type=float, default=None, metavar="SECONDS",
                     help="when another run is using the data folder: wait at most this long for it (0: stop at "
                          "once; default: wait until it finishes)")
@@ -492,7 +594,7 @@ def main(args) -> int:
         return EXIT_USAGE
     try:
         run(args.data_dir, region=args.region, status_date=args.status_date, force=args.force, jobs=args.jobs,
-            out_dir=Path(args.out) if args.out else None, wait=wait,
+            out_dir=Path(args.out) if args.out else None, wait=wait, with_code=getattr(args, "with_code", False),
             notebooks_dir=Path(args.notebooks) if args.notebooks else None)
     except Busy as exc:
         print(f"\nERROR: {exc}\n\nNothing was done (exit code {EXIT_FILESYSTEM}).", file=sys.stderr)

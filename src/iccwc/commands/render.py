@@ -21,25 +21,13 @@ import threading
 from dataclasses import dataclass
 from importlib.metadata import version
 
-CDN = "https://cdn.jsdelivr.net/npm/"
+from iccwc.commands import reader, static_assets
 
-
-def _leaflet_version() -> str:
-    try:
-        return version("jupyter-leaflet")
-    except Exception:  # pragma: no cover - ipyleaflet always installs it
-        return "0.20.0"
-
-
-#: npm packages the exported HTML loads, at the versions it references (tests vendor these).
-CDN_PACKAGES = {
-    "requirejs": "2.3.7",
-    "@jupyter-widgets/html-manager": "1.0.15",   # the HTML manager of ipywidgets 8.1 (jupyterlab-manager 5.0)
-    "jupyter-leaflet": _leaflet_version(),        # loaded by the manager as jupyter-leaflet@<model version range>
-}
-REQUIRE_JS_URL = f"{CDN}requirejs@{CDN_PACKAGES['requirejs']}/require.js"
-WIDGET_RENDERER_URL = (f"{CDN}@jupyter-widgets/html-manager@{CDN_PACKAGES['@jupyter-widgets/html-manager']}"
-                       "/dist/embed-amd.js")
+CDN = static_assets.CDN
+#: npm packages the exported HTML loads, at the versions it references (see static_assets).
+CDN_PACKAGES = static_assets.PACKAGES
+REQUIRE_JS_URL = static_assets.CDN_REQUIRE_JS
+WIDGET_RENDERER_URL = static_assets.CDN_WIDGET_RENDERER
 
 # The stock "lab" template, minus MathJax and Mermaid (two CDN scripts the notebooks do not need).
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -48,25 +36,27 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 _lock = threading.Lock()
-_exporter = None
+_exporters: dict[bool, object] = {}
 _convert_lock = threading.Lock()
 
 
-def exporter():
-    """One HTMLExporter for the process (building one costs about a second)."""
-    global _exporter
+def exporter(with_code: bool = True):
+    """One HTMLExporter per view for the process (building one costs about a second): with code
+    (the author's view), or without inputs and prompts (the reader's view)."""
     with _lock:
-        if _exporter is None:
+        if with_code not in _exporters:
             from jinja2 import DictLoader
             from nbconvert import HTMLExporter
-            _exporter = HTMLExporter(
+            ex = HTMLExporter(
                 template_name="lab", template_file="iccwc-lab.html.j2",
                 extra_loaders=[DictLoader({"iccwc-lab.html.j2": _TEMPLATE})],
                 require_js_url=REQUIRE_JS_URL, widget_renderer_url=WIDGET_RENDERER_URL,
-                exclude_anchor_links=True)
+                exclude_anchor_links=True, exclude_input=not with_code, exclude_input_prompt=not with_code,
+                exclude_output_prompt=not with_code)
             # Widget state as compact JSON (no spaces after , and :): about 15% smaller maps.
-            _exporter.register_filter("json_dumps", _json_dumps)
-        return _exporter
+            ex.register_filter("json_dumps", _json_dumps)
+            _exporters[with_code] = ex
+        return _exporters[with_code]
 
 
 def notebook_title(nb, fallback: str) -> str:
@@ -229,11 +219,15 @@ def slim_css(page: str) -> str:
     return _STYLE.sub(shrink, head) + sep + body
 
 
-def notebook_html(nb, title: str, widget_state: dict | None = None) -> str:
+def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code: bool = True,
+                  assets: static_assets.Assets | None = None) -> str:
     """The HTML of an executed notebook, with the widget state its outputs need.
 
     ``widget_state`` is what :func:`collect_widget_state` returned; without it, the state
     saved in the notebook's metadata (if any) is used. The notebook is not changed.
+    ``with_code=False``: no inputs and no prompts (give it :func:`reader.prepare`'s notebook).
+    ``assets``: where the scripts come from (default: the CDN); local assets are linked relatively
+    (``_static/``), with jupyter-leaflet mapped to its local copy for require.js.
     """
     if widget_state is None:
         widget_state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE)
@@ -244,11 +238,13 @@ def notebook_html(nb, title: str, widget_state: dict | None = None) -> str:
         page.metadata["widgets"] = {WIDGET_STATE: {_PLACEHOLDER: True, "state": dict.fromkeys(state["state"], 0)}}
     else:
         page.metadata.pop("widgets", None)
-    conv = exporter()
+    conv = exporter(with_code)
+    assets = assets or static_assets.Assets(False, "not asked for")
     # One conversion at a time: HTMLExporter.from_notebook_node re-registers its widget filter with
     # the notebook's metadata on the shared exporter, so two threads converting at once can judge one
     # notebook's widget views by the other's state and drop them all (seen in the pipeline).
     with _convert_lock:
+        conv.require_js_url, conv.widget_renderer_url = assets.require_js_url, assets.widget_renderer_url
         body, _ = conv.from_notebook_node(page, resources={"metadata": {"name": title}})
     if "widgets" in page.metadata:
         if body.count(_MARKER) != 1:
@@ -256,7 +252,101 @@ def notebook_html(nb, title: str, widget_state: dict | None = None) -> str:
                                f"(found {body.count(_MARKER)} places): has nbconvert's 'lab' template changed?")
         # As the template's escape_html_script filter does: no "</script>" can end the block early.
         body = body.replace(_MARKER, json.dumps(state, separators=(",", ":")).replace("/", "\\/"))
+    if assets.local:
+        tag = f'<script src="{assets.require_js_url}"></script>'
+        if tag not in body:
+            raise RuntimeError("the HTML template did not load require.js as expected: has nbconvert's 'lab' "
+                               "template changed?")
+        body = body.replace(tag, tag + '<script>require.config({paths: {"jupyter-leaflet": '
+                            f'"{static_assets.LEAFLET_MODULE}"}}}});</script>', 1)
     return slim_css(body)
+
+
+#: One font family for page, widgets, maps and popups: the system's sans-serif.
+FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
+        '"Liberation Sans", sans-serif')
+
+_PAGE_CSS = """<style id="iccwc-page">
+:root { --iccwc-font: %(font)s; --jp-ui-font-family: var(--iccwc-font); --jp-content-font-family: var(--iccwc-font);
+  --jp-content-font-size1: 15px; --jp-widgets-font-size: 14px; --jp-ui-font-size1: 14px; }
+body, .jp-RenderedHTMLCommon, .jupyter-widgets, .widget-html-content, .widget-label, .widget-dropdown select,
+.widget-select select, .leaflet-container, .leaflet-popup-content, .leaflet-control, button, input, select {
+  font-family: var(--iccwc-font) !important; }
+body { margin: 0; overflow-x: hidden; }
+body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
+.jp-Cell { padding: 2px 0; } .jp-OutputArea-output { overflow-x: auto; max-width: 100%%; }
+.jp-RenderedHTMLCommon table { font-size: 13px; } .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; }
+.jp-OutputArea-output pre { font-size: 12px; }
+.widget-html-content { font-size: 14px; } .leaflet-container { font-size: 13px; }
+.iccwc-nav { display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; justify-content: space-between; padding: 0.6rem 0;
+  border-bottom: 1px solid #ddd; font-size: 15px; }
+.iccwc-nav.bottom { border-top: 1px solid #ddd; border-bottom: 0; margin-top: 1rem; }
+.iccwc-downloads, .iccwc-source { font-size: 13px; color: #444; margin: 0.3rem 0 0.8rem; }
+.iccwc-download { margin-right: 0.6rem; }
+.iccwc-fallback { border: 1px dashed #999; padding: 0.6rem; color: #333; font-size: 14px; }
+.widget-subarea:not(:empty) ~ .iccwc-fallback { display: none; }
+.iccwc-made { border-top: 1px solid #ddd; margin-top: 1.5rem; font-size: 14px; }
+</style>""" % {"font": FONT}
+
+# Charts' PNG links: the SVG file is the link (works without scripts); with scripts, a click draws the
+# chart on a canvas and downloads it as PNG (2x, white background), all in the page: nothing is fetched.
+_PNG_JS = """<script>
+document.addEventListener('click', function (ev) {
+  var a = ev.target.closest && ev.target.closest('a.iccwc-png');
+  if (!a) return;
+  var box = a.closest('.jp-OutputArea-output') || document;
+  var svg = box.querySelector('svg');
+  if (!svg) return;
+  ev.preventDefault();
+  var vb = (svg.getAttribute('viewBox') || '0 0 800 600').split(/[ ,]+/).map(Number);
+  var img = new Image(), scale = 2;
+  img.onload = function () {
+    var c = document.createElement('canvas'); c.width = vb[2] * scale; c.height = vb[3] * scale;
+    var g = c.getContext('2d'); g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(img, 0, 0, c.width, c.height);
+    var d = document.createElement('a'); d.href = c.toDataURL('image/png'); d.download = a.getAttribute('data-png');
+    document.body.appendChild(d); d.click(); d.remove();
+  };
+  img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+});
+</script>"""
+
+
+@dataclass
+class Link:
+    href: str
+    title: str
+
+
+def nav_html(prev: Link | None, nxt: Link | None, where: str = "top") -> str:
+    """Previous / index / next links (escaped)."""
+    e = html.escape
+    parts = [f'<a rel="prev" href="{e(prev.href, quote=True)}">&larr; {e(prev.title)}</a>' if prev else "<span></span>",
+             '<a rel="index" href="index.html">All notebooks (index)</a>',
+             f'<a rel="next" href="{e(nxt.href, quote=True)}">{e(nxt.title)} &rarr;</a>' if nxt else "<span></span>"]
+    return f'<nav class="iccwc-nav {where}" aria-label="Pages">{"".join(parts)}</nav>'
+
+
+_NB_LINK = re.compile(r'href="([\w.-]+)\.ipynb((?:#[^"]*)?)"')
+
+
+def rewrite_links(body: str, pages: set[str]) -> str:
+    """``href="01-x.ipynb#s"`` -> ``href="01-x.html#s"`` for each notebook with a page (``pages``: stems)."""
+    return _NB_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2)}"' if m.group(1) in pages else m.group(0), body)
+
+
+def finish_page(body: str, *, prev: Link | None = None, nxt: Link | None = None, pages: set[str] = frozenset(),
+                view_kinds: dict[str, str] | None = None) -> str:
+    """A rendered page made readable and navigable: one font and layout rules, previous / index / next
+    links at top and bottom, links between notebooks to their pages, a note with each widget view
+    for when scripts cannot run, the PNG download script."""
+    body = body.replace("</head>", _PAGE_CSS + "</head>", 1)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav_html(prev, nxt, "top"), body, count=1)
+    i = body.rfind("</body>")
+    if i >= 0:
+        body = body[:i] + nav_html(prev, nxt, "bottom") + _PNG_JS + body[i:]
+    body = rewrite_links(body, set(pages))
+    return reader.add_fallbacks(body, view_kinds or {})
 
 
 @dataclass
@@ -267,14 +357,17 @@ class Entry:
     title: str
     summary: str
     seconds: float      # how long it took to execute (kept for the run's log; not shown on the page)
+    as_of: str = ""     # the data's date (latest Toolkit status date)
+    downloads: tuple = ()   # file names of the page's downloads
 
 
 def index_html(entries: list[Entry], *, generated: str, status: dict, parameters: dict) -> str:
     """reports/index.html: the notebooks, the data they ran on and the parameters, all escaped."""
     e = html.escape
     rows = "\n".join(
-        f'<li><a href="{e(x.file, quote=True)}">{e(x.title)}</a> <span class="nb">{e(x.notebook)}</span>'
-        f"<p>{e(x.summary)}</p></li>" for x in entries)
+        f'<li><a href="{e(x.file, quote=True)}">{e(x.title)}</a>'
+        f"<p>{e(x.summary)}</p><p class=\"nb\">Data as of {e(x.as_of or 'unknown')}; notebook {e(x.notebook)}"
+        + (f"; {len(x.downloads)} download(s) on the page" if x.downloads else "") + "</p></li>" for x in entries)
     sources = "".join(
         f"<li>{e(s.get('title', ''))} ({e(s.get('issuer', ''))}, {e(s.get('issued', ''))}); "
         f"<code>{e(s.get('path', ''))}</code> sha256 <code>{e(s.get('sha256', '')[:12])}</code>…</li>"
@@ -285,14 +378,15 @@ def index_html(entries: list[Entry], *, generated: str, status: dict, parameters
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ICCWC notebooks</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+body {{ font-family: {FONT}; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 li {{ margin-bottom: 1rem; }} .nb {{ color: #666; font-size: 0.9em; }} p {{ margin: 0.3rem 0; }}
 code {{ font-size: 0.9em; }} footer {{ color: #666; font-size: 0.9em; margin-top: 2rem; }}
 </style></head>
 <body>
 <h1>ICCWC notebooks</h1>
-<p>Rendered notebooks with their maps and widgets as they were when executed (no Python runs in
-these pages; for live widgets use <code>make app</code> or <code>make lab</code>).</p>
+<p>Each page answers one question about the International Consortium on Combating Wildlife Crime
+(ICCWC), with its maps, charts and tables, the sources it used and downloads of its tables and
+charts. The pages work in any browser, offline too: no Python and no internet needed.</p>
 <ol>
 {rows}
 </ol>

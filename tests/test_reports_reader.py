@@ -1,0 +1,181 @@
+"""The shared pages (issue 15): the reader's view, downloads, navigation, the self-contained scripts.
+
+Fast: no kernel, no browser (tests/browser/test_reports_site.py opens the real site in Chromium).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import nbformat
+import pytest
+
+from iccwc.commands import reader, render, static_assets
+from iccwc.data.csvio import unneutralise
+
+
+def out(kind, **kw):
+    return nbformat.v4.new_output(kind, **kw)
+
+
+def code(src, *outputs, tags=()):
+    c = nbformat.v4.new_code_cell(src, metadata={"tags": list(tags)} if tags else {})
+    c.outputs = list(outputs)
+    return c
+
+
+TABLE = ("<table id='T_x'><thead><tr><th>country</th><th>note</th></tr></thead><tbody>"
+         "<tr><td>Kenya</td><td>=HYPERLINK(\"http://x\")</td></tr><tr><td>Togo &amp; co</td><td>-3</td></tr>"
+         "<tr><td>Peru</td><td>@sum<br>two</td></tr></tbody></table>")
+SVG = "<div class='iccwc-chart'><svg viewBox='0 0 10 10' xmlns='http://www.w3.org/2000/svg'><rect/></svg></div>"
+
+
+def sample():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 01 A title\n\nSee [the overview](00-overview.ipynb#top)."),
+        code("data_dir = None", tags=["parameters"]),
+        code("import iccwc\nstatus = iccwc.data_status()\nprint(iccwc.sources_text(status))",
+             out("stream", name="stdout", text="raw/documents/x.txt sha256 ...")),
+        nbformat.v4.new_markdown_cell("## 2. The funnel"),
+        code("assert s == 17\ns", out("execute_result", data={"text/plain": "{'requests': 17}"}, execution_count=1)),
+        code("# NBVAL_IGNORE_OUTPUT\nprint(x.to_string())", out("stream", name="stdout", text="a  b\n1  2\n"),
+             out("stream", name="stderr", text="DeprecationWarning: ...")),
+        code("display(HTML(t))", out("display_data", data={"text/html": TABLE, "text/plain": "<HTML>"})),
+        code("charts.show(fig)", out("display_data", data={"text/html": SVG, "text/plain": "<HTML>"})),
+        code("# What the explorer opens on (its callbacks are tested in tests/test_x.py)\nprint(1)",
+             out("stream", name="stdout", text="Explorer shows: 17\n")),
+        code("from iccwc.commands.versions import versions_text\nprint(versions_text())",
+             out("stream", name="stdout", text="python 3.11\n")),
+        code("m", out("execute_result", execution_count=2, data={
+            "text/plain": "Map(center=[8, 20])", reader.WIDGET_VIEW: {"version_major": 2, "version_minor": 0,
+                                                                       "model_id": "m1"}})),
+    ]
+    return nb
+
+
+def test_reader_view_keeps_what_is_meant_for_readers_only():
+    page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="CITES Secretariat, 2016-01")
+    texts = [o.get("text", "") for c in page.nb.cells if c.cell_type == "code" for o in c.outputs]
+    datas = [o.get("data", {}) for c in page.nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert "a  b\n1  2\n" in texts                                   # printed for readers
+    assert not any("sha256" in t or "python 3.11" in t or "Explorer shows" in t or "Deprecation" in t for t in texts)
+    assert not any(d.get("text/plain") for d in datas)              # no raw reprs, no repr beside rich output
+    assert any(reader.WIDGET_VIEW in d for d in datas)
+    assert not any("parameters" in c.get("metadata", {}).get("tags", []) for c in page.nb.cells)
+    # the notebook itself is not changed
+    assert sample().cells[4].outputs[0]["data"]["text/plain"] == "{'requests': 17}"
+
+
+def test_author_view_keeps_every_cell_and_output():
+    nb = sample()
+    page = reader.prepare(nb, "01-a", as_of="2015-11-09", source_line="s", with_code=True)
+    assert len(page.nb.cells) == len(nb.cells)
+    assert sum(len(c.outputs) for c in page.nb.cells if c.cell_type == "code") == sum(
+        len(c.outputs) for c in nb.cells if c.cell_type == "code")
+
+
+def test_table_download_has_the_rows_neutralised_and_a_name_that_says_what_and_when():
+    page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="s")
+    (table,) = [d for d in page.downloads if d.kind == "table"]
+    assert table.name == "01-a.table-1-2-the-funnel.as-of-2015-11-09.csv"
+    rows = list(csv.reader(io.StringIO(table.data.decode("utf-8"))))
+    assert rows[0] == ["country", "note"]
+    assert rows[1] == ["Kenya", "'=HYPERLINK(\"http://x\")"]
+    assert rows[2] == ["Togo & co", "'-3"] and rows[3] == ["Peru", "'@sum two"]
+    assert [unneutralise(c) for c in rows[1]] == ["Kenya", "=HYPERLINK(\"http://x\")"]
+    html = "".join(o["data"].get("text/html", "") for c in page.nb.cells if c.cell_type == "code" for o in c.outputs
+                   if "data" in o)
+    assert f'href="{table.name}" download' in html and "CSV (3 rows)" in html
+
+
+def test_chart_gets_svg_and_png_downloads_a_source_line_and_a_label():
+    page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="CITES Secretariat, 2016-01")
+    (chart,) = [d for d in page.downloads if d.kind == "chart"]
+    assert chart.name == "01-a.chart-1-2-the-funnel.as-of-2015-11-09.svg"
+    assert chart.data.decode().startswith("<svg")
+    html = "".join(o["data"].get("text/html", "") for c in page.nb.cells if c.cell_type == "code" for o in c.outputs
+                   if "data" in o)
+    assert "Source: CITES Secretariat, 2016-01." in html
+    assert f'href="{chart.name}" download' in html and 'data-png="01-a.chart-1-2-the-funnel.as-of-2015-11-09.png"' in html
+    assert 'role="img" aria-label="Chart: 2. The funnel"' in html
+
+
+def test_page_has_navigation_rewritten_links_fallbacks_and_one_font():
+    page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="s")
+    state = {"version_major": 2, "version_minor": 0, "state": {"m1": {
+        "model_name": "LeafletMapModel", "model_module": "jupyter-leaflet", "model_module_version": "^0.20",
+        "state": {"_model_name": "LeafletMapModel"}}}}
+    body = render.notebook_html(page.nb, "01 A title", state, with_code=False,
+                                assets=static_assets.Assets(True))
+    body = render.finish_page(body, prev=render.Link("00-overview.html", "Overview <b>"), nxt=None,
+                              pages={"00-overview", "01-a"}, view_kinds=reader.view_kinds(state, {"m1"}))
+    assert 'href="00-overview.html#top"' in body and ".ipynb" not in body
+    assert body.count('<nav class="iccwc-nav') == 2 and 'href="index.html"' in body
+    assert "Overview &lt;b&gt;" in body
+    assert body.count("This map needs JavaScript") == 1
+    assert "system-ui" in body and "!important" in body
+    page_body = body.split("</head>", 1)[1]
+    assert 'class="jp-InputArea-editor' not in page_body and "NBVAL" not in page_body
+    assert "assert s" not in page_body and "highlight" not in page_body
+    # Scripts from _static/ only, by relative links; jupyter-leaflet mapped to its local copy.
+    srcs = re.findall(r'src="([^"]+)"', body) + re.findall(r"widgetRendererSrc = '([^']+)'", body)
+    assert srcs and all(s.startswith("_static/") for s in srcs), srcs
+    assert '"jupyter-leaflet": "_static/jupyter-leaflet/index"' in body
+    assert "cdn.jsdelivr" not in body and "https://" not in re.sub(r'xmlns[^ ]*"[^"]*"', "", body.split("</head>")[0])
+
+
+def test_cdn_pages_still_name_the_pinned_cdn_urls():
+    body = render.notebook_html(sample(), "t")
+    assert render.REQUIRE_JS_URL in body
+
+
+def test_made_section_names_sources_data_version_and_software_escaped():
+    cell = reader.made_cell([{"title": "SC66 <doc>", "issuer": "CITES", "issued": "2016-01", "path": "raw/a.txt",
+                              "sha256": "ab" * 32}], ["2015-11-09"], {"toolkit_status": 17},
+                            {"python": "3.11.2", "pandas": "2.2"}, "2026-01-01 00:00 UTC", "python -m iccwc run",
+                            {"region": "Asia", "data_dir": "/x"})
+    html = cell.outputs[0]["data"]["text/html"]
+    assert "How this was made" in html and "SC66 &lt;doc&gt;" in html and "2015-11-09" in html
+    assert "pandas 2.2" in html and "toolkit_status 17" in html and "region = &#x27;Asia&#x27;" in html
+    assert "/x" not in html
+
+
+def test_slug_and_rows():
+    assert reader.slug("4. Uptake by region (Africa & Europe)") == "4-uptake-by-region-africa-europe"
+    assert reader.slug("") == "untitled"
+    assert reader.table_rows("<p>x</p>") == []
+
+
+def test_static_assets_install_copies_only_whats_needed_and_removes_old_files(tmp_path):
+    pkgs = {}
+    for (name, inner), _rel in static_assets.FILES.items():
+        f = tmp_path / "pkgs" / name / inner
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(f"// {name} {inner}")
+        pkgs[name] = tmp_path / "pkgs" / name
+    out = tmp_path / "reports"
+    (out / "_static").mkdir(parents=True)
+    (out / "_static" / "old-version.js").write_text("x")
+    written = static_assets.install(out, pkgs)
+    assert sorted(written) == sorted(f"_static/{r}" for r in static_assets.FILES.values())
+    assert static_assets.missing(out) == [] and not (out / "_static" / "old-version.js").exists()
+    assert static_assets.install(out, pkgs) == []                 # nothing to do the second time
+
+
+def test_without_npm_and_no_cache_the_pages_fall_back_to_the_cdn_and_say_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(static_assets.shutil, "which", lambda _: None)
+    assets, pkgs = static_assets.prepare(vendor=tmp_path / "empty-vendor")
+    assert not assets.local and pkgs == {} and "npm is not installed" in assets.reason
+    assert assets.require_js_url.startswith("https://cdn.jsdelivr.net/npm/requirejs@")
+
+
+def test_a_version_without_a_recorded_checksum_is_refused(tmp_path):
+    with pytest.raises(static_assets.VendorError, match="no sha256 recorded"):
+        static_assets.fetch("requirejs", "0.0.1", vendor=tmp_path)
+
+
+def test_every_pinned_package_has_a_checksum():
+    for name, ver in static_assets.PACKAGES.items():
+        assert len(static_assets.CHECKSUMS.get(f"{name}@{ver}", "")) == 64, f"{name}@{ver}"
