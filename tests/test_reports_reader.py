@@ -179,3 +179,14 @@ def test_a_version_without_a_recorded_checksum_is_refused(tmp_path):
 def test_every_pinned_package_has_a_checksum():
     for name, ver in static_assets.PACKAGES.items():
         assert len(static_assets.CHECKSUMS.get(f"{name}@{ver}", "")) == 64, f"{name}@{ver}"
+
+
+def test_links_outside_the_site_become_text_that_names_the_file():
+    body = ('<head><link href="x.css"></head><p><a href="../docs/updating.md">the guide</a> '
+            '<a href="02-b.html#s">next</a> <a href="https://example.org/">web</a> <a href="#top">top</a> '
+            '<a href="01-a.table-1-x.as-of-d.csv" download>CSV</a></p>')
+    out = render.unlink_missing(body, {"02-b.html", "01-a.table-1-x.as-of-d.csv"})
+    assert '<span class="iccwc-repo-ref" title="in the project\'s repository: docs/updating.md">the guide</span>' in out
+    for kept in ('href="02-b.html#s"', 'href="https://example.org/"', 'href="#top"', 'href="x.css"',
+                 'href="01-a.table-1-x.as-of-d.csv" download'):
+        assert kept in out

@@ -93,6 +93,21 @@ def serve_cdn(page, vendored: dict[str, Path]) -> list[str]:
     return refused
 
 
+def block_network(page) -> list[str]:
+    """Offline: every request that is not a local file (or the page's own data/blob URLs, or a local
+    server on 127.0.0.1) is aborted and recorded. Returns the list of aborted URLs."""
+    aborted: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:", "http://127.0.0.1", "http://localhost")):
+            return route.continue_()
+        aborted.append(url)
+        return route.abort()
+    page.route("**/*", handle)
+    return aborted
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     out = ARTIFACTS / f"{name}.png"

@@ -2,10 +2,10 @@
 
 * Chromium missing -> every browser test skips with the reason printed (``-ra``), unless
   ``ICCWC_REQUIRE_BROWSER=1`` (CI), where it fails instead.
-* The rendered HTML loads require.js, the widgets HTML manager and jupyter-leaflet from a CDN.
-  Tests have no internet, so :func:`serve_cdn` answers those URLs from copies fetched once with
-  ``npm pack`` into .vendor/ (scripts/vendor_js.py, ``make vendor``), at the versions the HTML
-  references; any other outside request is refused and recorded, and tests assert there were none.
+* The rendered pages load require.js, the widgets HTML manager and jupyter-leaflet from
+  ``reports/_static/`` (copied there by the run from .vendor/, fetched with ``npm pack``); the tests
+  block every request that is not a local file (:func:`block_network`) and assert there were none.
+  :func:`serve_cdn` answers CDN URLs from .vendor/ for pages rendered with the CDN fallback.
 * Screenshots go to tests/artifacts/ (git-ignored).
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))        # browserkit, beside this 
 from browserkit import CHROMIUM, CHROMIUM_ARGS, _missing, skip_or_fail
 
 from iccwc import paths
+from iccwc.commands.pipeline import find_notebooks
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +63,18 @@ def vendored() -> dict[str, Path]:
         skip_or_fail(f"the CDN scripts could not be vendored: {exc}")
 
 
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """The real notebooks through the whole pipeline once (a copy of data/, reports in tmp)."""
+    from helpers import copy_data
+    from iccwc.commands.pipeline import run
+    if not find_notebooks():
+        pytest.skip("no notebooks in notebooks/ yet")
+    root = tmp_path_factory.mktemp("rendered")
+    data = root / "data"
+    copy_data(data)
+    res = run(data, out_dir=root / "reports", log=lambda *_: None)
+    assert res.did_work
+    return root / "reports"

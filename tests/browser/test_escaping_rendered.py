@@ -17,7 +17,7 @@ from helpers import copy_data
 from iccwc import paths
 from iccwc.commands.pipeline import run
 
-from browserkit import screenshot, serve_cdn
+from browserkit import block_network, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAYLOAD = "<img src=x onerror=alert(1)>"
@@ -52,10 +52,10 @@ def test_saved_state_holds_the_payload_only_escaped(rendered):
     assert not any(PAYLOAD in v for v in values), "a widget holds the payload unescaped"
 
 
-def test_browser_shows_the_payload_as_text(rendered, page, vendored):
+def test_browser_shows_the_payload_as_text(rendered, page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    refused = serve_cdn(page, vendored)
+    refused = block_network(page)
     page.goto(rendered.as_uri())
     page.wait_for_selector(".leaflet-container", timeout=30_000)
     page.wait_for_timeout(1000)

@@ -2,7 +2,7 @@
 
 The real notebooks go through the whole pipeline once (a copy of data/, reports in tmp); each
 page must draw every map's countries (leaflet SVG paths) and every widget from its saved state,
-with the CDN scripts served from .vendor/ and nothing else fetched. Screenshots:
+with its scripts from reports/_static/ and every other request blocked. Screenshots:
 tests/artifacts/html-*.png.
 """
 from __future__ import annotations
@@ -12,31 +12,17 @@ import re
 
 import pytest
 
-from helpers import copy_data
-from iccwc.commands.pipeline import find_notebooks, run
+from iccwc.commands.pipeline import find_notebooks
 
-from browserkit import screenshot, serve_cdn
+from browserkit import block_network, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTEBOOKS = [p.stem for p in find_notebooks()]
 MAX_BYTES = 1024 * 1024
-# requirejs first tries a module next to the page, then falls back to the CDN route: expected.
 # Every saved widget view has been replaced by a rendered (lumino) widget.
 RENDERED = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
                  .every(s => s.parentElement.querySelector('.lm-Widget'))"""
-BENIGN = re.compile(r"ERR_FILE_NOT_FOUND|allowUnionTypes")
-
-
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory):
-    if not NOTEBOOKS:
-        pytest.skip("no notebooks in notebooks/ yet")
-    root = tmp_path_factory.mktemp("rendered")
-    data = root / "data"
-    copy_data(data)
-    res = run(data, out_dir=root / "reports", log=lambda *_: None)
-    assert res.did_work
-    return root / "reports"
+BENIGN = re.compile(r"allowUnionTypes")
 
 
 def widget_state(page_html: str) -> dict:
@@ -67,13 +53,13 @@ def test_sizes_and_index(rendered):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_page_draws_maps_and_widgets_offline(rendered, page, vendored, name):
+def test_page_draws_maps_and_widgets_offline(rendered, page, name):
     html_path = rendered / f"{name}.html"
     page_html = html_path.read_text(encoding="utf-8")
     state = widget_state(page_html)
     want = expected(state)
     views = re.findall(r'<script type="application/vnd\.jupyter\.widget-view\+json">', page_html)
-    refused = serve_cdn(page, vendored)
+    refused = block_network(page)
     page.goto(html_path.as_uri())
     if views:
         # Every saved widget view is replaced by the rendered widget.
@@ -94,12 +80,10 @@ def test_page_draws_maps_and_widgets_offline(rendered, page, vendored, name):
     assert refused == [], f"fetched from outside: {refused}"
     errors = [e for e in page.console_errors if not BENIGN.search(e)]
     assert errors == [], errors
-    if views:
-        assert any("html-manager" in u for u in page.cdn_served)
 
 
-def test_index_page_links(rendered, page, vendored):
-    refused = serve_cdn(page, vendored)
+def test_index_page_links(rendered, page):
+    refused = block_network(page)
     page.goto((rendered / "index.html").as_uri())
     links = page.locator("ol li a")
     assert links.count() == len(NOTEBOOKS)
@@ -110,13 +94,13 @@ def test_index_page_links(rendered, page, vendored):
     assert refused == []
 
 
-def test_stage_layers_switch_off_in_the_exported_page(rendered, page, vendored):
+def test_stage_layers_switch_off_in_the_exported_page(rendered, page):
     """Client-side control, no Python: unticking a stage in the stage map's layers control hides
     that stage's countries (6 complete on SC66) in the exported HTML."""
     name = "01-toolkit-uptake"
     if name not in NOTEBOOKS:
         pytest.skip(f"{name} is not in notebooks/")
-    refused = serve_cdn(page, vendored)
+    refused = block_network(page)
     page.goto((rendered / f"{name}.html").as_uri())
     first = page.locator(".leaflet-container").first
     first.wait_for(timeout=30_000)
@@ -146,12 +130,12 @@ CLIPPED = """() => [...document.querySelectorAll('.widget-html')].flatMap(w => {
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_no_widget_text_is_cut_off_in_a_narrow_window(rendered, page, vendored, name):
+def test_no_widget_text_is_cut_off_in_a_narrow_window(rendered, page, name):
     """At 900 px (JupyterLab with its file browser open leaves about that), every HTML widget's
     content fits its box or scrolls in it: the coverage explorer's side panel once grew to its
     table's width and cut its sentences off at the notebook's edge."""
     page.set_viewport_size({"width": 900, "height": 900})
-    refused = serve_cdn(page, vendored)
+    refused = block_network(page)
     page.goto((rendered / f"{name}.html").as_uri())
     page.wait_for_function(RENDERED, timeout=30_000)
     page.wait_for_timeout(500)

@@ -542,7 +542,8 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     prev = render.Link(f"{stems[i - 1]}.html", site.order[i - 1][1]) if i > 0 else None
     nxt = render.Link(f"{stems[i + 1]}.html", site.order[i + 1][1]) if 0 <= i < len(stems) - 1 else None
     body = render.finish_page(body, prev=prev, nxt=nxt, pages=set(stems),
-                              view_kinds=reader.view_kinds(widget_state, render.displayed_models(nb)))
+                              view_kinds=reader.view_kinds(widget_state, render.displayed_models(nb)),
+                              files={d.name for d in page.downloads} | {d.name[:-4] + ".png" for d in page.downloads})
     target = staging / (path.stem + ".html")
     from iccwc.data.generations import pause_point, write_durably
     for d in page.downloads:

@@ -277,7 +277,11 @@ body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
 .jp-Cell { padding: 2px 0; } .jp-OutputArea-output { overflow-x: auto; max-width: 100%%; }
 .jp-RenderedHTMLCommon table { font-size: 13px; } .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; }
 .jp-OutputArea-output pre { font-size: 12px; }
-.widget-html-content { font-size: 14px; } .leaflet-container { font-size: 13px; }
+.jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon table *, .widget-html-content table,
+.widget-html-content table * { font-family: var(--iccwc-font) !important; }
+.widget-html-content { font-size: 14px; overflow-x: auto; max-width: 100%%; }
+.widget-readout { max-width: none !important; overflow: visible !important; }
+.leaflet-container { font-size: 13px; } .leaflet-popup-content { font-size: 13px; }
 .iccwc-nav { display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; justify-content: space-between; padding: 0.6rem 0;
   border-bottom: 1px solid #ddd; font-size: 15px; }
 .iccwc-nav.bottom { border-top: 1px solid #ddd; border-bottom: 0; margin-top: 1rem; }
@@ -335,17 +339,38 @@ def rewrite_links(body: str, pages: set[str]) -> str:
     return _NB_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2)}"' if m.group(1) in pages else m.group(0), body)
 
 
+_LOCAL_A = re.compile(r'<a\b([^>]*?)\bhref="(?![a-z][a-z0-9+.-]*:|#|//)([^"]*)"([^>]*)>(.*?)</a>', re.S | re.I)
+
+
+def unlink_missing(body: str, files: set[str]) -> str:
+    """Relative links to anything but ``files`` (the site's own pages and downloads) become plain text
+    that names the file: ``../docs/updating.md`` is in the project's repository, not in the shared
+    folder, so a link there would be a "file not found" for the reader."""
+    def fix(m):
+        target = html.unescape(m.group(2)).split("#")[0]
+        if not target or target in files:
+            return m.group(0)
+        name = target.lstrip("./")
+        return (f'<span class="iccwc-repo-ref" title="in the project\'s repository: {html.escape(name, quote=True)}">'
+                f'{m.group(4)}</span>')
+    head, sep, rest = body.partition("</head>")
+    return head + sep + _LOCAL_A.sub(fix, rest) if sep else _LOCAL_A.sub(fix, body)
+
+
 def finish_page(body: str, *, prev: Link | None = None, nxt: Link | None = None, pages: set[str] = frozenset(),
-                view_kinds: dict[str, str] | None = None) -> str:
+                view_kinds: dict[str, str] | None = None, files: set[str] | None = None) -> str:
     """A rendered page made readable and navigable: one font and layout rules, previous / index / next
-    links at top and bottom, links between notebooks to their pages, a note with each widget view
-    for when scripts cannot run, the PNG download script."""
+    links at top and bottom, links between notebooks to their pages (and, when ``files`` is given,
+    no link to anything outside the site), a note with each widget view for when scripts cannot
+    run, the PNG download script."""
     body = body.replace("</head>", _PAGE_CSS + "</head>", 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav_html(prev, nxt, "top"), body, count=1)
     i = body.rfind("</body>")
     if i >= 0:
         body = body[:i] + nav_html(prev, nxt, "bottom") + _PNG_JS + body[i:]
     body = rewrite_links(body, set(pages))
+    if files is not None:
+        body = unlink_missing(body, set(files) | {f"{p}.html" for p in pages} | {"index.html"})
     return reader.add_fallbacks(body, view_kinds or {})
 
 

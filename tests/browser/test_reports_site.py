@@ -1,0 +1,180 @@
+"""reports/ as a policy reader gets it (issue 15): a self-contained site, opened from disk with every
+network request blocked, at phone (390 px), narrow (900 px) and desktop (1280 px) widths.
+
+Each page draws its maps (leaflet containers with country paths) and charts, logs no console error,
+shows no code; every link resolves to a file; each download link names a file that exists, and a
+table's CSV holds the rows the page shows; no text is cut off and none is under 10 px (outside the
+charts' own SVG text); pages stay under 1 MB and _static/ under 5 MB. With the scripts gone, each
+widget view shows its one-line note instead of blank space. Screenshots: tests/artifacts/site-*.png.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from iccwc.commands import static_assets
+from iccwc.commands.pipeline import find_notebooks
+from iccwc.data.csvio import unneutralise
+
+from browserkit import block_network, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+NOTEBOOKS = [p.stem for p in find_notebooks()]
+PAGES = NOTEBOOKS + ["index"]
+WIDTHS = (390, 900, 1280)
+DRAWN = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+                 .every(s => s.parentElement.querySelector('.lm-Widget'))"""
+
+# Text that sticks out of a box that does not scroll, or out of the window (outside a scrolling box);
+# text under 10 px. The charts' SVG text scales with the chart and is left out, and so are the maps'
+# labels (a map is a window on the world: labels pan in and out of it).
+CUT_OR_SMALL = """() => {
+  const out = [], vw = document.documentElement.clientWidth;
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('svg') || e.closest('.leaflet-pane') || !e.offsetParent) continue;   // map labels pan
+    if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const r = e.getBoundingClientRect();
+    if (!r.width) continue;
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    if (size < 10) out.push(`${size}px: ${e.textContent.trim().slice(0, 50)}`);
+    let scrolls = false, cut = false;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (['auto', 'scroll'].includes(cs.overflowX)) { scrolls = true; break; }
+      if (cs.overflowX === 'hidden' || cs.overflowX === 'clip') {
+        const ar = a.getBoundingClientRect();
+        cut = r.right > ar.right + 2 || r.left < ar.left - 2;
+        if (cut) break;
+      }
+    }
+    if (cut || (!scrolls && r.right > vw + 2)) out.push(`cut: ${e.tagName} ${e.textContent.trim().slice(0, 50)}`);
+  }
+  return out;
+}"""
+
+
+def open_offline(page, path: Path, width: int = 1280):
+    page.set_viewport_size({"width": width, "height": 900})
+    aborted = block_network(page)
+    page.goto(path.as_uri())
+    if "widget-view+json" in path.read_text(encoding="utf-8"):
+        page.wait_for_function(DRAWN, timeout=30_000)
+    if page.locator(".leaflet-container").count():
+        page.wait_for_function("() => document.querySelectorAll('.leaflet-container path').length > 50",
+                               timeout=30_000)
+    page.wait_for_timeout(300)
+    return aborted
+
+
+def test_budget(rendered):
+    for name in PAGES:
+        size = (rendered / f"{name}.html").stat().st_size
+        assert size < 1024 * 1024, f"{name}.html is {size / 1024:.0f} KB"
+    assert static_assets.missing(rendered) == []
+    assert static_assets.static_bytes(rendered) < 5_000_000
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_offline_draws_maps_and_charts_shows_no_code_and_cuts_nothing(rendered, page, name, width):
+    html = (rendered / f"{name}.html").read_text(encoding="utf-8")
+    aborted = open_offline(page, rendered / f"{name}.html", width)
+    shot = screenshot(page, f"site-{name}-{width}")
+    assert aborted == [], f"requests outside the folder: {aborted}"
+    assert page.console_errors == [], page.console_errors
+    maps = html.count('"_model_name":"LeafletMapModel"')
+    assert page.locator(".leaflet-container").count() == maps
+    for i in range(maps):
+        assert page.locator(".leaflet-container").nth(i).locator("path").count() > 50
+    assert page.locator("svg[role=img]").count() == html.count('data-png=')        # one per chart
+    assert page.locator(".jp-InputArea-editor, .jp-CodeCell .jp-InputArea, .highlight").count() == 0
+    text = page.inner_text("body")
+    for marker in ("NBVAL", "assert ", "import iccwc", "iccwc-notebooks   0.1", "No description has been provided"):
+        assert marker not in text, f"{name}: {marker!r} shown to readers"
+    assert page.locator(".iccwc-fallback:visible").count() == 0, "a widget view was not drawn"
+    if name != "index":
+        assert "How this was made" in text
+        fonts = page.evaluate("""() => [...new Set([...document.querySelectorAll(
+            'p, li, td, .widget-html-content, .widget-label, .leaflet-container, select')]
+            .map(e => getComputedStyle(e).fontFamily.split(',')[0].trim()))]""")
+        assert fonts == ["system-ui"], fonts
+    assert page.evaluate(CUT_OR_SMALL) == [], shot
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_link_resolves_and_pages_link_to_each_other(rendered, page, name):
+    open_offline(page, rendered / f"{name}.html")
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    local = [h for h in hrefs if not h.startswith(("#", "http://", "https://", "mailto:"))]
+    assert not [h for h in hrefs if ".ipynb" in h], "a link to a notebook file, not its page"
+    for h in local:
+        target = rendered / urllib.parse.unquote(h.split("#")[0])
+        assert target.is_file(), f"{name}: {h} does not exist"
+    if name != "index":
+        i = NOTEBOOKS.index(name)
+        nav = page.eval_on_selector_all("nav.iccwc-nav.top a", "els => els.map(e => e.getAttribute('href'))")
+        want = ([f"{NOTEBOOKS[i - 1]}.html"] if i else []) + ["index.html"] + (
+            [f"{NOTEBOOKS[i + 1]}.html"] if i < len(NOTEBOOKS) - 1 else [])
+        assert nav == want
+    else:
+        assert page.eval_on_selector_all("ol li > a", "els => els.map(e => e.getAttribute('href'))") == [
+            f"{n}.html" for n in NOTEBOOKS]
+        assert page.locator("text=Data as of").count() == len(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_downloads_exist_and_csv_rows_match_the_table(rendered, page, name):
+    open_offline(page, rendered / f"{name}.html")
+    links = page.locator("a.iccwc-download[download]")
+    for i in range(links.count()):
+        href = links.nth(i).get_attribute("href")
+        assert (rendered / href).is_file(), href
+        assert href.startswith(f"{name}.") and ".as-of-" in href
+        if href.endswith(".csv"):
+            shown = links.nth(i).evaluate("""a => {
+                const out = a.closest('.jp-OutputArea-output');
+                const t = out.querySelector('table');
+                return [...t.querySelectorAll('tr')].filter(tr => tr.closest('table') === t)
+                   .map(tr => [...tr.children].map(c => c.innerText.replace(/\\s+/g, ' ').trim()));
+            }""")
+            rows = list(csv.reader(io.StringIO((rendered / href).read_text(encoding="utf-8"))))
+            assert [[unneutralise(c) for c in r] for r in rows] == [r for r in shown if r], href
+            for row in rows:
+                assert not any(c.startswith(("=", "+", "-", "@")) for c in row), row
+
+
+def test_png_download_is_made_in_the_page(rendered, page):
+    name = next((n for n in NOTEBOOKS if "iccwc-png" in (rendered / f"{n}.html").read_text(encoding="utf-8")), None)
+    if name is None:
+        pytest.skip("no chart on any page")
+    open_offline(page, rendered / f"{name}.html")
+    link = page.locator("a.iccwc-png").first
+    link.scroll_into_view_if_needed()
+    with page.expect_download() as dl:
+        link.click()
+    got = dl.value
+    assert got.suggested_filename == link.get_attribute("data-png")
+    assert Path(got.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_scripts_each_widget_view_says_why_it_is_empty(rendered, page, tmp_path):
+    """The folder without _static/ (a page sent alone): no blank space, a note per widget view."""
+    name = next((n for n in NOTEBOOKS if "widget-view+json" in (rendered / f"{n}.html").read_text(encoding="utf-8")),
+                None)
+    if name is None:
+        pytest.skip("no widget view on any page")
+    alone = tmp_path / f"{name}.html"
+    shutil.copy(rendered / f"{name}.html", alone)
+    block_network(page)
+    page.goto(alone.as_uri())
+    page.wait_for_timeout(1500)
+    views = alone.read_text(encoding="utf-8").count('type="application/vnd.jupyter.widget-view+json">')
+    notes = page.locator(".iccwc-fallback:visible")
+    assert notes.count() == views
+    assert "needs JavaScript" in notes.first.inner_text()
+    screenshot(page, f"site-{name}-no-scripts")
