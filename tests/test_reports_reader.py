@@ -190,3 +190,27 @@ def test_links_outside_the_site_become_text_that_names_the_file():
     for kept in ('href="02-b.html#s"', 'href="https://example.org/"', 'href="#top"', 'href="x.css"',
                  'href="01-a.table-1-x.as-of-d.csv" download'):
         assert kept in out
+
+
+def test_an_image_output_gets_alt_text_a_source_and_a_download():
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## 3. A map"),
+                code("fig", out("display_data", data={"image/png": png, "text/plain": "<Figure>"}))]
+    page = reader.prepare(nb, "02-b", as_of="2015-11-09", source_line="CITES")
+    (d,) = page.downloads
+    assert d.name == "02-b.chart-1-3-a-map.as-of-2015-11-09.png" and d.data[:4] == b"\x89PNG"
+    body = render.notebook_html(page.nb, "t", with_code=False)
+    assert 'alt="Chart: 3. A map"' in body and "No description" not in body and f'href="{d.name}"' in body
+
+
+def test_the_run_warns_loudly_when_it_must_fall_back_to_the_cdn(tmp_path, monkeypatch, capsys):
+    from iccwc.commands import pipeline
+    monkeypatch.setattr(static_assets, "VENDOR", tmp_path / "no-cache")
+    monkeypatch.setattr(static_assets.shutil, "which", lambda _: None)
+    lines = []
+    assets = pipeline._static_assets(tmp_path / "reports", lines.append)
+    assert not assets.local and assets.widget_renderer_url.startswith("https://cdn.jsdelivr.net/")
+    assert lines and lines[0].startswith("WARNING") and "npm is not installed" in lines[0] and "internet" in lines[0]
+    assert "WARNING" in capsys.readouterr().err
+    assert pipeline.RenderOptions(False, assets).record() == {"with_code": False, "scripts": "cdn"}

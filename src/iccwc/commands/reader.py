@@ -198,6 +198,23 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
             data = o.get("data", {})
             if not with_code and any(m in data for m in _RICH):
                 data.pop("text/plain", None)          # the rich form is shown; the repr never
+            image = next((m for m in ("image/png", "image/jpeg") if m in data), None)
+            if image and "text/html" not in data:
+                # An image output becomes an <img> with alt text (the section heading), a source line
+                # and a download of the file itself (nbconvert would give it "No description ...").
+                import base64
+                raw = data.pop(image)
+                raw = "".join(raw) if isinstance(raw, list) else raw
+                n_charts += 1
+                ext = "png" if image == "image/png" else "jpg"
+                name = f"{stem}.chart-{n_charts}-{slug(heading or 'image')}.as-of-{date}.{ext}"
+                downloads.append(Download(name, base64.b64decode(raw), "chart", heading))
+                alt = html.escape(f"Chart: {heading}" if heading else "Chart", quote=True)
+                data["text/html"] = (f'<img src="data:{image};base64,{raw.strip()}" alt="{alt}" style="max-width:100%">'
+                                     f'<p class="iccwc-source">Source: {html.escape(source_line)}. Download this '
+                                     f'image: {_links([(name, ext.upper())])}</p>')
+                new_outputs.append(o)
+                continue
             if "text/html" in data:
                 frag = data["text/html"]
                 frag = "".join(frag) if isinstance(frag, list) else frag
