@@ -36,27 +36,27 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 _lock = threading.Lock()
-_exporters: dict[bool, object] = {}
+_exporter = None
 _convert_lock = threading.Lock()
 
 
 def exporter(with_code: bool = True):
-    """One HTMLExporter per view for the process (building one costs about a second): with code
-    (the author's view), or without inputs and prompts (the reader's view)."""
+    """One HTMLExporter for the process (building one costs about a second). The view (with code,
+    or the reader's: no inputs, no prompts) and the script URLs are set on it for each conversion,
+    under the conversion lock; ``with_code`` is accepted for the callers that warm it up."""
+    global _exporter
     with _lock:
-        if with_code not in _exporters:
+        if _exporter is None:
             from jinja2 import DictLoader
             from nbconvert import HTMLExporter
-            ex = HTMLExporter(
+            _exporter = HTMLExporter(
                 template_name="lab", template_file="iccwc-lab.html.j2",
                 extra_loaders=[DictLoader({"iccwc-lab.html.j2": _TEMPLATE})],
                 require_js_url=REQUIRE_JS_URL, widget_renderer_url=WIDGET_RENDERER_URL,
-                exclude_anchor_links=True, exclude_input=not with_code, exclude_input_prompt=not with_code,
-                exclude_output_prompt=not with_code)
+                exclude_anchor_links=True)
             # Widget state as compact JSON (no spaces after , and :): about 15% smaller maps.
-            ex.register_filter("json_dumps", _json_dumps)
-            _exporters[with_code] = ex
-        return _exporters[with_code]
+            _exporter.register_filter("json_dumps", _json_dumps)
+        return _exporter
 
 
 def notebook_title(nb, fallback: str) -> str:
@@ -238,13 +238,14 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
         page.metadata["widgets"] = {WIDGET_STATE: {_PLACEHOLDER: True, "state": dict.fromkeys(state["state"], 0)}}
     else:
         page.metadata.pop("widgets", None)
-    conv = exporter(with_code)
+    conv = exporter()
     assets = assets or static_assets.Assets(False, "not asked for")
     # One conversion at a time: HTMLExporter.from_notebook_node re-registers its widget filter with
     # the notebook's metadata on the shared exporter, so two threads converting at once can judge one
     # notebook's widget views by the other's state and drop them all (seen in the pipeline).
     with _convert_lock:
         conv.require_js_url, conv.widget_renderer_url = assets.require_js_url, assets.widget_renderer_url
+        conv.exclude_input = conv.exclude_input_prompt = conv.exclude_output_prompt = not with_code
         body, _ = conv.from_notebook_node(page, resources={"metadata": {"name": title}})
     if "widgets" in page.metadata:
         if body.count(_MARKER) != 1:
