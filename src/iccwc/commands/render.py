@@ -277,7 +277,7 @@ body { margin: 0; overflow-x: hidden; }
 body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
 .jp-Cell { padding: 2px 0; } .jp-OutputArea-output { overflow-x: auto; max-width: 100%%; }
 .jp-RenderedHTMLCommon table { font-size: 13px; } .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; }
-.jp-OutputArea-output pre { font-size: 12px; }
+.jp-OutputArea-output pre { font-size: 12px; white-space: pre; overflow-x: auto; }   /* printed tables: scroll, never re-wrapped */
 .jp-RenderedHTMLCommon table, .jp-RenderedHTMLCommon table *, .widget-html-content table,
 .widget-html-content table * { font-family: var(--iccwc-font) !important; }
 .widget-html-content { font-size: 14px; overflow-x: auto; max-width: 100%%; }
