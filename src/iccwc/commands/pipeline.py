@@ -504,10 +504,10 @@ class SiteContext:
         return dates[-1] if dates else ""
 
     def source_line(self) -> str:
-        titles = "; ".join(f"{s.get('issuer', '')}, {s.get('issued', '')}" for s in self.status.get("sources", [])[:3])
+        titles = "; ".join(f"{s.get('issuer', '')} ({s.get('issued', '')})" for s in self.status.get("sources", [])[:3])
         more = len(self.status.get("sources", [])) - 3
-        return (f"ICCWC notebooks from {titles}" + (f" and {more} more" if more > 0 else "")
-                + (f"; data as of {self.as_of}" if self.as_of else "") + " (see How this was made)")
+        return (titles + (f" and {more} more" if more > 0 else "")
+                + (f"; data as of {self.as_of}" if self.as_of else "") + "; details under How this was made")
 
 
 def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | None = None) -> SiteContext:
