@@ -68,7 +68,7 @@ def test_view_for_contains_the_bounds():
 def test_selecting_a_region_changes_bounds_and_summary(data):
     act, tk = data
     ex = ce.coverage_explorer(act, tk)
-    assert ex.controls["region"].value is None and "All regions" in ex.summary.value
+    assert ex.controls["region"].value == ce.NO_FILTER and ex.controls["region"].label == "All regions" and "All regions" in ex.summary.value
     world = (tuple(ex.map.center), ex.map.zoom)
     seen = {}
     for region in ["Americas", "Africa & Europe", "Asia"]:
@@ -83,7 +83,7 @@ def test_selecting_a_region_changes_bounds_and_summary(data):
     assert "<b>2</b> complete." in seen["Africa & Europe"][1] and "<b>3</b> complete." in seen["Asia"][1]
     asia = act[act["document_region"] == "Asia"]
     assert f"<b>{len(asia)}</b> activities shown in <b>{asia['iso3'].nunique()}</b> countries" in seen["Asia"][1]
-    ex.controls["region"].value = None
+    ex.controls["region"].value = ce.NO_FILTER
     assert (tuple(ex.map.center), ex.map.zoom) == world
 
 
@@ -179,7 +179,7 @@ def test_markers_at_the_website_coordinates_and_filters_redraw_them(data):
     # The Toolkit countries keep their marker (their request is in the table); the others need a WIST.
     assert _codes(shown) == set(wist["iso3"]) | set(tk["iso3"])
     assert f"<b>{len(wist)}</b> activities shown" in ex.summary.value
-    ex.controls["activity_type"].value = None
+    ex.controls["activity_type"].value = ce.NO_FILTER
     ex.controls["years"].value = (2013, 2013)
     y13 = act[(act["year_start"] <= 2013) | act["year_start"].isna()]
     assert f"<b>{len(y13)}</b> activities shown" in ex.summary.value
@@ -215,3 +215,7 @@ def test_every_explorer_has_the_same_shape(data, rec):
         before = ex.map.layers
         ex.update()                                   # re-renders from the current values
         assert len(ex.map.layers) == len(before)
+        # every list opens in a valid state: an option is selected, so its label shows (a None value shows blank)
+        for name, control in ex.controls.items():
+            if hasattr(control, "options") and not hasattr(control, "rows"):
+                assert control.index is not None and control.label, (type(ex).__name__, name)

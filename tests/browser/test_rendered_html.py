@@ -115,6 +115,7 @@ def test_stage_layers_switch_off_in_the_exported_page(rendered, page):
     page.wait_for_timeout(300)
     screenshot(page, "html-01-stage-toggle")
     assert first.locator("path").count() == before - 6
+    control.hover()          # the layers control folds up when the pointer leaves it (e.g. for the screenshot)
     box.check()
     page.wait_for_timeout(300)
     assert first.locator("path").count() == before

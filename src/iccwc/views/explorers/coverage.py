@@ -20,6 +20,9 @@ from iccwc.views.maps import coverage as cm
 from iccwc.analysis.coverage import ALL, YEARS, filter_activities, region_summary, support_by_country
 from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_TYPES
 
+#: A dropdown's value for "no filter" (ipywidgets shows a None value as a blank list).
+NO_FILTER = ""
+
 ANY = "any"
 
 
@@ -64,11 +67,12 @@ class CoverageExplorer(Explorer):
         hi = max([*YEARS, *activities["year_end"].dropna().astype(int)]) if len(have_years) else YEARS[-1]
         types = [t for t in ACTIVITY_TYPES if t in set(activities["activity_type"].astype(str))]
         self.controls = {
-            "region": W.Dropdown(options=[(ALL, None)] + [(r, r) for r in regions], value=region,
+            # "" is "no filter": a Dropdown whose value is None shows nothing selected (a blank list)
+            "region": W.Dropdown(options=[(ALL, NO_FILTER)] + [(r, r) for r in regions], value=region or NO_FILTER,
                                  description="Region"),
-            "category": W.Dropdown(options=[(ANY, None)] + [(c, c) for c in CATEGORIES], value=None,
+            "category": W.Dropdown(options=[(ANY, NO_FILTER)] + [(c, c) for c in CATEGORIES], value=NO_FILTER,
                                    description="Group"),
-            "activity_type": W.Dropdown(options=[(ANY, None)] + [(t, t) for t in types], value=None,
+            "activity_type": W.Dropdown(options=[(ANY, NO_FILTER)] + [(t, t) for t in types], value=NO_FILTER,
                                         description="Type"),
             "years": W.IntRangeSlider(value=(lo, hi), min=lo, max=hi, description="Years",
                                       continuous_update=False),
@@ -90,10 +94,11 @@ class CoverageExplorer(Explorer):
         """The activities the filters (group, type, years) leave, in every region."""
         c = self.controls
         years = None if tuple(c["years"].value) == self._span else tuple(c["years"].value)
-        return filter_activities(self.activities, None, c["category"].value, c["activity_type"].value, years)
+        return filter_activities(self.activities, None, c["category"].value or None, c["activity_type"].value or None,
+                                 years)
 
     def update(self, *_) -> None:
-        r = self.controls["region"].value
+        r = self.controls["region"].value or None
         shown = self.selected()
         if self._shown is None or not shown.index.equals(self._shown.index):
             cm.show_activities(self.map, shown, self.toolkit, self.world)
