@@ -99,6 +99,7 @@ def test_sources_point_at_the_table_lines():
         assert "(Toolkit table as of 2015-11-09)" in r.source
 
 
+@pytest.mark.slow   # why: rebuilds a copy of the data end to end (an integration test); make test runs it, make test-fast does not
 def test_user_file_is_appended_after_rebuild(data_copy):
     add_fixture(data_copy)
     rebuild(data_copy, log=lambda *_: None)

@@ -15,6 +15,7 @@ from iccwc.errors import DataError
 from helpers import newer, one, problems_of, quiet, run_cli, write_doc
 
 
+@pytest.mark.slow   # why: runs `python -m iccwc` in a subprocess (make test runs it; make test-fast does not)
 def test_cli_provenance_prints_a_record_to_fill_in(data_copy, tmp_path):
     doc = data_copy / "raw" / "documents" / "newer.txt"
     doc.write_text(newer(), encoding="utf-8")

@@ -129,6 +129,7 @@ def test_file_over_the_size_limit_is_refused_before_it_is_read(data_copy, where)
     assert peak < 8 * 1024 * 1024, f"refusing a 50 MB file used {peak:,} bytes: it was read"
 
 
+@pytest.mark.slow   # why: reads a large input (make test runs it; make test-fast does not)
 @pytest.mark.timeout(120)      # a hang guard only; the assertions are on behaviour and memory
 def test_large_allowed_document_with_pathological_lines_parses(data_copy):
     """5 MB of prose after the table, built to trip the old quadratic regexes (240 KB of 'as of '

@@ -97,6 +97,7 @@ def test_explorer_starts_on_a_region_and_refuses_unknown_ones(data):
         ce.coverage_explorer(act, tk, region="Antarctica")
 
 
+@pytest.mark.slow   # why: rebuilds a copy of the data, then builds the explorer (an integration test); make test runs it, make test-fast does not
 def test_added_activities_reach_the_map_and_explorer(data_copy):
     add_fixture(data_copy)
     rebuild(data_copy, log=lambda *_: None)

@@ -10,10 +10,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
+import pytest
 
 from iccwc.commands import render
 
 VIEW = 'script type="application/vnd.jupyter.widget-view+json"'
+
+
+#: why: converts notebooks with nbconvert in threads (seconds); make test runs it, make test-fast does not
+pytestmark = pytest.mark.slow
 
 
 def notebook(with_widget: bool):

@@ -41,6 +41,7 @@ CHECK = textwrap.dedent("""\
     """)
 
 
+@pytest.mark.slow   # why: runs a fresh Python in a subprocess (make test runs it; make test-fast does not)
 def test_importing_every_module_leaves_backend_and_rcparams_alone():
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     r = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, env=env, timeout=300)
