@@ -80,7 +80,7 @@ test: install-test  ## every test: unit, notebooks (nbval), kernels, browser
 lint: install-test  ## the layering contracts (import-linter)
 	$(PYTHON) -c "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
-vendor: install  ## fetch the CDN scripts the rendered HTML loads into .vendor/ (npm pack; for the browser tests)
+vendor: install  ## fetch (npm pack, sha256-checked) the scripts the shared pages need into .vendor/; make run copies them to reports/_static/
 	$(PYTHON) scripts/vendor_js.py
 
 bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, test suite, HTML sizes

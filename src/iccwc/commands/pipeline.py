@@ -322,12 +322,12 @@ def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, pa
     if not notebooks:
         log("      (no notebooks found: only the data are rebuilt)")
     seconds = {"check": time.perf_counter() - t_start}
-    return _run_coroutine(_run_async(data_dir, lay, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
+    return run_coroutine(_run_async(data_dir, lay, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
                                      parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
                                      seconds, t_start, options))
 
 
-def _run_coroutine(coro):
+def run_coroutine(coro):
     """asyncio.run, or in a worker thread when a loop already runs here (Jupyter, playwright)."""
     try:
         asyncio.get_running_loop()

@@ -19,7 +19,6 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from importlib.metadata import version
 
 from iccwc.commands import reader, static_assets
 

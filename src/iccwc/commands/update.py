@@ -102,17 +102,6 @@ async def _execute_all(notebooks: list[Path], data: Path, timeout: int, jobs: in
                                 return_exceptions=True)
 
 
-def _run_coroutine(coro):
-    """asyncio.run, or in a worker thread when a loop already runs here (Jupyter)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def _save(nb, path: Path) -> None:
     """Write ``nb`` over ``path`` atomically (a temporary file in the same folder, then os.replace)."""
     import nbformat
@@ -132,8 +121,9 @@ def execute_and_save(notebooks: list[Path], data_dir=None, *, jobs: int = DEFAUL
 
     Raises :class:`UpdateFailed` listing every notebook that failed; then nothing is saved.
     """
+    from iccwc.commands.pipeline import run_coroutine
     data = paths.layout(data_dir)["data"]
-    results = _run_coroutine(_execute_all(notebooks, data, timeout, jobs, log))
+    results = run_coroutine(_execute_all(notebooks, data, timeout, jobs, log))
     failed = [(p, r) for p, r in zip(notebooks, results) if isinstance(r, BaseException)]
     if failed:
         raise UpdateFailed("\n  ".join(_error_text(p, e) for p, e in failed))
