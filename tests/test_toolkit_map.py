@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import ipyleaflet
+import pandas as pd
 import pytest
 
+import iccwc
 from iccwc.views.charts import base as charts
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import toolkit as tm
@@ -108,3 +110,28 @@ def test_focus_frames_the_countries(sc66):
     assert m.zoom <= 2                                                # all 17: the world
     # the one fit of the map kit, at this map's size
     assert basemap.view_for(basemap.countries_bounds(sc66["iso3"]), tm.VIEW_SIZE, tm.MAX_ZOOM)[1] <= 2
+
+
+def test_maps_credit_natural_earth_and_name_their_sources_and_date():
+    """Every map's attribution line names the polygons' source, the files its data come from and their
+    date (it said only 'ipyleaflet'); a status-date change updates it; text from the data is escaped."""
+    from iccwc.views.maps import base as basemap
+    from iccwc.views.maps import coverage as cm
+    from iccwc.views.maps import recognition as rm
+    tk = iccwc.load_toolkit(status_date="latest")
+    m = tm.stage_map(tk)
+    line = basemap.attribution_of(m)
+    assert basemap.NATURAL_EARTH in line
+    for f in set(tk["source_file"].astype(str)):
+        assert f in line
+    assert f"as of {u.date_label(tk['status_date'].max())}" in line
+    shifted = tk.assign(status_date=tk["status_date"] + pd.Timedelta(days=31), source_file="<b>later.txt</b>")
+    tm.set_countries(m, shifted)
+    line = basemap.attribution_of(m)
+    assert "&lt;b&gt;later.txt&lt;/b&gt;" in line and u.date_label(shifted["status_date"].max()) in line
+    act = iccwc.load_activities()
+    cov = basemap.attribution_of(cm.coverage_map(act, tk))
+    assert all(f in cov for f in set(act["source_file"].astype(str)))
+    assert f"activities {int(act['year_start'].min())}-" in cov
+    rec = basemap.attribution_of(rm.places_map(iccwc.load_recognitions()))
+    assert basemap.NATURAL_EARTH in rec and "GeoNames" in rec

