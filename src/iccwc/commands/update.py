@@ -45,12 +45,6 @@ class UpdateResult:
     reports: Path | None           # where the reports went (None with render=False)
 
 
-def find_notebooks(folder: Path | None = None) -> list[Path]:
-    """The notebooks of ``folder`` (default notebooks/), by name; hidden files and checkpoints left out."""
-    folder = Path(folder) if folder else paths.NOTEBOOKS
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
-
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -102,19 +96,6 @@ async def _execute_all(notebooks: list[Path], data: Path, timeout: int, jobs: in
                                 return_exceptions=True)
 
 
-def _save(nb, path: Path) -> None:
-    """Write ``nb`` over ``path`` atomically (a temporary file in the same folder, then os.replace)."""
-    import nbformat
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".ipynb", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            nbformat.write(nb, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def execute_and_save(notebooks: list[Path], data_dir=None, *, jobs: int = DEFAULT_JOBS, timeout: int = 600,
                      log=print) -> list[Path]:
     """Execute ``notebooks`` on ``data_dir`` and save them with their outputs (all or none).
@@ -127,8 +108,14 @@ def execute_and_save(notebooks: list[Path], data_dir=None, *, jobs: int = DEFAUL
     failed = [(p, r) for p, r in zip(notebooks, results) if isinstance(r, BaseException)]
     if failed:
         raise UpdateFailed("\n  ".join(_error_text(p, e) for p, e in failed))
+    import nbformat
+    from iccwc.data.build import write_atomically
+    # All or none: staged beside the notebooks, moved into place together, rolled back on any failure.
+    by_folder: dict[Path, dict[str, bytes]] = {}
     for path, nb in zip(notebooks, results):
-        _save(nb, path)
+        by_folder.setdefault(path.parent, {})[path.name] = nbformat.writes(nb).encode("utf-8") + b"\n"
+    for folder, files in by_folder.items():
+        write_atomically(files, folder)
     return list(notebooks)
 
 
@@ -137,6 +124,7 @@ def update(data_dir=None, *, notebooks_dir: Path | None = None, out_dir: Path | 
     """Rebuild, execute and save every notebook, then render the reports; see the module docs."""
     from iccwc.data.build import rebuild
     t0 = time.perf_counter()
+    from iccwc.commands.pipeline import find_notebooks
     notebooks = find_notebooks(notebooks_dir)
     lay = paths.layout(data_dir)
     log(f"iccwc update: data in {lay['data']}, {len(notebooks)} notebook(s) in {notebooks_dir or paths.NOTEBOOKS}")
@@ -169,6 +157,7 @@ def add_arguments(sp) -> None:
 
 def main(args) -> int:
     import sys
+    from iccwc.commands.pipeline import NotebookFailed
     from iccwc.errors import EXIT_NOTEBOOK, EXIT_OK
     try:
         update(args.data_dir, notebooks_dir=Path(args.notebooks) if args.notebooks else None,
@@ -177,9 +166,7 @@ def main(args) -> int:
         print(f"\nERROR: a notebook failed, so no notebook was saved.\n  {exc}\n\n"
               "Fix the data or the notebook and run `python -m iccwc update` again.", file=sys.stderr)
         return EXIT_NOTEBOOK
-    except Exception as exc:          # the pipeline's own notebook failure (its class may move): same exit code
-        if type(exc).__name__ == "NotebookFailed":
-            print(f"\nERROR: rendering the reports failed (the notebooks were saved).\n  {exc}", file=sys.stderr)
-            return EXIT_NOTEBOOK
-        raise
+    except NotebookFailed as exc:     # the pipeline's own notebook failure while rendering: same exit code
+        print(f"\nERROR: rendering the reports failed (the notebooks were saved).\n  {exc}", file=sys.stderr)
+        return EXIT_NOTEBOOK
     return EXIT_OK
