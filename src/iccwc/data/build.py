@@ -7,6 +7,7 @@ files are only ever read.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -27,13 +28,13 @@ from iccwc.data.inputs import Inputs
 from iccwc.data.provenance import check as check_provenance
 from iccwc.data.schemas import DATASETS, datapackage
 from iccwc.data.csvio import to_csv_text, typed
+from iccwc.data.textio import read_text
 from iccwc.data.toolkit import combine_snapshots, parse_toolkit_table
 
 
 
 def _curated_manifest(path: Path) -> dict[str, str]:
     """``curated.json``'s map of curated CSV -> the raw document it is checked against."""
-    from iccwc.data.textio import read_text
     try:
         files = json.loads(read_text(path)).get("files")
     except json.JSONDecodeError as exc:
@@ -91,8 +92,7 @@ def _build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
                                         str(docname)))
                 continue
             default = Document.read(docs[docname])
-        sources = Sources(inputs.layout["raw"], Sources._document_text(default, default.path.name)
-                          if default is not None else None)
+        sources = Sources.of_document(default) if default is not None else Sources(inputs.layout["raw"])
         try:
             built[fname[:-4]] = fn(curated / fname, sources)
         except DataError as exc:
@@ -140,12 +140,8 @@ def curated_sources(inputs: Inputs) -> list[Path]:
     (the ICCWC website's news items, ...), in name order."""
     raw, names = inputs.layout["raw"], set()
     for f in sorted(inputs.layout["curated"].glob("*.csv")):
-        try:
-            text = f.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        import csv
-        for row in csv.DictReader(text.splitlines()):
+        # read as the builders read it (textio: the same encodings, the same refusals)
+        for row in csv.DictReader(read_text(f).splitlines()):
             name = (row.get("source") or "").strip()
             if name and (raw / name).is_file() and (raw / name) not in inputs.documents:
                 names.add(name)

@@ -30,9 +30,6 @@ from iccwc import paths
 from iccwc.vocab import DOCUMENT_REGION_OF_CONTINENT
 
 ALIASES_NAME = "country_aliases.csv"
-#: The repository's own alias file (the default data folder's). A rebuild of another data folder reads
-#: that folder's ``reference/country_aliases.csv`` instead (:func:`use_reference`).
-ALIASES_FILE = paths.REFERENCE / ALIASES_NAME
 _current: list[Path | None] = [None]
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from iccwc import paths
 from iccwc.data.schemas import DATASETS
 from iccwc.data.csvio import read
-from iccwc.data.status_dates import resolve_status_date
+from iccwc.data.status_dates import resolve_status_date, status_dates
 from iccwc.vocab import MARK_COLUMNS, MARK_LABELS, STAGES, STEP_ORDER
 
 
@@ -177,7 +177,7 @@ def data_status(data_dir=None) -> dict:
     return {
         "data_dir": str(lay["data"]),
         "sources": pkg.get("sources", []),
-        "toolkit_status_dates": sorted(d.date().isoformat() for d in tk["status_date"].unique()),
+        "toolkit_status_dates": [d.date().isoformat() for d in status_dates(tk)],
         "rows": {name: len(load(name, data_dir)) for name in DATASETS
                  if (lay["processed"] / DATASETS[name].filename).exists()},
         "stages": STAGES,
