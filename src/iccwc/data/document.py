@@ -24,6 +24,15 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def occurrences(text: str, q: str) -> list[int]:
+    """Every offset at which ``q`` (already normalised) starts in ``text``, overlaps included."""
+    hits, start = [], 0
+    while q and (i := text.find(q, start)) != -1:
+        hits.append(i)
+        start = i + 1
+    return hits
+
+
 @dataclass
 class Document:
     path: Path
@@ -43,12 +52,7 @@ class Document:
         return cls(path, " ".join(parts), starts)
 
     def find_all(self, quote: str) -> list[int]:
-        q = normalise(quote)
-        hits, start = [], 0
-        while q and (i := self.text.find(q, start)) != -1:
-            hits.append(i)
-            start = i + 1
-        return hits
+        return occurrences(self.text, normalise(quote))
 
     def line_of(self, offset: int) -> int:
         """1-based line in the raw file of a normalised-text offset."""

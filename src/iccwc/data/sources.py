@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from iccwc.data.document import Document, normalise
+from iccwc.data.document import Document, normalise, occurrences
 from iccwc.data.provenance import check as check_provenance
 from iccwc.data.textio import read_text
 from iccwc.errors import DataError, Problem
@@ -75,12 +75,7 @@ class SourceText:
     def find_all(self, quote: str) -> list[int]:
         if self.document is not None:
             return self.document.find_all(quote)
-        q = " ".join(quote.split())
-        hits, start = [], 0
-        while q and (i := self.text.find(q, start)) != -1:
-            hits.append(i)
-            start = i + 1
-        return hits
+        return occurrences(self.text, " ".join(quote.split()))
 
     def contains(self, words: str) -> bool:
         return bool(self.find_all(words))
