@@ -428,6 +428,25 @@ def _instruments(n: int) -> str:
     return "instrument" if n == 1 else "instruments"
 
 
+def _per_year(counts, bold: bool = False) -> str:
+    """Every year from the first to the last of ``counts`` (year -> n): "3 in 2013, none in 2014 and 2 in
+    2015"; the numbers in bold with ``bold``."""
+    counts = {int(y): int(n) for y, n in dict(counts).items()}
+    shown = _b if bold else str
+    return and_list(f"{shown(counts[y])} in {y}" if y in counts else f"none in {y}"
+                    for y in range(min(counts), max(counts) + 1))
+
+
+#: How recognition_toolkit counts the instruments of each category that name the Toolkit: (one, many).
+_TOOLKIT_CATEGORY_WORDS = {
+    "governing bodies of ICCWC partner organizations": (
+        "from the governing bodies of ICCWC partner organizations",) * 2,
+    "global declarations and statements": ("global declaration or statement", "global declarations or statements"),
+    "regional declarations and statements": ("regional declaration or statement",
+                                             "regional declarations or statements"),
+}
+
+
 def recognition_timeline(rec: pd.DataFrame) -> str:
     """How many instruments, from when to when, in which of the document's categories."""
     s = recognition.summary(rec)
@@ -450,14 +469,11 @@ def recognition_growth(rec: pd.DataFrame) -> str:
     s = recognition.summary(rec)
     if not s["instruments"]:
         return "The data hold no instrument recognising ICCWC."
-    years = s["by_year"]
-    span = range(min(years), max(years) + 1)
-    parts = [f"{_b(years[y])} in {y}" if y in years else f"none in {y}" for y in span]
     cum = recognition.monthly_cumulative(rec)
     busiest = cum.loc[cum["new"].idxmax()]
     month = busiest["month"].strftime("%Y-%m")
     names = rec.loc[rec["date"] == month].sort_values("id")["instrument"].tolist()
-    out = [f"By year of adoption: {and_list(parts)}."]
+    out = [f"By year of adoption: {_per_year(s['by_year'], bold=True)}."]
     if int(busiest["new"]) > 1:
         out.append(f"The busiest month is {month_label(month)}, with {_b(int(busiest['new']))} instruments "
                    f"({and_list(names)}).")
@@ -492,12 +508,8 @@ def recognition_toolkit(rec: pd.DataFrame) -> str:
         return "None of the instruments in the data names the Analytic Toolkit."
     named = recognition.toolkit_instruments(rec)
     cats = named["category"].value_counts()
-    words = {"governing bodies of ICCWC partner organizations": ("from the governing bodies of ICCWC partner "
-                                                                  "organizations"),
-             "global declarations and statements": "global declarations or statements",
-             "regional declarations and statements": "regional declarations or statements"}
-    parts = [f"{_b(int(cats[c]))} {words.get(c, c) if int(cats[c]) > 1 else words.get(c, c).replace('declarations or statements', 'declaration or statement')}"
-             for c in words if c in cats]
+    parts = [f"{_b(int(cats[c]))} {one if int(cats[c]) == 1 else many}"
+             for c, (one, many) in _TOOLKIT_CATEGORY_WORDS.items() if c in cats]
     return (f"The Toolkit is first named in {_b(month_label(s['toolkit_first_month']))}, in "
             f"{and_list(s['toolkit_first'])}. By {month_label(s['last'])}, {_b(s['toolkit'])} of the "
             f"{plural(s['instruments'], 'instrument')} name it: {and_list(parts)}.")
@@ -544,9 +556,7 @@ def recognition_reporting(docs: pd.DataFrame) -> str:
     d = docs.sort_values(["month", "number"], kind="stable") if "month" in docs else docs.sort_values("date")
     kinds = docs["document_type"].value_counts()
     kind_words = and_list(f"{_b(int(n))} {t if n == 1 else t + 's'}" for t, n in kinds.items())
-    years = docs.groupby("year").size()
-    span = range(int(years.index.min()), int(years.index.max()) + 1)
-    per_year = and_list(f"{int(years[y])} in {y}" if y in years.index else f"none in {y}" for y in span)
+    per_year = _per_year(docs.groupby("year").size())
     return (f"The data list {_b(len(docs))} ICCWC {'document or report' if len(docs) == 1 else 'documents and reports'}, "
             f"from {d['symbol'].iloc[0]} ({month_label(d['date'].iloc[0])}) to {d['symbol'].iloc[-1]} "
             f"({month_label(d['date'].iloc[-1])}): {kind_words}. By year: {per_year}.")
@@ -557,9 +567,7 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
     s = recognition.summary(rec)
     if not s["instruments"]:
         return "- The data hold no instrument recognising ICCWC."
-    years = s["by_year"]
-    span = range(min(years), max(years) + 1)
-    per_year = and_list(f"{years[y]} in {y}" if y in years else f"none in {y}" for y in span)
+    per_year = _per_year(s["by_year"])
     bullets = [f"The data hold {_b(s['instruments'])} examples of recognition of ICCWC, "
                f"{_b(month_label(s['first']))} to {_b(month_label(s['last']))}: {per_year}."]
     cats = s["by_category"]
