@@ -11,6 +11,7 @@ from iccwc.views.charts import base as charts
 from iccwc.views.charts import coverage as cc
 from iccwc.data.build import rebuild
 from iccwc.analysis import coverage
+from iccwc.views.story import coverage_story, coverage_summary
 from iccwc.vocab import ACTIVITY_CATEGORIES as CATEGORIES
 from test_activities import add_fixture
 
@@ -111,15 +112,15 @@ def test_reach_years_and_support_tables():
 
 def test_story_numbers_come_from_the_rows():
     act, tk = iccwc.load_activities(), iccwc.load_toolkit(status_date="latest")
-    story = coverage.coverage_story(act, tk)
+    story = coverage_story(act, tk)
     assert f"**{len(act)}** ICCWC activities in **{act['iso3'].nunique()}** countries" in story
     web = act[act["website_group"].notna()]
     assert f"lists **{len(web)}** activities" in story
     merged = (act["website_group"].notna() & act["toolkit_stage"].notna()).sum()
     assert f"**{merged}** Toolkit implementations are in both" in story
     # Without the SC66 table the story still reads, without the comparison.
-    assert "Toolkit table has" not in coverage.coverage_story(act, None)
-    summary = coverage.coverage_summary(act)
+    assert "Toolkit table has" not in coverage_story(act, None)
+    summary = coverage_summary(act)
     assert summary.startswith("- **Activities, 2013-2020.**") and f" {len(act)} in " in summary
 
 

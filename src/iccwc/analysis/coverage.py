@@ -299,64 +299,6 @@ def website_adds(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> dict
     }
 
 
-def _n(k, one: str, many: str) -> str:
-    return f"{int(k)} {one if int(k) == 1 else many}"
-
-
-def _list(items: list[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else "none"
-
-
-def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> str:
-    """The notebook's prose about real coverage, as Markdown built from the data (so it cannot contradict it).
-
-    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it.
-
-    >>> "activities" in coverage_story(iccwc.load_activities(), None)
-    True
-    """
-    if activities.empty:
-        return "The data hold no activities."
-    by_region = reach(activities, "document_region").drop("Total")
-    by_type = reach(activities, "activity_type").drop("Total")
-    by_cat = reach(activities, "category").drop("Total")
-    d = website_adds(activities, toolkit)
-    dated = activities["year_start"].notna()
-    years = years_by_region(activities)
-    top = by_region.sort_values("activities", ascending=False)
-    regions = "; ".join(f"**{r}** {int(row.activities)} in {int(row.countries)} countries"
-                        for r, row in top.iterrows())
-    types = ", ".join(f"{t} {int(n)}" for t, n in by_type["activities"].sort_values(ascending=False).items())
-    other = int(by_type["activities"].get("other", 0))
-    cats = "; ".join(f"*{c}* {int(row.activities)} ({int(row.countries)} countries)" for c, row in by_cat.iterrows())
-    peak = years["all regions"].idxmax()
-    lines = [
-        f"The data hold **{d['activities']}** ICCWC activities in **{d['countries']}** countries. By the "
-        f"document's regions: {regions}.",
-        "",
-        f"**By type:** {types}; *other* is {other} of {d['activities']} "
-        f"({100 * other / d['activities']:.1f}%). **By the website's group** (mapped to the document's categories): "
-        f"{cats}.",
-        "",
-        f"**Over time:** {int(dated.sum())} activities have a year; the busiest year is **{peak}** "
-        f"({int(years.loc[peak, 'all regions'])} activities starting)"
-        + (f"; {_n((~dated).sum(), 'activity', 'activities')} without a year (the Toolkit table gives none) "
-           f"{'is' if (~dated).sum() == 1 else 'are'} not in the yearly counts." if (~dated).any() else "."),
-    ]
-    if d["website_activities"]:
-        lines += ["", f"**What the website adds.** The ICCWC website lists **{d['website_activities']}** activities "
-                      f"in **{d['website_countries']}** countries"
-                  + (f" ({d['duplicates']} listed twice, counted once)" if d["duplicates"] else "")
-                  + (f"; the SC66 Toolkit table has **{d['table_requests']}** requests. **{d['merged']}** Toolkit "
-                     f"implementations are in both (one activity each, with the table's stage); "
-                     f"{_list(d['table_only'])} only in the table. The website adds "
-                     f"**{d['new_countries']}** countries the table does not have, and Toolkit work in "
-                     f"{len(d['new_toolkit'])} more: {_list(d['new_toolkit'])}."
-                     if d["table_requests"] else ".")]
-    return "\n".join(lines)
-
-
 def filter_activities(activities: pd.DataFrame, region: str | None = None, category: str | None = None,
                       activity_type: str | None = None, years: tuple[int, int] | None = None,
                       undated: bool = True) -> pd.DataFrame:
@@ -381,20 +323,3 @@ def filter_activities(activities: pd.DataFrame, region: str | None = None, categ
     return activities[keep]
 
 
-def coverage_summary(activities: pd.DataFrame) -> str:
-    """One Markdown bullet summing up the activities (the notebook's summary), built from the data.
-
-    >>> coverage_summary(iccwc.load_activities()).startswith("- **Activities")
-    True
-    """
-    if activities.empty:
-        return "- **Activities.** None in the data."
-    r = reach(activities, "document_region").drop("Total").sort_values("activities", ascending=False)
-    t = reach(activities, "activity_type").drop("Total").sort_values("activities", ascending=False)
-    ys = activities["year_start"].dropna()
-    span = f", {int(ys.min())}-{int(activities['year_end'].max())}" if len(ys) else ""
-    return (f"- **Activities{span}.** {len(activities)} in {activities['iso3'].nunique()} countries: "
-            + ", ".join(f"{i} {int(row.activities)} ({int(row.countries)} countries)" for i, row in r.iterrows())
-            + ". Most are " + ", ".join(f"{i} ({int(n)})" for i, n in t["activities"].head(3).items())
-            + f"; {int(t['activities'].get('other', 0))} *other*. "
-            + f"{int(activities['status'].isna().sum())} have no status (the website gives none).")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from iccwc.analysis import overview, recognition, snapshots
+from iccwc.analysis import coverage, overview, recognition, snapshots
 from iccwc.analysis.toolkit_uptake import (complete_without_action_plan, countries_by_stage, date_label,
                                            funnel_counts, funnel_drops, stage_by_region, stall_counts,
                                            toolkit_summary)
@@ -593,3 +593,73 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
         bullets.append(f"ICCWC's own reporting: {plural(len(docs), 'document or report', 'documents and reports')}, "
                        f"{month_label(docs['date'].min())} to {month_label(docs['date'].max())}.")
     return "\n".join(f"- {b}" for b in bullets)
+
+
+# --------------------------------------------------------------------------- 03 coverage
+
+def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> str:
+    """The notebook's prose about real coverage, as Markdown built from the data (so it cannot contradict it).
+
+    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it.
+
+    >>> "activities" in coverage_story(iccwc.load_activities(), None)
+    True
+    """
+    if activities.empty:
+        return "The data hold no activities."
+    by_region = coverage.reach(activities, "document_region").drop("Total")
+    by_type = coverage.reach(activities, "activity_type").drop("Total")
+    by_cat = coverage.reach(activities, "category").drop("Total")
+    d = coverage.website_adds(activities, toolkit)
+    dated = activities["year_start"].notna()
+    years = coverage.years_by_region(activities)
+    top = by_region.sort_values("activities", ascending=False)
+    regions = "; ".join(f"**{r}** {int(row.activities)} in {int(row.countries)} countries"
+                        for r, row in top.iterrows())
+    types = ", ".join(f"{t} {int(n)}" for t, n in by_type["activities"].sort_values(ascending=False).items())
+    other = int(by_type["activities"].get("other", 0))
+    cats = "; ".join(f"*{c}* {int(row.activities)} ({int(row.countries)} countries)" for c, row in by_cat.iterrows())
+    peak = years["all regions"].idxmax()
+    lines = [
+        f"The data hold **{d['activities']}** ICCWC activities in **{d['countries']}** countries. By the "
+        f"document's regions: {regions}.",
+        "",
+        f"**By type:** {types}; *other* is {other} of {d['activities']} "
+        f"({100 * other / d['activities']:.1f}%). **By the website's group** (mapped to the document's categories): "
+        f"{cats}.",
+        "",
+        f"**Over time:** {int(dated.sum())} activities have a year; the busiest year is **{peak}** "
+        f"({int(years.loc[peak, 'all regions'])} activities starting)"
+        + (f"; {plural(int((~dated).sum()), 'activity', 'activities')} without a year (the Toolkit table gives none) "
+           f"{'is' if (~dated).sum() == 1 else 'are'} not in the yearly counts." if (~dated).any() else "."),
+    ]
+    if d["website_activities"]:
+        lines += ["", f"**What the website adds.** The ICCWC website lists **{d['website_activities']}** activities "
+                      f"in **{d['website_countries']}** countries"
+                  + (f" ({d['duplicates']} listed twice, counted once)" if d["duplicates"] else "")
+                  + (f"; the SC66 Toolkit table has **{d['table_requests']}** requests. **{d['merged']}** Toolkit "
+                     f"implementations are in both (one activity each, with the table's stage); "
+                     f"{and_list(d['table_only']) or 'none'} only in the table. The website adds "
+                     f"**{d['new_countries']}** countries the table does not have, and Toolkit work in "
+                     f"{len(d['new_toolkit'])} more: {and_list(d['new_toolkit']) or 'none'}."
+                     if d["table_requests"] else ".")]
+    return "\n".join(lines)
+
+
+def coverage_summary(activities: pd.DataFrame) -> str:
+    """One Markdown bullet summing up the activities (the notebook's summary), built from the data.
+
+    >>> coverage_summary(iccwc.load_activities()).startswith("- **Activities")
+    True
+    """
+    if activities.empty:
+        return "- **Activities.** None in the data."
+    r = coverage.reach(activities, "document_region").drop("Total").sort_values("activities", ascending=False)
+    t = coverage.reach(activities, "activity_type").drop("Total").sort_values("activities", ascending=False)
+    ys = activities["year_start"].dropna()
+    span = f", {int(ys.min())}-{int(activities['year_end'].max())}" if len(ys) else ""
+    return (f"- **Activities{span}.** {len(activities)} in {activities['iso3'].nunique()} countries: "
+            + ", ".join(f"{i} {int(row.activities)} ({int(row.countries)} countries)" for i, row in r.iterrows())
+            + ". Most are " + ", ".join(f"{i} ({int(n)})" for i, n in t["activities"].head(3).items())
+            + f"; {int(t['activities'].get('other', 0))} *other*. "
+            + f"{int(activities['status'].isna().sum())} have no status (the website gives none).")
