@@ -44,12 +44,15 @@ class KernelDidNotStart(Exception):
 
 
 async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, name: str = "notebook",
-                           log=print, setup: str | None = None) -> dict | None:
+                           log=print, setup: str | None = None, env: dict | None = None,
+                           record_timing: bool = True) -> dict | None:
     """Execute ``nb`` in place (outputs, ``language_info``); return its widget state (or None).
 
     ``setup``, if given, is code run in the kernel once ``gate`` is set, before the first cell,
     silently (not part of the notebook; the pipeline points the kernel at the processed data it
-    is building aside). It failing fails the notebook.
+    is building aside). It failing fails the notebook. ``env``: the kernel's environment (default:
+    this process's); ``record_timing=False`` leaves no execution timestamps in the cells (``update``
+    saves the notebooks it executes).
 
     The state is kept apart from ``nb`` (see :func:`iccwc.commands.render.notebook_html`).
     Raises what nbclient raises (``CellExecutionError``, ``DeadKernelError``, ...), with the
@@ -57,7 +60,7 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
     """
     for attempt in range(KERNEL_START_RETRIES + 1):
         try:
-            return await _in_new_kernel(nb, cwd, gate, timeout, setup)
+            return await _in_new_kernel(nb, cwd, gate, timeout, setup, env, record_timing)
         except KernelDidNotStart as failed:
             if attempt == KERNEL_START_RETRIES:
                 raise failed.error from None
@@ -67,18 +70,19 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
     raise AssertionError("unreachable")
 
 
-async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup: str | None = None) -> dict | None:
+async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup: str | None = None,
+                         env: dict | None = None, record_timing: bool = True) -> dict | None:
     """One kernel's life: start it, run every cell, shut it down. Raises KernelDidNotStart."""
     from nbclient import NotebookClient
     client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=True)
+                            store_widget_state=True, record_timing=record_timing, coalesce_streams=True)
     km = client.create_kernel_manager()      # an AsyncKernelManager, also set as client.km
     # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
     errlog = tempfile.TemporaryFile(mode="w+")
     finished = False
     try:
         try:
-            await client.async_start_new_kernel(cwd=str(cwd), stderr=errlog)
+            await client.async_start_new_kernel(cwd=str(cwd), stderr=errlog, **({"env": env} if env else {}))
             await client.async_start_new_kernel_client()
             info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
         except Exception as exc:

@@ -4,13 +4,14 @@ Steps:
 
 1. **Validate and rebuild** ``data/processed`` (:func:`iccwc.data.build.rebuild`; bad input raises
    :class:`~iccwc.errors.DataError` before anything is written, exit code 2).
-2. **Execute** every ``notebooks/*.ipynb`` in a kernel of its own (nbclient's public API:
-   ``NotebookClient(..., store_widget_state=False).async_execute(env=...)``), with the kernel's
-   working folder the notebooks' folder and ``$ICCWC_DATA_DIR`` the data folder, so the
-   notebooks read the data just rebuilt with their default parameters (``data_dir = None``).
-3. **Save** the executed notebooks in place, with their new outputs and without widget state
-   (as committed: docs/notebook-tests.md), only once every notebook has run: if one fails, no
-   notebook is written (exit code 3) and the error names the notebook and the cell.
+2. **Execute** every ``notebooks/*.ipynb`` in a kernel of its own with the pipeline's executor
+   (:func:`iccwc.commands.execute.execute_notebook`: kernel-start retry, shutdown whatever happens),
+   with the kernel's working folder the notebooks' folder and ``$ICCWC_DATA_DIR`` the data folder,
+   so the notebooks read the data just rebuilt with their default parameters (``data_dir = None``).
+3. **Save** the executed notebooks in place, with their new outputs, without widget state or
+   timestamps (as committed: docs/notebook-tests.md), only once every notebook has run, all together
+   (:func:`iccwc.data.build.write_atomically`): if one fails, no notebook is written (exit code 3)
+   and the error names the notebook and the cell.
 4. **Render** the reports with :func:`iccwc.commands.pipeline.run` (it executes the notebooks again,
    keeping the widget state the HTML needs).
 
@@ -22,14 +23,12 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from iccwc import paths
 
-KERNEL = "python3"
 #: Notebooks executed at once (each is a kernel).
 DEFAULT_JOBS = 2
 
@@ -66,26 +65,17 @@ def _error_text(path: Path, exc: BaseException) -> str:
 
 
 async def _execute(path: Path, data: Path, timeout: int, sem: asyncio.Semaphore, log):
+    """Execute one notebook with the pipeline's executor (kernel-start retry, shutdown whatever happens),
+    the data folder passed to the kernel, and no execution timestamps in the cells it saves."""
     import nbformat
-    from nbclient import NotebookClient
+    from iccwc.commands.execute import execute_notebook
     async with sem:
         t0 = time.perf_counter()
         nb = nbformat.read(path, as_version=4)
-        # record_timing=False: no execution timestamps in the saved cells, so a commit after an update
-        # shows what changed in the outputs and nothing else.
-        client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, store_widget_state=False,
-                                record_timing=False, resources={"metadata": {"path": str(path.parent)}})
-        env = {**os.environ, "ICCWC_DATA_DIR": str(data)}
-        # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
-        with tempfile.TemporaryFile(mode="w+") as errlog:
-            try:
-                await client.async_execute(env=env, stderr=errlog)
-            except Exception as exc:
-                errlog.seek(0)
-                said = errlog.read()[-2000:].strip()
-                if said and not hasattr(exc, "kernel_stderr"):
-                    exc.kernel_stderr = said
-                raise
+        ready = asyncio.Event()
+        ready.set()                    # the data are rebuilt already: the cells may run at once
+        await execute_notebook(nb, cwd=path.parent, gate=ready, timeout=timeout, name=path.name, log=log,
+                               env={**os.environ, "ICCWC_DATA_DIR": str(data)}, record_timing=False)
         log(f"      executed {path.name} in {time.perf_counter() - t0:.1f} s")
         return nb
 
