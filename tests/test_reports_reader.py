@@ -214,3 +214,39 @@ def test_the_run_warns_loudly_when_it_must_fall_back_to_the_cdn(tmp_path, monkey
     assert lines and lines[0].startswith("WARNING") and "npm is not installed" in lines[0] and "internet" in lines[0]
     assert "WARNING" in capsys.readouterr().err
     assert pipeline.RenderOptions(False, assets).record() == {"with_code": False, "scripts": "cdn"}
+
+
+def test_a_chart_that_cites_its_files_gets_a_source_line_naming_those_sources_only():
+    import pandas as pd
+
+    from iccwc.views.charts import base as charts
+    fig = charts.figure(3, 2)
+    charts.axes(fig).bar(["a"], [1])
+    charts.cite(fig, (pd.DataFrame({"source": ["documents/sc66.txt", "documents/sc66.txt"]}), "source"),
+                files=["places: GeoNames"])
+    uncited = charts.figure(3, 2)
+    charts.axes(uncited).bar(["b"], [2])
+    nb = sample()
+    nb.cells += [code("charts.show(fig)", out("display_data", data={"text/html": charts.html(fig)})),
+                 code("charts.show(g)", out("display_data", data={"text/html": charts.html(uncited)}))]
+    sources = [{"path": "raw/documents/sc66.txt", "title": "SC66 document", "issuer": "CITES", "issued": "2016-01"},
+               {"path": "raw/iccwc-website/pins.csv", "title": "Map data", "issuer": "ICCWC", "issued": "2022-08"}]
+    page = reader.prepare(nb, "01-a", as_of="2015-11-09", source_line="EVERY SOURCE", sources=sources)
+    lines = [re.search(r'class="iccwc-source">Source: (.*?)\. Download', o["data"]["text/html"]).group(1)
+             for c in page.nb.cells if c.cell_type == "code" for o in c.outputs
+             if "iccwc-source" in o.get("data", {}).get("text/html", "")]
+    # the sample's own chart (no citation), the cited chart, the uncited one
+    assert lines == ["EVERY SOURCE", "SC66 document (CITES, 2016-01); places: GeoNames", "EVERY SOURCE"]
+    assert "Map data" not in lines[1]
+
+
+def test_tables_label_each_cell_with_its_column_so_they_reflow_when_narrow():
+    import pandas as pd
+
+    from iccwc.views.charts import base as charts
+    out_html = charts.table_html(pd.DataFrame({"country": ["Kenya"], "note <b>": ["x"]}), index=False)
+    assert '<td data-label="country">Kenya</td>' in out_html
+    assert '<td data-label="note &lt;b&gt;">x</td>' in out_html
+    assert "@container (max-width: 560px)" in out_html and "container-type:inline-size" in out_html
+    indexed = charts.table_html(pd.DataFrame({"n": [3]}, index=pd.Index(["Asia"], name="region")))
+    assert '<th>Asia</th>' in indexed and '<td data-label="n">3</td>' in indexed

@@ -164,9 +164,41 @@ def _links(items: list[tuple[str, str]]) -> str:
                     for href, text in items)
 
 
-def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = False) -> Page:
+_CITED = re.compile(r"""<div class='iccwc-chart' data-iccwc-sources='([^']*)'""")
+
+
+def _label_of(source: dict) -> str:
+    issued = source.get("issued", "")
+    who = ", ".join(x for x in (source.get("issuer", ""), issued) if x)
+    return f"{source.get('title', '') or source.get('path', '')}" + (f" ({who})" if who else "")
+
+
+def cited_line(names: list[str], sources: list[dict]) -> str:
+    """The source line of a chart that recorded ``names`` (raw file names, as in the data's source
+    columns; :func:`iccwc.views.charts.base.cite`): each matched to the data's source record (title,
+    issuer, date), a name with no record kept as it is.
+
+    >>> cited_line(["pins.csv"], [{"path": "raw/w/pins.csv", "title": "Map data", "issuer": "ICCWC", "issued": "2022"}])
+    'Map data (ICCWC, 2022)'
+    """
+    out = []
+    for name in names:
+        hit = next((s for s in sources if str(s.get("path", "")).endswith("/" + name.lstrip("/"))
+                    or str(s.get("path", "")) == name), None)
+        label = _label_of(hit) if hit else name
+        if label not in out:
+            out.append(label)
+    return "; ".join(out)
+
+
+def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = False,
+            sources: list[dict] | None = None) -> Page:
     """A copy of ``nb`` for a shared page: the reader's view (unless ``with_code``), downloads and
-    their links beside each table and chart, a source line under each chart. ``nb`` is not changed."""
+    their links beside each table and chart, a source line under each chart. ``nb`` is not changed.
+
+    A chart whose HTML names its files (``data-iccwc-sources``, written by
+    :func:`iccwc.views.charts.base.html` after ``cite``) gets a line naming those sources only
+    (looked up in ``sources``, the data's source records); any other chart gets ``source_line``."""
     out = copy.copy(nb)
     out.cells = []
     downloads: list[Download] = []
@@ -229,17 +261,20 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                     extra.append(f'<p class="iccwc-downloads">Download this table: '
                                  f'{_links([(name, f"CSV ({len(rows) - 1} rows)")])}</p>')
                 charts = []
-                for s in _SVG.findall(frag):
+                for m in _SVG.finditer(frag):
                     n_charts += 1
                     name = f"{stem}.chart-{n_charts}-{slug(heading or 'chart')}.as-of-{date}"
-                    downloads.append(Download(name + ".svg", s.encode("utf-8"), "chart", heading))
-                    charts.append(name)
+                    downloads.append(Download(name + ".svg", m.group(0).encode("utf-8"), "chart", heading))
+                    box = frag.rfind("<div class='iccwc-chart'", 0, m.start())   # this chart's own block
+                    cited = _CITED.match(frag, box) if box >= 0 else None
+                    names = [n for n in html.unescape(cited.group(1)).split("|") if n] if cited else []
+                    charts.append((name, cited_line(names, sources or []) if names else source_line))
                 if charts:
                     label = html.escape(f"Chart: {heading}" if heading else "Chart", quote=True)
                     frag = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', frag)
-                    for name in charts:
+                    for name, line in charts:
                         extra.append(
-                            f'<p class="iccwc-source">Source: {html.escape(source_line)}. '
+                            f'<p class="iccwc-source">Source: {html.escape(line)}. '
                             f'Download this chart: {_links([(name + ".svg", "SVG")])} '
                             f'<a class="iccwc-download iccwc-png" href="{html.escape(name, quote=True)}.svg" '
                             f'data-png="{html.escape(name, quote=True)}.png">PNG</a></p>')

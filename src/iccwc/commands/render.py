@@ -258,8 +258,47 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
             raise RuntimeError("the HTML template did not load require.js as expected: has nbconvert's 'lab' "
                                "template changed?")
         body = body.replace(tag, tag + '<script>require.config({paths: {"jupyter-leaflet": '
-                            f'"{static_assets.LEAFLET_MODULE}"}}}});</script>', 1)
+                            f'"{static_assets.LEAFLET_MODULE}"}}}});</script>' + FIT_JS, 1)
     return slim_css(body)
+
+
+#: Maps on a narrow screen (a phone): each map fitted in Python for a design size records it in a class
+#: (``iccwc-view-620x480``, :func:`iccwc.views.maps.base.fit_bounds`). When the map is drawn smaller
+#: than that, this script zooms it out by a fraction of a level so the same area shows (Leaflet
+#: keeps whole zoom levels otherwise, and a 366 px map at level 1 cuts the Americas off). It hooks
+#: Leaflet as the page's own copy of jupyter-leaflet loads (require.js ``onResourceLoad``): nothing is
+#: fetched, and a reader's later zooming is left alone.
+FIT_JS = """<script>
+(function () {
+  if (!window.requirejs) return;
+  var before = requirejs.onResourceLoad;
+  requirejs.onResourceLoad = function (context, map) {
+    if (before) before.apply(this, arguments);
+    if (map.name !== 'jupyter-leaflet' || !window.L || window.L.iccwcFit) return;
+    window.L.iccwcFit = true;
+    window.L.Map.addInitHook(function () {
+      var m = this, el = m.getContainer(), centre = m.options.center, zoom = m.options.zoom;
+      if (!centre || zoom === undefined || !window.ResizeObserver) return;
+      var watch = new ResizeObserver(function () {
+        if (!el.isConnected || !el.clientWidth || !el.clientHeight) return;
+        var host = el.closest('[class*="iccwc-view-"]');
+        var size = host && /iccwc-view-(\\d+)x(\\d+)/.exec(host.className);
+        watch.disconnect();
+        if (!size || el.clientWidth >= +size[1]) return;
+        var w = +size[1], h = +size[2], c = window.L.CRS.EPSG3857.latLngToPoint(window.L.latLng(centre), zoom);
+        var area = window.L.latLngBounds(window.L.CRS.EPSG3857.pointToLatLng(c.subtract([w / 2, h / 2]), zoom),
+                                         window.L.CRS.EPSG3857.pointToLatLng(c.add([w / 2, h / 2]), zoom));
+        m.invalidateSize(false);
+        m.options.zoomSnap = 0;
+        var z = m.getBoundsZoom(area, false);
+        m.setMinZoom(Math.min(m.getMinZoom(), z));
+        m.setView(area.getCenter(), z, {animate: false});
+      });
+      watch.observe(el);
+    });
+  };
+})();
+</script>"""
 
 
 #: One font family for page, widgets, maps and popups: the system's sans-serif.

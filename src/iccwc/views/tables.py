@@ -41,6 +41,9 @@ def progress_table(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_STICKY = "position:sticky;left:0;z-index:1;background:#fff;"
+
+
 def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: str | None = None) -> str:
     """The progress table as styled HTML; ``selected`` (a country name) is outlined."""
     when = one_date(df)
@@ -49,7 +52,8 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
         + (f" (as of {date_label(when)})" if when is not None else ""))
     th = ("padding:4px 3px;border-bottom:2px solid #555;vertical-align:bottom;font-weight:bold;"
           "font-size:11px;line-height:1.15")
-    head = [f'<th style="{th};text-align:left;min-width:10em">Party</th>']
+    # The Party column stays in view while the step columns scroll sideways on a narrow screen.
+    head = [f'<th style="{th};text-align:left;min-width:8em;{_STICKY}">Party</th>']
     for num, label in HEADERS:
         title = f"Step {num}: {label}" if num else label
         head.append(f'<th style="{th};text-align:center;width:5.2em" title="{charts.escape(title)}">'
@@ -65,7 +69,7 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
         tr_style = "outline:2px solid #d55e00;outline-offset:-2px;" if is_sel else ""
         name = charts.escape(r["country"])
         cells = [f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left;'
-                 f'{"font-weight:bold" if is_sel else ""}" data-iso3="{charts.escape(r["iso3"])}">{name}</td>']
+                 f'{_STICKY}{"font-weight:bold" if is_sel else ""}" data-iso3="{charts.escape(r["iso3"])}">{name}</td>']
         for col in MARK_COLUMNS:
             done = bool(r[col])
             style = (f"background:{bg};color:{fg};" if done else "background:#fafafa;color:#bbb;")
@@ -130,3 +134,29 @@ def sources_view(data_dir=None):
     df = sources_table(data_dir).assign(sha256=lambda d: d["sha256"].str[:12] + "…")
     return (df.style.format(escape="html").hide(axis="index").set_uuid("sources")
             .set_properties(**{"text-align": "left", "white-space": "normal"}))
+
+
+def reach_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The observations of the Toolkit's reach chart, in its order, with their sources: text only.
+
+    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series`. Columns: date (as precise as the
+    source: "9 November 2015", "January 2016"), measure, count (the chart's label), qualifier (the
+    source's words, "" when exact), basis ("status table" or "source's words"), source, quote.
+    """
+    def when(r) -> str:
+        return date_label(r.when) if not r.month_only else pd.Timestamp(r.when).strftime("%B %Y")
+
+    return pd.DataFrame({
+        "date": [when(r) for r in series.itertuples(index=False)],
+        "measure": series["measure"].astype(str).tolist(),
+        "count": series["label"].astype(str).tolist(),
+        "qualifier": series["qualifier"].astype(str).tolist(),
+        "basis": series["basis"].astype(str).tolist(),
+        "source": series["source"].astype(str).tolist(),
+        "quote": series["quote"].astype(str).tolist(),
+    }, columns=["date", "measure", "count", "qualifier", "basis", "source", "quote"])
+
+
+def reach_table_html(series: pd.DataFrame) -> str:
+    """:func:`reach_table` as a styled HTML table, every cell escaped."""
+    return charts.table_html(reach_table(series), index=False)

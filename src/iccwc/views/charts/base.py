@@ -111,11 +111,49 @@ def svg(fig: Figure) -> str:
                   text, count=1)
 
 
+def source_files(*frames_and_columns) -> list[str]:
+    """The distinct files named in source columns, in order of first appearance. Arguments are
+    ``(frame, column)`` pairs; a cell may name several ("pins.csv, line 3; sc66.txt, line 246")."""
+    seen: dict[str, None] = {}
+    for frame, column in frames_and_columns:
+        if frame is None or column not in frame:
+            continue
+        for cell in frame[column].dropna().astype(str):
+            for part in cell.split(";"):
+                name = part.split(",")[0].strip()
+                if name:
+                    seen.setdefault(name, None)
+    return list(seen)
+
+
+#: Separator of file names in a chart's ``data-iccwc-sources`` attribute.
+SOURCES_SEP = "|"
+
+
+def cite(fig: Figure, *frames_and_columns, files=()) -> Figure:
+    """Record on ``fig`` the raw files its data come from (``(frame, column)`` pairs read with
+    :func:`source_files`, and/or ``files``), so the shared page's "Source:" line under this chart names
+    them and no other. Returns ``fig``; calling it again adds to the list."""
+    have = list(getattr(fig, "iccwc_sources", []))
+    for name in [*source_files(*frames_and_columns), *files]:
+        if name not in have:
+            have.append(name)
+    fig.iccwc_sources = have
+    return fig
+
+
+def sources_of(fig: Figure) -> list[str]:
+    """The files recorded on ``fig`` by :func:`cite` (empty when none were)."""
+    return list(getattr(fig, "iccwc_sources", []))
+
+
 def html(fig: Figure) -> str:
     """The figure as SVG in a block no wider than its natural size (CSS pixels), so text is not
-    magnified on wide screens."""
+    magnified on wide screens. The files recorded by :func:`cite` go in ``data-iccwc-sources``."""
     width = int(round(fig.get_figwidth() * 96))
-    return f"<div class='iccwc-chart' style='max-width:{width}px'>{svg(fig)}</div>"
+    cited = sources_of(fig)
+    attr = f" data-iccwc-sources='{escape(SOURCES_SEP.join(cited))}'" if cited else ""
+    return f"<div class='iccwc-chart'{attr} style='max-width:{width}px'>{svg(fig)}</div>"
 
 
 def show(fig: Figure) -> HTML:
@@ -136,14 +174,49 @@ def svg_texts(svg_text: str) -> list[str]:
     return [_html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text)]
 
 
-_TABLE_STYLE = ("<style>.iccwc-table{border-collapse:collapse;font-size:12px}"
+# Tables reflow in a narrow container (a phone, or an explorer's side panel): below 560 px each row
+# becomes a block of "column: value" lines (the header comes from each cell's data-label), so no
+# column is cut off or needs sideways scrolling. A container query, so it works in JupyterLab,
+# widgets and shared pages alike.
+_TABLE_STYLE = ("<style>.iccwc-table-box{container-type:inline-size;max-width:100%}"
+                ".iccwc-table{border-collapse:collapse;font-size:12px}"
                 ".iccwc-table th,.iccwc-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
-                "text-align:left;vertical-align:top}.iccwc-table td:first-child{white-space:nowrap}</style>")
+                "text-align:left;vertical-align:top}.iccwc-table td:first-child{white-space:nowrap}"
+                "@container (max-width: 560px){.iccwc-table thead{display:none}"
+                ".iccwc-table,.iccwc-table tbody,.iccwc-table tr,.iccwc-table th,.iccwc-table td{display:block;width:auto}"
+                ".iccwc-table tr{border-bottom:1px solid #bbb;padding:4px 0}"
+                ".iccwc-table th,.iccwc-table td{border:0;padding:1px 4px;white-space:normal!important}"
+                ".iccwc-table td[data-label]::before,.iccwc-table th[data-label]::before{content:attr(data-label) ': ';"
+                "font-weight:bold}.iccwc-table td:empty{display:none}}</style>")
+
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</t[hd]>", re.S)
+
+
+def _labelled(table: str) -> str:
+    """Give every body cell of a pandas HTML table a ``data-label`` (its column's header text)."""
+    head, sep, body = table.partition("<tbody>")
+    if not sep:
+        return table
+    header_rows = _ROW.findall(head)
+    labels = [_html.unescape(re.sub(r"<[^>]+>", "", c[2])).strip() for c in _CELL.findall(header_rows[0])] \
+        if header_rows else []
+
+    def row(m):
+        cells = iter(labels)
+        def cell(c):
+            label = next(cells, "")
+            attr = f' data-label="{escape(label)}"' if label else ""
+            return f"<{c.group(1)}{c.group(2)}{attr}>{c.group(3)}</{c.group(1)}>"
+        return m.group(0).replace(m.group(1), _CELL.sub(cell, m.group(1)), 1)
+    return head + sep + _ROW.sub(row, body)
 
 
 def table_html(df, index: bool = True) -> str:
-    """A DataFrame as a styled HTML table with every cell escaped (text from data shows as text)."""
-    return _TABLE_STYLE + df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
+    """A DataFrame as a styled HTML table with every cell escaped (text from data shows as text),
+    each cell labelled with its column so the table reflows in a narrow container."""
+    table = df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
+    return f"{_TABLE_STYLE}<div class='iccwc-table-box'>{_labelled(table)}</div>"
 
 
 def escape(text) -> str:

@@ -63,24 +63,14 @@ def new_map(center=(10, 20), zoom=2, world: dict | None = None, height="480px", 
 NATURAL_EARTH = "Countries: Natural Earth 1:110m (public domain)"
 
 
-def source_files(*frames_and_columns) -> list[str]:
-    """The distinct files named in source columns, in order of first appearance. Arguments are
-    ``(frame, column)`` pairs; a cell may name several ("pins.csv, line 3; sc66.txt, line 246")."""
-    seen: dict[str, None] = {}
-    for frame, column in frames_and_columns:
-        if frame is None or column not in frame:
-            continue
-        for cell in frame[column].dropna().astype(str):
-            for part in cell.split(";"):
-                name = part.split(",")[0].strip()
-                if name:
-                    seen.setdefault(name, None)
-    return list(seen)
+#: The files named in source columns (one definition, in the charts' base).
+source_files = charts.source_files
 
 
-def attribute(m: ipyleaflet.Map, sources: list[str], when: str | None = None) -> str:
+def attribute(m: ipyleaflet.Map, sources: list[str], when: str | None = None, title: str | None = None) -> str:
     """Write the map's attribution line (bottom right): the country polygons, the files the shown data
-    come from, ``when`` they hold (e.g. "as of 9 November 2015"), then the map library. Returns the text
+    come from, ``when`` they hold (e.g. "as of 9 November 2015"), then the map library; and, given a
+    ``title``, the map's own title (top right, see :func:`set_title`). Returns the attribution text
     (escaped in the page)."""
     parts = [NATURAL_EARTH]
     if sources:
@@ -91,7 +81,40 @@ def attribute(m: ipyleaflet.Map, sources: list[str], when: str | None = None) ->
     control = getattr(m, "attribution_control_instance", None)
     if control is not None:
         control.prefix = charts.escape(text)
+    if title:
+        set_title(m, title)
     return text
+
+
+TITLE_CLASS = "iccwc-map-title"
+
+
+def set_title(m: ipyleaflet.Map, text: str) -> ipyleaflet.WidgetControl:
+    """The map's title (escaped), in a box at the top right above the other controls there, so a map
+    shared or screenshotted on its own still says what it shows and as of when. Setting it again
+    replaces the text."""
+    body = (f"<div class='{TITLE_CLASS}' style='background:rgba(255,255,255,0.92);padding:3px 8px;"
+            f"border-radius:4px;font-weight:bold;font-size:12px;line-height:1.3;color:#222;max-width:240px;"
+            f"white-space:normal'>{charts.escape(text)}</div>")
+    for c in m.controls:
+        if isinstance(c, ipyleaflet.WidgetControl) and TITLE_CLASS in getattr(c.widget, "value", ""):
+            c.widget.value = body
+            return c
+    control = ipyleaflet.WidgetControl(widget=ipywidgets.HTML(body), position="topright")
+    # Leaflet stacks a top corner's controls in the order they are added: the title goes first.
+    m.controls = (control, *m.controls)
+    return control
+
+
+def title_of(m: ipyleaflet.Map) -> str:
+    """The title text of a map (unescaped; empty when it has none)."""
+    import html
+    import re
+    for c in m.controls:
+        value = getattr(getattr(c, "widget", None), "value", "")
+        if isinstance(c, ipyleaflet.WidgetControl) and TITLE_CLASS in value:
+            return html.unescape(re.sub(r"<[^>]+>", "", value))
+    return ""
 
 
 def attribution_of(m: ipyleaflet.Map) -> str:
@@ -146,6 +169,15 @@ def fit_bounds(m: ipyleaflet.Map, bounds, size=(620, 480), max_zoom=6) -> None:
     centre, zoom = view_for(bounds, size, max_zoom)
     m.center = list(centre)
     m.zoom = zoom
+    # The size the view was computed for, for the shared pages: where the map is narrower (a phone),
+    # their script zooms out (by a fraction of a level) until this same area fits (render.FIT_JS).
+    for cls in [c for c in m._dom_classes if c.startswith(VIEW_CLASS)]:
+        m.remove_class(cls)
+    m.add_class(f"{VIEW_CLASS}{int(size[0])}x{int(size[1])}")
+
+
+#: Prefix of the class that records the size a map's view was fitted for (see :func:`fit_bounds`).
+VIEW_CLASS = "iccwc-view-"
 
 
 def country_point(iso3: str, world: dict | None = None) -> tuple[float, float]:

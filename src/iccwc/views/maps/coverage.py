@@ -176,8 +176,18 @@ def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, 
     if toolkit is not None and len(toolkit):
         when.append(f"Toolkit table as of {pd.Timestamp(toolkit['status_date'].max()).date().isoformat()}")
     basemap.attribute(m, basemap.source_files((activities, "source_file"), (toolkit, "source_file")),
-                      "; ".join(when) or None)
+                      "; ".join(when) or None, title=map_title(activities, toolkit))
     return m
+
+
+def map_title(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None) -> str:
+    """The map's title, with the years its activities span and the Toolkit table's date."""
+    first, last = activities["year_start"].dropna(), activities["year_end"].dropna()
+    span = "" if first.empty else f", {int(first.min())}-{int(max(last.max(), first.max()))}"
+    table = ""
+    if toolkit is not None and len(toolkit):
+        table = f"; Toolkit stage as of {pd.Timestamp(toolkit['status_date'].max()).strftime('%-d %B %Y')}"
+    return f"Where ICCWC is active: activities by region{span}{table}"
 
 
 def region_layer_names(m: ipyleaflet.Map) -> list[str]:
