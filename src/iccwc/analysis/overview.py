@@ -19,7 +19,8 @@ def headline(data_dir=None, status_date="latest") -> dict:
 
     Returns a dict: status_date (ISO text), toolkit_requests, toolkit_complete,
     toolkit_under_way, recognitions, first_recognition and last_recognition ("YYYY-MM"),
-    partners, iccwc_documents.
+    partners (how many partners the partner figures cover), partner_networks (partner and network
+    pairs), partner_figures (rows of the series), iccwc_documents.
 
     >>> h = headline()
     >>> h["toolkit_requests"] == h["toolkit_complete"] + h["toolkit_under_way"]
@@ -29,6 +30,7 @@ def headline(data_dir=None, status_date="latest") -> dict:
     """
     tk = toolkit_summary(load_toolkit(data_dir, status_date=status_date))
     rec = load_recognitions(data_dir)
+    pp = load_partner_presence(data_dir)
     return {
         "status_date": tk["status_date"],
         "toolkit_requests": tk["requests"],
@@ -37,7 +39,9 @@ def headline(data_dir=None, status_date="latest") -> dict:
         "recognitions": len(rec),
         "first_recognition": rec["date"].min(),
         "last_recognition": rec["date"].max(),
-        "partners": len(load_partner_presence(data_dir)),
+        "partners": int(pp["partner"].nunique()),
+        "partner_networks": len(latest_partner_figures(pp)),
+        "partner_figures": len(pp),
         "iccwc_documents": len(load_iccwc_documents(data_dir)),
     }
 
@@ -99,6 +103,9 @@ def has_sc66_snapshot(data_dir=None) -> bool:
 def sc66_check(data_dir=None) -> pd.DataFrame | None:
     """The SC66 document's own numbers beside what the data say as of its status date.
 
+    The Toolkit numbers are those of its status date; the recognitions and partners are the rows the
+    data take from the SC66 document itself (later ones, from other sources, are not its claims).
+
     Returns None when the data do not hold the SC66 snapshot; else a DataFrame with one row per
     entry of :data:`SC66_CLAIMS`: claim, document (what the document says), data (what the data
     say), agree (bool).
@@ -110,6 +117,12 @@ def sc66_check(data_dir=None) -> pd.DataFrame | None:
     if not has_sc66_snapshot(data_dir):
         return None
     h = headline(data_dir, status_date=SC66_STATUS_DATE)
+    pp = load_partner_presence(data_dir)
+    h["partners"] = int(pp.loc[from_sc66_rows(pp), "partner"].nunique())     # Part 1's partners, not later figures
+    rec = load_recognitions(data_dir)
+    rec = rec[from_sc66_rows(rec)]                                           # Part 2's list, not later instruments
+    h.update(recognitions=len(rec), first_recognition=rec["date"].min() if len(rec) else None,
+             last_recognition=rec["date"].max() if len(rec) else None)
     return pd.DataFrame([{"claim": k, "document": v, "data": h[k], "agree": v == h[k]}
                          for k, v in SC66_CLAIMS.items()])
 
@@ -125,4 +138,72 @@ def from_sc66(df: pd.DataFrame) -> bool:
     >>> from_sc66(iccwc.load_recognitions()) == all(iccwc.load_recognitions()["source"].str.startswith(SC66_DOCUMENT))
     True
     """
-    return bool(len(df)) and bool(df["source"].astype(str).str.startswith(SC66_DOCUMENT + ",").all())
+    return bool(len(df)) and bool(from_sc66_rows(df).all())
+
+
+def from_sc66_rows(df: pd.DataFrame) -> pd.Series:
+    """Per row of a curated dataset (with a ``source`` column): whether it comes from the SC66 document.
+
+    >>> bool(from_sc66_rows(iccwc.load_partner_presence()).any())
+    True
+    """
+    return df["source"].astype(str).str.startswith(SC66_DOCUMENT + ",")
+
+
+# --------------------------------------------------------------------------- partner figures, a series
+
+def as_of_label(as_of: str) -> str:
+    """``"2016-01"`` -> ``"January 2016"``; ``"2017-06-26"`` -> ``"26 June 2017"``.
+
+    >>> as_of_label("2016-01"), as_of_label("2017-06-26")
+    ('January 2016', '26 June 2017')
+    """
+    t = pd.Timestamp(as_of if len(as_of) == 10 else f"{as_of}-01")
+    return t.strftime("%B %Y") if len(as_of) == 7 else f"{t.day} {t.strftime('%B %Y')}"
+
+
+def partner_series(pp: pd.DataFrame) -> pd.DataFrame:
+    """Every partner figure, as a series: ordered by partner, network and date.
+
+    ``pp``: :func:`iccwc.load_partner_presence`. Returns a DataFrame with columns partner, network,
+    as_of (as entered), date (Timestamp: its first day), when (text: "January 2016", "26 June 2017"),
+    count, qualifier ('' when exact), unit, label (the number as printed: "150+ (more than 150)",
+    "180 members"), lower_bound (bool), source, latest (bool: the network's latest figure).
+
+    >>> s = partner_series(iccwc.load_partner_presence())
+    >>> int(s["latest"].sum()) == len(s.groupby(["partner", "network"]))
+    True
+    """
+    from iccwc.analysis.coverage import partner_label
+    df = pp.copy()
+    df["qualifier"] = df["qualifier"].astype("string").fillna("").astype(str)
+    df["as_of"] = df["as_of"].astype(str)
+    df["date"] = pd.to_datetime([a if len(a) == 10 else f"{a}-01" for a in df["as_of"]])
+    df["when"] = [as_of_label(a) for a in df["as_of"]]
+    df["label"] = [partner_label(r) for _, r in df.iterrows()]
+    df["lower_bound"] = df["qualifier"] != ""
+    df = df.sort_values(["partner", "network", "date", "as_of"], kind="stable").reset_index(drop=True)
+    df["latest"] = ~df.duplicated(["partner", "network"], keep="last")
+    return df[["partner", "network", "as_of", "date", "when", "count", "qualifier", "unit", "label",
+               "lower_bound", "source", "latest"]]
+
+
+def latest_partner_figures(pp: pd.DataFrame) -> pd.DataFrame:
+    """The latest figure of each partner's network, with its date and source; one row per partner and network.
+
+    Returns the columns of :func:`partner_series` (without ``latest``) plus figures (how many figures
+    the series holds for that network) and first_count, first_when (its earliest figure).
+
+    >>> t = latest_partner_figures(iccwc.load_partner_presence())
+    >>> bool(t.duplicated(["partner", "network"]).any())
+    False
+    """
+    s = partner_series(pp)
+    groups = s.groupby(["partner", "network"], sort=False)
+    first = groups.first()
+    out = s[s["latest"]].drop(columns="latest").reset_index(drop=True)
+    keys = list(zip(out["partner"], out["network"]))
+    out["figures"] = [int(groups.size()[k]) for k in keys]
+    out["first_count"] = [int(first.loc[k, "count"]) for k in keys]
+    out["first_when"] = [first.loc[k, "when"] for k in keys]
+    return out

@@ -274,6 +274,11 @@ def build_partner_presence(curated: Path, sources: "Sources | Document") -> pd.D
             except ValueError:
                 problems.add(line, "as_of", "a real date YYYY-MM or YYYY-MM-DD, 2010 to today", as_of)
                 as_of = ""
+            if as_of and src is not None and src.dated is not None \
+                    and not src.dated.isoformat().startswith(as_of):
+                problems.add(line, "as_of", f"the news item's date (from its text or url): "
+                                            f"{src.dated.isoformat()} (or {src.dated.isoformat()[:7]})", as_of)
+                as_of = ""
         if not r["count"].isdigit():
             problems.add(line, "count", "a whole number", r["count"])
         elif f" {r['count']} " not in f" {r['quote'].replace(',', ' ').replace('(', ' ')} ":

@@ -114,6 +114,44 @@ def overview_headline(data_dir=None, status_date="latest") -> str:
             f"{_b(h['partners'])} partners, and {_b(h['iccwc_documents'])} ICCWC documents and reports.")
 
 
+def _figure(count, qualifier, unit) -> str:
+    return f"{_b(f'{qualifier} {count}' if qualifier else count)} {unit}"
+
+
+def overview_partners(data_dir=None, presence: pd.DataFrame | None = None) -> str:
+    """The partner figures as a series: how many, over which dates, and each network's latest figure
+    with its date (and, where the series holds several, how it compares with the first).
+
+    ``presence``: the rows to describe (default ``load_partner_presence(data_dir)``).
+
+    >>> overview_partners().startswith("The data hold ")
+    True
+    """
+    from iccwc.data.load import load_partner_presence
+    pp = load_partner_presence(data_dir) if presence is None else presence
+    s = overview.partner_series(pp)
+    latest = overview.latest_partner_figures(pp)
+    n_partners = int(s["partner"].nunique())
+    first, last = s.loc[s["date"].idxmin(), "when"], s.loc[s["date"].idxmax(), "when"]
+    out = [f"The data hold {_b(len(s))} partner {'figure' if len(s) == 1 else 'figures'} for "
+           f"{_b(len(latest))} {'network' if len(latest) == 1 else 'networks'} of {_b(n_partners)} "
+           f"{'partner' if n_partners == 1 else 'partners'}, from {first} to {last}. Each network's latest "
+           "figure, as of the date its source gives:", ""]
+    for partner, g in latest.groupby("partner", sort=False):
+        parts = []
+        for r in g.itertuples(index=False):
+            text = f"{r.network}: {_figure(r.count, r.qualifier, r.unit)} (as of {r.when}"
+            if r.figures > 1:
+                first_row = s[(s["partner"] == r.partner) & (s["network"] == r.network)].iloc[0]
+                change = ("up from" if r.count > first_row["count"] else
+                          "down from" if r.count < first_row["count"] else "the same as")
+                text += (f"; {change} {_figure(first_row['count'], first_row['qualifier'], first_row['unit'])} "
+                         f"as of {first_row['when']}, {r.figures} figures in all")
+            parts.append(text + ")")
+        out.append(f"- **{partner}**: " + "; ".join(parts) + ".")
+    return "\n".join(out)
+
+
 def _toolkit_all(data_dir=None) -> pd.DataFrame:
     from iccwc.data.load import load_toolkit
     return load_toolkit(data_dir)
