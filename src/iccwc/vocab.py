@@ -145,3 +145,26 @@ PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
 
 #: What happened to a country between two status dates, in reporting order.
 CHANGES = ["new request", "completed", "advanced", "unchanged", "went back", "no longer listed"]
+
+
+# ------------------------------------------------------------------ Toolkit reach over time
+
+#: What a count of the Toolkit's reach counts (data/curated/toolkit_reach.csv, column ``measure``),
+#: in the order charts and tables list them. The words are the sources': the SC66 document's
+#: "requests for toolkit implementation have been received", "Implementation has been successfully
+#: completed in N countries and is at different stages of implementation in N countries", and the
+#: news items' "has been, or is being, implemented in N countries" / "to implement ... in around N countries".
+REACH_MEASURES = ["requests", "completed", "under way", "countries implementing"]
+REACH_MEASURE_LABELS = {
+    "requests": "requests for Toolkit implementation received",
+    "completed": "countries where implementation has been completed",
+    "under way": "countries at different stages of implementation (not complete)",
+    "countries implementing": "countries where the Toolkit has been, is being or is to be implemented "
+                              "(complete and under way together)",
+}
+#: How a chart marks a qualifier the source prints with a count: approximate ("~20") or a lower
+#: bound (">150"). Any other qualifier (e.g. "has been, or is being") gets a footnote mark ("19*").
+REACH_QUALIFIER_SIGNS = {"about": "~", "around": "~", "approximately": "~", "some": "~",
+                         "more than": ">", "over": ">", "at least": "≥"}
+#: Footnote marks for the other qualifiers, in order of first appearance.
+REACH_FOOTNOTE_MARKS = ["*", "†", "‡", "§"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from iccwc.vocab import ACTION_PLAN, CONTINENTS, DOCUMENT_REGIONS, MARK_COLUMNS, STAGES, STEP_ORDER
+from iccwc.vocab import REACH_FOOTNOTE_MARKS, REACH_MEASURES, REACH_QUALIFIER_SIGNS
 
 #: The stage a country is in once the step (1-8) is its highest: used to colour steps.
 STEP_STAGE = {1: "request received", 2: "planning phase", 3: "planning phase", 4: "planning phase",
@@ -336,3 +337,109 @@ def complete_without_action_plan(df: pd.DataFrame) -> list[str]:
     rows = df.sort_values("country", kind="stable")
     hit = (rows["stage"].astype(str) == "complete") & ~rows[ACTION_PLAN].astype(bool)
     return rows.loc[hit, "country"].astype(str).tolist()
+
+
+# --------------------------------------------------------------------------- reach over time
+
+#: The measures a status table counts, and the :func:`toolkit_summary` key each is.
+_TABLE_MEASURES = {"requests": "requests", "completed": "complete", "under way": "under_way"}
+#: ``basis`` of an observation: counted from a status table, or stated in a source's words.
+TABLE_BASIS, TEXT_BASIS = "status table", "source's words"
+
+
+def _label(value: int, qualifier: str, mark: str) -> str:
+    sign = REACH_QUALIFIER_SIGNS.get(qualifier, "")
+    return f"{sign}{value}{mark}"
+
+
+def reach_series(reach: pd.DataFrame, toolkit: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every count of the Toolkit's reach, in time order: what the sources state (``reach``, from
+    :func:`iccwc.data.load.load_toolkit_reach`) and, with ``toolkit`` (every status date,
+    ``load_toolkit()``), what each status table counts (requests; completed and under way where the
+    table gives every country's steps).
+
+    Returns a DataFrame, one row per observation, sorted by time and measure, with columns date (text,
+    as precise as the source: "2016-01" or "2015-11-23"), when (Timestamp: the day, or for a month its
+    first day), month_only (bool: the source gives the month only), measure (ordered categorical of
+    REACH_MEASURES), value (int), qualifier (the source's words, "" when exact), mark (the footnote mark
+    of a qualifier that is neither approximate nor a lower bound, else ""), label (the value as charts
+    show it: "~20", ">150", "19*"), basis (``"status table"`` or ``"source's words"``), quote, source.
+
+    >>> s = reach_series(iccwc.data.load.load_toolkit_reach(), iccwc.load_toolkit())
+    >>> bool(s["when"].is_monotonic_increasing), sorted(set(s["basis"]))
+    (True, ["source's words", 'status table'])
+    >>> reach_series(iccwc.data.load.load_toolkit_reach().iloc[:0]).empty
+    True
+    """
+    rows = []
+    for r in reach.itertuples(index=False):
+        q = "" if pd.isna(r.qualifier) else str(r.qualifier)
+        rows.append({"date": str(r.date), "measure": str(r.measure), "value": int(r.value), "qualifier": q,
+                     "basis": TEXT_BASIS, "quote": str(r.quote), "source": str(r.source)})
+    if toolkit is not None and len(toolkit):
+        for when, snap in toolkit.groupby(pd.to_datetime(toolkit["status_date"]), sort=True):
+            counts = {"requests": len(snap)}
+            if snap["last_step"].notna().all():          # a list without steps gives no stages
+                complete = int((snap["stage"].astype(str) == "complete").sum())
+                counts |= {"completed": complete, "under way": len(snap) - complete}
+            files = "; ".join(sorted(set(snap["source_file"].astype(str))))
+            lines = pd.to_numeric(snap["source_line"], errors="coerce").dropna().astype(int)
+            where = f", lines {lines.min()}-{lines.max()}" if len(lines) else ""
+            for measure, value in counts.items():
+                rows.append({"date": when.date().isoformat(), "measure": measure, "value": int(value),
+                             "qualifier": "", "basis": TABLE_BASIS, "quote": "",
+                             "source": f"{files}, Toolkit table as of {date_label(when)}{where}"})
+    cols = ["date", "when", "month_only", "measure", "value", "qualifier", "mark", "label", "basis", "quote",
+            "source"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame(rows)
+    df["month_only"] = df["date"].str.len() == 7
+    df["when"] = pd.to_datetime(df["date"].where(~df["month_only"], df["date"] + "-01"), format="%Y-%m-%d")
+    df["measure"] = pd.Categorical(df["measure"], categories=REACH_MEASURES, ordered=True)
+    df = df.sort_values(["when", "measure", "basis"], ascending=[True, True, False], kind="stable")
+    others = [q for q in dict.fromkeys(df["qualifier"]) if q and q not in REACH_QUALIFIER_SIGNS]
+    marks = {q: REACH_FOOTNOTE_MARKS[i] if i < len(REACH_FOOTNOTE_MARKS) else "*" * (i + 1)
+             for i, q in enumerate(others)}
+    df["mark"] = df["qualifier"].map(lambda q: marks.get(q, ""))
+    df["label"] = [_label(v, q, m) for v, q, m in zip(df["value"], df["qualifier"], df["mark"])]
+    return df[cols].reset_index(drop=True)
+
+
+def reach_footnotes(series: pd.DataFrame) -> dict[str, str]:
+    """The footnote of each mark a :func:`reach_series` uses: {mark: the source's words}, in mark order.
+
+    >>> reach_footnotes(reach_series(iccwc.data.load.load_toolkit_reach())).get("*", "") != "*"
+    True
+    """
+    hit = series[series["mark"] != ""]
+    return dict(zip(hit["mark"], hit["qualifier"]))
+
+
+def reach_against_tables(series: pd.DataFrame) -> pd.DataFrame:
+    """The counts a status document states in its own words beside what its own table counts.
+
+    ``series``: a :func:`reach_series` made with the Toolkit table. A stated count is matched with the
+    table of the document it quotes (its ``source`` names the file) and the same measure.
+
+    Returns a DataFrame with columns source (the stated count's), measure, stated (int), qualifier,
+    table (int), table_date (text), agree (bool: exact, unqualified and equal); no rows when no
+    document's words are in the series.
+
+    >>> s = reach_series(iccwc.data.load.load_toolkit_reach(), iccwc.load_toolkit())
+    >>> c = reach_against_tables(s)
+    >>> list(c.columns), bool(c.empty or c["agree"].dtype == bool)
+    (['source', 'measure', 'stated', 'qualifier', 'table', 'table_date', 'agree'], True)
+    """
+    table = series[series["basis"] == TABLE_BASIS]
+    stated = series[series["basis"] == TEXT_BASIS]
+    out = []
+    for r in stated.itertuples(index=False):
+        doc = str(r.source).split(",")[0]
+        mine = table[(table["measure"] == r.measure)
+                     & table["source"].map(lambda s: doc in str(s).split(",")[0].split("; "))]
+        for t in mine.itertuples(index=False):
+            out.append({"source": r.source, "measure": str(r.measure), "stated": int(r.value),
+                        "qualifier": r.qualifier, "table": int(t.value), "table_date": t.date,
+                        "agree": bool(not r.qualifier and int(r.value) == int(t.value))})
+    return pd.DataFrame(out, columns=["source", "measure", "stated", "qualifier", "table", "table_date", "agree"])

@@ -21,6 +21,7 @@ import pandas as pd
 from iccwc.data import activities
 from iccwc.data import geo, website
 from iccwc.data.curated import build_iccwc_documents, build_partner_presence, build_recognitions
+from iccwc.data.curated import build_toolkit_reach
 from iccwc.data.document import Document
 from iccwc.data.sources import Sources
 from iccwc.errors import DataError, Problem
@@ -81,7 +82,7 @@ def _build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
     curated = inputs.layout["curated"]
     manifest = _curated_manifest(curated / "curated.json") if (curated / "curated.json").exists() else {}
     builders = {"recognitions.csv": build_recognitions, "partner_presence.csv": build_partner_presence,
-                "iccwc_documents.csv": build_iccwc_documents}
+                "iccwc_documents.csv": build_iccwc_documents, "toolkit_reach.csv": build_toolkit_reach}
     for fname, fn in builders.items():
         docname = manifest.get(fname)
         default = None

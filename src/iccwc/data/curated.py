@@ -334,3 +334,87 @@ def build_iccwc_documents(curated: Path, sources: "Sources | Document") -> pd.Da
                     "note": r["note"], "source": src.cite(hits[0])})
     problems.raise_if_any(f"{curated.name} does not match its sources")
     return pd.DataFrame(out).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+REACH_COLUMNS = ["date", "measure", "value", "qualifier", "source", "source_item", "quote"]
+
+
+def _source_date(src: SourceText, cache: dict) -> str | None:
+    """The latest date a source can speak for (YYYY-MM or YYYY-MM-DD): a news item's date from its text or
+    url (the later of the two), a document's ``issued`` month from its provenance record; else None."""
+    if src.item:
+        from iccwc.data.sources import news_date
+        dates = [d for d in (src.dated, news_date({"url": src.item}, "")) if d is not None]
+        return max(dates).isoformat() if dates else None
+    if src.path not in cache:
+        from iccwc.data.provenance import check as check_provenance
+        cache[src.path] = check_provenance(src.path).issued
+    return cache[src.path]
+
+
+def build_toolkit_reach(curated: Path, sources: "Sources | Document") -> pd.DataFrame:
+    """Counts of the Toolkit's reach over time: one row per observation (date, measure, source).
+
+    Each row's ``quote`` occurs in the source it names (once in a document); ``date`` is a real date
+    (YYYY-MM or YYYY-MM-DD, as precise as the source gives it) and not later than its source's own
+    date; ``measure`` is one of :data:`iccwc.vocab.REACH_MEASURES`; ``value`` is a whole number printed
+    in the quote; ``qualifier`` (the source's words such as "around" or "has been, or is being") is
+    printed in the quote before the number. Every problem is reported with its file, line and column.
+    """
+    import re
+    from iccwc.vocab import REACH_MEASURES
+    sources = _sources(sources)
+    rows, problems = read_csv_rows(curated, REACH_COLUMNS, key=["date", "measure", "source", "source_item"])
+    issued: dict = {}
+    out = []
+    for r in rows:
+        line = r["_line"]
+        ok = True
+        src = _source_of(sources, r, problems)
+        hits = []
+        if src is not None:
+            hits = src.find_all(r["quote"]) if r["quote"] else []
+            if src.document is not None and len(hits) > 1:
+                problems.add(line, "quote", f"a quote that occurs once in {src.path.name}",
+                             f"{r['quote']} (found {len(hits)} times)")
+                hits = []
+            elif not hits:
+                check_quote(src, r["quote"], problems, line)
+        try:
+            parse_when(r["date"])
+        except ValueError:
+            problems.add(line, "date", "a real date YYYY-MM or YYYY-MM-DD (as precise as the source gives "
+                                       "it), 2010 to today", r["date"] or "empty")
+            ok = False
+        else:
+            latest = _source_date(src, issued) if src is not None else None
+            n = min(len(latest or ""), len(r["date"]))
+            if latest and r["date"][:n] > latest[:n]:
+                problems.add(line, "date", f"a date no later than its source's ({latest}, {src.cite()})",
+                             r["date"])
+                ok = False
+        if r["measure"] not in REACH_MEASURES:
+            problems.add(line, "measure", f"one of {', '.join(REACH_MEASURES)}", r["measure"] or "empty")
+            ok = False
+        quote = " ".join(r["quote"].split())
+        number = re.search(rf"(?<![\w.,]){re.escape(r['value'])}(?![\w]|[.,]\d)", quote) if r["value"] else None
+        if not r["value"].isdigit():
+            problems.add(line, "value", "a whole number (digits only)", r["value"] or "empty")
+            ok = False
+        elif number is None:
+            problems.add(line, "value", "the number as printed in the quote", r["value"])
+            ok = False
+        if r["qualifier"] and number is not None and r["qualifier"] not in quote[:number.start()]:
+            problems.add(line, "qualifier", "the source's words before the number in the quote (e.g. 'around'), "
+                                            "or empty when the count is exact", r["qualifier"])
+            ok = False
+        if hits and ok:
+            out.append({"date": r["date"], "measure": r["measure"], "value": int(r["value"]),
+                        "qualifier": r["qualifier"], "quote": quote, "source": src.cite(hits[0])})
+    problems.raise_if_any(f"{curated.name} does not match its sources")
+    df = pd.DataFrame(out, columns=["date", "measure", "value", "qualifier", "quote", "source"])
+    if len(df):
+        order = {m: i for i, m in enumerate(REACH_MEASURES)}
+        df = (df.assign(_m=df["measure"].map(order)).sort_values(["date", "_m", "source"], kind="stable")
+              .drop(columns="_m").reset_index(drop=True))
+    return df

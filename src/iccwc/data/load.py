@@ -111,6 +111,22 @@ def load_activities(data_dir=None) -> pd.DataFrame:
     return load("activities", data_dir)
 
 
+def load_toolkit_reach(data_dir=None) -> pd.DataFrame:
+    """Counts of the Analytic Toolkit's reach over time that the sources state (the SC66 document's
+    sentence, the ICCWC website's news items), one row per count.
+
+    Returns a DataFrame with columns date ("YYYY-MM" or "YYYY-MM-DD" text, as precise as the source),
+    measure (ordered categorical of iccwc.vocab.REACH_MEASURES), value (Int64), qualifier (the source's
+    words such as "around", else <NA>), quote, source. The counts of the status tables are in
+    :func:`load_toolkit`; :func:`iccwc.analysis.toolkit_uptake.reach_series` puts the two together.
+
+    >>> reach = load_toolkit_reach()
+    >>> list(reach.columns), bool(reach["value"].ge(0).all())
+    (['date', 'measure', 'value', 'qualifier', 'quote', 'source'], True)
+    """
+    return load("toolkit_reach", data_dir)
+
+
 def load_iccwc_documents(data_dir=None) -> pd.DataFrame:
     """The ICCWC documents and reports the source document lists, one row per document.
 

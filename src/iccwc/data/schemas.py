@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandera.pandas as pa
 
+from iccwc.vocab import REACH_MEASURES
 from iccwc.vocab import (ACTION_PLAN, ACTION_PLAN_LABEL, ACTIVITY_CATEGORIES, ACTIVITY_STATUSES,
     ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, FIRST_ACTIVITY_YEAR, PERIOD_PATTERN, STAGES, STEP_COLUMNS, STEP_LABELS)
 
@@ -251,7 +252,29 @@ ACTIVITIES = Dataset(
     primary_key=["source"],
 )
 
-DATASETS = {d.name: d for d in (TOOLKIT_STATUS, RECOGNITIONS, PARTNER_PRESENCE, ICCWC_DOCUMENTS, ACTIVITIES)}
+TOOLKIT_REACH = Dataset(
+    "toolkit_reach",
+    "ICCWC Wildlife and Forest Crime Analytic Toolkit: reach over time, as the sources state it",
+    "One row per count of the Toolkit's reach that a source states (requests received, implementation "
+    "completed, under way, countries implementing), curated in data/curated/toolkit_reach.csv: the SC66 "
+    "document's own sentence and the ICCWC website's news items; each row's quote is checked against the "
+    "source it names on every rebuild. The counts of the status tables themselves are in toolkit_status.",
+    [
+        Field("date", "string", "Date of the count, as precise as the source gives it (YYYY-MM or YYYY-MM-DD).",
+              pattern=r"^\d{4}-\d{2}(-\d{2})?$"),
+        Field("measure", "string", "What is counted (iccwc.vocab.REACH_MEASURES).", enum=REACH_MEASURES,
+              ordered=True),
+        Field("value", "integer", "The number printed.", minimum=0),
+        Field("qualifier", "string", "The source's words qualifying the number ('around', 'has been, or is "
+              "being'); empty when the count is exact.", required=False),
+        Field("quote", "string", "The words of the source the row rests on (the number in it)."),
+        Field("source", "string", "Raw document and line, or news.json, the item's url and its date."),
+    ],
+    primary_key=["date", "measure", "source"],
+)
+
+DATASETS = {d.name: d for d in (TOOLKIT_STATUS, RECOGNITIONS, PARTNER_PRESENCE, ICCWC_DOCUMENTS, ACTIVITIES,
+                                TOOLKIT_REACH)}
 
 
 def datapackage(resources: list[dict]) -> dict:

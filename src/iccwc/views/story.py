@@ -701,3 +701,82 @@ def coverage_summary(activities: pd.DataFrame) -> str:
             + ". Most are " + ", ".join(f"{i} ({int(n)})" for i, n in t["activities"].head(3).items())
             + f"; {int(t['activities'].get('other', 0))} *other*. "
             + f"{int(activities['status'].isna().sum())} have no status (the website gives none).")
+
+
+# --------------------------------------------------------------------------- 01 Toolkit reach over time
+
+#: How the reach sentence says each measure; ``{n}`` is the number (with "around" etc. before it).
+_REACH_SAID = {"requests": "{n} requests received", "completed": "completed in {n} countries",
+               "under way": "under way in {n}", "countries implementing": "implemented in {n} countries"}
+
+
+def toolkit_reach(series: pd.DataFrame) -> str:
+    """The Toolkit's reach over time: every count, grouped by date and source, whether a document's words
+    agree with its own table, and the latest count.
+
+    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series` (with the Toolkit table).
+
+    >>> import iccwc
+    >>> from iccwc.data.load import load_toolkit_reach
+    >>> from iccwc.analysis.toolkit_uptake import reach_series
+    >>> toolkit_reach(reach_series(load_toolkit_reach(), iccwc.load_toolkit())).startswith("The data hold ")
+    True
+    """
+    from iccwc.analysis.toolkit_uptake import TABLE_BASIS, TEXT_BASIS, reach_against_tables
+    from iccwc.vocab import REACH_QUALIFIER_SIGNS
+
+    if series.empty:
+        return "The data hold no count of the Toolkit's reach."
+
+    def when(r) -> str:
+        return pd.Timestamp(r.when).strftime("%B %Y") if r.month_only else date_label(r.when)
+
+    def said(r) -> str:
+        q = r.qualifier
+        n = f"{q} {_b(r.value)}" if q in REACH_QUALIFIER_SIGNS else _b(r.value)
+        return _REACH_SAID[str(r.measure)].format(n=n) + (f" (\u201c{q}\u201d)" if q and q not in REACH_QUALIFIER_SIGNS
+                                                          else "")
+
+    table = series[series["basis"] == TABLE_BASIS]
+    text = series[series["basis"] == TEXT_BASIS]
+    first, last = series.iloc[0], series.iloc[-1]
+    n_src = text["source"].map(lambda s: s.rsplit(" (", 1)[0].split(", line ")[0]).nunique()
+    head = (f"The data hold {_b(len(series))} {'count' if len(series) == 1 else 'counts'} of the Toolkit's reach, "
+            f"from {when(first)} to {when(last)}: {_b(len(table))} counted from "
+            f"{plural(table['date'].nunique(), 'status table')} and {_b(len(text))} stated in the words of "
+            f"{plural(n_src, 'source')}.")
+    bullets = []
+    for (date, basis, source), g in series.groupby(["date", "basis", "source"], sort=False, observed=True):
+        r0 = next(g.itertuples(index=False))
+        kind = "counted in the status table" if basis == TABLE_BASIS else "in the source's words"
+        bullets.append(f"- {when(r0)} ({kind}; {source}): {and_list(said(r) for r in g.itertuples(index=False))}.")
+    out = [head, "\n".join(bullets)]
+    check = reach_against_tables(series)
+    for src, c in check.groupby("source", sort=False):
+        doc = src.split(",")[0]
+        nums = and_list(f"{int(r.stated)} {r.measure}" for r in c.itertuples(index=False))
+        if c["agree"].all():
+            out.append(f"What {doc} states in its own words ({nums}) agrees with its own table as of "
+                       f"{date_label(c['table_date'].iloc[0])}.")
+        else:
+            diff = and_list(f"{r.measure}: {r.stated} stated, {r.table} in the table"
+                            for r in c.itertuples(index=False) if not r.agree)
+            out.append(f"What {doc} states in its own words differs from its own table: {diff}.")
+    q = last["qualifier"]
+    latest_n = (f"{q} {_b(last['value'])}" if q in REACH_QUALIFIER_SIGNS else
+                _b(last["value"]) + (f" (\u201c{q}\u201d)" if q else ""))
+    tail = [f"The latest count, of {when(last)}, is of {last['measure']}: {latest_n}."]
+    if len(table) and last["when"] > table["when"].max():
+        latest = table[table["when"] == table["when"].max()]
+        req = latest.loc[latest["measure"] == "requests", "value"]
+        tail.append(f"The latest status table in the data is as of {date_label(latest['when'].iloc[0])}"
+                    + (f", with {_b(int(req.iloc[0]))} requests" if len(req) else "")
+                    + "; the later counts are the sources' words only.")
+    if text["qualifier"].ne("").any() or series["measure"].nunique() > 1:
+        tail.append("The counts are of different things (" + and_list(
+            dict.fromkeys(series["measure"].astype(str))) + ")" + (", and some are qualified" if
+                                                                   text["qualifier"].ne("").any() else "")
+                    + ", so the chart shows them side by side, not as one line.")
+    tail.append(f"No source in the data gives a count after {when(last)}.")
+    out.append(" ".join(tail))
+    return "\n\n".join(out)

@@ -160,3 +160,29 @@ def reach_table(series: pd.DataFrame) -> pd.DataFrame:
 def reach_table_html(series: pd.DataFrame) -> str:
     """:func:`reach_table` as a styled HTML table, every cell escaped."""
     return charts.table_html(reach_table(series), index=False)
+
+
+def reach_table(series: pd.DataFrame) -> pd.DataFrame:
+    """The observations of the Toolkit's reach chart, in its order, with their sources: text only.
+
+    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series`. Columns: date (as precise as the
+    source: "9 November 2015", "January 2016"), measure, count (the chart's label), qualifier (the
+    source's words, "" when exact), basis ("status table" or "source's words"), source, quote.
+    """
+    def when(r) -> str:
+        return date_label(r.when) if not r.month_only else pd.Timestamp(r.when).strftime("%B %Y")
+
+    return pd.DataFrame({
+        "date": [when(r) for r in series.itertuples(index=False)],
+        "measure": series["measure"].astype(str).tolist(),
+        "count": series["label"].astype(str).tolist(),
+        "qualifier": series["qualifier"].astype(str).tolist(),
+        "basis": series["basis"].astype(str).tolist(),
+        "source": series["source"].astype(str).tolist(),
+        "quote": series["quote"].astype(str).tolist(),
+    }, columns=["date", "measure", "count", "qualifier", "basis", "source", "quote"])
+
+
+def reach_table_html(series: pd.DataFrame) -> str:
+    """:func:`reach_table` as a styled HTML table, every cell escaped."""
+    return charts.table_html(reach_table(series), index=False)

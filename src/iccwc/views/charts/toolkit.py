@@ -1,4 +1,4 @@
-"""Charts of Toolkit uptake: the step funnel and stages by region.
+"""Charts of Toolkit uptake: the step funnel, stages by region, and the Toolkit's reach over time.
 
 Every chart takes DataFrames and returns a matplotlib Figure (the contract of
 :mod:`iccwc.views.charts.base`; show it with ``charts.show(fig)``, or ``charts.widget(fig)`` in an
@@ -11,7 +11,9 @@ from matplotlib.patches import Patch
 
 from iccwc.views.charts import base as charts
 from iccwc.vocab import STAGE_LEGEND, STAGES
-from iccwc.analysis.toolkit_uptake import date_label, funnel_counts, one_date, stage_by_region
+from iccwc.analysis.toolkit_uptake import (TABLE_BASIS, TEXT_BASIS, date_label, funnel_counts, one_date,
+                                           reach_footnotes, stage_by_region)
+from iccwc.vocab import REACH_MEASURES, REACH_QUALIFIER_SIGNS
 
 _SHORT_STEP = {9: "Implementation of action\nplan recommendations"}
 
@@ -100,4 +102,96 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
     ax.set_xlabel("countries")
     # Below the chart, so the totals written after the longest bar can never run into it.
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8, frameon=False)
+    return fig
+
+
+#: Colours of the reach measures (Okabe-Ito, colour-blind safe), in REACH_MEASURES order.
+REACH_COLOURS = dict(zip(REACH_MEASURES, ["#0072B2", "#009E73", "#E69F00", "#CC79A7"]))
+#: Marker of an observation's basis: a square for a status table's count, a circle for a source's words.
+_BASIS_MARKER = {TABLE_BASIS: "s", TEXT_BASIS: "o"}
+
+
+def month_span(when: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first day of ``when``'s month and the first day of the next: where a month-only count is drawn."""
+    start = pd.Timestamp(when).to_period("M").start_time
+    return start, (start + pd.offsets.MonthBegin(1))
+
+
+def reach_notes(series: pd.DataFrame) -> str:
+    """The chart's key to its labels and markers, from the qualifiers and dates the series holds."""
+    notes = []
+    signs = {}
+    for q in dict.fromkeys(series["qualifier"]):
+        if q in REACH_QUALIFIER_SIGNS:
+            signs.setdefault(REACH_QUALIFIER_SIGNS[q], []).append(q)
+    notes += [f"{s}: {' / '.join(qs)} (the source's word{'s' if len(qs) > 1 else ''})" for s, qs in signs.items()]
+    notes += [f"{m}: \u201c{q}\u201d (the source's words)" for m, q in reach_footnotes(series).items()]
+    if series["month_only"].any():
+        notes.append("hollow marker on a bar: the source gives the month only (the bar spans it)")
+    return "; ".join(notes)
+
+
+@charts.styled
+def reach_figure(series: pd.DataFrame, title: str | None = None, width: float = 8.0):
+    """Counts of the Toolkit's reach over time, one colour per measure (requests, completed, under way,
+    countries implementing), from the first observation's month to the latest's.
+
+    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series`. Each point carries its label as the
+    source gives it ("~20", "19*"; the key below the plot explains the signs); squares are a status
+    table's counts, circles a source's own words; a count the source dates by its month only is a hollow
+    marker on a bar spanning that month (no day is invented). The sources of the points are in
+    :func:`iccwc.views.tables.reach_table`, in the same order.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    fig = charts.figure(width, 4.8)
+    ax = charts.axes(fig)
+    if series.empty:
+        ax.set_title(title or "Toolkit reach over time")
+        _no_data(ax, "No count of the Toolkit's reach in the data")
+        return fig
+    first, last = series["when"].min(), series["when"].max()
+    last_end = month_span(last)[1] if series.loc[series["when"] == last, "month_only"].any() else last
+    label_last = series.loc[series["when"] == last, "date"].iloc[0]
+    when_last = date_label(last) if len(label_last) == 10 else last.strftime("%B %Y")
+    ax.set_title(title or f"Toolkit reach over time: status tables and the sources' own words\n"
+                          f"({date_label(first) if len(series['date'].iloc[0]) == 10 else first.strftime('%B %Y')}"
+                          f" to {when_last})")
+    for measure in REACH_MEASURES:
+        colour = REACH_COLOURS[measure]
+        rows = series[series["measure"] == measure]
+        for r in rows.itertuples(index=False):
+            marker = _BASIS_MARKER[r.basis]
+            if r.month_only:
+                start, end = month_span(r.when)
+                x = start + (end - start) / 2
+                ax.plot([start, end], [r.value, r.value], color=colour, linewidth=2.2, solid_capstyle="butt",
+                        zorder=2, gid="month-span")
+                ax.scatter([x], [r.value], marker=marker, s=40, facecolors="white", edgecolors=colour,
+                           linewidths=1.6, zorder=3)
+            else:
+                x = r.when
+                ax.scatter([x], [r.value], marker=marker, s=40, color=colour, zorder=3)
+            ax.annotate(r.label, (mdates.date2num(x), r.value), xytext=(0, 7), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8.5, color=charts.TEXT)
+    pad = pd.Timedelta(days=20)
+    ax.set_xlim(month_span(first)[0] - pad, max(last_end, last) + pad)
+    top = int(series["value"].max())
+    ax.set_ylim(0, top * 1.25 + 1)
+    charts.integer_axis(ax.yaxis)
+    ax.set_ylabel("countries (or requests)")
+    locator = mdates.MonthLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(axis="y", color="#eeeeee", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(reach_notes(series), loc="left", fontsize=8, wrap=True)
+    present = [m for m in REACH_MEASURES if (series["measure"] == m).any()]
+    handles = [Line2D([], [], linestyle="none", marker="o", color=REACH_COLOURS[m], label=m) for m in present]
+    handles += [Line2D([], [], linestyle="none", marker=_BASIS_MARKER[b], color="#555555",
+                       markerfacecolor="#555555", label=("counted from a status table" if b == TABLE_BASIS
+                                                         else "stated in a source's words"))
+                for b in (TABLE_BASIS, TEXT_BASIS) if (series["basis"] == b).any()]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     return fig
