@@ -27,9 +27,12 @@ MAX_JOBS = 64
 
 
 def _rebuild(args) -> int:
+    from iccwc import paths
     from iccwc.data.build import rebuild
     t0 = time.perf_counter()
-    print(f"Rebuilding processed data from {args.data_dir or 'data'}/raw ...")
+    lay = paths.layout(args.data_dir)
+    print(f"Rebuilding {lay['processed']} from {lay['raw']} (country names: "
+          f"{lay['reference'] / 'country_aliases.csv'}) ...")
     try:
         changed = rebuild(args.data_dir)
     except OSError as exc:            # e.g. disk full while writing: write_atomically rolled back
@@ -272,7 +275,8 @@ def _epilog() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="iccwc", description=__doc__.split("\n\n")[0], epilog=_epilog(),
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", default=None, help="data folder (default: ./data or $ICCWC_DATA_DIR)")
+    parser.add_argument("--data-dir", default=None, help="data folder, self-contained: its raw/, curated/, reference/ "
+                        "and processed/ are used (default: $ICCWC_DATA_DIR, else data/ in the project)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (fn, help_, *add_arguments) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_, epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)

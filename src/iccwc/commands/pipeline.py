@@ -93,12 +93,36 @@ def find_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def default_out_dir(region: str | None) -> Path:
-    """reports/ for a full run; reports/region-<name>/ for one region (so neither replaces the other)."""
-    if not region:
-        return paths.REPORTS
-    slug = "".join(c if c.isalnum() else "-" for c in region.lower()).strip("-")
-    return paths.REPORTS / f"region-{slug}"
+def _slug(text: str) -> str:
+    return "-".join(filter(None, "".join(c if c.isalnum() else "-" for c in text.lower()).split("-")))
+
+
+def data_folder_name(data_dir=None) -> str | None:
+    """The name that says which data folder a run reads: None for the repository's own ``data/``; else
+    the folder's name, or its parent's when the folder is called ``data`` (``/tmp/try/data`` -> ``try``).
+    ``data_dir`` None means ``$ICCWC_DATA_DIR`` when it is set.
+
+    >>> data_folder_name() is None or "ICCWC_DATA_DIR" in __import__("os").environ
+    True
+    >>> data_folder_name("/tmp/try/data"), data_folder_name("/srv/SC67 copy")
+    ('try', 'sc67-copy')
+    """
+    d = paths.data_dir(data_dir)
+    if d == (paths.ROOT / "data").resolve():
+        return None
+    name = d.parent.name if d.name.lower() == "data" and d.parent.name else d.name
+    return _slug(name) or "other"
+
+
+def default_out_dir(region: str | None, data_dir=None) -> Path:
+    """reports/ for a full run on the repository's data; reports/region-<name>/ for one region;
+    reports/data-<folder>/ (and .../region-<name>/) for another data folder (:func:`data_folder_name`),
+    so that no run replaces another's pages."""
+    out = paths.REPORTS
+    other = data_folder_name(data_dir)
+    if other:
+        out = out / f"data-{other}"
+    return out / f"region-{_slug(region)}" if region else out
 
 
 def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict:
@@ -250,7 +274,7 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
     t_start = time.perf_counter()
     log = _one_line_at_a_time(log)
     notebooks = find_notebooks(notebooks_dir)
-    out_dir = Path(out_dir) if out_dir else default_out_dir(region)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(region, data_dir)
     lay = paths.layout(data_dir)
     processed = lay["processed"]
     parameters = {}
@@ -575,7 +599,8 @@ def add_arguments(sp) -> None:
     sp.add_argument("--status-date", default=None, help="Toolkit status date to show (default: the latest)")
     sp.add_argument("--force", action="store_true", help="run even if nothing changed")
     sp.add_argument("--jobs", type=int, default=None, help=f"notebooks executed at once (default {DEFAULT_JOBS})")
-    sp.add_argument("--out", default=None, help="where to write the HTML (default: reports/)")
+    sp.add_argument("--out", default=None, help="where to write the HTML (default: reports/; reports/data-<folder>/ "
+                                                "for another data folder, reports/region-<name>/ for --region)")
     sp.add_argument("--notebooks", default=None, help="folder of notebooks (default: notebooks/)")
     sp.add_argument("--with-code", action="store_true",
                     help="render the author's view: the pages show every code cell (default: the reader's view, "
