@@ -57,7 +57,8 @@ def test_load_toolkit_types():
     for c in ["step_1_request", "step_8_presentation", "action_plan_implementation"]:
         assert df[c].dtype == bool
     assert isinstance(df["stage"].dtype, pd.CategoricalDtype) and df["stage"].dtype.ordered
-    assert list(df["stage"].cat.categories) == ["request received", "planning phase", "in process", "complete"]
+    assert list(df["stage"].cat.categories) == ["request received", "planning phase", "in process", "complete",
+                                                "listed, steps unknown"]       # the last: a status list's rows
     assert df["last_step"].between(1, 8).all()
     assert iccwc.load_toolkit(status_date="latest").equals(df)
     with pytest.raises(ValueError, match="no Toolkit snapshot as of 2020-01-01"):

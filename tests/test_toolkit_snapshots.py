@@ -92,8 +92,8 @@ def test_renamed_country_is_the_same_country(two_dates):
 
 def test_summary_and_progress(two_dates):
     s = summary(two_dates).set_index("change")["countries"].to_dict()
-    assert s == {"new request": 2, "completed": 1, "advanced": 4, "unchanged": 12, "went back": 0,
-                 "no longer listed": 0}
+    assert s == {"new request": 2, "completed": 1, "advanced": 4, "unchanged": 12, "steps unknown": 0,
+                 "went back": 0, "no longer listed": 0}
     p = progress(two_dates)
     assert (p.before, p.after) == (pd.Timestamp("2015-11-09"), pd.Timestamp("2016-06-01"))
     assert len(p.new_requests) == 2 and len(p.moves) == 5 and len(p.new_completions) == 1
@@ -118,6 +118,6 @@ def test_went_back_and_no_longer_listed(two_dates):
 def test_stage_counts(two_dates):
     sc = stage_counts(two_dates)
     wide = sc.pivot(index="status_date", columns="stage", values="countries")
-    assert wide.loc[pd.Timestamp("2015-11-09")].tolist() == [1, 8, 2, 6]
-    assert wide.loc[pd.Timestamp("2016-06-01")].tolist() == [1, 9, 2, 7]
+    assert wide.loc[pd.Timestamp("2015-11-09")].tolist() == [1, 8, 2, 6, 0]      # the last: steps unknown
+    assert wide.loc[pd.Timestamp("2016-06-01")].tolist() == [1, 9, 2, 7, 0]
     assert sc.groupby("status_date")["countries"].sum().tolist() == [17, 19]

@@ -18,7 +18,7 @@ tests/test_docstrings.py runs them all:
 >>> import iccwc
 >>> tk = iccwc.load_toolkit(status_date="latest")
 >>> sorted(iccwc.toolkit_uptake.toolkit_summary(tk))
-['action_plan', 'by_stage', 'complete', 'requests', 'status_date', 'under_way']
+['action_plan', 'by_stage', 'complete', 'requests', 'status_date', 'steps_unknown', 'under_way']
 
 The package is layered like the data flow (README, "Where things are"):
 ``iccwc.vocab`` (the document's terms) <- ``iccwc.data`` (raw -> processed, loaders)

@@ -49,6 +49,15 @@ STAGE_LEGEND = {
     "complete": "Toolkit implementation complete",
 }
 
+#: The stage of a country a status *list* names (a Toolkit year, no steps: the ICCWC website's pins,
+#: a list shaped status file): it asked for the Toolkit, but how far it has come is unknown. Its steps
+#: are empty (unknown), never False; it is never counted as at step 0 or 1, never as going back.
+STEPS_UNKNOWN = "listed, steps unknown"
+#: Every value of toolkit_status.csv's ``stage``: the legend's four stages, then :data:`STEPS_UNKNOWN`.
+TOOLKIT_STAGES = [*STAGES, STEPS_UNKNOWN]
+#: Its label beside the legend's four (not a stage of the document's legend: the project's).
+STAGE_LEGEND[STEPS_UNKNOWN] = "Toolkit requested; steps unknown (a status list gives no steps)"
+
 def stage_of(last_step: int) -> str:
     """The map-legend stage for the highest step done (see module docs)."""
     if last_step >= 8:
@@ -144,7 +153,11 @@ PERIOD_PATTERN = r"^\d{4}(-\d{4})?$"
 # ------------------------------------------------------------------ Toolkit snapshots
 
 #: What happened to a country between two status dates, in reporting order.
-CHANGES = ["new request", "completed", "advanced", "unchanged", "went back", "no longer listed"]
+#: ``steps unknown``: listed at both dates, but one of them (or both) does not give the steps
+#: (:data:`STEPS_UNKNOWN`), so whether it moved is not known; never "went back".
+CHANGES = ["new request", "completed", "advanced", "unchanged", "steps unknown", "went back", "no longer listed"]
+#: The change of a country listed at both dates whose steps one of the two does not give.
+CHANGE_UNKNOWN = "steps unknown"
 
 
 # ------------------------------------------------------------------ Toolkit reach over time

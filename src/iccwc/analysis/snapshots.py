@@ -18,7 +18,10 @@ date string or a Timestamp.
 * ``completed``: reached step 8 (stage "complete") since before;
 * ``advanced``: a higher last step, not yet complete;
 * ``unchanged``: the same last step;
-* ``went back``: a lower last step (documents can correct earlier ones; shown, never hidden);
+* ``steps unknown``: listed at both dates, but one of them (a status *list*, stage "listed, steps
+  unknown") does not give the steps, so whether the country moved is not known. Such a country is
+  never counted as going back (nor as advancing);
+* ``went back``: a lower last step, both known (documents can correct earlier ones; shown, never hidden);
 * ``no longer listed``: listed before, not after.
 
 The examples assume ``import iccwc`` and use the committed data. Where they need two status
@@ -39,7 +42,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from iccwc.data.status_dates import resolve_status_date, status_dates
-from iccwc.vocab import CHANGES, STAGES, STEP_COLUMNS, STEP_LABELS
+from iccwc.vocab import CHANGE_UNKNOWN, CHANGES, STEP_COLUMNS, STEP_LABELS, STEPS_UNKNOWN, TOOLKIT_STAGES
 
 _KEEP = ["country", "iso3", "region", "document_region", "last_step", "stage"]
 _STEP_NAME = {0: "none", **{i: STEP_LABELS[c] for i, c in enumerate(STEP_COLUMNS, 1)}}
@@ -66,10 +69,12 @@ def snapshot(toolkit: pd.DataFrame, when="latest") -> pd.DataFrame:
 
 
 def _change(row) -> str:
-    if pd.isna(row["from_step"]):
+    if not row["listed_before"]:
         return "new request"
-    if pd.isna(row["to_step"]):
+    if not row["listed_after"]:
         return "no longer listed"
+    if pd.isna(row["from_step"]) or pd.isna(row["to_step"]):       # a side that does not give the steps
+        return CHANGE_UNKNOWN
     if row["to_step"] < row["from_step"]:
         return "went back"
     if row["to_step"] == row["from_step"]:
@@ -81,9 +86,11 @@ def changes(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.Data
     """One row per country listed at either date: where it was, where it is, what changed.
 
     Columns: country (the name at ``after``, else at ``before``), iso3, region, document_region,
-    before_date, after_date, from_step, to_step (nullable Int64: <NA> when not listed),
-    from_step_label, to_step_label, from_stage, to_stage (ordered categoricals of STAGES),
-    steps_gained (Int64), change (ordered categorical of CHANGES). Sorted by change, then country.
+    before_date, after_date, from_step, to_step (nullable Int64: <NA> when not listed, or listed with
+    its steps unknown), from_step_label, to_step_label ("listed, steps unknown" for the latter),
+    from_stage, to_stage (ordered categoricals of TOOLKIT_STAGES), steps_gained (Int64; <NA> when a
+    listed side's steps are unknown), change (ordered categorical of CHANGES: "steps unknown" when a side
+    does not give the steps, never "went back"). Sorted by change, then country.
 
     Returns that DataFrame. Example with a fictional earlier snapshot (every country at step 1):
 
@@ -96,7 +103,7 @@ def changes(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.Data
     b, a = resolve_date(toolkit, before), resolve_date(toolkit, after)
     old = snapshot(toolkit, b)[_KEEP]
     new = snapshot(toolkit, a)[_KEEP]
-    m = new.merge(old, on="iso3", how="outer", suffixes=("", "_before"), sort=True)
+    m = new.merge(old, on="iso3", how="outer", suffixes=("", "_before"), sort=True, indicator=True)
     for col in ("country", "region", "document_region"):
         m[col] = m[col].where(m[col].notna(), m[f"{col}_before"])
     out = pd.DataFrame({
@@ -109,15 +116,29 @@ def changes(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.Data
         "from_step": m["last_step_before"].astype("Int64"),
         "to_step": m["last_step"].astype("Int64"),
     })
-    out["from_step_label"] = out["from_step"].map(lambda s: None if pd.isna(s) else _STEP_NAME[int(s)])
-    out["to_step_label"] = out["to_step"].map(lambda s: None if pd.isna(s) else _STEP_NAME[int(s)])
-    stage_type = pd.CategoricalDtype(STAGES, ordered=True)
+    listed_before = m["_merge"].isin(["both", "right_only"]).to_numpy()
+    listed_after = m["_merge"].isin(["both", "left_only"]).to_numpy()
+    out["from_step_label"] = [_label(s, listed) for s, listed in zip(out["from_step"], listed_before)]
+    out["to_step_label"] = [_label(s, listed) for s, listed in zip(out["to_step"], listed_after)]
+    stage_type = pd.CategoricalDtype(TOOLKIT_STAGES, ordered=True)
     out["from_stage"] = m["stage_before"].astype(object).astype(stage_type)
     out["to_stage"] = m["stage"].astype(object).astype(stage_type)
-    out["steps_gained"] = (out["to_step"].fillna(0) - out["from_step"].fillna(0)).astype("Int64")
-    out["change"] = pd.Categorical(out.apply(_change, axis=1) if len(out) else [],
+    # Not listed counts as 0 steps (a new request gains all its steps); a listed side with unknown
+    # steps makes the gain unknown (<NA>), never a loss.
+    from_steps = out["from_step"].where(listed_before | out["from_step"].notna(), 0)
+    to_steps = out["to_step"].where(listed_after | out["to_step"].notna(), 0)
+    out["steps_gained"] = (to_steps - from_steps).astype("Int64")
+    flags = out.assign(listed_before=listed_before, listed_after=listed_after)
+    out["change"] = pd.Categorical(flags.apply(_change, axis=1) if len(out) else [],
                                    categories=CHANGES, ordered=True)
     return out.sort_values(["change", "country"], kind="stable").reset_index(drop=True)
+
+
+def _label(step, listed: bool) -> str | None:
+    """The step label of a side: None when not listed, "listed, steps unknown" when its steps are."""
+    if not listed:
+        return None
+    return STEPS_UNKNOWN if pd.isna(step) else _STEP_NAME[int(step)]
 
 
 def new_requests(toolkit: pd.DataFrame, before="previous", after="latest") -> pd.DataFrame:
@@ -171,20 +192,20 @@ def stage_counts(toolkit: pd.DataFrame) -> pd.DataFrame:
     """Countries per stage per status date, tidy: status_date, stage (ordered), countries (0s kept).
 
     Returns a DataFrame with columns status_date, stage, countries (int): one row per status
-    date and stage.
+    date and stage of TOOLKIT_STAGES (the legend's four, then "listed, steps unknown").
 
     >>> tk = iccwc.load_toolkit()
     >>> sc = stage_counts(tk)
-    >>> list(sc.columns), int(sc["countries"].sum()) == len(tk), len(sc) == 4 * len(snapshot_dates(tk))
+    >>> list(sc.columns), int(sc["countries"].sum()) == len(tk), len(sc) == 5 * len(snapshot_dates(tk))
     (['status_date', 'stage', 'countries'], True, True)
     """
     dates = snapshot_dates(toolkit)
-    grid = pd.MultiIndex.from_product([dates, STAGES], names=["status_date", "stage"])
+    grid = pd.MultiIndex.from_product([dates, TOOLKIT_STAGES], names=["status_date", "stage"])
     counts = (toolkit.assign(status_date=pd.to_datetime(toolkit["status_date"]),
                              stage=toolkit["stage"].astype(str))
               .groupby(["status_date", "stage"]).size())
     out = counts.reindex(grid, fill_value=0).rename("countries").reset_index()
-    out["stage"] = pd.Categorical(out["stage"], categories=STAGES, ordered=True)
+    out["stage"] = pd.Categorical(out["stage"], categories=TOOLKIT_STAGES, ordered=True)
     out["countries"] = out["countries"].astype(int)
     return out
 

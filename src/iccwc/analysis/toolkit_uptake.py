@@ -19,11 +19,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from iccwc.vocab import ACTION_PLAN, CONTINENTS, DOCUMENT_REGIONS, MARK_COLUMNS, STAGES, STEP_ORDER
+from iccwc.vocab import STEPS_UNKNOWN
 from iccwc.vocab import REACH_FOOTNOTE_MARKS, REACH_MEASURES, REACH_QUALIFIER_SIGNS
 
 #: The stage a country is in once the step (1-8) is its highest: used to colour steps.
 STEP_STAGE = {1: "request received", 2: "planning phase", 3: "planning phase", 4: "planning phase",
               5: "in process", 6: "in process", 7: "in process", 8: "complete", 9: "complete"}
+
+
+def _done(marks: pd.Series) -> pd.Series:
+    """A mark column as plain bools: an unknown mark (a status list's empty step) is not counted as done."""
+    return marks.astype("boolean").fillna(False).astype(bool)
 
 
 def step_name(n: int) -> str:
@@ -98,7 +104,8 @@ def select(df: pd.DataFrame, region: str | None = None, document_region: str | N
 
     ``region``: a continent, or one of the document's groupings (see :func:`region_column`);
     ``document_region``: one of the document's groupings only; ``stage``: one of STAGES;
-    ``min_step``: countries whose highest step done is at least this (1-8).
+    ``min_step``: countries whose highest step done is at least this (1-8); a country whose steps are
+    unknown (stage "listed, steps unknown") passes ``min_step=1`` only (it is listed: it asked).
 
     Returns a DataFrame with the columns of ``df`` (a copy, new index), sorted by status date
     and country. Unknown names or a ``min_step`` outside 1-8 raise ValueError.
@@ -118,13 +125,14 @@ def select(df: pd.DataFrame, region: str | None = None, document_region: str | N
             raise ValueError(f"unknown document grouping {document_region!r}: use one of {DOCUMENT_REGIONS}")
         keep &= df["document_region"].astype(str) == document_region
     if stage is not None:
-        if stage not in STAGES:
-            raise ValueError(f"unknown stage {stage!r}: use one of {STAGES}")
+        if stage not in STAGES and stage != STEPS_UNKNOWN:
+            raise ValueError(f"unknown stage {stage!r}: use one of {STAGES + [STEPS_UNKNOWN]}")
         keep &= df["stage"].astype(str) == stage
     if min_step is not None:
         if not 1 <= int(min_step) <= 8:
             raise ValueError(f"min_step must be 1 to 8, not {min_step!r}")
-        keep &= df["last_step"].astype(int) >= int(min_step)
+        last = df["last_step"].astype("Int64")
+        keep &= (last >= int(min_step)).fillna(int(min_step) <= 1).astype(bool)
     return df[keep].sort_values(["status_date", "country"], kind="stable").reset_index(drop=True)
 
 
@@ -132,14 +140,16 @@ def toolkit_summary(df: pd.DataFrame) -> dict:
     """The headline numbers of one snapshot.
 
     Keys: status_date (ISO text or None), requests (countries listed), complete (stage
-    'complete', all 8 steps), under_way (listed, not complete), action_plan (countries
-    implementing the action plan's recommendations), by_stage {stage: countries} in STAGES order.
+    'complete', all 8 steps), under_way (listed, steps known, not complete), action_plan (countries
+    implementing the action plan's recommendations), by_stage {stage: countries} in STAGES order,
+    steps_unknown (listed with no steps given, stage "listed, steps unknown": neither complete
+    nor under way; requests = complete + under_way + steps_unknown).
 
     Returns a dict with those keys (numbers as int).
 
     >>> tk = iccwc.load_toolkit(status_date="latest")
     >>> s = toolkit_summary(tk)
-    >>> s["requests"] == len(tk) == s["complete"] + s["under_way"] == sum(s["by_stage"].values())
+    >>> s["requests"] == len(tk) == s["complete"] + s["under_way"] + s["steps_unknown"]
     True
     >>> list(s["by_stage"]) == STAGES
     True
@@ -151,9 +161,10 @@ def toolkit_summary(df: pd.DataFrame) -> dict:
         "status_date": None if when is None else when.date().isoformat(),
         "requests": int(len(df)),
         "complete": by_stage["complete"],
-        "under_way": int(len(df)) - by_stage["complete"],
-        "action_plan": int(df[ACTION_PLAN].astype(bool).sum()),
+        "under_way": int(len(df)) - by_stage["complete"] - int((stage == STEPS_UNKNOWN).sum()),
+        "action_plan": int(_done(df[ACTION_PLAN]).sum()),
         "by_stage": by_stage,
+        "steps_unknown": int((stage == STEPS_UNKNOWN).sum()),
     }
 
 
@@ -170,7 +181,7 @@ def funnel_counts(df: pd.DataFrame) -> pd.DataFrame:
     (['step_number', 'step', 'countries', 'stage'], True)
     """
     one_date(df)
-    counts = [int(df[c].astype(bool).sum()) for c in MARK_COLUMNS]
+    counts = [int(_done(df[c]).sum()) for c in MARK_COLUMNS]      # unknown steps: not counted at any step
     return pd.DataFrame({"step_number": range(1, 10), "step": STEP_ORDER, "countries": counts,
                          "stage": [STEP_STAGE[n] for n in range(1, 10)]})
 
@@ -190,7 +201,7 @@ def stall_counts(df: pd.DataFrame) -> pd.DataFrame:
     one_date(df)
     rows = []
     for n in range(1, 9):
-        names = df.loc[df["last_step"].astype(int) == n, "country"].astype(str).tolist()
+        names = df.loc[df["last_step"].astype("Int64").eq(n).fillna(False).astype(bool), "country"].astype(str).tolist()
         rows.append({"last_step": n, "step": step_name(n), "stage": STEP_STAGE[n],
                      "countries": len(names), "names": ", ".join(names)})
     return pd.DataFrame(rows)
@@ -203,7 +214,7 @@ def stage_by_region(df: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     Only regions with at least one request are rows; a 'total' column is added.
 
     Returns a DataFrame of int: index named ``by`` (regions in the vocabulary's order, then
-    any others), columns the STAGES then 'total'.
+    any others), columns the STAGES (then "listed, steps unknown" when a row has it) then 'total'.
 
     >>> tk = iccwc.load_toolkit(status_date="latest")
     >>> t = stage_by_region(tk, by="document_region")
@@ -217,7 +228,8 @@ def stage_by_region(df: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     present = [r for r in order if r in set(df[by].astype(str))]
     present += sorted(set(df[by].astype(str)) - set(present))
     table = pd.crosstab(df[by].astype(str), df["stage"].astype(str))
-    table = table.reindex(index=present, columns=STAGES, fill_value=0).astype(int)
+    unknown = [STEPS_UNKNOWN] if (df["stage"].astype(str) == STEPS_UNKNOWN).any() else []   # only when present
+    table = table.reindex(index=present, columns=STAGES + unknown, fill_value=0).astype(int)
     table["total"] = table.sum(axis=1)
     table.index.name = by
     table.columns.name = None
@@ -227,7 +239,7 @@ def stage_by_region(df: pd.DataFrame, by: str = "region") -> pd.DataFrame:
 def country_progress(df: pd.DataFrame, country: str) -> pd.DataFrame:
     """Step-by-step progress of one country (name as printed, or ISO3) in one snapshot.
 
-    Columns: step_number (1-9), step (label), done (bool).
+    Columns: step_number (1-9), step (label), done (bool; None when the status gives no steps).
 
     Returns a DataFrame of 9 rows; an unknown country raises KeyError.
 
@@ -242,7 +254,7 @@ def country_progress(df: pd.DataFrame, country: str) -> pd.DataFrame:
         raise KeyError(f"{country!r} is not among these Toolkit requests")
     row = hit.iloc[0]
     return pd.DataFrame({"step_number": range(1, 10), "step": STEP_ORDER,
-                         "done": [bool(row[c]) for c in MARK_COLUMNS]})
+                         "done": [None if pd.isna(row[c]) else bool(row[c]) for c in MARK_COLUMNS]})
 
 
 @dataclass(frozen=True)
@@ -311,7 +323,8 @@ def funnel_drops(df: pd.DataFrame) -> pd.DataFrame:
 def countries_by_stage(df: pd.DataFrame) -> dict[str, list[str]]:
     """The countries in each stage of one snapshot, in country order: {stage: [names]}, every stage.
 
-    Returns a dict keyed by STAGES (in order), lists possibly empty.
+    Returns a dict keyed by STAGES (in order; then "listed, steps unknown" when a row has it), lists
+    possibly empty.
 
     >>> tk = iccwc.load_toolkit(status_date="latest")
     >>> by = countries_by_stage(tk)
@@ -320,7 +333,8 @@ def countries_by_stage(df: pd.DataFrame) -> dict[str, list[str]]:
     """
     one_date(df)
     rows = df.sort_values("country", kind="stable")
-    return {s: rows.loc[rows["stage"].astype(str) == s, "country"].astype(str).tolist() for s in STAGES}
+    unknown = [STEPS_UNKNOWN] if (rows["stage"].astype(str) == STEPS_UNKNOWN).any() else []   # only when present
+    return {s: rows.loc[rows["stage"].astype(str) == s, "country"].astype(str).tolist() for s in STAGES + unknown}
 
 
 def complete_without_action_plan(df: pd.DataFrame) -> list[str]:
@@ -335,7 +349,7 @@ def complete_without_action_plan(df: pd.DataFrame) -> list[str]:
     """
     one_date(df)
     rows = df.sort_values("country", kind="stable")
-    hit = (rows["stage"].astype(str) == "complete") & ~rows[ACTION_PLAN].astype(bool)
+    hit = (rows["stage"].astype(str) == "complete") & ~_done(rows[ACTION_PLAN])
     return rows.loc[hit, "country"].astype(str).tolist()
 
 

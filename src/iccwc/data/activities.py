@@ -60,13 +60,15 @@ def toolkit_activities(toolkit: pd.DataFrame) -> pd.DataFrame:
               .sort_values("country", key=lambda s: s.str.casefold()))
     rows = []
     for r in latest.itertuples(index=False):
-        step = int(r.last_step)
-        step_text = (f"step {step} of 8, {STEP_LABELS[STEP_COLUMNS[step - 1]].split(': ', 1)[1].lower()}"
+        known = not pd.isna(r.last_step)          # a status list gives no steps: stage "listed, steps unknown"
+        step = int(r.last_step) if known else None
+        step_text = ("steps unknown" if not known else
+                     f"step {step} of 8, {STEP_LABELS[STEP_COLUMNS[step - 1]].split(': ', 1)[1].lower()}"
                      if step >= 1 else "no step done")
         rows.append({
             "country": r.country, "iso3": r.iso3, "region": r.region, "document_region": r.document_region,
             "category": CATEGORIES[0], "activity_type": "Toolkit", "period": None,
-            "status": "completed" if str(r.stage) == "complete" else "ongoing or planned",
+            "status": None if not known else "completed" if str(r.stage) == "complete" else "ongoing or planned",
             "toolkit_stage": str(r.stage),
             "description": f"{_TOOLKIT_NAME}: {r.stage} ({step_text})",
             "source_file": r.source_file, "source_line": int(r.source_line), "duplicates": 0,

@@ -30,7 +30,7 @@ from iccwc.data.provenance import check as check_provenance
 from iccwc.data.schemas import DATASETS, datapackage
 from iccwc.data.csvio import to_csv_text, typed
 from iccwc.data.textio import read_text
-from iccwc.data.toolkit import combine_snapshots, parse_toolkit_table
+from iccwc.data.toolkit import combine_snapshots, parse_status
 
 
 
@@ -58,17 +58,24 @@ def build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
 
 
 def _build_all(inputs: Inputs) -> dict[str, pd.DataFrame]:
-    if not inputs.documents:
+    if inputs.refused:
+        raise DataError([Problem(str(p), None, None, "a status document (*.txt), a Toolkit status file "
+                                 "(*.csv or *.xlsx, a table or a list: see docs/data.md) or a provenance record "
+                                 "(*.provenance.json) in data/raw/documents; move any other file elsewhere",
+                                 p.suffix or p.name) for p in inputs.refused],
+                        "data/raw/documents holds files the rebuild cannot read")
+    if not inputs.status_sources:
         raise DataError(Problem(str(inputs.layout["raw_documents"]), None, None,
-                                "at least one status document (*.txt) with its provenance record",
-                                "no documents"))
+                                "at least one status document (*.txt) or status file (*.csv, *.xlsx) with its "
+                                "provenance record", "no documents"))
     problems: list[Problem] = []
     tables, docs = [], {}
-    for path in inputs.documents:
+    for path in inputs.status_sources:
         try:
             check_provenance(path)
-            tables.append(parse_toolkit_table(path))
-            docs[path.name] = path
+            tables.append(parse_status(path))
+            if path in inputs.documents:
+                docs[path.name] = path
         except DataError as exc:
             problems += exc.problems
     if problems:
@@ -129,10 +136,10 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
 
 def source_files(inputs: Inputs) -> list[Path]:
     """Every raw file the processed data are built from, in the order datapackage.json lists them:
-    the status documents, the ICCWC website's activity file that is read (the latest copy), users'
+    the status documents and status files, the ICCWC website's activity file that is read (the latest copy), users'
     activity files, the country polygons."""
     website_file = website.latest_file(website.files(inputs.layout))
-    return (list(inputs.documents) + ([website_file] if website_file else []) + activities.user_files(inputs)
+    return (list(inputs.status_sources) + ([website_file] if website_file else []) + activities.user_files(inputs)
             + curated_sources(inputs) + [inputs.topojson])
 
 
@@ -144,7 +151,7 @@ def curated_sources(inputs: Inputs) -> list[Path]:
         # read as the builders read it (textio: the same encodings, the same refusals)
         for row in csv.DictReader(read_text(f).splitlines()):
             name = (row.get("source") or "").strip()
-            if name and (raw / name).is_file() and (raw / name) not in inputs.documents:
+            if name and (raw / name).is_file() and (raw / name) not in inputs.status_sources:
                 names.add(name)
     return [raw / n for n in sorted(names)]
 

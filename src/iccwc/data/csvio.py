@@ -58,6 +58,9 @@ def _convert(series: pd.Series, f, problems: ProblemList, csv_rows: bool) -> pd.
         bad = ~(low.isin(_TRUE) | low.isin(_FALSE))
         want = "True or False"
         result = out.astype(bool)
+        if not f.required and empty.any():     # unknown (e.g. steps a status list does not give): <NA>
+            bad &= ~empty
+            result = result.astype("boolean").mask(empty)
     elif f.type == "integer":
         num = pd.to_numeric(s.where(~empty), errors="coerce")
         bad = (~empty & (num.isna() | (num % 1 != 0)))
@@ -214,8 +217,9 @@ def to_csv_text(df: pd.DataFrame, ds: Dataset) -> str:
     out = pd.DataFrame(index=df.index)
     for f in ds.fields:
         s = df[f.name]
-        if f.type == "boolean":
-            out[f.name] = s.map(lambda v: "True" if bool(v) else "False")
+        if f.type == "boolean":              # unknown (<NA>, None) is an empty cell, never False
+            out[f.name] = s.map(lambda v: "" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
+                                else "True" if bool(v) else "False")
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s).dt.strftime("%Y-%m-%d")
         elif f.type == "integer":

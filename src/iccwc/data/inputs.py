@@ -17,17 +17,43 @@ TOPOJSON_FILE = "world-atlas-2.0.2-countries-110m.json"
 WEBSITE_FOLDER = "iccwc-website"
 
 
+#: What data/raw/documents/ may hold: status documents, status files (a Toolkit table or list as
+#: CSV or xlsx, read by :func:`iccwc.data.toolkit.parse_status_file`) and their provenance records.
+DOCUMENT_SUFFIXES = (".txt",)
+STATUS_FILE_SUFFIXES = (".csv", ".xlsx")
+RECORD_SUFFIX = ".provenance.json"
+
+
 @dataclass
 class Inputs:
-    """Everything a rebuild reads, located under one data root."""
+    """Everything a rebuild reads, located under one data root.
+
+    ``documents``: the status documents (*.txt); ``status_files``: the Toolkit status files (*.csv,
+    *.xlsx); ``refused``: any other file in data/raw/documents/ (the rebuild names it and stops: a
+    file there is never ignored in silence)."""
     layout: dict[str, Path]
     documents: list[Path] = field(default_factory=list)
+    status_files: list[Path] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)
 
     @classmethod
     def find(cls, data_dir=None) -> "Inputs":
         lay = paths.layout(data_dir)
-        docs = sorted(lay["raw_documents"].glob("*.txt"))
-        return cls(lay, docs)
+        folder = lay["raw_documents"]
+        found = sorted(p for p in folder.iterdir() if not p.is_dir()) if folder.is_dir() else []
+        docs, status, refused = [], [], []
+        for p in found:
+            name = p.name.lower()
+            if name.endswith(RECORD_SUFFIX):
+                continue
+            (docs if name.endswith(DOCUMENT_SUFFIXES) else status if name.endswith(STATUS_FILE_SUFFIXES)
+             else refused).append(p)
+        return cls(lay, docs, status, refused)
+
+    @property
+    def status_sources(self) -> list[Path]:
+        """Every file a Toolkit status is read from: the documents, then the status files."""
+        return [*self.documents, *self.status_files]
 
     @property
     def website_folder(self) -> Path:
@@ -42,7 +68,7 @@ class Inputs:
     def files(self) -> list[Path]:
         """Every input file, for fingerprints."""
         lay = self.layout
-        out = set(self.documents)
+        out = set(self.documents) | set(self.status_files)
         for folder in (lay["raw_documents"], lay["raw_activities"], lay["raw_natural_earth"], self.website_folder,
                        lay["curated"]):
             if folder.exists():

@@ -12,7 +12,8 @@ import pandera.pandas as pa
 
 from iccwc.vocab import REACH_MEASURES
 from iccwc.vocab import (ACTION_PLAN, ACTION_PLAN_LABEL, ACTIVITY_CATEGORIES, ACTIVITY_STATUSES,
-    ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, FIRST_ACTIVITY_YEAR, PERIOD_PATTERN, STAGES, STEP_COLUMNS, STEP_LABELS)
+    ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, FIRST_ACTIVITY_YEAR, PERIOD_PATTERN, STEP_COLUMNS, STEP_LABELS,
+    STEPS_UNKNOWN, TOOLKIT_STAGES)
 
 
 
@@ -109,19 +110,25 @@ TOOLKIT_STATUS = Dataset(
     "toolkit_status",
     "ICCWC Wildlife and Forest Crime Analytic Toolkit: implementation status",
     "One row per country per status date, parsed from the Toolkit table of each status document "
-    "in data/raw/documents (SC66: Part 3, as of 9 November 2015).",
+    "in data/raw/documents (SC66: Part 3, as of 9 November 2015) and from each status file there "
+    "(a CSV or xlsx table with the same columns, or a list of countries with a Toolkit year and no steps).",
     [
         *_COUNTRY_FIELDS,
         Field("status_date", "date", "The date the table is 'as of'."),
-        *[Field(c, "boolean", f"{STEP_LABELS[c]}: marked done in the table.") for c in STEP_COLUMNS],
-        Field(ACTION_PLAN, "boolean", f"{ACTION_PLAN_LABEL}: marked in the table's last column."),
-        Field("last_step", "integer", "Highest step marked done (1-8).", minimum=0, maximum=8),
+        *[Field(c, "boolean", f"{STEP_LABELS[c]}: marked done in the table; empty when the source gives "
+                              f"no steps (stage '{STEPS_UNKNOWN}').", required=False) for c in STEP_COLUMNS],
+        Field(ACTION_PLAN, "boolean", f"{ACTION_PLAN_LABEL}: marked in the table's last column; empty when "
+                                      "the source gives no steps.", required=False),
+        Field("last_step", "integer", "Highest step marked done (1-8); empty when the source gives no steps.",
+              minimum=0, maximum=8, required=False),
         Field("stage", "string",
               "Stage of the document's map legend, derived from last_step: request received (1), "
-              "planning phase (2-4), in process (5-7), complete (8). The map itself is not in the text.",
-              enum=STAGES, ordered=True),
-        Field("source_file", "string", "Raw document the row was parsed from."),
-        Field("source_line", "integer", "Line of the row in that document.", minimum=1),
+              "planning phase (2-4), in process (5-7), complete (8). The map itself is not in the text. "
+              f"'{STEPS_UNKNOWN}': a status list names the country (with a Toolkit year) but gives no steps.",
+              enum=TOOLKIT_STAGES, ordered=True),
+        Field("source_file", "string", "Raw file (status document or status file) the row was read from."),
+        Field("source_line", "integer", "Line of the row in that file (a CSV's or xlsx sheet's header is line 1).",
+              minimum=1),
     ],
     primary_key=["iso3", "status_date"],
 )
@@ -236,7 +243,7 @@ ACTIVITIES = Dataset(
               "website). Toolkit-table rows: completed when the Toolkit stage is complete.",
               required=False, enum=ACTIVITY_STATUSES, ordered=True),
         Field("toolkit_stage", "string", "Toolkit stage from the Toolkit table, for Toolkit activities it lists.",
-              required=False, enum=STAGES, ordered=True),
+              required=False, enum=TOOLKIT_STAGES, ordered=True),
         Field("latitude", "number", "The ICCWC website's marker for the country (website rows only).",
               required=False, minimum=-90, maximum=90),
         Field("longitude", "number", "The ICCWC website's marker for the country (website rows only).",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import pandas as pd
 
 from iccwc.analysis import coverage, overview, recognition, snapshots
+from iccwc.vocab import CHANGE_UNKNOWN, STEPS_UNKNOWN
 from iccwc.analysis.toolkit_uptake import (complete_without_action_plan, countries_by_stage, date_label,
                                            funnel_counts, funnel_drops, stage_by_region, stall_counts,
                                            toolkit_summary)
@@ -164,6 +165,18 @@ def _where(region: str | None) -> str:
     return f" in {region}" if region else ""
 
 
+def _steps_unknown(shown: pd.DataFrame) -> str:
+    """A sentence on the countries a status list names without steps ("" when there are none)."""
+    names = shown.loc[shown["stage"].astype(str) == STEPS_UNKNOWN, "country"].astype(str).tolist()
+    if not names:
+        return ""
+    one = len(names) == 1
+    return (f" The steps of {_b(len(names))} {'country' if one else 'countries'} ({and_list(sorted(names))}) are "
+            f"not known: {'its' if one else 'their'} status is a list that gives a Toolkit year but no steps, so "
+            f"{'it counts' if one else 'they count'} as {'a request' if one else 'requests'} only, neither "
+            "complete nor under way, and at no step.")
+
+
 def toolkit_headline(shown: pd.DataFrame, region: str | None = None, sc66: pd.DataFrame | None = None) -> str:
     """Requests, complete and under way for the snapshot shown, the action plan; the SC66 claim if given.
 
@@ -177,6 +190,10 @@ def toolkit_headline(shown: pd.DataFrame, region: str | None = None, sc66: pd.Da
            f"Analytic Toolkit: "
            + (f"{_b(c)} had completed all 8 steps and {_b(u)} {'was' if u == 1 else 'were'} under way."
               if c and u else f"{'it' if c == 1 else f'all {_b(c)}'} had completed all 8 steps." if c else f"none had completed all 8 steps yet, and all {_b(u)} were under way.")]
+    if s["steps_unknown"]:                    # a status list: the sentence above does not hold; say what is known
+        out = [f"As of {when}, {_b(n)} {'country' if n == 1 else 'countries'}{_where(region)} had asked for the "
+               f"Analytic Toolkit: {_b(c)} had completed all 8 steps and {_b(u)} {'was' if u == 1 else 'were'} "
+               f"under way." + _steps_unknown(shown)]
     if c:
         missing = complete_without_action_plan(shown)
         if ap == c:
@@ -226,7 +243,7 @@ def toolkit_funnel(shown: pd.DataFrame, region: str | None = None) -> str:
     reached = dict(zip(f["step_number"].astype(int), f["countries"].astype(int)))
     when = date_label(toolkit_summary(shown)["status_date"]) if len(shown) else "the status date shown"
     parts = [f"{'all ' if k == 1 and reached[1] > 1 else ''}{_b(reached[k])} {_REACHED[k]}" for k in range(1, 10)]
-    text = f"As of {when}{_where(region)}: {and_list(parts)}."
+    text = f"As of {when}{_where(region)}: {and_list(parts)}." + _steps_unknown(shown)
     d = funnel_drops(shown)
     top = int(d["fewer"].max()) if len(d) else 0
     if top <= 0:
@@ -256,6 +273,8 @@ def toolkit_stalls(shown: pd.DataFrame) -> str:
     st = stall_counts(shown).set_index("last_step")
     s = toolkit_summary(shown)
     u = s["under_way"]
+    if u == 0 and s["steps_unknown"]:
+        return "No country is known to be under way." + _steps_unknown(shown)
     if u == 0:
         return (f"No country is under way: all {plural(s['requests'], 'country', 'countries')} shown "
                 f"{'has' if s['requests'] == 1 else 'have'} completed all 8 steps." if s["requests"] else
@@ -287,13 +306,14 @@ def toolkit_stalls(shown: pd.DataFrame) -> str:
 #: A stage as said after a count in the region sentences.
 _STAGE_SAID = {"request received": "only requested", "planning phase": "in the planning phase",
                "in process": "in process", "complete": "complete"}
+_STAGE_SAID[STEPS_UNKNOWN] = "listed with steps unknown"       # a status list's countries
 
 
 def _breakdown(row: pd.Series) -> str:
-    stages = [s for s in _STAGE_SAID if int(row[s])]
+    stages = [s for s in _STAGE_SAID if int(row.get(s, 0))]
     if len(stages) == 1:
         return ("all " if int(row["total"]) > 1 else "") + _STAGE_SAID[stages[0]]
-    return and_list(f"{int(row[s])} {_STAGE_SAID[s]}" for s in stages)
+    return and_list(f"{int(row.get(s, 0))} {_STAGE_SAID[s]}" for s in stages)
 
 
 def toolkit_regions(shown: pd.DataFrame) -> str:
@@ -349,7 +369,13 @@ def toolkit_progress(toolkit: pd.DataFrame, before="previous", after="latest") -
     items = []
     if len(kinds["new request"]):
         items.append(f"{plural(len(kinds['new request']), 'new request')}: "
-                     + _change_items(kinds["new request"], lambda r: f"step {r.to_step}"))
+                     + _change_items(kinds["new request"], lambda r: "steps unknown" if pd.isna(r.to_step)
+                                     else f"step {r.to_step}"))
+    if (c["change"].astype(str) == CHANGE_UNKNOWN).any():      # a side is a status list: no steps to compare
+        k = c[c["change"].astype(str) == CHANGE_UNKNOWN]
+        items.append(f"{plural(len(k), 'country', 'countries')} listed at both dates, steps unknown at one of "
+                     "them (a status list), so whether they moved is not known: "
+                     + _change_items(k, lambda r: f"{r.from_step_label} to {r.to_step_label}"))
     if len(kinds["completed"]):
         k = kinds["completed"]
         items.append(f"{plural(len(k), 'country', 'countries')} completed all 8 steps: "
@@ -365,7 +391,8 @@ def toolkit_progress(toolkit: pd.DataFrame, before="previous", after="latest") -
     if len(kinds["no longer listed"]):
         k = kinds["no longer listed"]
         items.append(f"{plural(len(k), 'country', 'countries')} no longer listed: "
-                     + _change_items(k, lambda r: f"was at step {r.from_step}"))
+                     + _change_items(k, lambda r: "steps unknown" if pd.isna(r.from_step)
+                                     else f"was at step {r.from_step}"))
     items.append(f"{plural(len(kinds['unchanged']), 'country', 'countries')} unchanged")
     out.append("Country by country:\n\n" + "\n".join(f"- {i}" for i in items))
     return " ".join(out[:1]) + " " + out[1]

@@ -21,6 +21,7 @@ from iccwc.analysis.toolkit_uptake import date_label, one_date, step_name
 
 CHECK = "✓"
 NOT_DONE = "·"      # in the text table, so columns stay aligned
+UNKNOWN = "?"       # a step a status list does not give (stage "listed, steps unknown")
 #: Column headers: step number and the document's step name (sentence case).
 HEADERS = [(str(i), label.capitalize()) for i, (_, label) in enumerate(STEPS, 1)] + \
           [("", "Implementation of action plan recommendations")]
@@ -36,7 +37,8 @@ def progress_table(df: pd.DataFrame) -> pd.DataFrame:
     one_date(df)
     out = pd.DataFrame({"country": df["country"].astype(str).tolist()})
     for (num, _), col in zip(HEADERS, MARK_COLUMNS):
-        out[num if col != ACTION_PLAN else "action plan"] = [CHECK if bool(v) else NOT_DONE for v in df[col]]
+        out[num if col != ACTION_PLAN else "action plan"] = [UNKNOWN if pd.isna(v) else CHECK if bool(v) else NOT_DONE
+                                                             for v in df[col]]
     out["stage"] = df["stage"].astype(str).tolist()
     return out
 
@@ -63,7 +65,7 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
     rows = []
     for _, r in df.iterrows():
         stage = str(r["stage"])
-        bg = charts.STAGE_COLOURS[stage]
+        bg = charts.STAGE_FILLS[stage]
         fg = charts.text_colour(bg)
         is_sel = selected is not None and str(r["country"]) == selected
         tr_style = "outline:2px solid #d55e00;outline-offset:-2px;" if is_sel else ""
@@ -71,10 +73,11 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
         cells = [f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left;'
                  f'{_STICKY}{"font-weight:bold" if is_sel else ""}" data-iso3="{charts.escape(r["iso3"])}">{name}</td>']
         for col in MARK_COLUMNS:
-            done = bool(r[col])
+            done = False if pd.isna(r[col]) else bool(r[col])       # unknown (a status list): "?"
             style = (f"background:{bg};color:{fg};" if done else "background:#fafafa;color:#bbb;")
             cells.append(f'<td style="{style}text-align:center;border:1px solid #fff;'
-                         f'border-bottom:1px solid #ddd;padding:3px">{CHECK if done else ""}</td>')
+                         f'border-bottom:1px solid #ddd;padding:3px">'
+                         f'{CHECK if done else UNKNOWN if pd.isna(r[col]) else ""}</td>')
         cells.append(f'<td style="padding:3px 6px;border-bottom:1px solid #ddd;white-space:nowrap;text-align:left" '
                      f'title="{charts.escape(STAGE_LEGEND[stage])}">'
                      f'<span style="display:inline-block;width:0.9em;height:0.9em;background:{bg};'
@@ -104,7 +107,12 @@ def country_detail_html(df: pd.DataFrame, country: str | None) -> str:
                 "countries shown with these filters.</div>")
     r = hit.iloc[0]
     stage = str(r["stage"])
-    bg = charts.STAGE_COLOURS[stage]
+    bg = charts.STAGE_FILLS[stage]
+    if pd.isna(r["last_step"]):                 # a status list: the country is listed, its steps are not given
+        as_of = f" as of {date_label(when)}" if when is not None else ""
+        return (f'<div style="{_FONT};padding:4px"><div style="font-size:14px;font-weight:bold">'
+                f'{charts.escape(r["country"])}</div><div>{charts.escape(STAGE_LEGEND[stage])}{charts.escape(as_of)}: '
+                f'the status lists the country but gives no steps ({charts.escape(r["source_file"])}).</div></div>')
     last = int(r["last_step"])
     items = []
     for n, col in enumerate(MARK_COLUMNS, 1):

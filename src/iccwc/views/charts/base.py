@@ -36,6 +36,12 @@ STAGE_COLOURS = {
     "in process": "#1d91c0",
     "complete": "#0c2c84",
 }
+from iccwc.vocab import STEPS_UNKNOWN  # noqa: E402
+
+#: The fill of a country whose steps are unknown (stage "listed, steps unknown", from a status list):
+#: a light grey outside the legend's four colours; and every stage's fill, that one included.
+UNKNOWN_STAGE_COLOUR = "#d9d9d9"
+STAGE_FILLS = {**STAGE_COLOURS, STEPS_UNKNOWN: UNKNOWN_STAGE_COLOUR}
 #: Colours of the document's three groups of instruments (Okabe-Ito).
 CATEGORY_COLOURS = {
     "governing bodies of ICCWC partner organizations": "#0072B2",

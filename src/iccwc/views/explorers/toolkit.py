@@ -32,6 +32,7 @@ from iccwc.views.maps import base as basemap
 from iccwc.views.maps import toolkit as toolkit_map
 from iccwc.views import tables as toolkit_table
 from iccwc.vocab import CONTINENTS, DOCUMENT_REGIONS, STAGE_LEGEND, STAGES
+from iccwc.vocab import TOOLKIT_STAGES
 from iccwc.analysis.snapshots import resolve_date, snapshot, snapshot_dates
 from iccwc.analysis.toolkit_uptake import date_label, region_column, select, step_name
 
@@ -40,7 +41,7 @@ ALL = ""   # the value of "no filter" in a dropdown (ipywidgets cannot select a 
 
 def _status_html(snap: pd.DataFrame, cur: pd.DataFrame, when: str) -> str:
     stages = cur["stage"].astype(str)
-    parts = [f"{int((stages == s).sum())} {charts.escape(s)}" for s in STAGES if (stages == s).any()]
+    parts = [f"{int((stages == s).sum())} {charts.escape(s)}" for s in TOOLKIT_STAGES if (stages == s).any()]
     return (f"<div style='font-size:13px;padding:2px 0'><b>{len(cur)} of {len(snap)}</b> requesting "
             f"countries shown, as of {charts.escape(when)}" + (": " + ", ".join(parts) if parts else "")
             + ".</div>")

@@ -129,7 +129,7 @@ def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | 
     world = basemap.get_world(world)
     have = geo.world_ids(world)
     poly = [c for c in codes if c in have and c in stage_of]
-    props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_COLOURS[stage_of[c]]} for c in poly}
+    props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_FILLS[stage_of[c]]} for c in poly}
     layers = []
     if poly:
         layers.append(ipyleaflet.GeoJSON(

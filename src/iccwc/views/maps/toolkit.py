@@ -33,11 +33,13 @@ import pandas as pd
 from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
 from iccwc.data import geo
-from iccwc.vocab import STAGE_LEGEND, STAGES
+from iccwc.vocab import STAGE_LEGEND, STAGES, STEPS_UNKNOWN
 from iccwc.analysis.toolkit_uptake import date_label, one_date, step_name
 
 #: The LayerGroup of each stage, by name (the labels of the layers control).
 STAGE_GROUPS = [STAGE_LEGEND[s] for s in STAGES]
+#: Every group the map holds: the four stages, then countries whose steps are unknown (a status list).
+_GROUPS = dict(zip([*STAGES, STEPS_UNKNOWN], [*STAGE_GROUPS, STAGE_LEGEND[STEPS_UNKNOWN]]))
 #: Countries whose polygons cover less than this many square degrees get a circle marker
 #: (at 1:110m: The Bahamas 1.4, Togo 5.0, Bosnia and Herzegovina 5.7; Bangladesh 11.9).
 SMALL_AREA = 8.0
@@ -47,7 +49,7 @@ OUTLINE = "#333333"
 
 def style_for(stage: str) -> dict:
     """The fill of a country at ``stage``."""
-    return {"color": OUTLINE, "weight": 0.8, "fillColor": charts.STAGE_COLOURS[str(stage)], "fillOpacity": 0.9}
+    return {"color": OUTLINE, "weight": 0.8, "fillColor": charts.STAGE_FILLS[str(stage)], "fillOpacity": 0.9}
 
 
 def popup_html(row) -> str:
@@ -56,10 +58,14 @@ def popup_html(row) -> str:
     when = pd.Timestamp(row["status_date"])
     return (f"<div class='iccwc-popup' style='font-size:12px;line-height:1.35'>"
             f"<b>{charts.escape(row['country'])}</b><br>"
-            f"Last step: {charts.escape(step_name(int(row['last_step'])))}<br>"
-            f"{charts.swatch(charts.STAGE_COLOURS[stage], '0.8em')}"
+            f"Last step: {charts.escape(_last_step(row['last_step']))}<br>"
+            f"{charts.swatch(charts.STAGE_FILLS[stage], '0.8em')}"
             f"{charts.escape(STAGE_LEGEND[stage])}<br>"
             f"<span style='color:#666'>as of {charts.escape(date_label(when))}</span></div>")
+
+
+def _last_step(last) -> str:
+    return "not known (the status gives no steps)" if pd.isna(last) else step_name(int(last))
 
 
 def legend_html(title: str = "Toolkit implementation stage") -> str:
@@ -89,7 +95,7 @@ def country_layers(df: pd.DataFrame, world: dict | None = None,
     for (_, r), feat in zip(rows, fc["features"]):
         name, stage = str(r["country"]), str(r["stage"])
         feat = {**feat, "properties": {**feat["properties"], "country": name, "stage": stage,
-                                       "last_step": int(r["last_step"])}}
+                                       "last_step": None if pd.isna(r["last_step"]) else int(r["last_step"])}}
         layer = ipyleaflet.GeoJSON(
             data={"type": "FeatureCollection", "features": [feat]}, name=name, style=style_for(stage),
             hover_style={"weight": 2.5, "color": "#000000"},
@@ -99,7 +105,7 @@ def country_layers(df: pd.DataFrame, world: dict | None = None,
             lat, lon = geo.interior_point(feat)
             markers.append(ipyleaflet.CircleMarker(
                 location=(lat, lon), radius=MARKER_RADIUS, name=name, color=OUTLINE, weight=2,
-                fill_color=charts.STAGE_COLOURS[stage], fill_opacity=0.95,
+                fill_color=charts.STAGE_FILLS[stage], fill_opacity=0.95,
                 popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260))
         if on_click is not None:
             layer.on_click(lambda *a, _n=name, **k: on_click(_n))
@@ -113,13 +119,19 @@ group = basemap.layer_group
 
 def polygons(m: ipyleaflet.Map) -> list[ipyleaflet.GeoJSON]:
     """The country layers of a stage map, all stages."""
-    return [layer for name in STAGE_GROUPS for layer in group(m, name).layers
+    return [layer for name in _groups(m) for layer in group(m, name).layers
             if isinstance(layer, ipyleaflet.GeoJSON)]
+
+
+def _groups(m: ipyleaflet.Map) -> list[str]:
+    """The names of the map's country groups (the unknown-steps group only on a map that has it)."""
+    have = {getattr(layer, "name", None) for layer in m.layers}
+    return [name for name in _GROUPS.values() if name in have]
 
 
 def markers(m: ipyleaflet.Map) -> list[ipyleaflet.CircleMarker]:
     """The small-country circles of a stage map, all stages."""
-    return [layer for name in STAGE_GROUPS for layer in group(m, name).layers
+    return [layer for name in _groups(m) for layer in group(m, name).layers
             if isinstance(layer, ipyleaflet.CircleMarker)]
 
 
@@ -129,9 +141,14 @@ def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, world: dict | None = None
     attribution line which document and status date they come from)."""
     polys, circles = country_layers(df, world, on_click)
     when = f"as of {date_label(pd.Timestamp(df['status_date'].max()))}" if len(df) else None
-    basemap.attribute(m, basemap.source_files((df, "source_file")), when)
+    basemap.attribute(m, basemap.source_files((df, "source_file")), when,
+                      title="Toolkit stage of each requesting country" + (f", {when}" if when else ""))
     stage_of = {p.name: p.data["features"][0]["properties"]["stage"] for p in polys}
-    for stage, name in zip(STAGES, STAGE_GROUPS):
+    if STEPS_UNKNOWN in stage_of.values() and _GROUPS[STEPS_UNKNOWN] not in _groups(m):
+        m.add(ipyleaflet.LayerGroup(layers=[], name=_GROUPS[STEPS_UNKNOWN]))     # a status list's countries
+    for stage, name in _GROUPS.items():
+        if name not in _groups(m):
+            continue
         group(m, name).layers = ([p for p in polys if stage_of[p.name] == stage]
                                  + [c for c in circles if stage_of[c.name] == stage])
 
@@ -149,6 +166,7 @@ def stage_map(df: pd.DataFrame, world: dict | None = None, height: str = "460px"
     m.add(legend())
     m.add(ipyleaflet.LayersControl(position="topright", collapsed=True))
     m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
+    focus(m, df, world)           # opens fitted to the countries shown
     return m
 
 
