@@ -178,3 +178,36 @@ def test_without_scripts_each_widget_view_says_why_it_is_empty(rendered, page, t
     assert notes.count() == views
     assert "needs JavaScript" in notes.first.inner_text()
     screenshot(page, f"site-{name}-no-scripts")
+
+
+DATA_MARKS = """(colours) => [...document.querySelectorAll('.leaflet-container')].map(map => {
+  const box = map.getBoundingClientRect(), out = [];
+  for (const p of map.querySelectorAll('.leaflet-overlay-pane path')) {
+    if (!colours.includes((p.getAttribute('fill') || '').toLowerCase())) continue;
+    const r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < box.left || x > box.right || y < box.top || y > box.bottom) out.push(`${Math.round(x)},${Math.round(y)}`);
+  }
+  const title = map.querySelector('.iccwc-map-title'), legend = map.querySelector('.iccwc-legend'),
+        credit = map.querySelector('.leaflet-control-attribution');
+  const overlap = (a, b) => { if (!a || !b) return false; const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+    return p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom; };
+  return {outside: out, title: title ? title.textContent : '', legendUnderCredit: overlap(legend, credit)};
+})"""
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+@pytest.mark.parametrize("name", ["01-toolkit-uptake", "03-regional-coverage"])
+def test_maps_have_a_title_open_on_all_their_countries_and_keep_the_legend_clear(rendered, page, name, width):
+    """Each map says what it shows and as of when, opens with every marked country in view (at 390 px the
+    page's script zooms out by a fraction of a level), and its legend is not covered by the credit line."""
+    from iccwc.views.charts import base as charts
+    open_offline(page, rendered / f"{name}.html", width)
+    page.wait_for_timeout(500)
+    colours = [c.lower() for c in (*charts.STAGE_COLOURS.values(), *charts.REGION_COLOURS.values())]
+    maps = page.evaluate(DATA_MARKS, colours)
+    screenshot(page, f"site-maps-{name}-{width}")
+    assert maps, name
+    for i, m in enumerate(maps):
+        assert m["title"], f"map {i} of {name} has no title"
+        assert m["outside"] == [], f"map {i} of {name} at {width} px opens with marks outside the view: {m['outside']}"
+        assert not m["legendUnderCredit"], f"map {i} of {name}: the credit line covers the legend"

@@ -552,7 +552,7 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     site = site or _site_context(None, [(path, nb)], RenderOptions())
     st = site.status
     page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(),
-                          with_code=site.options.with_code)
+                          with_code=site.options.with_code, sources=st.get("sources", []))
     page.nb.cells.append(reader.made_cell(st.get("sources", []), st.get("toolkit_status_dates", []),
                                           st.get("rows", {}), site.versions, site.generated,
                                           "python -m iccwc run" + (" --with-code" if site.options.with_code else ""),

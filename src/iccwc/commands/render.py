@@ -267,7 +267,7 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
 #: than that, this script zooms it out by a fraction of a level so the same area shows (Leaflet
 #: keeps whole zoom levels otherwise, and a 366 px map at level 1 cuts the Americas off). It hooks
 #: Leaflet as the page's own copy of jupyter-leaflet loads (require.js ``onResourceLoad``): nothing is
-#: fetched, and a reader's later zooming is left alone.
+#: fetched, and a reader's later zooming is left alone. On a phone the layers lists also start folded.
 FIT_JS = """<script>
 (function () {
   if (!window.requirejs) return;
@@ -276,9 +276,21 @@ FIT_JS = """<script>
     if (before) before.apply(this, arguments);
     if (map.name !== 'jupyter-leaflet' || !window.L || window.L.iccwcFit) return;
     window.L.iccwcFit = true;
+    // On a phone an open layers list would cover half the map: it starts folded (a tap opens it).
+    window.L.Control.Layers.addInitHook(function () {
+      if (window.innerWidth < 600) this.options.collapsed = true;
+    });
     window.L.Map.addInitHook(function () {
       var m = this, el = m.getContainer(), centre = m.options.center, zoom = m.options.zoom;
       if (!centre || zoom === undefined || !window.ResizeObserver) return;
+      // The bottom-left corner (the legend) sits above the attribution line, which wraps to several
+      // lines on a narrow map and would otherwise cover the legend's last rows.
+      var lift = new ResizeObserver(function () {
+        var a = el.querySelector('.leaflet-control-attribution'), left = el.querySelector('.leaflet-bottom.leaflet-left');
+        if (a && left) left.style.bottom = (a.offsetWidth > el.clientWidth / 2 ? a.offsetHeight : 0) + 'px';
+      });
+      var corner = el.querySelector('.leaflet-bottom.leaflet-right');   // where the attribution is added
+      lift.observe(el); if (corner) lift.observe(corner);
       var watch = new ResizeObserver(function () {
         if (!el.isConnected || !el.clientWidth || !el.clientHeight) return;
         var host = el.closest('[class*="iccwc-view-"]');
@@ -290,8 +302,10 @@ FIT_JS = """<script>
                                          window.L.CRS.EPSG3857.pointToLatLng(c.add([w / 2, h / 2]), zoom));
         m.invalidateSize(false);
         m.options.zoomSnap = 0;
+        var least = m.getMinZoom();
+        m.options.minZoom = 0;                    // getBoundsZoom would round up to the old minimum
         var z = m.getBoundsZoom(area, false);
-        m.setMinZoom(Math.min(m.getMinZoom(), z));
+        m.setMinZoom(Math.min(least, z));
         m.setView(area.getCenter(), z, {animate: false});
       });
       watch.observe(el);
@@ -321,6 +335,11 @@ body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
 .widget-html-content { font-size: 14px; overflow-x: auto; max-width: 100%%; }
 .widget-readout { max-width: none !important; overflow: visible !important; }
 .leaflet-container { font-size: 13px; } .leaflet-popup-content { font-size: 13px; }
+@media (max-width: 600px) {   /* a phone: map controls compact, so the map itself still shows */
+  .leaflet-control-layers-expanded { padding: 2px 6px !important; font-size: 12px; line-height: 1.25; }
+  .iccwc-map-title { font-size: 11px !important; max-width: 160px !important; }
+  .leaflet-container .leaflet-control-attribution { font-size: 10px; line-height: 1.3; }
+  .iccwc-legend { font-size: 10px !important; line-height: 1.3 !important; } }
 .iccwc-nav { display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; justify-content: space-between; padding: 0.6rem 0;
   border-bottom: 1px solid #ddd; font-size: 15px; }
 .iccwc-nav.bottom { border-top: 1px solid #ddd; border-bottom: 0; margin-top: 1rem; }
