@@ -74,7 +74,8 @@ def test_steps_long_is_ordered():
 
 
 def test_load_recognitions_types_and_counts():
-    df = iccwc.load_recognitions()
+    all_rows = iccwc.load_recognitions()
+    df = all_rows[all_rows["source"].str.startswith(SC66.name + ", ")]     # the SC66 list (Part 2)
     assert len(df) == 17
     assert df["mentions_toolkit"].dtype == bool
     assert df["category"].dtype.ordered
@@ -84,6 +85,8 @@ def test_load_recognitions_types_and_counts():
         "regional declarations and statements": 5}
     assert df["year"].min() == 2011 and df["year"].max() == 2015
     assert str(df["month"].dtype).startswith("datetime64")
+    later = all_rows.drop(df.index)                                        # after the list: from news items
+    assert later["source"].str.startswith("iccwc-website/news.json, ").all() and (later["year"] > 2015).all()
     placed = df.dropna(subset=["place"])
     assert set(placed["place"]) == {"London", "Kasane", "Brazzaville", "Marrakech", "Gaborone", "Dhaka",
                                     "Arusha", "Geneva"}

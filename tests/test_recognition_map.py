@@ -1,9 +1,10 @@
-"""The places-of-adoption map: the places the document names, nothing invented, escaped popups, offline."""
+"""The places-of-adoption map: the places the sources name, nothing invented, escaped popups, offline."""
 from __future__ import annotations
 
 import ipyleaflet
 import pytest
 
+from iccwc.analysis import recognition
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import recognition as rm
 
@@ -12,7 +13,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def test_places_are_the_ones_the_document_names(rec):
-    p = rm.places(rec)
+    p = rm.places(recognition.sc66_list(rec))
     assert set(p["place"]) == PLACES and p["instruments"].sum() == 8
     cats = {c for cs in p["categories"] for c in cs}
     assert cats == {"global declarations and statements", "regional declarations and statements"}
@@ -21,8 +22,17 @@ def test_places_are_the_ones_the_document_names(rec):
     assert p.set_index("place").loc["Gaborone", "country_iso2"] == "BW"
 
 
+def test_later_places_are_the_ones_their_news_items_name(rec):
+    later = rec[recognition.source_label(rec) == recognition.NEWS_ITEMS]
+    p = rm.places(later).set_index("place")
+    # CITES CoP17 "(Cop17, Johannesburg, September 2016)"; the Lima Declaration; the UNGA items name no place.
+    assert set(p.index) == {"Johannesburg", "Lima"}
+    assert (p.loc["Johannesburg", "country_iso2"], p.loc["Lima", "country_iso2"]) == ("ZA", "PE")
+    assert set(rm.places(rec)["place"]) == PLACES | set(p.index)
+
+
 def test_instruments_without_a_place_are_listed_not_placed(rec):
-    none = rm.without_place(rec)
+    none = rm.without_place(recognition.sc66_list(rec))
     assert len(none) == 9
     assert set(none["category"].astype(str)) == {"governing bodies of ICCWC partner organizations"}
     assert "unga-a-69-l80" in set(none["id"]) and none["place"].isna().all()
@@ -32,9 +42,9 @@ def test_map_is_offline_and_marks_each_place(rec):
     m = rm.places_map(rec)
     assert not any(isinstance(layer, ipyleaflet.TileLayer) for layer in m.layers)
     assert any(isinstance(layer, ipyleaflet.GeoJSON) and len(layer.data["features"]) > 150 for layer in m.layers)
-    assert set(rm.marker_names(m)) == PLACES
+    assert set(rm.marker_names(m)) == set(rm.places(rec)["place"]) >= PLACES
     label_group = next(layer for layer in m.layers if getattr(layer, "name", "") == rm.LABEL_LAYER)
-    assert len(label_group.layers) == 8
+    assert len(label_group.layers) == len(rm.places(rec))
     marker = next(layer for layer in m.layers if getattr(layer, "name", "") == rm.MARKER_LAYER).layers[0]
     assert marker.popup is not None and "Marrakech" in marker.popup.value and "May 2013" in marker.popup.value
 
@@ -81,7 +91,7 @@ def test_place_labels_do_not_overlap_labels_or_dots(rec, zoom):
 
 
 def test_legend_lists_only_categories_with_a_place(rec):
-    m = rm.places_map(rec)
+    m = rm.places_map(recognition.sc66_list(rec))
     legend = basemap.legend_of(m)
     assert "global declarations" in legend and "regional declarations" in legend
     assert "governing bodies" not in legend

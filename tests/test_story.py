@@ -103,6 +103,9 @@ def computed_numbers(data_dir) -> dict[str, set[int]]:
     rec_nums |= set(recognition.counts_by(rec, "issuing_body_short")) | set(recognition.theme_counts(rec)["instruments"])
     rec_nums |= set(recognition.monthly_cumulative(rec)["new"]) | set(rec["year"]) | set(docs["year"])
     rec_nums |= set(recognition.toolkit_instruments(rec)["category"].value_counts())
+    basis = rec["category_basis"].astype(str).value_counts()                # the sources and how groups were set
+    rec_nums |= set(s["by_source"].values()) | set(basis) | {len(rec) - int(basis.get("heading", 0))}
+    rec_nums |= set(range(int(rec["year"].min()), int(rec["year"].max()) + 1)) if len(rec) else set()   # "none in 2018"
     rec_nums |= set(docs["document_type"].value_counts()) | set(docs.groupby("year").size())
     overview_nums = tk_nums | {len(iccwc.load_partner_presence(data_dir)), len(docs), s["instruments"],
                                *rec["year"]}

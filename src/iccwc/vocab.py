@@ -79,6 +79,15 @@ CATEGORIES = [
     "global declarations and statements",
     "regional declarations and statements",
 ]
+#: Kinds of instrument (``instrument_type``): the SC66 list's words, and "decision" (CITES CoP17's, in a
+#: news item). Anything else is refused.
+INSTRUMENT_TYPES = ["resolution", "decision", "declaration", "statement", "recommendations", "urgent measures"]
+#: Where a recognition's category comes from (``category_basis``): "heading", the category heading it sits
+#: under in its source (SC66 Part 2); "issuing body", for an instrument no heading files (a later one, from a
+#: news item), the category of the same body's instruments under a heading (checked on every rebuild);
+#: "curated", neither: the curator's reading of the issuing body as its source names it (a conference of one
+#: region: regional), documented in docs/data.md.
+CATEGORY_BASES = ["heading", "issuing body", "curated"]
 
 
 # ------------------------------------------------------------------ regions

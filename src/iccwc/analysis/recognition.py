@@ -1,6 +1,9 @@
 """Question 2, recognition over time: counts, running totals, themes and places of the instruments.
 
-The data are the instruments recognising ICCWC (:func:`iccwc.load_recognitions`).
+The data are the instruments recognising ICCWC (:func:`iccwc.load_recognitions`): the SC66
+document's list (Part 2, July 2011 to July 2015) and later instruments the ICCWC website's news
+items state. :func:`source_of` says which source each row comes from and :func:`sc66_list` gives
+the SC66 document's own rows, the only ones its claims (17 instruments by January 2016) are about.
 Everything here returns plain values or DataFrames; the charts that show them are
 in :mod:`iccwc.views.charts.recognition`.
 
@@ -18,10 +21,64 @@ from typing import Iterable
 
 import pandas as pd
 
+from iccwc.analysis.overview import SC66_DOCUMENT
 from iccwc.vocab import CATEGORIES
 
 #: "all": the value of "no filter" in :func:`filter_recognitions`.
 ALL = "all"
+#: How :func:`source_label` names the sources of the rows (by the file the row's ``source`` names).
+SC66_LIST = "the SC66 list"
+NEWS_ITEMS = "ICCWC website news items"
+
+
+def source_of(df: pd.DataFrame) -> pd.Series:
+    """The file each row comes from: the part of ``source`` before its first ", " (a document's name,
+    or ``iccwc-website/news.json``).
+
+    Returns a Series of str aligned with ``df``.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> bool(source_of(rec).isin([SC66_DOCUMENT, "iccwc-website/news.json"]).all())
+    True
+    """
+    return df["source"].astype(str).str.split(", ", n=1).str[0]
+
+
+def source_label(df: pd.DataFrame) -> pd.Series:
+    """Each row's source in words: :data:`SC66_LIST` (the SC66 document), :data:`NEWS_ITEMS` (a news item
+    of the ICCWC website) or the file's name.
+
+    >>> set(source_label(iccwc.load_recognitions())) <= {SC66_LIST, NEWS_ITEMS}
+    True
+    """
+    files = source_of(df)
+    return files.map(lambda f: SC66_LIST if f == SC66_DOCUMENT else NEWS_ITEMS if f.endswith("news.json") else f)
+
+
+def sc66_list(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows that come from the SC66 document (its Part 2 list), in date order: what its own
+    claims are about. Empty when the data hold none.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> len(sc66_list(rec)) == int((source_of(rec) == SC66_DOCUMENT).sum())
+    True
+    """
+    return _sorted(df[source_of(df) == SC66_DOCUMENT]) if len(df) else df
+
+
+def counts_by_source(df: pd.DataFrame) -> dict[str, int]:
+    """Instruments per source (:func:`source_label`), in order of each source's first instrument.
+
+    Returns a dict {label: instruments}.
+
+    >>> by = counts_by_source(iccwc.load_recognitions())
+    >>> sum(by.values()) == len(iccwc.load_recognitions())
+    True
+    """
+    if df.empty:
+        return {}
+    d = _sorted(df).assign(_label=lambda t: source_label(t))
+    return {k: int(n) for k, n in d.groupby("_label", sort=False).size().items()}
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:
@@ -169,14 +226,14 @@ def summary(df: pd.DataFrame) -> dict:
     """The headline numbers the notebook states (each asserted there).
 
     Returns a dict: instruments, first and last (dates "YYYY-MM", None when empty), by_category
-    {category: n}, by_year {year: n}, by_type {instrument_type: n}, toolkit (instruments naming
-    the Toolkit), toolkit_first_month ("YYYY-MM" or None), toolkit_first (their names),
-    with_theme, with_place, without_place.
+    {category: n}, by_year {year: n}, by_type {instrument_type: n}, by_source {source label: n},
+    toolkit (instruments naming the Toolkit), toolkit_first_month ("YYYY-MM" or None), toolkit_first
+    (their names), with_theme, with_place, without_place.
 
     >>> rec = iccwc.load_recognitions()
     >>> s = summary(rec)
     >>> sorted(s)[:3], s["instruments"] == len(rec) == s["with_place"] + s["without_place"]
-    (['by_category', 'by_type', 'by_year'], True)
+    (['by_category', 'by_source', 'by_type'], True)
     """
     first_tk = first_toolkit_month(df)
     tk = _sorted(df[df["mentions_toolkit"]])
@@ -188,6 +245,7 @@ def summary(df: pd.DataFrame) -> dict:
         "by_category": {c: int((df["category"].astype(str) == c).sum()) for c in CATEGORIES},
         "by_year": counts_by_year(df),
         "by_type": counts_by(df, "instrument_type").to_dict(),
+        "by_source": counts_by_source(df),
         "toolkit": int(df["mentions_toolkit"].sum()),
         "toolkit_first_month": None if first_tk is None else first_tk.strftime("%Y-%m"),
         "toolkit_first": list(tk.loc[tk["month"] == first_tk, "instrument"]) if first_tk is not None else [],

@@ -11,6 +11,10 @@ Checks, per recognition row: its heading occurs exactly once; it sits under the
 category heading it claims; its printed date, place and issuing body occur in
 its block (from its heading to the next instrument's); ``mentions_toolkit`` is
 true exactly when the block names the toolkit; every theme occurs in the block.
+A row without a heading (a later instrument, from a news item) has a quote found in
+its source; when a row with a heading has the same issuing body, it takes that row's
+category. Every row: a known kind (``instrument_type``), a month from 2010 to today,
+each symbol printed in its heading or source and given on one row only.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from iccwc.data.document import Document
 from iccwc.data.sources import Sources, SourceText, check_quote
 from iccwc.errors import DataError, ProblemList
 from iccwc.data.gazetteer import locate_all
-from iccwc.vocab import CATEGORIES
+from iccwc.vocab import CATEGORIES, INSTRUMENT_TYPES
 
 _END_OF_PART_2 = "An overview of all ICCWC activities"
 
@@ -133,6 +137,8 @@ def parse_when(text: str) -> str:
 
 RECOGNITION_COLUMNS = ["id", "category", "heading", "date_as_printed", "instrument", "issuing_body",
                        "issuing_body_short", "instrument_type", "place", "mentions_toolkit", "themes"]
+#: ``symbol``: the instrument's symbol(s) as printed, ';'-separated; empty where the source gives none.
+RECOGNITION_OPTIONAL = ["symbol", *SOURCE_COLUMNS]
 
 
 def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataFrame:
@@ -145,7 +151,7 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
     is true exactly when the quote names the toolkit; its themes are in the quote.
     """
     sources = _sources(sources)
-    rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS, key="id", optional=SOURCE_COLUMNS)
+    rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS, key="id", optional=RECOGNITION_OPTIONAL)
     src_of = {r["id"]: _source_of(sources, r, problems) for r in rows}
     starts: dict[str, int] = {}
     by_doc: dict[int, tuple[SourceText, list]] = {}
@@ -165,16 +171,40 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
             problems.add(r["_line"], "quote", f"the words of {src.cite()} that recognise ICCWC (a row "
                                               "not from a status document's Part 2 needs a quote)", "empty")
     places = locate_all({r["place"] for r in rows if r["place"]})
+    # The category of each issuing body whose instruments sit under a heading: a row without a heading
+    # (a later instrument) from the same body takes it.
+    body_category = {r["issuing_body_short"]: (r["category"], r["_line"]) for r in rows if r["id"] in starts}
+    symbol_line: dict[str, int] = {}
     out = []
     for r in rows:
         line = r["_line"]
         if r["category"] not in CATEGORIES:
             problems.add(line, "category", f"one of {CATEGORIES}", r["category"])
+        if r["instrument_type"] not in INSTRUMENT_TYPES:
+            problems.add(line, "instrument_type", f"one of {INSTRUMENT_TYPES}", r["instrument_type"] or "empty")
         try:
             month = _month(r["date_as_printed"])
+            parse_when(month)
         except ValueError:
-            problems.add(line, "date_as_printed", "a month and year such as 'July 2011'", r["date_as_printed"])
+            problems.add(line, "date_as_printed", "a month and year such as 'July 2011' (a real month, "
+                                                  "2010 to today)", r["date_as_printed"] or "empty")
             month = None
+        symbols = [x.strip() for x in r["symbol"].split(";") if x.strip()]
+        for sym in symbols:
+            if sym in symbol_line:
+                problems.add(line, "symbol", f"each symbol on one row (one instrument under two symbols is one "
+                                             f"row; already on line {symbol_line[sym]})", sym)
+            symbol_line.setdefault(sym, line)
+        if r["id"] in starts:
+            basis = "heading"
+        elif r["issuing_body_short"] in body_category:
+            basis = "issuing body"
+            want, at = body_category[r["issuing_body_short"]]
+            if r["category"] != want:
+                problems.add(line, "category", f"{want!r}, the category of {r['issuing_body_short']}'s instruments "
+                                               f"under a heading (line {at})", r["category"])
+        else:
+            basis = "curated"
         toolkit = _bool(r["mentions_toolkit"])
         if toolkit is None:
             problems.add(line, "mentions_toolkit", "true or false", r["mentions_toolkit"])
@@ -205,6 +235,9 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
                              r["issuing_body"])
             if r["quote"] and not src.find_all(r["quote"]):
                 check_quote(src, r["quote"], problems, line)
+            for sym in symbols:
+                if sym not in r["heading"]:
+                    problems.add(line, "symbol", "a symbol printed in the instrument's heading", sym)
             where, quote, cite = "block", r["quote"] or r["heading"], src.cite(start)
         elif r["quote"]:
             hits = check_quote(src, r["quote"], problems, line)
@@ -212,8 +245,13 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
                 continue
             block = r["quote"]
             for col in ("date_as_printed", "issuing_body", "place"):
+                if col == "date_as_printed" and month is None:
+                    continue                          # not a month: reported above
                 if r[col] and not src.contains(r[col]):
                     problems.add(line, col, f"text that occurs in its source ({src.cite()})", r[col])
+            for sym in symbols:
+                if not src.contains(sym):
+                    problems.add(line, "symbol", f"a symbol printed in its source ({src.cite()})", sym)
             where, quote, cite = "quote", r["quote"], src.cite(hits[0])
         else:
             continue
@@ -227,8 +265,8 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
                 problems.add(line, "themes", f"themes named in the instrument's {where}", t)
         out.append({
             "id": r["id"], "date": month, "year": int(month[:4]) if month else None,
-            "instrument": r["instrument"], "issuing_body": r["issuing_body"],
-            "issuing_body_short": r["issuing_body_short"], "category": r["category"],
+            "instrument": r["instrument"], "symbol": ";".join(symbols), "issuing_body": r["issuing_body"],
+            "issuing_body_short": r["issuing_body_short"], "category": r["category"], "category_basis": basis,
             "instrument_type": r["instrument_type"], "place": r["place"],
             "place_country_iso2": place.country_iso2 if place else "",
             "place_latitude": place.latitude if place else None,

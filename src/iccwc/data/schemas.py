@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import pandera.pandas as pa
 
-from iccwc.vocab import REACH_MEASURES
 from iccwc.vocab import (ACTION_PLAN, ACTION_PLAN_LABEL, ACTIVITY_CATEGORIES, ACTIVITY_STATUSES,
     ACTIVITY_TYPES, CATEGORIES, CONTINENTS, DOC_REGIONS, FIRST_ACTIVITY_YEAR, PERIOD_PATTERN, STEP_COLUMNS, STEP_LABELS,
     STEPS_UNKNOWN, TOOLKIT_STAGES)
+from iccwc.vocab import CATEGORY_BASES, INSTRUMENT_TYPES
+from iccwc.vocab import REACH_MEASURES
 
 
 
@@ -143,11 +144,21 @@ RECOGNITIONS = Dataset(
         Field("id", "string", "Short identifier."),
         Field("date", "yearmonth", "Month of adoption as printed (YYYY-MM).", pattern=r"^\d{4}-\d{2}$"),
         Field("year", "integer", "Year of adoption.", minimum=2010),
-        Field("instrument", "string", "Resolution, declaration or statement."),
+        Field("instrument", "string", "Resolution, decision, declaration or statement: its name as its source "
+              "prints it (for a news item without a symbol, the item's own words for it)."),
+        Field("symbol", "string", "The instrument's symbol or number as its source prints it (A/69/L80, "
+              "2011/36, Conf. 11.3 (Rev. CoP16)); ';'-separated when a source gives two (a draft and the "
+              "adopted text: still one row). Empty where the source gives none.", required=False),
         Field("issuing_body", "string", "Body or meeting that adopted it, as printed."),
         Field("issuing_body_short", "string", "Short label of the issuing body for charts."),
-        Field("category", "string", "The document's group for it.", enum=CATEGORIES, ordered=True),
-        Field("instrument_type", "string", "resolution, declaration, statement, recommendations or urgent measures."),
+        Field("category", "string", "The SC66 document's group for it (see category_basis).", enum=CATEGORIES,
+              ordered=True),
+        Field("category_basis", "string", "Where the category comes from: 'heading', the heading it sits under "
+              "in its source (SC66 Part 2); 'issuing body', an instrument no heading files (a later one) takes the "
+              "category of the same body's instruments under a heading; 'curated', the curator's reading of the "
+              "issuing body as its source names it (docs/data.md).", enum=CATEGORY_BASES),
+        Field("instrument_type", "string", "Kind of instrument: " + ", ".join(INSTRUMENT_TYPES) + ".",
+              enum=INSTRUMENT_TYPES),
         Field("place", "string", "Place of adoption where the document names one, in the instrument's title "
               "(e.g. Dhaka Recommendations) or its text (Gaborone, Botswana).", required=False),
         Field("place_country_iso2", "string", "Country of the place (GeoNames).", required=False),

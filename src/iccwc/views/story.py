@@ -526,7 +526,34 @@ def recognition_timeline(rec: pd.DataFrame) -> str:
     return (f"The data hold {_b(s['instruments'])} {_instruments(s['instruments'])}, from "
             f"{_b(month_label(s['first']))} ({srt['instrument'].iloc[0]}) to {_b(month_label(s['last']))} "
             f"({srt['instrument'].iloc[-1]}), in {plural(sum(1 for n in cats.values() if n), 'group')}: "
-            f"{and_list(parts)}.")
+            f"{and_list(parts)}. {recognition_sources(rec)}")
+
+
+def recognition_sources(rec: pd.DataFrame) -> str:
+    """Which source the instruments come from: the SC66 list (its own count and span) and any later source."""
+    if rec.empty:
+        return "The data hold no instrument recognising ICCWC."
+    labels = recognition.source_label(rec)
+    parts = []
+    for label, n in recognition.summary(rec)["by_source"].items():
+        rows = rec[labels == label]
+        span = (month_label(rows["date"].min()) if rows["date"].min() == rows["date"].max()
+                else f"{month_label(rows['date'].min())} to {month_label(rows['date'].max())}")
+        what = {recognition.SC66_LIST: "the SC66 document's list (CITES SC66, January 2016)",
+                recognition.NEWS_ITEMS: "the ICCWC website's news items"}.get(label, label)
+        parts.append(f"{_b(n)} from {what}, {span}")
+    out = f"By source: {'; '.join(parts)}."
+    basis = rec["category_basis"].astype(str).value_counts()
+    other = int(len(rec) - basis.get("heading", 0))
+    if other:
+        how = []
+        if basis.get("issuing body", 0):
+            how.append(f"{_b(int(basis['issuing body']))} like the same body's instruments under a heading")
+        if basis.get("curated", 0):
+            how.append(f"{_b(int(basis['curated']))} by the curator's reading of the issuing body")
+        out += (f" {plural(other, 'instrument')} {'sits' if other == 1 else 'sit'} under no heading of the "
+                f"SC66 document, so {'its' if other == 1 else 'their'} group is assigned: {and_list(how)}.")
+    return out
 
 
 def recognition_growth(rec: pd.DataFrame) -> str:
@@ -609,7 +636,7 @@ def recognition_places(rec: pd.DataFrame) -> str:
         out.append(f"The data give a place of adoption for {_b(s['with_place'])} "
                    f"{_instruments(s['with_place'])}, in {plural(len(places), 'place')}: {and_list(places)}.")
     if s["without_place"]:
-        out.append(f"The other {_b(s['without_place'])} have no place stated in the document and are listed below "
+        out.append(f"The other {_b(s['without_place'])} have no place stated in their source and are listed below "
                    "the map rather than placed on it.")
     return " ".join(out) or "The data hold no instrument."
 
@@ -633,8 +660,9 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
     if not s["instruments"]:
         return "- The data hold no instrument recognising ICCWC."
     per_year = _per_year(s["by_year"])
-    bullets = [f"The data hold {_b(s['instruments'])} examples of recognition of ICCWC, "
-               f"{_b(month_label(s['first']))} to {_b(month_label(s['last']))}: {per_year}."]
+    bullets = [f"The data hold {_b(s['instruments'])} {_instruments(s['instruments'])} recognising ICCWC, "
+               f"{_b(month_label(s['first']))} to {_b(month_label(s['last']))}: {per_year}.",
+               recognition_sources(rec)]
     cats = s["by_category"]
     bodies = recognition.counts_by(rec, "issuing_body_short")
     bullets.append(f"Of these, {_b(cats.get('governing bodies of ICCWC partner organizations', 0))} come from governing bodies "
@@ -652,7 +680,7 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
     if s["with_place"]:
         placed = rec[recognition.has_place(rec)].sort_values(["date", "id"], kind="stable")
         bullets.append(f"The {_b(s['with_place'])} texts with a place were adopted in "
-                       f"{and_list(dict.fromkeys(placed['place'].astype(str)))}; the document states no place for "
+                       f"{and_list(dict.fromkeys(placed['place'].astype(str)))}; their sources state no place for "
                        f"the other {s['without_place']}.")
     if len(docs):
         bullets.append(f"ICCWC's own reporting: {plural(len(docs), 'document or report', 'documents and reports')}, "

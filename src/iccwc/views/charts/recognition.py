@@ -1,10 +1,11 @@
 """Recognition of ICCWC over time: counts, cumulative series, themes and charts.
 
-The data are the 17 instruments of Part 2 of the SC66 document
-(:func:`iccwc.load_recognitions`) and the ICCWC documents and reports listed at
-the end of Part 2 (:func:`iccwc.load_iccwc_documents`). The document calls them
-*examples* of recognition: every count here counts the examples it lists, not
-every instrument that ever named ICCWC.
+The data are the instruments recognising ICCWC (:func:`iccwc.load_recognitions`): the SC66
+document's list of examples (Part 2, July 2011 to July 2015) and later instruments the ICCWC
+website's news items state; and the ICCWC documents and reports listed at the end of Part 2
+(:func:`iccwc.load_iccwc_documents`). Every count here counts the instruments these sources name,
+not every instrument that ever named ICCWC. The timeline marks each instrument's source by the
+dot's shape (:data:`SOURCE_MARKERS`).
 
 Tables are plain DataFrames; every chart takes DataFrames and returns a matplotlib
 Figure (the contract of :mod:`iccwc.views.charts.base`: show it with ``charts.show(fig)``,
@@ -26,7 +27,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from iccwc.analysis.recognition import _sorted, counts_by, monthly_cumulative, theme_counts, year_category_counts
+from iccwc.analysis.recognition import (NEWS_ITEMS, SC66_LIST, _sorted, counts_by, monthly_cumulative,
+                                        source_label, theme_counts, year_category_counts)
 from iccwc.views.charts import base as charts
 from iccwc.vocab import CATEGORIES
 
@@ -38,6 +40,11 @@ DOCUMENT_TYPE_COLOURS = {
     "ICCWC annual report": "#D55E00",
 }
 TOOLKIT_LABEL = "names the Analytic Toolkit"
+#: The dot of an instrument on the timeline, by its source (:func:`iccwc.analysis.recognition.source_label`):
+#: (matplotlib marker, legend text). Another source gets a square.
+SOURCE_MARKERS = {SC66_LIST: ("o", "in the SC66 list (CITES SC66, January 2016)"),
+                  NEWS_ITEMS: ("D", "from an ICCWC website news item")}
+OTHER_SOURCE_MARKER = "s"
 LABEL_FONT = 8.5           # points
 LINE_HEIGHT = 1.3          # times the font size
 ROW_PAD = 6.0              # points between rows
@@ -65,6 +72,7 @@ class TimelineItem:
     month: pd.Timestamp
     colour: str
     ring: bool = False       # drawn with a dark ring (e.g. names the Toolkit)
+    marker: str = "o"        # the dot's shape (e.g. its source)
 
 
 def wrap_label(text: str, width: int = WRAP) -> str:
@@ -100,9 +108,10 @@ def _month_label(m: pd.Timestamp) -> str:
 
 def timeline_figure(items: list[TimelineItem], title: str, legend: list[tuple[str, str]],
                     ring_label: str | None = None, x_range: tuple[str, str] | None = None,
-                    width: float = 9.0):
+                    width: float = 9.0, markers: list[tuple[str, str]] = ()):
     """A dot timeline: a row per item, its label at the left, a dot at its month on a shared time axis,
-    the month beside the dot. ``legend``: (label, colour) pairs."""
+    the month beside the dot. ``legend``: (label, colour) pairs; ``markers``: (label, marker) pairs
+    for the legend of the dots' shapes. ``x_range``: the years shown (default: the items' own)."""
     layout = timeline_layout(items)
     total = float(layout["bottom"].max() + ROW_PAD / 2) if len(layout) else 40.0
     fig = charts.figure(width, total / 72 + 1.55)
@@ -130,7 +139,7 @@ def timeline_figure(items: list[TimelineItem], title: str, legend: list[tuple[st
     for r in layout.itertuples(index=False):
         it = by_key[r.key]
         ax.plot([lo - pd.Timedelta(days=20), it.month], [r.y, r.y], color="#eeeeee", lw=0.8, zorder=1)
-        ax.scatter([it.month], [r.y], s=46, color=it.colour, zorder=3,
+        ax.scatter([it.month], [r.y], s=46, color=it.colour, zorder=3, marker=it.marker,
                    edgecolors=charts.TEXT if it.ring else "white", linewidths=1.8 if it.ring else 0.6)
         ax.text(-0.01, r.y, r.text, transform=label_tf, ha="right", va="center", fontsize=LABEL_FONT,
                 color=charts.TEXT, linespacing=LINE_HEIGHT / 1.2, gid=f"label-{r.key}")
@@ -140,6 +149,7 @@ def timeline_figure(items: list[TimelineItem], title: str, legend: list[tuple[st
         ax.text(0.5, 0.5, "No item matches the selection", transform=ax.transAxes, ha="center",
                 va="center", color="#555555")
     handles = [Patch(color=c, label=lab) for lab, c in legend]
+    handles += [Line2D([], [], marker=mk, ls="", color="#888888", markersize=7, label=lab) for lab, mk in markers]
     if ring_label:
         handles.append(Line2D([], [], marker="o", ls="", color="#ffffff", markeredgecolor=charts.TEXT,
                               markeredgewidth=1.8, markersize=7, label=ring_label))
@@ -160,18 +170,32 @@ def label_boxes(fig) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "key", "text", "x0", "x1", "y0", "y1"])
 
 
+def _marker(label: str) -> str:
+    return SOURCE_MARKERS[label][0] if label in SOURCE_MARKERS else OTHER_SOURCE_MARKER
+
+
 def recognition_items(df: pd.DataFrame) -> list[TimelineItem]:
+    d = _sorted(df)
+    labels = source_label(d) if len(d) else pd.Series(dtype=str)
     return [TimelineItem(r.id, f"{r.instrument} ({r.issuing_body_short})", r.month,
-                         charts.CATEGORY_COLOURS[str(r.category)], bool(r.mentions_toolkit))
-            for r in _sorted(df).itertuples(index=False)]
+                         charts.CATEGORY_COLOURS[str(r.category)], bool(r.mentions_toolkit), _marker(lab))
+            for r, lab in zip(d.itertuples(index=False), labels)]
+
+
+def year_range(df: pd.DataFrame) -> tuple[str, str] | None:
+    """The first and last month of ``df`` as "YYYY-MM" (for a timeline's ``x_range``), None when empty."""
+    return (df["date"].min(), df["date"].max()) if len(df) else None
 
 
 def recognition_timeline(df: pd.DataFrame, title: str = "Instruments recognising ICCWC, by month of adoption",
-                         x_range: tuple[str, str] | None = ("2011-01", "2015-12")):
-    """Timeline of the instruments, coloured by the document's category, ringed if they name the Toolkit."""
+                         x_range: tuple[str, str] | None = None):
+    """Timeline of the instruments, coloured by the document's category, ringed if they name the Toolkit,
+    the dot's shape telling its source. ``x_range``: the span shown (default: the instruments' own years)."""
+    sources = list(dict.fromkeys(source_label(_sorted(df)))) if len(df) else []
+    markers = [(SOURCE_MARKERS[s][1] if s in SOURCE_MARKERS else s, _marker(s)) for s in sources]
     return timeline_figure(recognition_items(df), title,
                            [(c, charts.CATEGORY_COLOURS[c]) for c in CATEGORIES],
-                           ring_label=TOOLKIT_LABEL, x_range=x_range)
+                           ring_label=TOOLKIT_LABEL, x_range=x_range or year_range(df), markers=markers)
 
 
 def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and reports listed in Part 2"):
@@ -185,12 +209,14 @@ def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and rep
 
 # --------------------------------------------------------------------------- count charts
 
-def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] = ("2011-01", "2015-12")):
-    """Running total of instruments, and of those that name the Toolkit, by month (step lines)."""
+def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] | None = None):
+    """Running total of instruments, and of those that name the Toolkit, by month (step lines), from January
+    of the first year to December of the last (``x_range``: "YYYY-MM" first and last, default the data's)."""
     c = monthly_cumulative(df)
     fig = charts.figure(7.5, 3.4)
     ax = fig.add_subplot()
-    lo, hi = pd.Timestamp(x_range[0]), pd.Timestamp(x_range[1])
+    first, last = x_range or year_range(df) or ("2011-01", "2015-12")
+    lo, hi = pd.Timestamp(f"{first[:4]}-01"), pd.Timestamp(f"{last[:4]}-12")
     if not c.empty:
         lo, hi = min(lo, c["month"].min()), max(hi, c["month"].max())
     x = [lo] + list(c["month"]) + [hi]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from iccwc.analysis.recognition import ALL, _categories, filter_recognitions, has_place
+from iccwc.analysis.recognition import ALL, _categories, filter_recognitions, has_place, source_label
 from iccwc.vocab import CATEGORIES
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import recognition as recognition_charts
@@ -26,13 +26,15 @@ TABLE_COLUMNS = {
     "instrument_type": "kind",
     "place_shown": "place",
     "toolkit": "names the Toolkit",
-    "source": "source (document, line)",
+    "source_shown": "source",
 }
 
 
 def table_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The instruments as displayed: one row each, place or "no place stated in the document"."""
+    """The instruments as displayed: one row each, place or "no place stated in its source", and the source:
+    "the SC66 list" with the document and line, or the news item (url and date)."""
     t = df.sort_values(["month", "id"], kind="stable").copy()
+    t["source_shown"] = source_label(t) + ": " + t["source"].astype(str) if len(t) else t["source"]
     t["place_shown"] = t["place"].where(has_place(t), recognition_map.NO_PLACE)
     t["toolkit"] = t["mentions_toolkit"].map({True: "yes", False: "no"})
     t["category"] = t["category"].astype(str)
@@ -54,7 +56,7 @@ def summary_text(df: pd.DataFrame, total: int) -> str:
         return f"{n} {one if n == 1 else many}"
     return (f"{len(df)} of {total} instruments shown; {verb(n_tk, 'names', 'name')} the Analytic Toolkit; "
             f"{verb(n_place, 'has', 'have')} a place of adoption on the map, "
-            f"{verb(n_none, 'has', 'have')} no place stated in the document.")
+            f"{verb(n_none, 'has', 'have')} no place stated in its source.")
 
 
 class RecognitionExplorer(Explorer):
@@ -87,9 +89,10 @@ class RecognitionExplorer(Explorer):
                                    layout=w.Layout(flex_flow="row wrap", justify_content="flex-start"))
         self.summary, self.chart, self.table = w.HTML(), w.HTML(), w.HTML()
         self.map = recognition_map.places_map(df.iloc[0:0], world, legend_from=df)
+        unplaced = recognition_map.without_place(df)["issuing_body_short"].astype(str)
+        bodies = ", ".join(dict.fromkeys(unplaced))
         no_place_note = w.HTML(value=f"<p style='font-size:12px'>Instruments with {recognition_map.NO_PLACE} "
-                                     "(resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) "
-                                     "are in the table, not on the map.</p>")
+                                     f"({charts.escape(bodies)}) are in the table, not on the map.</p>")
         self.widget = w.VBox([self.controls_box, self.summary, self.chart, self.map, no_place_note, self.table])
         self.update()
         self._link()
@@ -99,7 +102,8 @@ class RecognitionExplorer(Explorer):
         sel = filter_recognitions(self.data, tuple(c["years"].value), c["category"].value, c["toolkit_only"].value)
         self.selection = sel
         self.summary.value = f"<p>{charts.escape(summary_text(sel, len(self.data)))}</p>"
-        charts.widget(recognition_charts.recognition_timeline(sel, title="Selected instruments, by month of adoption"),
+        charts.widget(recognition_charts.recognition_timeline(sel, title="Selected instruments, by month of adoption",
+                                                              x_range=recognition_charts.year_range(self.data)),
                       into=self.chart)
         self.table.value = table_html(sel)
         recognition_map.update_places(self.map, sel)

