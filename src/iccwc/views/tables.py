@@ -194,18 +194,3 @@ def reach_table(series: pd.DataFrame) -> pd.DataFrame:
 def reach_table_html(series: pd.DataFrame) -> str:
     """:func:`reach_table` as a styled HTML table, every cell escaped."""
     return charts.table_html(reach_table(series), index=False)
-
-
-def partner_series_view(presence: pd.DataFrame):
-    """The partner figures as a series, for display: one row per figure (partner, network, as of, the
-    number as printed, whether it is the network's latest figure, source), escaped HTML, no index.
-
-    ``presence``: :func:`iccwc.load_partner_presence`."""
-    from iccwc.analysis.overview import partner_series
-    s = partner_series(presence)
-    df = pd.DataFrame({"partner": s["partner"], "network": s["network"], "as of": s["when"],
-                       "figure": [f"{q} {n} {u}".strip() if q else f"{n} {u}"
-                                  for q, n, u in zip(s["qualifier"], s["count"], s["unit"])],
-                       "latest": ["latest" if x else "" for x in s["latest"]], "source": s["source"]})
-    return (df.style.format(escape="html").hide(axis="index").set_uuid("partner-series")
-            .set_properties(**{"text-align": "left", "white-space": "normal"}))

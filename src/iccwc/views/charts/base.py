@@ -79,13 +79,27 @@ def axes(fig: Figure, *args, **kwargs):
         return fig.add_subplot(*args, **kwargs)
 
 
+def citing(fn):
+    """Decorator: a chart function's Figure cites the files its DataFrame arguments come from (their
+    ``source`` column, else ``source_file``; see :func:`cite`), unless the function cited its own."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        fig = fn(*args, **kwargs)
+        if isinstance(fig, Figure) and not sources_of(fig):
+            frames = [a for a in (*args, *kwargs.values()) if hasattr(a, "columns")]
+            cite(fig, *[(f, "source" if "source" in f.columns else "source_file") for f in frames])
+        return fig
+    return wrapper
+
+
 def styled(fn):
-    """Decorator: build a whole chart under the project's style, so every axes it adds gets it."""
+    """Decorator: build a whole chart under the project's style, so every axes it adds gets it; the
+    Figure cites its data's files (:func:`citing`)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         with matplotlib.rc_context(_RC):
             return fn(*args, **kwargs)
-    return wrapper
+    return citing(wrapper)
 
 
 def text_colour(background: str) -> str:
