@@ -170,27 +170,16 @@ def reach_table_html(series: pd.DataFrame) -> str:
     return charts.table_html(reach_table(series), index=False)
 
 
-def reach_table(series: pd.DataFrame) -> pd.DataFrame:
-    """The observations of the Toolkit's reach chart, in its order, with their sources: text only.
+def partner_series_view(presence: pd.DataFrame):
+    """The partner figures as a series, for display: one row per figure (partner, network, as of, the
+    number as printed, whether it is the network's latest figure, source), escaped HTML, no index.
 
-    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series`. Columns: date (as precise as the
-    source: "9 November 2015", "January 2016"), measure, count (the chart's label), qualifier (the
-    source's words, "" when exact), basis ("status table" or "source's words"), source, quote.
-    """
-    def when(r) -> str:
-        return date_label(r.when) if not r.month_only else pd.Timestamp(r.when).strftime("%B %Y")
-
-    return pd.DataFrame({
-        "date": [when(r) for r in series.itertuples(index=False)],
-        "measure": series["measure"].astype(str).tolist(),
-        "count": series["label"].astype(str).tolist(),
-        "qualifier": series["qualifier"].astype(str).tolist(),
-        "basis": series["basis"].astype(str).tolist(),
-        "source": series["source"].astype(str).tolist(),
-        "quote": series["quote"].astype(str).tolist(),
-    }, columns=["date", "measure", "count", "qualifier", "basis", "source", "quote"])
-
-
-def reach_table_html(series: pd.DataFrame) -> str:
-    """:func:`reach_table` as a styled HTML table, every cell escaped."""
-    return charts.table_html(reach_table(series), index=False)
+    ``presence``: :func:`iccwc.load_partner_presence`."""
+    from iccwc.analysis.overview import partner_series
+    s = partner_series(presence)
+    df = pd.DataFrame({"partner": s["partner"], "network": s["network"], "as of": s["when"],
+                       "figure": [f"{q} {n} {u}".strip() if q else f"{n} {u}"
+                                  for q, n, u in zip(s["qualifier"], s["count"], s["unit"])],
+                       "latest": ["latest" if x else "" for x in s["latest"]], "source": s["source"]})
+    return (df.style.format(escape="html").hide(axis="index").set_uuid("partner-series")
+            .set_properties(**{"text-align": "left", "white-space": "normal"}))

@@ -18,8 +18,8 @@ def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure
     """Three small charts side by side: Toolkit stages (``tk``: one status date, ``load_toolkit()``),
     recognitions per year (``rec``: ``load_recognitions()``), partners' reach (``pp``:
     ``load_partner_presence()``)."""
-    fig = charts.figure(11, 3.2)
-    a, b, c = fig.subplots(1, 3)
+    fig = charts.figure(13, 3.6)
+    a, b, c = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.25]})
 
     counts = tk["stage"].value_counts().reindex(STAGES, fill_value=0)
     a.barh(counts.index.astype(str), counts.values, color=[charts.STAGE_COLOURS[s] for s in STAGES])
@@ -35,6 +35,8 @@ def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure
     b.bar([str(y) for y in years], per_year.values, color=charts.CATEGORY_COLOURS[
         "governing bodies of ICCWC partner organizations"])
     charts.integer_axis(b.yaxis)
+    if len(years) > 6:
+        b.tick_params(axis="x", labelrotation=90)
     b.set_title(f"Recognitions per year ({len(rec)})")
 
     latest = latest_partner_figures(pp)
@@ -54,27 +56,32 @@ def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure
 
 @charts.styled
 def partner_series_chart(pp: pd.DataFrame) -> Figure:
-    """Each partner network's figures over time (``pp``: ``load_partner_presence()``): one line per
-    network with several figures, one point per figure labelled with its number as printed and its
-    date; a lower bound ("more than 150") is a hollow point, its label says so."""
+    """Each partner network's figures over time (``pp``: ``load_partner_presence()``): one row per
+    partner and network, one point per figure at its date, labelled with the number as printed and the
+    date (``YYYY-MM``); a lower bound ("more than 150") is a hollow point and its label says so; a
+    network's latest figure is drawn larger."""
     s = partner_series(pp)
     networks = list(dict.fromkeys(zip(s["partner"], s["network"])))
-    fig = charts.figure(9, 4.6)
+    fig = charts.figure(10, 0.75 * len(networks) + 1.4)
     ax = charts.axes(fig)
-    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#000000"]
-    for i, key in enumerate(networks):
+    for y, key in enumerate(networks):
         g = s[(s["partner"] == key[0]) & (s["network"] == key[1])]
-        colour = palette[i % len(palette)]
-        ax.plot(g["date"], g["count"], color=colour, lw=1.5, drawstyle="steps-post" if len(g) > 1 else "default",
-                label=f"{key[0]}: {key[1]} ({len(g)})")
-        ax.scatter(g["date"], g["count"], s=28, zorder=3, edgecolors=colour,
-                   facecolors=["white" if lb else colour for lb in g["lower_bound"]])
-        for r in g.itertuples(index=False):
-            ax.annotate(f"{r.label} ({r.as_of[:7]})", (r.date, r.count), xytext=(4, 5 if i % 2 else -11),
-                        textcoords="offset points", fontsize=7.5, color=charts.TEXT)
-    ax.set_ylim(0, s["count"].max() * 1.12)
-    charts.integer_axis(ax.yaxis)
-    ax.set_ylabel("count as printed (countries, Parties or members)")
-    ax.set_title(f"Partner figures over time ({len(s)} figures, {len(networks)} networks)")
-    ax.legend(loc="lower left", fontsize=7.5, frameon=False, ncol=2)
+        ax.plot(g["date"], [y] * len(g), color=charts.NEUTRAL, lw=1, zorder=1)
+        ax.scatter(g["date"], [y] * len(g), s=[60 if x else 28 for x in g["latest"]], zorder=3,
+                   edgecolors=charts.TEXT, linewidths=0.8,
+                   facecolors=["white" if lb else charts.TEXT for lb in g["lower_bound"]])
+        for k, r in enumerate(g.itertuples(index=False)):
+            below = k % 2 == 1
+            ax.annotate(f"{r.label}\n{r.as_of[:7]}", (r.date, y), xytext=(0, -9 if below else 8),
+                        textcoords="offset points", ha="center", va="top" if below else "bottom", fontsize=7.5,
+                        color=charts.TEXT, fontweight="bold" if r.latest else "normal")
+    ax.set_yticks(range(len(networks)), [f"{p}: {n} ({int(((s['partner'] == p) & (s['network'] == n)).sum())})"
+                                         for p, n in networks], fontsize=8.5)
+    ax.set_ylim(len(networks) - 0.4, -0.6)
+    pad = pd.Timedelta(days=200)
+    ax.set_xlim(s["date"].min() - pad, s["date"].max() + pad)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(f"Partner figures over time ({len(s)} figures, {len(networks)} networks; bold: latest)")
+    ax.set_xlabel("date the source gives (hollow point: a lower bound, 'more than' or 'over')")
     return charts.cite(fig, (pp, "source"))
