@@ -17,13 +17,27 @@ from test_activities import add_fixture
 
 
 def test_partner_labels_keep_lower_bounds_apart():
-    t = coverage.partner_table(iccwc.load_partner_presence()).set_index("partner")
+    from iccwc.analysis.overview import from_sc66_rows
+    pp = iccwc.load_partner_presence()
+    t = coverage.partner_table(pp[from_sc66_rows(pp)]).set_index("partner")
     assert t.loc["UNODC", "label"] == "150+ (more than 150)"
     assert t.loc["World Bank", "label"] == "100+ (over 100)"
     assert t.loc["CITES Secretariat", "label"] == "181" and t.loc["INTERPOL", "label"] == "190"
     assert t.loc["WCO", "label"] == "180 members"
     assert t["lower_bound"].to_dict() == {"CITES Secretariat": False, "INTERPOL": False, "UNODC": True,
-                                          "World Bank": True, "WCO": False}
+                                          "WCO": False, "World Bank": True}
+
+
+def test_partner_table_keeps_each_networks_latest_figure():
+    pp = iccwc.load_partner_presence()
+    t = coverage.partner_table(pp)
+    assert not t.duplicated(["partner", "network"]).any()
+    assert len(t) == len(pp.drop_duplicates(["partner", "network"]))
+    when = pd.to_datetime(pp["as_of"].astype(str), format="mixed")
+    for r in t.itertuples(index=False):
+        rows = pp[(pp["partner"] == r.partner) & (pp["network"] == r.network)]
+        assert pd.Timestamp(pd.to_datetime(str(r.as_of), format="mixed")) == when[rows.index].max()
+    assert len(coverage.partner_table(pp, latest=False)) == len(pp)
 
 
 def test_partner_chart_labels_hatch_and_wco_note():

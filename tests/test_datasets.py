@@ -96,7 +96,9 @@ def test_load_recognitions_types_and_counts():
 
 
 def test_partner_presence_keeps_more_than_apart():
-    df = iccwc.load_partner_presence().set_index("partner")
+    from iccwc.analysis.overview import from_sc66_rows
+    pp = iccwc.load_partner_presence()
+    df = pp[from_sc66_rows(pp)].set_index("partner")         # Part 1 of the SC66 document: one row each
     assert df.loc["UNODC", "count"] == 150 and df.loc["UNODC", "qualifier"] == "more than"
     assert df.loc["World Bank", "count"] == 100 and df.loc["World Bank", "qualifier"] == "over"
     assert pd.isna(df.loc["CITES Secretariat", "qualifier"]) and df.loc["CITES Secretariat", "count"] == 181

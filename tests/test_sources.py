@@ -99,3 +99,22 @@ def test_the_country_aliases_are_the_data_folders_own(tmp_path):
     with pytest.raises(countries.UnknownCountry):
         countries.resolve("Narnia")
     assert countries.resolve("Burkino Faso").iso3 == "BFA"
+
+
+def test_a_news_items_date_is_its_urls_when_the_url_has_one():
+    from datetime import date
+
+    from iccwc.data.sources import news_date
+    body = "<p>The workshop, held 20- 22 July 2016 in Kingston (FICTIONAL text)</p>"
+    assert news_date({"url": "/eng/news/sg/Workshop_210716", "body": body}) == date(2016, 7, 21)   # DDMMYY
+    assert news_date({"url": "/eng/news/pr/Item_12092017", "body": body}) == date(2017, 9, 12)    # DDMMYYYY
+    assert news_date({"url": "/eng/news/pr/2010/20101123_ICCWC.php", "body": body}) == date(2010, 11, 23)
+    assert news_date({"url": "/eng/node/18813", "body": body}) == date(2016, 7, 22)    # no date in the url: the text's
+    assert news_date({"url": "/eng/node/1", "body": "no date"}) is None
+
+
+def test_html_is_read_as_printed_no_space_before_punctuation_after_a_link():
+    from iccwc.data.sources import strip_html
+    assert strip_html("adopted the <a href='#'>Lima Declaration</a>, which <b>recognizes</b> it.") == \
+        "adopted the Lima Declaration, which recognizes it."
+    assert strip_html("a<br>b &amp; c") == "a b & c"

@@ -46,20 +46,30 @@ def partner_label(row) -> str:
     return text
 
 
-def partner_table(presence: pd.DataFrame) -> pd.DataFrame:
-    """One row per partner with the label as printed and whether the number is a lower bound.
+def partner_table(presence: pd.DataFrame, latest: bool = True) -> pd.DataFrame:
+    """One row per partner network (its latest figure, unless ``latest`` is False: every row), with the
+    label as printed, whether the number is a lower bound, and the date it holds.
 
     Returns a DataFrame with columns partner, network, count, qualifier, unit, label (text,
-    :func:`partner_label`), lower_bound (bool: a qualifier such as "more than"), source.
+    :func:`partner_label`), lower_bound (bool: a qualifier such as "more than"), as_of (as entered),
+    source. Rows in order of partner, then network.
 
     >>> t = partner_table(iccwc.load_partner_presence())
     >>> list(t.columns), bool((t["lower_bound"] == t["label"].str.contains("+", regex=False)).all())
-    (['partner', 'network', 'count', 'qualifier', 'unit', 'label', 'lower_bound', 'source'], True)
+    (['partner', 'network', 'count', 'qualifier', 'unit', 'label', 'lower_bound', 'as_of', 'source'], True)
+    >>> bool(t.duplicated(["partner", "network"]).any())
+    False
     """
     df = presence.copy()
+    if latest and len(df):
+        when = pd.to_datetime(df["as_of"].astype(str), format="mixed")
+        df = (df.assign(_when=when).sort_values("_when", kind="stable")
+              .drop_duplicates(["partner", "network"], keep="last")
+              .sort_values(["partner", "network"], kind="stable"))
     df["label"] = [partner_label(r) for _, r in df.iterrows()]
     df["lower_bound"] = df["qualifier"].notna() & (df["qualifier"].astype("string").fillna("") != "")
-    return df[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "source"]]
+    return df[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "as_of",
+               "source"]].reset_index(drop=True)
 
 
 def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:

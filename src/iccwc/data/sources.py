@@ -35,15 +35,32 @@ _MONTHS = ("January|February|March|April|May|June|July|August|September|October|
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s*({_MONTHS})\s+((?:19|20)\d\d)\b")
 _URL_DMY = re.compile(r"_(\d{2})(\d{2})((?:19|20)\d\d)$")
 _URL_YMD = re.compile(r"/((?:19|20)\d\d)(\d{2})(\d{2})_")
+_URL_DMY2 = re.compile(r"_(\d{2})(\d{2})(\d{2})$")          # ..._210716: 21 July 2016
+
+
+_SPACE_BEFORE_MARK = re.compile(r" ([,.;:!?)])")
 
 
 def strip_html(markup: str) -> str:
-    """HTML -> plain text: tags dropped, entities decoded, white space folded."""
-    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
+    """HTML -> plain text: tags dropped, entities decoded, white space folded. A tag becomes a space
+    (words either side stay apart), but not before punctuation: ``<a>Lima Declaration</a>, which``
+    reads "Lima Declaration, which", as printed."""
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(html.unescape(_TAG.sub(" ", markup or "")).split()))
 
 
 def news_date(item: dict, text: str | None = None) -> date | None:
-    """The date of a news item: the first 'D Month YYYY' of its text, else its url's date, else None."""
+    """The date of a news item: its url's date (the day it was published), else the first 'D Month YYYY'
+    of its text, else None. The text's first date is often an event's ("held 20- 22 July 2016"), so it
+    is used only when the url has none."""
+    url = (item.get("url") or "").split("?")[0].rstrip("/").removesuffix(".php").removesuffix(".shtml")
+    for pattern, order, century in ((_URL_DMY, (3, 2, 1), 0), (_URL_YMD, (1, 2, 3), 0), (_URL_DMY2, (3, 2, 1), 2000)):
+        m = pattern.search(url)
+        if m:
+            try:
+                y, mo, d = (int(m.group(i)) for i in order)
+                return date(y + century, mo, d)
+            except ValueError:
+                pass
     text = strip_html(item.get("body") or "") if text is None else text
     m = _DAY_MONTH_YEAR.search(text)
     if m:
@@ -51,14 +68,6 @@ def news_date(item: dict, text: str | None = None) -> date | None:
             return datetime.strptime(f"{m.group(1)} {m.group(2)} {m.group(3)}", "%d %B %Y").date()
         except ValueError:
             pass
-    url = (item.get("url") or "").split("?")[0].rstrip("/").removesuffix(".php").removesuffix(".shtml")
-    for pattern, order in ((_URL_DMY, (3, 2, 1)), (_URL_YMD, (1, 2, 3))):
-        m = pattern.search(url)
-        if m:
-            try:
-                return date(*(int(m.group(i)) for i in order))
-            except ValueError:
-                pass
     return None
 
 

