@@ -17,8 +17,36 @@ def test_headline_matches_the_document():
     check = overview.sc66_check().set_index("claim")
     assert check["agree"].all() and check.loc["last_recognition", "data"] == "2015-07", check
     assert check.loc["partners", "data"] == 5 and check.loc["recognitions", "data"] == 17
-    text = overview.headline_markdown(h)
-    assert "**17** countries" in text and "**6** had completed" in text and "**11**" in text
+    from iccwc.views.story import overview_headline
+    text = overview_headline(status_date="2015-11-09")
+    assert "**17** countries" in text and "**6** had completed" in text and "**11** were under way" in text
+    assert "not known" not in text
+
+
+def test_headline_of_a_status_list_says_the_steps_are_not_known(data_copy):
+    """A FICTIONAL status list (countries and a Toolkit year, no steps) is the latest snapshot: the headline
+    counts its requests and says progress is unknown, never '0 had completed'."""
+    import shutil
+    from pathlib import Path
+
+    from iccwc.data.build import rebuild
+    from iccwc.views.story import overview_headline
+    fixtures = Path(__file__).parent / "fixtures" / "status-files"
+    for f in fixtures.glob("fictional-toolkit-list-2017-03.*"):
+        shutil.copy(f, data_copy / "raw" / "documents" / f.name)
+    rebuild(data_copy, log=lambda m: None)
+    h = overview.headline(data_copy)
+    assert (h["toolkit_requests"], h["toolkit_steps_unknown"], h["toolkit_complete"]) == (4, 4, 0)
+    text = overview_headline(data_copy)
+    assert text.startswith("As of 31 March 2017") and "**4** countries had asked" in text
+    assert "is not known" in text and "had completed all 8 steps and" not in text
+
+    # the 01 summary says the same: no "none had completed", no funnel of zeros
+    from iccwc.data.load import load_toolkit
+    from iccwc.views.story import toolkit_summary_md
+    md = toolkit_summary_md(load_toolkit(data_copy), load_toolkit(data_copy, status_date="latest"))
+    assert "how many had completed the 8 steps is not known" in md and "The funnel is not known" in md
+    assert "none had completed" not in md and "0 requests" not in md
 
 
 def test_at_a_glance_labels_and_integer_ticks():

@@ -18,12 +18,13 @@ def headline(data_dir=None, status_date="latest") -> dict:
     """The headline numbers across the three questions, for one Toolkit status date.
 
     Returns a dict: status_date (ISO text), toolkit_requests, toolkit_complete,
-    toolkit_under_way, recognitions, first_recognition and last_recognition ("YYYY-MM"),
+    toolkit_under_way, toolkit_steps_unknown (listed with no steps: neither complete nor under way),
+    recognitions, first_recognition and last_recognition ("YYYY-MM"),
     partners (how many partners the partner figures cover), partner_networks (partner and network
     pairs), partner_figures (rows of the series), iccwc_documents.
 
     >>> h = headline()
-    >>> h["toolkit_requests"] == h["toolkit_complete"] + h["toolkit_under_way"]
+    >>> h["toolkit_requests"] == h["toolkit_complete"] + h["toolkit_under_way"] + h["toolkit_steps_unknown"]
     True
     >>> h["status_date"] == iccwc.data_status()["toolkit_status_dates"][-1]
     True
@@ -36,6 +37,7 @@ def headline(data_dir=None, status_date="latest") -> dict:
         "toolkit_requests": tk["requests"],
         "toolkit_complete": tk["complete"],
         "toolkit_under_way": tk["under_way"],
+        "toolkit_steps_unknown": tk.get("steps_unknown", 0),
         "recognitions": len(rec),
         "first_recognition": rec["date"].min(),
         "last_recognition": rec["date"].max(),
@@ -58,23 +60,6 @@ def sources_table(data_dir=None) -> pd.DataFrame:
     pkg = json.loads((paths.layout(data_dir)["processed"] / "datapackage.json").read_text(encoding="utf-8"))
     df = pd.DataFrame(pkg["sources"])
     return df[["title", "issuer", "issued", "path", "sha256"]]
-
-
-def headline_markdown(h: dict) -> str:
-    """The headline sentence for the latest snapshot, written from the numbers (so it is always right).
-
-    ``h``: a :func:`headline` dict. Returns Markdown text.
-
-    >>> h = headline()
-    >>> text = headline_markdown(h)
-    >>> text.startswith(f"As of **{h['status_date']}**, **{h['toolkit_requests']}** countries")
-    True
-    """
-    return (f"As of **{h['status_date']}**, **{h['toolkit_requests']}** countries had asked for the Analytic "
-            f"Toolkit: **{h['toolkit_complete']}** had completed all 8 steps and **{h['toolkit_under_way']}** "
-            f"were under way. The data hold **{h['recognitions']}** instruments recognising ICCWC "
-            f"({h['first_recognition']} to {h['last_recognition']}), the networks of "
-            f"**{h['partners']}** partners, and **{h['iccwc_documents']}** ICCWC documents and reports.")
 
 
 #: The Toolkit status date of the CITES SC66 information document (its Part 3 table).

@@ -106,10 +106,18 @@ def overview_headline(data_dir=None, status_date="latest") -> str:
     h = overview.headline(data_dir, status_date=status_date)
     n_dates = len(snapshots.snapshot_dates(_toolkit_all(data_dir)))
     first = "the only status date" if n_dates == 1 else "the latest of " + plural(n_dates, "status date")
-    return (f"As of {date_label(h['status_date'])} ({first} in the data), {_b(h['toolkit_requests'])} "
-            f"{'country' if h['toolkit_requests'] == 1 else 'countries'} had asked for the Analytic Toolkit: "
-            f"{_b(h['toolkit_complete'])} had completed all 8 steps and {_b(h['toolkit_under_way'])} "
-            f"{'was' if h['toolkit_under_way'] == 1 else 'were'} under way. The data hold "
+    unknown = h.get("toolkit_steps_unknown", 0)
+    asked = (f"As of {date_label(h['status_date'])} ({first} in the data), {_b(h['toolkit_requests'])} "
+             f"{'country' if h['toolkit_requests'] == 1 else 'countries'} had asked for the Analytic Toolkit")
+    if unknown and unknown == h["toolkit_requests"]:
+        progress = (": the status list gives no steps for any of them, so how many had completed the 8 steps "
+                    "is not known. ")
+    else:
+        progress = (f": {_b(h['toolkit_complete'])} had completed all 8 steps and {_b(h['toolkit_under_way'])} "
+                    f"{'was' if h['toolkit_under_way'] == 1 else 'were'} under way"
+                    + (f"; the steps of {_b(unknown)} more are not known (a status list gives none)" if unknown else "")
+                    + ". ")
+    return (asked + progress + "The data hold "
             f"{_b(h['recognitions'])} {'instrument' if h['recognitions'] == 1 else 'instruments'} recognising ICCWC "
             f"({month_label(h['first_recognition'])} to {month_label(h['last_recognition'])}), the networks of "
             f"{_b(h['partners'])} partners, and {_b(h['iccwc_documents'])} ICCWC documents and reports.")
@@ -418,17 +426,25 @@ def toolkit_summary_md(toolkit: pd.DataFrame, shown: pd.DataFrame, region: str |
                   f"{'was' if s['under_way'] == 1 else 'were'} under way{agree}.")
     elif s["complete"]:
         first += f"{'it' if s['complete'] == 1 else 'all'} had completed all 8 steps{_names(by['complete'])}{agree}."
+    elif s.get("steps_unknown", 0) == s["requests"] and s["requests"]:
+        first += "how many had completed the 8 steps is not known."
     else:
         first += f"none had completed all 8 steps yet{agree}."
+    first += _steps_unknown(shown)
 
     if s["complete"]:
         first += (f" Of these, {_b(s['action_plan'])} {'is' if s['action_plan'] == 1 else 'are'} "
                   "implementing the action plan's recommendations.")
     bullets.append(first)
     f = dict(zip(funnel_counts(shown)["step_number"].astype(int), funnel_counts(shown)["countries"].astype(int)))
-    bullets.append(f"The funnel: {plural(f[1], 'request')}, {plural(f[2], 'focal point')}, {f[3]} with preparatory "
-                   f"work, {plural(f[4], 'initial meeting')}, {plural(f[5], 'in-country mission')}, "
-                   f"{plural(f[6], 'draft report')}, {plural(f[7], 'action plan')} and {f[8]} presented.")
+    unknown = int(s.get("steps_unknown", 0))
+    if unknown and unknown == s["requests"]:
+        bullets.append("The funnel is not known: the status list gives no steps.")
+    else:
+        bullets.append(f"The funnel: {plural(f[1], 'request')}, {plural(f[2], 'focal point')}, {f[3]} with "
+                       f"preparatory work, {plural(f[4], 'initial meeting')}, {plural(f[5], 'in-country mission')}, "
+                       f"{plural(f[6], 'draft report')}, {plural(f[7], 'action plan')} and {f[8]} presented"
+                       + (f" (not counting the {unknown} whose steps are not known)" if unknown else "") + ".")
     planning = len(by["planning phase"])
     if s["under_way"]:
         bullets.append(f"Of the {s['under_way']} countries under way, {_b(planning)} "
@@ -469,6 +485,8 @@ def toolkit_progress_short(toolkit: pd.DataFrame) -> str:
     for kind, one, many in (("new request", "new request", "new requests"), ("completed", "completion", "completions"),
                             ("advanced", "country advanced", "countries advanced"),
                             ("went back", "country went back", "countries went back"),
+                            (CHANGE_UNKNOWN, "country whose steps are not known on one side",
+                             "countries whose steps are not known on one side"),
                             ("no longer listed", "country no longer listed", "countries no longer listed")):
         names = c.loc[c["change"].astype(str) == kind, "country"].tolist()
         if names:

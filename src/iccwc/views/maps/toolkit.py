@@ -68,17 +68,19 @@ def _last_step(last) -> str:
     return "not known (the status gives no steps)" if pd.isna(last) else step_name(int(last))
 
 
-def legend_html(title: str = "Toolkit implementation stage") -> str:
-    """The legend's HTML: the document's four stages in order, and what a circle means."""
-    rows = basemap.legend_rows([(charts.STAGE_COLOURS[s], STAGE_LEGEND[s]) for s in STAGES])
+def legend_html(title: str = "Toolkit implementation stage", steps_unknown: bool = False) -> str:
+    """The legend's HTML: the document's four stages in order (and, with ``steps_unknown``, the grey of
+    countries listed with no steps), and what a circle means."""
+    stages = [*STAGES, STEPS_UNKNOWN] if steps_unknown else list(STAGES)
+    rows = basemap.legend_rows([(charts.STAGE_FILLS[s], STAGE_LEGEND[s]) for s in stages])
     circle = (f"<div style='white-space:nowrap;color:#444'>{charts.swatch('transparent', '11px', round_=True)}"
               "circle: a small country</div>")
     return basemap.legend_box(rows + circle, title)
 
 
-def legend(title: str = "Toolkit implementation stage") -> ipyleaflet.WidgetControl:
+def legend(title: str = "Toolkit implementation stage", steps_unknown: bool = False) -> ipyleaflet.WidgetControl:
     """A compact legend (ipyleaflet's LegendControl is about twice as tall and hid Peru at world zoom)."""
-    return basemap.legend_control(legend_html(title))
+    return basemap.legend_control(legend_html(title, steps_unknown))
 
 
 
@@ -163,7 +165,7 @@ def stage_map(df: pd.DataFrame, world: dict | None = None, height: str = "460px"
     for name in STAGE_GROUPS:
         m.add(ipyleaflet.LayerGroup(layers=[], name=name))
     set_countries(m, df, world, on_click)
-    m.add(legend())
+    m.add(legend(steps_unknown=bool((df["stage"].astype(str) == STEPS_UNKNOWN).any())))
     m.add(ipyleaflet.LayersControl(position="topright", collapsed=True))
     m.add(ipyleaflet.ScaleControl(position="bottomright", imperial=False))
     focus(m, df, world)           # opens fitted to the countries shown
