@@ -172,7 +172,8 @@ def reach_table_html(series: pd.DataFrame) -> str:
 
 def partner_series_view(presence: pd.DataFrame):
     """The partner figures as a series, for display: one row per figure (partner, network, as of, the
-    number as printed, whether it is the network's latest figure, source), escaped HTML, no index.
+    number as printed, whether it is the network's latest figure, source), as an escaped HTML table that
+    reflows on a narrow screen (:func:`iccwc.views.charts.base.table_html`).
 
     ``presence``: :func:`iccwc.load_partner_presence`."""
     from iccwc.analysis.overview import partner_series
@@ -181,5 +182,5 @@ def partner_series_view(presence: pd.DataFrame):
                        "figure": [f"{q} {n} {u}".strip() if q else f"{n} {u}"
                                   for q, n, u in zip(s["qualifier"], s["count"], s["unit"])],
                        "latest": ["latest" if x else "" for x in s["latest"]], "source": s["source"]})
-    return (df.style.format(escape="html").hide(axis="index").set_uuid("partner-series")
-            .set_properties(**{"text-align": "left", "white-space": "normal"}))
+    from IPython.display import HTML
+    return HTML(charts.table_html(df, index=False))

@@ -201,7 +201,7 @@ def svg_texts(svg_text: str) -> list[str]:
 _TABLE_STYLE = ("<style>.iccwc-table-box{container-type:inline-size;max-width:100%}"
                 ".iccwc-table{border-collapse:collapse;font-size:12px}"
                 ".iccwc-table th,.iccwc-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
-                "text-align:left;vertical-align:top}.iccwc-table td:first-child{white-space:nowrap}"
+                "text-align:left!important;vertical-align:top;overflow-wrap:anywhere}.iccwc-table td:first-child{white-space:nowrap}"
                 "@container (max-width: 560px){.iccwc-table thead{display:none}"
                 ".iccwc-table,.iccwc-table tbody,.iccwc-table tr,.iccwc-table th,.iccwc-table td{display:block;width:auto}"
                 ".iccwc-table tr{border-bottom:1px solid #bbb;padding:4px 0}"
