@@ -211,3 +211,80 @@ def test_maps_have_a_title_open_on_all_their_countries_and_keep_the_legend_clear
         assert m["title"], f"map {i} of {name} has no title"
         assert m["outside"] == [], f"map {i} of {name} at {width} px opens with marks outside the view: {m['outside']}"
         assert not m["legendUnderCredit"], f"map {i} of {name}: the credit line covers the legend"
+
+
+# Issue 16, item 1: a shared page shows no control that does nothing. An explorer's controls call Python
+# (hidden there; a note says what they are set to and where they work); what works without Python stays:
+# the maps' zoom buttons and layers controls.
+VISIBLE_CONTROLS = """() => [...document.querySelectorAll(
+    'select, input, button, textarea, [role=slider], [role=button], [role=checkbox], .widget-slider, '
+    + '.widget-checkbox, .widget-dropdown, .widget-button, .widget-text, .widget-toggle-buttons')]
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .filter(e => !e.closest('.leaflet-control-layers, .leaflet-control-zoom'))
+  .map(e => e.outerHTML.slice(0, 100))"""
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_explorer_control_shows_in_a_shared_page_and_the_note_says_where_they_work(rendered, page, name, width):
+    html = (rendered / f"{name}.html").read_text(encoding="utf-8")
+    aborted = open_offline(page, rendered / f"{name}.html", width)
+    assert aborted == []
+    assert page.evaluate(VISIBLE_CONTROLS) == [], f"{name} at {width} px shows controls that need Python"
+    explorers = html.count('"_dom_classes":["iccwc-kernel-only"]')
+    notes = page.locator(".iccwc-explorer-note:visible")
+    assert notes.count() == explorers
+    assert page.locator(".iccwc-kernel-only").count() == explorers        # drawn, then hidden (not missing)
+    if explorers:
+        assert page.locator(".iccwc-kernel-only select").count() > 0
+        shot = screenshot(page, f"site-note-{name}-{width}")
+        for i in range(explorers):
+            text = notes.nth(i).inner_text()
+            assert "Shown here:" in text and "make lab" in text and "make app" in text, text
+            box = notes.nth(i).bounding_box()
+            assert box and box["height"] < 200 and box["x"] + box["width"] <= width + 1, shot
+
+
+MAP_SIGNATURE = """(i) => {
+  const m = document.querySelectorAll('.leaflet-container')[i];
+  return [m.querySelectorAll('.leaflet-overlay-pane path').length, m.querySelectorAll('.leaflet-marker-icon').length,
+          m.querySelector('.leaflet-map-pane').style.transform,
+          [...m.querySelectorAll('.leaflet-overlay-pane path')].map(p => p.getAttribute('d')).join('').length].join('|');
+}"""
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_control_left_in_a_shared_page_changes_the_map(rendered, page, name):
+    """Each layers checkbox hides its layer and brings it back; each zoom button moves the view."""
+    open_offline(page, rendered / f"{name}.html", 1280)
+    maps = page.locator(".leaflet-container")
+    used = 0
+    for i in range(maps.count()):
+        m = maps.nth(i)
+        m.scroll_into_view_if_needed()
+        control = m.locator(".leaflet-control-layers")
+        boxes = control.locator("input")
+        for k in range(boxes.count()):
+            control.hover()
+            box = boxes.nth(k)
+            before = page.evaluate(MAP_SIGNATURE, i)
+            box.click()
+            page.wait_for_timeout(200)
+            after = page.evaluate(MAP_SIGNATURE, i)
+            assert after != before, f"{name}: map {i}, layer {k} ({control.locator('label').nth(k).inner_text()}) changes nothing"
+            control.hover()
+            box.click()
+            page.wait_for_timeout(200)
+            assert page.evaluate(MAP_SIGNATURE, i) == before
+            used += 1
+        for which in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out"):
+            button = m.locator(which)
+            if not button.count() or "leaflet-disabled" in (button.get_attribute("class") or ""):
+                continue
+            before = page.evaluate(MAP_SIGNATURE, i)
+            button.click()
+            page.wait_for_timeout(600)
+            assert page.evaluate(MAP_SIGNATURE, i) != before, f"{name}: map {i} {which} changes nothing"
+            used += 1
+    assert used or not maps.count()
+    assert page.console_errors == [], page.console_errors

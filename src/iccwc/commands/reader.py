@@ -19,6 +19,9 @@ printed text (``stdout``) of the other cells               of dicts and objects 
                                                            first line says it is tested in tests/
                                                            cells tagged ``remove-cell``,
                                                            ``remove-output`` or ``remove-input``
+                                                           the ``text/html`` beside a widget view (an
+                                                           explorer's static form, for code hosts):
+                                                           the page draws the view
 =========================================================  ===========================================
 
 Test markers (``# NBVAL_IGNORE_OUTPUT``) and asserts are in code, so never shown.
@@ -228,6 +231,10 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
         for o in outputs:
             o = copy.deepcopy(o) if o.get("output_type") != "stream" else o
             data = o.get("data", {})
+            if WIDGET_VIEW in data:
+                # An explorer's static form (text/html beside its widget view, for code hosts): the page
+                # draws the widget view, so one copy of each chart and table (and no second download).
+                data.pop("text/html", None)
             if not with_code and any(m in data for m in _RICH):
                 data.pop("text/plain", None)          # the rich form is shown; the repr never
             image = next((m for m in ("image/png", "image/jpeg") if m in data), None)

@@ -347,6 +347,12 @@ body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
 .iccwc-download { margin-right: 0.6rem; }
 .iccwc-fallback { border: 1px dashed #999; padding: 0.6rem; color: #333; font-size: 14px; }
 .widget-subarea:not(:empty) ~ .iccwc-fallback { display: none; }
+/* An explorer's controls call Python, which a shared page has not: hidden, and its note (hidden by its
+   own layout in JupyterLab and Voila) says what they are set to and where they work. */
+.iccwc-kernel-only { display: none !important; }
+.iccwc-static-only { display: block !important; }
+.iccwc-explorer-note { font-size: 14px; line-height: 1.4; white-space: normal; color: #333; background: #f4f6f8; border-left: 3px solid #8a9bb0;
+  padding: 0.35rem 0.6rem; }
 .iccwc-made { border-top: 1px solid #ddd; margin-top: 1.5rem; font-size: 14px; }
 </style>""" % {"font": FONT}
 

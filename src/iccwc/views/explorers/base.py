@@ -4,10 +4,12 @@ Every explorer (:func:`iccwc.views.explorers.toolkit.toolkit_explorer`,
 :func:`iccwc.views.explorers.recognition.recognition_explorer`,
 :func:`iccwc.views.explorers.coverage.coverage_explorer`) is an :class:`Explorer`:
 
-* ``widget``: the whole ipywidgets box, to display (``explorer.widget`` as a cell's last line);
+* ``widget``: the whole box (an :class:`ExplorerBox`, made by :meth:`Explorer.view`), to display
+  (``explorer.widget`` as a cell's last line);
 * ``controls``: a dict, control name -> control widget; set a control's ``value`` to change what
   is shown (what a reader does in Voila or JupyterLab, and what tests do);
 * ``controls_box``: the box in ``widget`` where the controls are laid out;
+* ``note``: one line saying what the controls are set to and that they work with a kernel only;
 * ``update()``: re-render every view (map, charts, tables) from the current control values; it is
   called once when the explorer is built and whenever a control changes.
 
@@ -15,16 +17,87 @@ The views an explorer shows are its other attributes (``map``, ``chart``, ``tabl
 are set with :func:`iccwc.views.charts.base.widget`, so they are SVG in ``ipywidgets.HTML`` values
 and the initial state shows in exported HTML without a kernel. The factories take the DataFrames
 to explore and, for the map, an already-loaded ``world`` or a ``data_dir`` to read it from.
+
+**Where the controls work.** A control calls Python: in JupyterLab (``make lab``) and the app
+(``make app``, Voila) it changes what is shown; in a shared page (``reports/``, the widgets drawn
+from their saved state, no kernel) it would change its own text and nothing else. So the controls
+box carries the CSS class :data:`KERNEL_ONLY` and the :attr:`~Explorer.note` the class
+:data:`STATIC_ONLY` (and ``display: none`` in its layout): the shared page's stylesheet
+(:mod:`iccwc.commands.render`) hides the first and shows the second; JupyterLab and Voila, which
+do not load that stylesheet, show the controls and not the note. The map's own zoom, popups and
+layers control need no kernel and stay.
+
+**Where the charts show.** Displayed, an :class:`ExplorerBox` gives the widget view and, beside it,
+``text/html``: the note, every text, chart (SVG) and table the explorer shows, as they are
+(:meth:`Explorer.static_html`). JupyterLab and Voila render the widget view (it ranks first); a
+code host, or a saved notebook opened before it runs, shows the static form instead of
+``VBox(children=...)``. The shared page shows the widget view only
+(:func:`iccwc.commands.reader.prepare` drops the ``text/html`` beside it).
 """
 from __future__ import annotations
 
+import html as _html
+import re
+
 import ipywidgets as w
+
+#: CSS class of what needs a kernel (the controls box): hidden in the shared page.
+KERNEL_ONLY = "iccwc-kernel-only"
+#: CSS class of what only the shared page shows (the note): hidden elsewhere by its layout.
+STATIC_ONLY = "iccwc-static-only"
+#: Where the controls work, as the note says it.
+WHERE_LIVE = "they work in JupyterLab (<code>make lab</code>) or the app (<code>make app</code>), not in this page"
+
+
+def control_text(control: w.Widget) -> str:
+    """What one control is set to, as a reader would say it (plain text).
+
+    >>> control_text(w.Dropdown(options=[("All continents", ""), ("Asia", "Asia")], description="Continent"))
+    'Continent: All continents'
+    >>> control_text(w.IntRangeSlider(value=(2011, 2019), min=2011, max=2019, description="Years"))
+    'Years: 2011 to 2019'
+    >>> control_text(w.Checkbox(value=False, description="only those naming the Analytic Toolkit"))
+    'only those naming the Analytic Toolkit: no'
+    """
+    name = control.description or "filter"
+    if isinstance(control, w.Checkbox):
+        shown = "yes" if control.value else "no"
+    elif hasattr(control, "label") and isinstance(getattr(control, "options", None), tuple):
+        label = str(control.label if control.label is not None else "")
+        shown = "none chosen" if not label or label.startswith("(") else label
+    elif isinstance(control.value, (tuple, list)) and len(control.value) == 2:
+        lo, hi = control.value
+        shown = str(lo) if lo == hi else f"{lo} to {hi}"
+    else:
+        shown = str(control.value)
+    return f"{name}: {shown}"
+
+
+def _hidden(widget: w.Widget) -> bool:
+    layout = getattr(widget, "layout", None)
+    return bool(layout is not None and layout.display == "none")
+
+
+class ExplorerBox(w.VBox):
+    """An explorer's whole box. Displayed, it carries the widget view and a static ``text/html`` form
+    of what it shows (see the module's docstring)."""
+
+    def __init__(self, children, explorer: "Explorer", **kwargs):
+        super().__init__(children, **kwargs)
+        self._explorer = explorer
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = self._explorer.static_html()
+        data["text/plain"] = self._explorer.note_text()
+        return data
 
 
 class Explorer:
     widget: w.Box
     controls: dict[str, w.Widget]
     controls_box: w.Box
+    note: w.HTML
 
     def update(self, *_) -> None:
         """Re-render every view from the current control values."""
@@ -35,3 +108,55 @@ class Explorer:
         all) changes."""
         for name in (self.controls if names is None else names):
             self.controls[name].observe(handler or self.update, names="value")
+
+    # ---------------------------------------------------------------- the page without a kernel
+    def view(self, children: list[w.Widget], **kwargs) -> ExplorerBox:
+        """The explorer's whole box (``self.widget``) from ``children``, which hold ``controls_box``
+        (directly): the box is marked :data:`KERNEL_ONLY` and the :attr:`note` goes right after it.
+        ``kwargs`` go to the box (``layout=...``)."""
+        if self.controls_box not in children:
+            raise ValueError("an explorer's view must hold its controls box as a direct child")
+        self.controls_box.add_class(KERNEL_ONLY)
+        self.note = w.HTML(layout=w.Layout(display="none", width="100%"))
+        self.note.add_class(STATIC_ONLY)
+        i = list(children).index(self.controls_box)
+        self._refresh_note()
+        for control in self.controls.values():
+            control.observe(self._refresh_note, names="value")
+        return ExplorerBox([*children[:i + 1], self.note, *children[i + 1:]], self, **kwargs)
+
+    def settings(self) -> list[str]:
+        """What each control the reader can see is set to (:func:`control_text`), in order."""
+        return [control_text(c) for c in self.controls.values() if not _hidden(c)]
+
+    def note_text(self) -> str:
+        """The note as plain text."""
+        return re.sub(r"<[^>]+>", "", _html.unescape(self._note_html()))
+
+    def _note_html(self) -> str:
+        names = ", ".join(_html.escape(c.description or "filter") for c in self.controls.values() if not _hidden(c))
+        return (f"Shown here: {_html.escape('; '.join(self.settings()))}. "
+                f"The filters ({names}) need Python: {WHERE_LIVE}.")
+
+    def _refresh_note(self, *_) -> None:
+        self.note.value = f"<p class='iccwc-explorer-note' style='margin:2px 0 6px'>{self._note_html()}</p>"
+
+    def static_html(self) -> str:
+        """What the explorer shows, without widgets: the note, then each text, chart (SVG) and table in
+        the order of the box, the controls left out; a map is named by a line (it needs the widget view)."""
+        parts = [self.note.value]
+
+        def walk(widget):
+            if widget is self.controls_box or widget is self.note or _hidden(widget):
+                return
+            if isinstance(widget, w.Box):
+                for child in widget.children:
+                    walk(child)
+            elif isinstance(widget, w.HTML):
+                if widget.value:
+                    parts.append(f"<div>{widget.value}</div>")
+            elif type(widget).__name__ == "Map":
+                parts.append("<p><i>The map shows when the notebook runs (JupyterLab, the app) and in the "
+                             "shared pages (reports/).</i></p>")
+        walk(self.widget)
+        return "<div class='iccwc-explorer-static'>" + "".join(parts) + "</div>"

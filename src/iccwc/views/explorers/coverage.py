@@ -85,7 +85,7 @@ class CoverageExplorer(Explorer):
         # Side by side when the page is wide; the summary goes below the map on a phone.
         side = W.VBox([self.summary, self.chart], layout=W.Layout(flex="1 1 300px", padding="0 0 0 10px"))
         body = W.Box([W.Box([self.map], layout=W.Layout(flex="2 1 360px")), side], layout=wrap)
-        self.widget = W.VBox([self.controls_box, body])
+        self.widget = self.view([self.controls_box, body])
         self._shown = activities          # what coverage_map drew
         self.update()
         self._link()

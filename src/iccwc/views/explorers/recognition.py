@@ -93,7 +93,7 @@ class RecognitionExplorer(Explorer):
         bodies = ", ".join(dict.fromkeys(unplaced))
         no_place_note = w.HTML(value=f"<p style='font-size:12px'>Instruments with {recognition_map.NO_PLACE} "
                                      f"({charts.escape(bodies)}) are in the table, not on the map.</p>")
-        self.widget = w.VBox([self.controls_box, self.summary, self.chart, self.map, no_place_note, self.table])
+        self.widget = self.view([self.controls_box, self.summary, self.chart, self.map, no_place_note, self.table])
         self.update()
         self._link()
 

@@ -89,7 +89,7 @@ class ToolkitExplorer(Explorer):
         self.regions = w.HTML(layout=w.Layout(width="100%", max_width="760px", overflow="auto"))
         self.table = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
         self.status = w.HTML()
-        self.widget = w.VBox([self.status, self.controls_box, self.map,
+        self.widget = self.view([self.status, self.controls_box, self.map,
                               w.HBox([self.funnel, self.detail], layout=w.Layout(flex_flow="row wrap")),
                               self.regions, self.table], layout=w.Layout(width="100%"))
         self._link([n for n in self.controls if n != "country"])
