@@ -18,10 +18,9 @@ from iccwc.vocab import ACTIVITY_CATEGORIES, ACTIVITY_TYPES
 
 def rows(activities: pd.DataFrame) -> pd.DataFrame:
     """The rows the charts carry inline: one per activity, with columns country, iso3, document_region,
-    category (the document's Part 4 group), activity_type, description, year_start, year_end (empty when
-    the source gives no year), period, source."""
-    cols = ["country", "iso3", "document_region", "category", "activity_type", "description", "year_start",
-            "year_end", "period", "source"]
+    category (the document's Part 4 group), activity_type, year_start, year_end (empty when the source
+    gives no year). The charts show counts; the files the rows come from are in the spec's usermeta."""
+    cols = ["country", "iso3", "document_region", "category", "activity_type", "year_start", "year_end"]
     return base.records(activities[cols])
 
 
