@@ -6,6 +6,8 @@ Fast: no kernel, no browser (tests/browser/test_reports_site.py checks the real 
 """
 from __future__ import annotations
 
+import base64
+import html
 import re
 
 import ipywidgets as w
@@ -70,7 +72,7 @@ def test_the_note_says_what_the_controls_are_set_to(explorers):
     cont.value = other
     try:
         assert f"Continent: {label}" in ex.note.value and ex.note.value != before
-        assert ex.note.value in ex.widget._repr_mimebundle_()["text/html"]
+        assert f"Continent: {label}" in html.unescape(ex.widget._repr_mimebundle_()["text/html"])
     finally:
         cont.value = ""
     assert ex.note.value == before
@@ -84,15 +86,25 @@ def test_displayed_explorer_carries_the_widget_view_and_a_static_form(explorers,
     static = bundle["text/html"]
     assert not bundle["text/plain"].startswith("VBox(")                        # no repr of widgets
     shown = [x for x in _descendants(ex.widget, skip=ex.controls_box)
-             if isinstance(x, w.HTML) and x.value and x is not ex.note and x.layout.display != "none"]
+             if isinstance(x, w.HTML) and x.value and x is not ex.note and x.layout.display != "none"
+             and base.KERNEL_ONLY not in x._dom_classes]
     assert shown
-    for part in shown:                                                          # every text, chart and table
-        assert part.value in static, part.value[:80]
-    svgs = sum(x.value.count("<svg") for x in shown)
-    assert svgs >= 1 and static.count("<svg") == svgs
+    charts = [m.group(0) for x in shown for m in re.finditer(r"<svg\b.*?</svg>", x.value, re.S)]
+    for part in shown:                                                          # every text and table
+        if "<svg" not in part.value:
+            assert part.value in static, part.value[:80]
+    # every chart, as an image of the same SVG (an untrusted notebook strips inline <svg>, keeps <img>)
+    images = re.findall(r'<img class="iccwc-chart-img" alt="Chart: [^"]+"[^>]* src="data:image/svg\+xml;base64,([^"]+)"',
+                        static)
+    assert charts and [base64.b64decode(i).decode("utf-8") for i in images] == charts
+    assert "<svg" not in static
     assert "<table" in static
     assert "<select" not in static and "<input" not in static
     assert "The map shows when the notebook runs" in static
+    for control in ex.controls.values():                                        # what the controls were set to
+        if control.layout.display != "none":
+            assert base.control_text(control) in html.unescape(static)
+    assert "Run the notebook" in static and "make lab" in static
 
 
 def _explorer_notebook(bundle: dict):
@@ -125,3 +137,18 @@ def test_page_css_hides_kernel_only_and_shows_the_note():
     css = re.search(r'<style id="iccwc-page">(.*?)</style>', page, re.S).group(1)
     assert re.search(r"\.%s\s*\{\s*display:\s*none\s*!important" % base.KERNEL_ONLY, css)
     assert re.search(r"\.%s\s*\{\s*display:\s*block\s*!important" % base.STATIC_ONLY, css)
+
+
+def test_a_panel_that_only_asks_for_a_choice_is_kernel_only(explorers):
+    ex = explorers["toolkit"]
+    assert ex.controls["country"].value == ""
+    assert base.KERNEL_ONLY in ex.detail._dom_classes and "Choose a country" in ex.detail.value
+    assert "Choose a country" not in ex.widget._repr_mimebundle_()["text/html"]
+    country = ex.controls["country"].options[1][1]
+    ex.controls["country"].value = country
+    try:
+        assert base.KERNEL_ONLY not in ex.detail._dom_classes
+        assert ex.detail.value in ex.widget._repr_mimebundle_()["text/html"]
+    finally:
+        ex.controls["country"].value = ""
+    assert base.KERNEL_ONLY in ex.detail._dom_classes

@@ -21,21 +21,24 @@ to explore and, for the map, an already-loaded ``world`` or a ``data_dir`` to re
 **Where the controls work.** A control calls Python: in JupyterLab (``make lab``) and the app
 (``make app``, Voila) it changes what is shown; in a shared page (``reports/``, the widgets drawn
 from their saved state, no kernel) it would change its own text and nothing else. So the controls
-box carries the CSS class :data:`KERNEL_ONLY` and the :attr:`~Explorer.note` the class
+box (and any panel that only asks for a choice, such as the Toolkit explorer's country panel before a
+country is chosen) carries the CSS class :data:`KERNEL_ONLY` and the :attr:`~Explorer.note` the class
 :data:`STATIC_ONLY` (and ``display: none`` in its layout): the shared page's stylesheet
 (:mod:`iccwc.commands.render`) hides the first and shows the second; JupyterLab and Voila, which
 do not load that stylesheet, show the controls and not the note. The map's own zoom, popups and
 layers control need no kernel and stay.
 
 **Where the charts show.** Displayed, an :class:`ExplorerBox` gives the widget view and, beside it,
-``text/html``: the note, every text, chart (SVG) and table the explorer shows, as they are
-(:meth:`Explorer.static_html`). JupyterLab and Voila render the widget view (it ranks first); a
-code host, or a saved notebook opened before it runs, shows the static form instead of
-``VBox(children=...)``. The shared page shows the widget view only
+``text/html``: what the controls were set to, every text, chart (an SVG image) and table the
+explorer shows, as they are (:meth:`Explorer.static_html`). JupyterLab and Voila render the widget
+view (it ranks first) while the kernel holds its model; a code host, or a saved notebook opened
+in JupyterLab before it runs (no model: JupyterLab falls back to the next form), shows the static
+form instead of ``VBox(children=...)``. The shared page shows the widget view only
 (:func:`iccwc.commands.reader.prepare` drops the ``text/html`` beside it).
 """
 from __future__ import annotations
 
+import base64
 import html as _html
 import re
 
@@ -73,6 +76,21 @@ def control_text(control: w.Widget) -> str:
     return f"{name}: {shown}"
 
 
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def _svg_img(m: re.Match) -> str:
+    """An inline SVG as an ``<img>`` of the same chart (alt: its texts), as wide as its view box."""
+    svg = m.group(0)
+    texts = [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if t.strip()]
+    alt = _html.escape(("Chart: " + "; ".join(_html.unescape(t) for t in texts))[:300], quote=True)
+    box = re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) [\d.]+"', svg)
+    px = round(float(box.group(1)) * 96 / 72) if box else 600      # matplotlib's view box is in points
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img class="iccwc-chart-img" alt="{alt}" width="{px}" '
+            f'style="width:100%;max-width:{px}px;height:auto" src="data:image/svg+xml;base64,{data}">')
+
+
 def _hidden(widget: w.Widget) -> bool:
     layout = getattr(widget, "layout", None)
     return bool(layout is not None and layout.display == "none")
@@ -89,7 +107,7 @@ class ExplorerBox(w.VBox):
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
         data["text/html"] = self._explorer.static_html()
-        data["text/plain"] = self._explorer.note_text()
+        data["text/plain"] = self._explorer.static_text()
         return data
 
 
@@ -133,6 +151,15 @@ class Explorer:
         """The note as plain text."""
         return re.sub(r"<[^>]+>", "", _html.unescape(self._note_html()))
 
+    def static_text(self) -> str:
+        """The first line of the static form, as plain text (the ``text/plain`` of a displayed explorer)."""
+        return re.sub(r"<[^>]+>", "", _html.unescape(self._static_line()))
+
+    def _static_line(self) -> str:
+        names = ", ".join(_html.escape(c.description or "filter") for c in self.controls.values() if not _hidden(c))
+        return (f"As the notebook last ran: {_html.escape('; '.join(self.settings()))}. Run the notebook in "
+                f"JupyterLab (<code>make lab</code>) or the app (<code>make app</code>) to use the filters ({names}).")
+
     def _note_html(self) -> str:
         names = ", ".join(_html.escape(c.description or "filter") for c in self.controls.values() if not _hidden(c))
         return (f"Shown here: {_html.escape('; '.join(self.settings()))}. "
@@ -142,19 +169,21 @@ class Explorer:
         self.note.value = f"<p class='iccwc-explorer-note' style='margin:2px 0 6px'>{self._note_html()}</p>"
 
     def static_html(self) -> str:
-        """What the explorer shows, without widgets: the note, then each text, chart (SVG) and table in
-        the order of the box, the controls left out; a map is named by a line (it needs the widget view)."""
-        parts = [self.note.value]
+        """What the explorer shows, without widgets: a line saying what the controls are set to, then
+        each text, chart and table in the order of the box, the controls left out; a map is named by a
+        line (it needs the widget view). Each chart is its SVG as an ``<img>`` (a data URI): a notebook
+        that is not trusted yet (JupyterLab before it runs) strips inline ``<svg>`` but keeps images."""
+        parts = [f"<p class='iccwc-explorer-note'>{self._static_line()}</p>"]
 
         def walk(widget):
-            if widget is self.controls_box or widget is self.note or _hidden(widget):
+            if widget is self.note or _hidden(widget) or KERNEL_ONLY in getattr(widget, "_dom_classes", ()):
                 return
             if isinstance(widget, w.Box):
                 for child in widget.children:
                     walk(child)
             elif isinstance(widget, w.HTML):
                 if widget.value:
-                    parts.append(f"<div>{widget.value}</div>")
+                    parts.append(f"<div>{_SVG.sub(_svg_img, widget.value)}</div>")
             elif type(widget).__name__ == "Map":
                 parts.append("<p><i>The map shows when the notebook runs (JupyterLab, the app) and in the "
                              "shared pages (reports/).</i></p>")

@@ -27,7 +27,7 @@ import pandas as pd
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import toolkit as toolkit_charts
-from iccwc.views.explorers.base import Explorer
+from iccwc.views.explorers.base import KERNEL_ONLY, Explorer
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import toolkit as toolkit_map
 from iccwc.views import tables as toolkit_table
@@ -155,6 +155,8 @@ class ToolkitExplorer(Explorer):
         chosen = self.controls["country"].value or None
         when = date_label(self.controls["status_date"].value)
         self.detail.value = toolkit_table.country_detail_html(cur, chosen)
+        # With no country chosen the panel only asks for a choice, which needs Python: not in a shared page.
+        (self.detail.remove_class if chosen else self.detail.add_class)(KERNEL_ONLY)
         self.table.value = toolkit_table.progress_table_html(
             cur, selected=chosen,
             caption=f"Implementation of the ICCWC Wildlife and Forest Crime Analytic Toolkit (as of {when})")
