@@ -52,7 +52,17 @@ from iccwc.commands.execute import execute_notebook
 from iccwc.commands.versions import versions
 
 STATE_FILE = ".fingerprint"
-STATE_VERSION = 1
+STATE_VERSION = 2
+#: Each notebook's executed copy (its outputs and widget state), kept so that a page whose notebook need
+#: not run again can be rendered again: ``<data>/.iccwc-state/executed/<reports folder's hash>/<notebook>.json``
+#: (switched in with the generation; the reports folder itself holds only the pages).
+EXECUTED_DIR = "executed"
+
+
+def executed_dir(data_root: Path, out_dir: Path) -> Path:
+    """Where the executed copies of the notebooks rendered into ``out_dir`` are kept."""
+    from iccwc.data.generations import state_dir
+    return state_dir(data_root) / EXECUTED_DIR / _sha(str(Path(out_dir).resolve()).encode())[:16]
 #: Notebooks executing at once. Kernels spend much of their start waiting, so on 2 cores
 #: running more than 2 at a time still shortens the run (see scripts/bench.py).
 DEFAULT_JOBS = max(2, min(4, 2 * (os.cpu_count() or 1)))
@@ -70,6 +80,9 @@ class RunResult:
     out_dir: Path
     outputs: dict[str, str] = field(default_factory=dict)      # file name -> sha256
     seconds: dict[str, float] = field(default_factory=dict)    # step or notebook -> seconds
+    executed: list[str] = field(default_factory=list)          # the notebooks this run executed
+    rendered: list[str] = field(default_factory=list)          # ... rendered again from their executed copy
+    kept: list[str] = field(default_factory=list)              # ... whose pages were kept as they were
 
 
 def _sha(data: bytes) -> str:
@@ -125,9 +138,19 @@ def default_out_dir(region: str | None, data_dir=None) -> Path:
     return out / f"region-{_slug(region)}" if region else out
 
 
+def _package_sha(package: Path | None = None) -> str:
+    """A hash of the iccwc package's source code (every ``*.py`` under ``package``, default the
+    installed package, by path and sha256)."""
+    h = hashlib.sha256()
+    package = Path(package) if package else Path(__file__).resolve().parents[1]
+    for p in sorted(package.rglob("*.py")):
+        h.update(p.relative_to(package).as_posix().encode() + b"\0" + _file_sha(p).encode() + b"\0")
+    return h.hexdigest()
+
+
 def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict:
-    """What a run depends on, piece by piece (so a rerun can say what changed)."""
-    from iccwc.data.inputs import Inputs, fingerprint
+    """What a run depends on, piece by piece (so a rerun can say what changed). Each file is hashed once."""
+    from iccwc.data.inputs import Inputs
     from iccwc.data.textio import MAX_BYTES
     inputs = Inputs.find(data_dir)
     root = inputs.layout["data"]
@@ -138,7 +161,7 @@ def fingerprint_parts(data_dir, notebooks: list[Path], parameters: dict) -> dict
         except ValueError:
             return str(p)
     return {
-        "inputs_and_package": fingerprint(inputs),
+        "package": _package_sha(),
         "input_files": {rel(p): _file_sha(p, MAX_BYTES) for p in inputs.files()},
         "notebooks": {p.name: _file_sha(p) for p in notebooks},
         "parameters": parameters,
@@ -158,8 +181,10 @@ def _read_state(out_dir: Path) -> dict | None:
         return None
 
 
-def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path) -> list[str]:
-    """Reasons to run; empty when the last run's outputs are current."""
+def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path, processed_now: dict,
+                  out_now: dict) -> list[str]:
+    """Reasons to run; empty when the last run's outputs are current. ``processed_now``, ``out_now``:
+    the hashes of ``processed`` and ``out_dir`` (each folder is hashed once per run)."""
     if old is None:
         return [f"no previous run recorded in {out_dir / STATE_FILE}"]
     why = []
@@ -172,7 +197,7 @@ def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path)
             why.append(f"input removed: {name}")
         elif files_old[name] != files_new[name]:
             why.append(f"input changed: {name}")
-    if not why and before.get("inputs_and_package") != parts["inputs_and_package"]:
+    if not why and before.get("package") != parts["package"]:
         why.append("the iccwc package's code changed")
     nb_old, nb_new = before.get("notebooks", {}), parts["notebooks"]
     for name in sorted(set(nb_old) | set(nb_new)):
@@ -185,9 +210,9 @@ def _what_changed(old: dict | None, parts: dict, out_dir: Path, processed: Path)
         why.append("tool versions changed")
     if "render" in parts and before.get("render") != parts["render"]:
         why.append(f"render options changed: {before.get('render')} -> {parts['render']}")
-    if old.get("processed") != _hash_dir(processed):
+    if old.get("processed") != processed_now:
         why.append(f"{processed} differs from what the last run wrote")
-    now = _hash_dir(out_dir)
+    now = out_now
     for name, sha in old.get("outputs", {}).items():
         p = out_dir / name
         if name not in now:
@@ -332,13 +357,15 @@ def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, pa
     parts = fingerprint_parts(data_dir, notebooks, parameters)
     parts["render"] = options.record()
     old = _read_state(out_dir)
-    why = _what_changed(old, parts, out_dir, processed)
+    processed_now, out_now = _hash_dir(processed), _hash_dir(out_dir)
+    why = _what_changed(old, parts, out_dir, processed, processed_now, out_now)
     if not why and not force:
         secs = time.perf_counter() - t_start
         log(f"      nothing changed since the last run ({old.get('finished', '?')}): inputs, package, notebooks "
             f"and parameters are the same and its {len(old['outputs'])} output(s) in {out_dir} are intact.")
         log(f"Nothing to do ({secs:.2f} s). Use --force to run anyway.")
-        return RunResult(False, "nothing changed", out_dir, old["outputs"], {"check": secs})
+        return RunResult(False, "nothing changed", out_dir, old["outputs"], {"check": secs},
+                         kept=[p.name for p in notebooks])
     for reason in (why or ["--force"])[:12]:
         log(f"      {reason}")
     if len(why) > 12:
@@ -348,7 +375,7 @@ def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, pa
     seconds = {"check": time.perf_counter() - t_start}
     return run_coroutine(_run_async(data_dir, lay, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
                                      parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
-                                     seconds, t_start, options))
+                                     seconds, t_start, options, processed_now, out_now))
 
 
 def run_coroutine(coro):
@@ -362,42 +389,164 @@ def run_coroutine(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
+# --------------------------------------------------------------------------- what each notebook depends on
+
+def notebook_reads(nb, name: str) -> list[str] | None:
+    """The processed files a notebook declares it reads (``metadata.iccwc.reads``, file names in
+    data/processed such as ``"toolkit_status.csv"``), sorted; None when it declares nothing: it then
+    depends on every processed file. A declaration that is not a list of file names is refused."""
+    meta = nb.get("metadata", {}).get("iccwc")
+    if meta is None or (isinstance(meta, dict) and "reads" not in meta):
+        return None
+    reads = meta.get("reads") if isinstance(meta, dict) else meta
+    if not (isinstance(reads, list) and all(isinstance(r, str) and r and not r.startswith(".")
+                                            and "/" not in r and "\\" not in r for r in reads)):
+        raise NotebookFailed(f"{name}: metadata.iccwc.reads: expected a list of file names of data/processed "
+                             f"(such as [\"toolkit_status.csv\", \"datapackage.json\"]), found {reads!r}")
+    return sorted(set(reads))
+
+
+#: Sent to the kernel of a notebook that declares its reads, before its first cell: opening a file of
+#: the processed folder that the declaration does not list fails the cell that does it, with a message
+#: naming the notebook and the file (an undeclared read would leave the page stale after a change).
+_GUARD = '''
+def _iccwc_guard(name, allowed, known, folders):
+    import os, sys
+    folders = {os.path.realpath(f) for f in folders}
+    class UndeclaredRead(RuntimeError):
+        pass
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            path = os.fsdecode(args[0])
+            base = os.path.basename(path)
+            if base in known and base not in allowed and os.path.dirname(os.path.realpath(path)) in folders:
+                raise UndeclaredRead(
+                    f"{name} read {base} from the processed data, but its metadata.iccwc.reads does not list it "
+                    f"(it lists: {', '.join(sorted(allowed)) or 'nothing'}). Add it there, so that a change to "
+                    f"{base} runs this notebook again.")
+    sys.addaudithook(hook)
+_iccwc_guard(%r, %r, %r, %r)
+del _iccwc_guard
+'''
+
+
+def _guard(name: str, reads: list[str], known, folders) -> str:
+    return _GUARD % (name, set(reads), set(known), [str(f) for f in folders])
+
+
+def _rows_for(rows: dict, reads: list[str] | None) -> dict:
+    """The row counts a page states: of the datasets its notebook reads (all when it declares nothing)."""
+    if reads is None:
+        return rows
+    from iccwc.data.schemas import DATASETS
+    return {k: v for k, v in rows.items() if k in DATASETS and DATASETS[k].filename in reads}
+
+
+def _execution_key(parts: dict, name: str, reads: list[str] | None, processed_after: dict, site) -> str:
+    """What a notebook's outputs depend on: its own file, the package's code, the parameters, the
+    tools and libraries, and the processed files it reads (all of them when it declares nothing)."""
+    files = processed_after if reads is None else {r: processed_after.get(r) for r in reads}
+    return _combined({"notebook": parts["notebooks"].get(name), "package": parts["package"],
+                      "parameters": parts["parameters"], "tools": parts["tools"], "versions": site.versions,
+                      "reads": files})
+
+
+def _page_key(execution_key: str, site, reads: list[str] | None) -> str:
+    """What a page shows besides its notebook's outputs: the data's sources, dates and row counts,
+    the page order, the render options (the time it was generated is not compared)."""
+    st = site.status
+    return _combined({"execution": execution_key, "as_of": site.as_of, "source_line": site.source_line(),
+                      "sources": st.get("sources", []), "dates": st.get("toolkit_status_dates", []),
+                      "rows": _rows_for(st.get("rows", {}), reads), "order": site.order,
+                      "parameters": site.parameters, "render": site.options.record()})
+
+
+def _read_executed(folder: Path, name: str, sha: str | None):
+    """The executed copy of notebook ``name`` the last run kept in ``folder``, if it is there unmodified:
+    (nb, widget state); else None."""
+    import nbformat
+    try:
+        data = (folder / (name + ".json")).read_bytes()
+    except OSError:
+        return None
+    if sha is None or _sha(data) != sha:
+        return None
+    saved = json.loads(data)
+    return nbformat.from_dict(saved["notebook"]), saved.get("widget_state")
+
+
 async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
-                     jobs, timeout, log, seconds, t_start, options: RenderOptions | None = None) -> RunResult:
-    """Build the new generation aside (processed files, reports, .fingerprint), then switch it in."""
+                     jobs, timeout, log, seconds, t_start, options: RenderOptions | None = None,
+                     processed_now: dict | None = None, out_now: dict | None = None) -> RunResult:
+    """Build the new generation aside (processed files, reports, .fingerprint), then switch it in.
+
+    Only the notebooks whose inputs changed (:func:`_execution_key`) are executed; a page whose
+    notebook need not run again but whose surroundings changed (:func:`_page_key`: the sources, the
+    page order ...) is rendered again from the executed copy the last run kept; the other pages are
+    kept as they are (byte for byte), and listed in the new generation's ``.fingerprint``."""
     import nbformat
     from iccwc.data import generations
 
     root = lay["data"]
+    processed_now = _hash_dir(processed) if processed_now is None else processed_now
+    out_now = _hash_dir(out_dir) if out_now is None else out_now
     generation = generations.new_id()
     gen_dir = generations.state_dir(root) / (generations.GEN_PREFIX + generation)   # the data built aside
     staged_processed = gen_dir / "processed"
     staging = out_dir / (generations.OUT_STAGING_PREFIX + generation)                # the reports built aside
+    copies, staged_copies = executed_dir(root, out_dir), gen_dir / EXECUTED_DIR      # the executed notebooks
     data_unchanged = (old is not None and not force
                       and old["parts"].get("input_files") == parts["input_files"]
-                      and old["parts"].get("inputs_and_package") == parts["inputs_and_package"]
-                      and old.get("processed") == _hash_dir(processed))
+                      and old["parts"].get("package") == parts["package"]
+                      and old.get("processed") == processed_now)
     # The kernels read the processed files being built (not yet in data/processed): each gets this
     # before its notebook's first cell (sent silently: it is not part of the notebook).
-    setup = None if data_unchanged else (
+    redirect = "" if data_unchanged else (
         "from iccwc.data.generations import redirect_processed as _iccwc_redirect\n"
-        f"_iccwc_redirect({str(root)!r}, {str(staged_processed)!r})\ndel _iccwc_redirect")
+        f"_iccwc_redirect({str(root)!r}, {str(staged_processed)!r})\ndel _iccwc_redirect\n")
+    known = set(processed_now) | {p.name for p in paths.layout(data_dir)["processed"].glob("*") if p.is_file()}
 
-    # Kernels start now and boot while the data are validated and rebuilt; cells run after.
-    gate = asyncio.Event()
-    sem = asyncio.Semaphore(jobs)
-    loaded = []
+    loaded, reads = [], {}
     for p in notebooks:
         nb = nbformat.read(p, as_version=4)
+        reads[p.name] = notebook_reads(nb, p.name)
         missing = inject_parameters(nb, parameters, p.name)
         if missing:
             log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
         loaded.append((p, nb))
+    nbs = dict(loaded)
     options = options or RenderOptions()
-    warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))   # builds the HTML exporter meanwhile
-    tasks = {p.name: asyncio.ensure_future(_execute_one(p, nb, gate, sem, timeout, log, nb_dir, setup))
-             for p, nb in loaded}
 
+    # Which notebooks must run whatever the data: new, edited, forced, or the code or settings changed.
+    pages_old = (old or {}).get("pages", {}) if old is not None else {}
+    before = (old or {}).get("parts", {})
+    common = [k for k in ("package", "parameters", "tools") if before.get(k) != parts[k]]
+    certain = {}
+    for p, _ in loaded:
+        if force:
+            certain[p.name] = "--force"
+        elif p.name not in pages_old:
+            certain[p.name] = "not run before"
+        elif before.get("notebooks", {}).get(p.name) != parts["notebooks"][p.name]:
+            certain[p.name] = "the notebook changed"
+        elif common:
+            certain[p.name] = ", ".join(common) + " changed"
+
+    gate = asyncio.Event()
+    sem = asyncio.Semaphore(jobs)
+
+    def setup_for(name: str) -> str | None:
+        code = redirect + (_guard(name, reads[name], known | set(reads[name]), [processed, staged_processed])
+                           if reads[name] is not None else "")
+        return code or None
+
+    def start(p: Path):
+        return asyncio.ensure_future(_execute_one(p, nbs[p], gate, sem, timeout, log, nb_dir, setup_for(p.name)))
+
+    warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))   # builds the HTML exporter meanwhile
+    # Kernels start now and boot while the data are validated and rebuilt; cells run after.
+    tasks = {p.name: start(p) for p, _ in loaded if p.name in certain}
+    renders = []
     try:
         t0 = time.perf_counter()
         staging.mkdir()
@@ -406,20 +555,63 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         changed: list[str] = []
         if data_unchanged:
             log("[2/4] Data inputs unchanged since the last run: rebuild skipped")
+            processed_after = dict(processed_now)
         else:
             log(f"[2/4] Validating {root}/raw and rebuilding {processed} (aside, in {gen_dir}) ...")
-            changed = await asyncio.to_thread(_stage_rebuild, data_dir, processed, staged_processed)
+            changed, staged_hashes = await asyncio.to_thread(_stage_rebuild, data_dir, processed_now,
+                                                             staged_processed)
+            processed_after = {**processed_now, **{n: staged_hashes[n] for n in changed}}
             log(f"      {len(changed)} file(s) to update, {time.perf_counter() - t0:.1f} s")
         seconds["rebuild"] = time.perf_counter() - t0
         gate.set()
+        for name, r in reads.items():
+            unknown = [f for f in r or [] if f not in processed_after]
+            if unknown:
+                raise NotebookFailed(f"{name}: metadata.iccwc.reads names {', '.join(unknown)}, not a file of "
+                                     f"{processed} (it has: {', '.join(sorted(processed_after))})")
         # What every page says about its data (sources, dates), from the data the kernels read.
         site = await asyncio.to_thread(_site_context, data_dir if data_unchanged else gen_dir, loaded, options,
                                        parameters)
+        keys = {}
+        for p, _ in loaded:
+            ek = _execution_key(parts, p.name, reads[p.name], processed_after, site)
+            keys[p.name] = (ek, _page_key(ek, site, reads[p.name]))
 
-        log(f"[3/4] Executing {len(notebooks)} notebook(s), up to {jobs} at a time; "
+        # The others: executed again if what they read changed; rendered again from their executed
+        # copy if only their page's surroundings changed; else kept.
+        rerender, kept = {}, []
+        for p, _ in loaded:
+            if p.name in certain:
+                continue
+            po = pages_old[p.name]
+            files_intact = all(out_now.get(f) == (old.get("outputs") or {}).get(f) and f in out_now
+                               for f in po.get("files", []))
+            if po.get("execution_key") != keys[p.name][0]:
+                certain[p.name] = "what it reads changed"
+            elif po.get("page_key") == keys[p.name][1] and files_intact:
+                kept.append(p.name)
+            else:
+                copy = _read_executed(copies, p.name, po.get("executed"))
+                if copy is None:
+                    certain[p.name] = "its page must be rendered again and its executed copy is missing"
+                else:
+                    rerender[p.name] = copy
+            if p.name in certain:
+                tasks[p.name] = start(p)
+        n_exec = len(tasks)
+        log(f"[3/4] Executing {n_exec} of {len(notebooks)} notebook(s), up to {jobs} at a time; "
             "[4/4] rendering each to HTML as it finishes ...")
-        entries, outputs = [], {}
-        renders = []
+        for name in sorted(certain):
+            log(f"      to execute: {name} ({certain[name]})")
+        for name in sorted(rerender):
+            log(f"      to render again from its executed copy: {name} (only its page's surroundings changed)")
+        for name in kept:
+            log(f"      kept: {name} (nothing it depends on changed)")
+        entries, outputs, executed_copies = [], {}, {}
+        for name, (nb, state) in sorted(rerender.items()):
+            secs = pages_old[name].get("entry", {}).get("seconds", 0.0)
+            renders.append(asyncio.ensure_future(asyncio.to_thread(
+                _render_one, nb_dir / name, nb, state, staging, secs, log, site, reads[name], None)))
         by_task = {t: name for name, t in tasks.items()}
         pending = set(tasks.values())
         while pending:
@@ -433,23 +625,34 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                     raise NotebookFailed(_failure_message(path, exc)) from exc
                 seconds[name] = secs
                 log(f"      finished {name} in {secs:.1f} s")
-                nb = dict(loaded)[path]
-                renders.append(asyncio.ensure_future(asyncio.to_thread(_render_one, path, nb, state, staging, secs, log,
-                                                                       site)))
+                renders.append(asyncio.ensure_future(asyncio.to_thread(
+                    _render_one, path, nbs[path], state, staging, secs, log, site, reads[name], staged_copies)))
         await warm
         for r in renders:
             entry = await r
             entries.append(entry)
+        for name in kept:
+            entries.append(render.Entry(**{**pages_old[name]["entry"],
+                                           "downloads": tuple(pages_old[name]["entry"].get("downloads", ()))}))
         entries.sort(key=lambda e: e.notebook)
         t0 = time.perf_counter()
         index = await asyncio.to_thread(_index, data_dir if data_unchanged else gen_dir, entries, parameters,
                                         shown_dir=root)
         generations.write_durably(staging / "index.html", index.encode("utf-8"))
         outputs = _hash_dir(staging)
+        old_outputs = (old or {}).get("outputs", {})
+        for name in kept:                                   # kept pages: part of this generation as they are
+            outputs.update({f: old_outputs[f] for f in pages_old[name]["files"]})
+        executed_copies = _hash_dir(staged_copies)
+        pages = {}
+        for e in entries:
+            files = [e.file, *e.downloads]
+            copy = (e.notebook + ".json")
+            pages[e.notebook] = {"execution_key": keys[e.notebook][0], "page_key": keys[e.notebook][1],
+                                 "files": files, "entry": _entry_record(e),
+                                 "executed": executed_copies.get(copy, pages_old.get(e.notebook, {}).get("executed"))}
 
         # The new generation is complete aside: its record of processed, its .fingerprint, then the switch.
-        processed_after = {**_hash_dir(processed), **{n: h for n, h in _hash_dir(staged_processed).items()
-                                                      if n in changed}}
         processed_gen = generations.processed_generation(root)
         moves = [(staged_processed / n, processed / n) for n in changed]
         if changed or processed_gen is None:
@@ -458,29 +661,35 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             gen_dir.mkdir(parents=True, exist_ok=True)       # (not there when the rebuild was skipped)
             generations.write_durably(record, generations.processed_record(generation, processed_after))
             moves.append((record, generations.state_dir(root) / generations.PROCESSED_RECORD))
-        moves += [(staging / n, out_dir / n) for n in outputs]
+        moves += [(staging / n, out_dir / n) for n in outputs if (staging / n).exists()]
+        moves += [(staged_copies / n, copies / n) for n in executed_copies]
         seconds["render_index"] = time.perf_counter() - t0
         seconds["total"] = time.perf_counter() - t_start
         state = {"version": STATE_VERSION, "fingerprint": _combined(parts), "parts": parts, "outputs": outputs,
                  "processed": processed_after, "generation": generation, "processed_generation": processed_gen,
-                 "seconds": seconds, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                 "pages": pages, "seconds": seconds,
+                 "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         generations.write_durably(staging / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
         moves.append((staging / STATE_FILE, out_dir / STATE_FILE))          # last
-        stale = [out_dir / n for n in (old or {}).get("outputs", {}) if n not in outputs]
+        stale = [out_dir / n for n in old_outputs if n not in outputs]
+        stale += [copies / (n + ".json") for n in pages_old if n not in pages]
         processed.mkdir(parents=True, exist_ok=True)
         generations.switch(root, generation, moves, stale, [gen_dir, staging])
         for e in entries:
-            log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)")
+            log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)"
+                + ("  (kept)" if e.notebook in kept else ""))
         log(f"      {out_dir / 'index.html'}")
         if changed:
             log(f"      {processed}: {len(changed)} file(s) updated ({', '.join(changed)})")
-        log(f"Done in {seconds['total']:.1f} s (generation {generation}).")
-        return RunResult(True, "; ".join(why) or "forced", out_dir, outputs, seconds)
+        log(f"Done in {seconds['total']:.1f} s (generation {generation}): {n_exec} notebook(s) executed, "
+            f"{len(rerender)} rendered again, {len(kept)} kept.")
+        return RunResult(True, "; ".join(why) or "forced", out_dir, outputs, seconds, executed=sorted(tasks),
+                         rendered=sorted(rerender), kept=kept)
     except BaseException:
         gate.set()
         for t in tasks.values():
             t.cancel()
-        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        await asyncio.gather(*tasks.values(), *renders, warm, return_exceptions=True)
         if not (generations.state_dir(root) / generations.JOURNAL_NAME).exists():
             shutil.rmtree(gen_dir, ignore_errors=True)
             shutil.rmtree(staging, ignore_errors=True)
@@ -495,21 +704,28 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         raise
 
 
-def _stage_rebuild(data_dir, processed: Path, staged: Path) -> list[str]:
+def _entry_record(e) -> dict:
+    from dataclasses import asdict
+    rec = asdict(e)
+    rec["downloads"] = list(rec.get("downloads", ()))
+    return rec
+
+
+def _stage_rebuild(data_dir, current: dict, staged: Path) -> tuple[list[str], dict]:
     """Validate and build every processed file into ``staged`` (fsync'd); return the names that differ
-    from ``processed`` (those the switch moves in)."""
+    from ``current`` (the hashes of data/processed: those the switch moves in) and every built file's hash."""
     from iccwc.data.build import build_files
     from iccwc.data import generations
     files = build_files(data_dir)
     staged.mkdir(parents=True)
-    current = _hash_dir(processed)
-    changed = []
+    changed, hashes = [], {}
     for name, data in files.items():
         generations.write_durably(staged / name, data)
-        if current.get(name) != _sha(data):
+        hashes[name] = _sha(data)
+        if current.get(name) != hashes[name]:
             changed.append(name)
     generations.pause_point("staged")
-    return changed
+    return changed, hashes
 
 
 @dataclass
@@ -546,15 +762,23 @@ def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | N
                        [(p.stem, render.notebook_title(nb, p.stem)) for p, nb in loaded], dict(parameters or {}))
 
 
-def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, site: SiteContext | None = None):
+def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, site: SiteContext | None = None,
+                reads: list[str] | None = None, keep_copy: Path | None = None):
+    """Render one executed notebook into ``staging``; with ``keep_copy`` (a folder), also save its
+    executed copy (with the widget state) there, from which a later run can render the page again."""
     t0 = time.perf_counter()
+    from iccwc.data.generations import pause_point, write_durably
+    if keep_copy:
+        keep_copy.mkdir(parents=True, exist_ok=True)
+        write_durably(keep_copy / (path.name + ".json"),
+                      json.dumps({"notebook": nb, "widget_state": widget_state}).encode("utf-8"))
     title = render.notebook_title(nb, path.stem)
     site = site or _site_context(None, [(path, nb)], RenderOptions())
     st = site.status
     page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(),
                           with_code=site.options.with_code, sources=st.get("sources", []))
     page.nb.cells.append(reader.made_cell(st.get("sources", []), st.get("toolkit_status_dates", []),
-                                          st.get("rows", {}), site.versions, site.generated,
+                                          _rows_for(st.get("rows", {}), reads), site.versions, site.generated,
                                           "python -m iccwc run" + (" --with-code" if site.options.with_code else ""),
                                           site.parameters))
     if widget_state is None:
@@ -569,7 +793,6 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
                               view_kinds=reader.view_kinds(widget_state, render.displayed_models(nb)),
                               files={d.name for d in page.downloads} | {d.name[:-4] + ".png" for d in page.downloads})
     target = staging / (path.stem + ".html")
-    from iccwc.data.generations import pause_point, write_durably
     for d in page.downloads:
         write_durably(staging / d.name, d.data)
     write_durably(target, body.encode("utf-8"))
