@@ -44,12 +44,15 @@ from html.parser import HTMLParser
 
 import nbformat
 
+from iccwc.commands import vega_page
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _TESTED = re.compile(r"tested in tests/", re.I)
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S | re.I)
-_RICH = ("text/html", "text/markdown", "image/png", "image/jpeg", "image/svg+xml", "text/latex", WIDGET_VIEW)
+_RICH = ("text/html", "text/markdown", "image/png", "image/jpeg", "image/svg+xml", "text/latex", WIDGET_VIEW,
+         "application/vnd.vegalite.v5+json")
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -237,6 +240,27 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                 data.pop("text/html", None)
             if not with_code and any(m in data for m in _RICH):
                 data.pop("text/plain", None)          # the rich form is shown; the repr never
+            if vega_page.VEGALITE in data:
+                # An interactive chart: compiled to Vega, drawn by the page's own script with its controls,
+                # its picture shown until then; its rows as CSV, the picture as SVG, a PNG of what it shows.
+                spec = data.pop(vega_page.VEGALITE)
+                svg = data.pop(vega_page.SVG, None)
+                svg = "".join(svg) if isinstance(svg, list) else svg
+                data.pop("text/plain", None)
+                n_charts += 1
+                name = f"{stem}.chart-{n_charts}-{slug(heading or 'chart')}.as-of-{date}"
+                downloads.append(Download(name + ".svg", (svg or "").encode("utf-8"), "chart", heading))
+                table = vega_page.rows(spec)
+                csv_name = None
+                if len(table) > 1:
+                    csv_name = f"{stem}.chart-{n_charts}-{slug(heading or 'chart')}.rows.as-of-{date}.csv"
+                    downloads.append(Download(csv_name, table_csv(table).encode("utf-8"), "table", heading))
+                names = vega_page.meta(spec).get("sources") or []
+                data["text/html"] = vega_page.fragment(
+                    spec, svg, name=name, csv_name=csv_name, n_rows=max(len(table) - 1, 0),
+                    source_line=cited_line(names, sources or []) if names else source_line)
+                new_outputs.append(o)
+                continue
             image = next((m for m in ("image/png", "image/jpeg") if m in data), None)
             if image and "text/html" not in data:
                 # An image output becomes an <img> with alt text (the section heading), a source line

@@ -20,7 +20,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from iccwc.commands import reader, static_assets
+from iccwc.commands import reader, static_assets, vega_page
 
 CDN = static_assets.CDN
 #: npm packages the exported HTML loads, at the versions it references (see static_assets).
@@ -258,7 +258,7 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
             raise RuntimeError("the HTML template did not load require.js as expected: has nbconvert's 'lab' "
                                "template changed?")
         body = body.replace(tag, tag + '<script>require.config({paths: {"jupyter-leaflet": '
-                            f'"{static_assets.LEAFLET_MODULE}"}}}});</script>' + FIT_JS, 1)
+                            f'"{static_assets.LEAFLET_MODULE}"}}}});</script>' + FIT_JS + vega_page.SCRIPT, 1)
     return slim_css(body)
 
 
@@ -427,7 +427,7 @@ def finish_page(body: str, *, prev: Link | None = None, nxt: Link | None = None,
     links at top and bottom, links between notebooks to their pages (and, when ``files`` is given,
     no link to anything outside the site), a note with each widget view for when scripts cannot
     run, the PNG download script."""
-    body = body.replace("</head>", _PAGE_CSS + "</head>", 1)
+    body = body.replace("</head>", _PAGE_CSS + f'<style id="iccwc-vega">{vega_page.CSS}</style></head>', 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav_html(prev, nxt, "top"), body, count=1)
     i = body.rfind("</body>")
     if i >= 0:

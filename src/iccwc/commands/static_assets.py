@@ -2,7 +2,8 @@
 
 The pages show maps and widgets from their saved state with three npm packages: require.js, the
 Jupyter widgets HTML manager (``embed-amd.js``, with the icon fonts it loads next to itself) and
-jupyter-leaflet (the maps). They are fetched with ``npm pack`` at the pinned versions below, each
+jupyter-leaflet (the maps); a fourth, vega, draws the interactive charts and runs their controls.
+They are fetched with ``npm pack`` at the pinned versions below, each
 tarball checked against its recorded sha256, unpacked into ``.vendor/`` (git-ignored, a cache: a
 rebuild needs no network), and the files a page loads are copied to ``reports/_static/``. Pages
 reference them by relative links only (``_static/require.js``...), so the folder works opened
@@ -43,7 +44,8 @@ PACKAGES = {
     "requirejs": "2.3.7",
     "@jupyter-widgets/html-manager": "1.0.15",   # the HTML manager of ipywidgets 8.1 (jupyterlab-manager 5.0)
     "jupyter-leaflet": _leaflet_version(),        # the maps; must match the installed ipyleaflet's front end
-}
+    "vega": "5.33.0",                             # the interactive charts (their Vega-Lite is compiled to Vega
+}                                                 # when the page is made: iccwc.views.interactive, reader.py)
 
 #: sha256 of each ``npm pack`` tarball (name@version -> hex). A version not listed here is refused:
 #: after upgrading ipyleaflet, run ``npm pack jupyter-leaflet@X`` once, check it and add its sha256.
@@ -51,21 +53,25 @@ CHECKSUMS = {
     "requirejs@2.3.7": "31f3330c978fb28684622fe71165dc946432cf0210b2ea8a1ca0233e70f2737d",
     "@jupyter-widgets/html-manager@1.0.15": "2b9d65cb7913e1c7d671757a10008b32c9c2448d4429513371e55c07d6107638",
     "jupyter-leaflet@0.20.0": "1a5cf0dbca1f24091e16e01e9087bf90fccb1c234668c833862dad1478f2d9cb",
+    "vega@5.33.0": "7b61f992d1a1e196e7f2eeb3d6176e5694949d0d4bbfea237a842d523dd6e1f3",
 }
 
-#: What is copied into _static/: (package, file in the package) -> path under _static/ (4.8 MB in all).
+#: What is copied into _static/: (package, file in the package) -> path under _static/ (5.4 MB in all:
+#: the widget manager 3.6, jupyter-leaflet 1.3, vega 0.5, require.js 0.1).
 #: Left out: the HTML manager's Font Awesome files (2.9 MB; only widgets with icons load them, and
 #: these notebooks have none: the browser tests fail on any failed request) and source maps.
 FILES = {
     ("requirejs", "require.js"): "require.js",
     ("@jupyter-widgets/html-manager", "dist/embed-amd.js"): "embed-amd.js",
     ("jupyter-leaflet", "dist/index.js"): "jupyter-leaflet/index.js",
+    ("vega", "build/vega.min.js"): "vega/vega.min.js",
 }
 
 #: Relative URLs a page uses (from a page in the reports folder).
 REQUIRE_JS = f"{STATIC}/require.js"
 WIDGET_RENDERER = f"{STATIC}/embed-amd.js"
 LEAFLET_MODULE = f"{STATIC}/jupyter-leaflet/index"       # a require.js module path (no .js)
+VEGA_MODULE = f"{STATIC}/vega/vega.min"                  # a require.js module path (vega's UMD build)
 
 CDN_REQUIRE_JS = f"{CDN}requirejs@{PACKAGES['requirejs']}/require.js"
 CDN_WIDGET_RENDERER = f"{CDN}@jupyter-widgets/html-manager@{PACKAGES['@jupyter-widgets/html-manager']}/dist/embed-amd.js"

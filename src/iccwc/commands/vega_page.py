@@ -1,0 +1,126 @@
+"""The interactive charts in a shared page: Vega-Lite outputs become charts whose controls run in the page.
+
+A notebook cell that shows an :mod:`iccwc.views.interactive` chart saves three forms of it:
+``application/vnd.vegalite.v5+json`` (the specification, data inline), ``image/svg+xml`` (a picture of
+its opening state) and ``text/plain``. For the shared page, :func:`fragment` turns them into one HTML
+block:
+
+* the Vega-Lite specification compiled to **Vega** when the page is made (``vl-convert``, the same
+  compiler JupyterLab's renderer uses), so the page needs one script, ``_static/vega/vega.min.js``
+  (about 0.5 MB; vega-lite and vega-embed would add 0.3 MB more), loaded through require.js;
+* the picture, shown until Vega has drawn the live chart (or for good, where scripts cannot run),
+  with the chart's description as its text alternative;
+* downloads: the chart's rows as CSV (cells neutralised for spreadsheets), the picture as SVG, and a
+  PNG made in the page from what the chart shows at that moment (the controls as the reader set them);
+* a "Source:" line naming the chart's own sources (``usermeta.iccwc.sources``).
+
+:data:`SCRIPT` draws every such block with ``vega.View`` (SVG renderer, hover on). Its controls are
+the specification's bound parameters, rendered by Vega as HTML inputs under the chart; its tooltips
+are Vega's default (the browser's own tooltip, from the mark's ``tooltip`` encoding). Nothing is
+fetched: the script and the data are in the reports folder.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+from iccwc.commands import static_assets
+
+VEGALITE = "application/vnd.vegalite.v5+json"
+SVG = "image/svg+xml"
+#: The script type a compiled Vega specification is stored under in the page.
+VEGA_SCRIPT_TYPE = "application/vnd.iccwc.vega+json"
+#: The Vega-Lite version the specifications are compiled with (Altair 5.5 writes 5.20.1 specs).
+VL_VERSION = "5.20"
+
+
+def meta(spec: dict) -> dict:
+    """The chart's ``usermeta.iccwc`` record: title, description, sources (empty when absent)."""
+    return ((spec.get("usermeta") or {}).get("iccwc") or {}) if isinstance(spec, dict) else {}
+
+
+def compile_spec(spec: dict) -> dict:
+    """The Vega specification of a Vega-Lite one (vl-convert, offline)."""
+    import vl_convert
+    return vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
+
+
+def rows(spec: dict) -> list[list[str]]:
+    """The chart's data as rows (header first): its one inline dataset, or the largest when several.
+    Values as text, missing as empty."""
+    datasets = spec.get("datasets") or {}
+    values = max(datasets.values(), key=len) if datasets else ((spec.get("data") or {}).get("values") or [])
+    if not values:
+        return []
+    columns = list(dict.fromkeys(k for r in values for k in r))
+    out = [columns]
+    for r in values:
+        out.append(["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    return out
+
+
+def _script_json(obj) -> str:
+    """JSON safe inside a <script> element (no '</' can end it early)."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+
+
+def fragment(spec: dict, svg: str | None, *, name: str, source_line: str, csv_name: str | None,
+             n_rows: int) -> str:
+    """The HTML block of one interactive chart (see the module's docs). ``name``: the download file
+    name without extension (``.svg`` / ``.png`` are added); ``csv_name``: the CSV download, if any."""
+    m = meta(spec)
+    label = html.escape(m.get("description") or m.get("title") or "Chart", quote=True)
+    picture = ""
+    if svg:
+        picture = (f'<div class="iccwc-vega-static" role="img" aria-label="{label}">'
+                   + svg.replace("<svg", '<svg aria-hidden="true"', 1) + "</div>")
+    links = [f'<a class="iccwc-download" href="{html.escape(csv_name, quote=True)}" download>'
+             f'CSV ({n_rows} rows)</a>'] if csv_name else []
+    links.append(f'<a class="iccwc-download" href="{html.escape(name, quote=True)}.svg" download>SVG</a>')
+    links.append(f'<a class="iccwc-download iccwc-png" href="{html.escape(name, quote=True)}.svg" '
+                 f'data-png="{html.escape(name, quote=True)}.png">PNG</a>')
+    return (f'<figure class="iccwc-vega" aria-label="{label}">{picture}'
+            f'<script type="{VEGA_SCRIPT_TYPE}">{_script_json(compile_spec(spec))}</script></figure>'
+            f'<p class="iccwc-source">Source: {html.escape(source_line)}. Download this chart: {" ".join(links)}</p>')
+
+
+#: The page script that draws each interactive chart with the page's own copy of Vega.
+SCRIPT = """<script>
+(function () {
+  function draw() {
+    var boxes = document.querySelectorAll('figure.iccwc-vega');
+    if (!boxes.length || !window.require) return;
+    require.config({paths: {vega: '%(vega)s'}});
+    require(['vega'], function (vega) {
+      boxes.forEach(function (box) {
+        var data = box.querySelector('script[type="%(type)s"]');
+        if (!data || box.querySelector('.iccwc-vega-live')) return;
+        var live = document.createElement('div');
+        live.className = 'iccwc-vega-live';
+        box.appendChild(live);
+        var view = new vega.View(vega.parse(JSON.parse(data.textContent)), {renderer: 'svg', container: live, hover: true});
+        view.runAsync().then(function () {
+          var still = box.querySelector('.iccwc-vega-static');
+          if (still) still.remove();
+          box.classList.add('iccwc-vega-drawn');
+          box.iccwcView = view;
+        }).catch(function (e) { console.error('iccwc: a chart could not be drawn', e); live.remove(); });
+      });
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', draw); else draw();
+})();
+</script>""" % {"vega": static_assets.VEGA_MODULE, "type": VEGA_SCRIPT_TYPE}
+
+#: Styles of the interactive charts and their controls (one font, inputs large enough to touch).
+CSS = """
+figure.iccwc-vega { margin: 0.4rem 0; max-width: 100%; }
+figure.iccwc-vega .iccwc-vega-static svg { max-width: 100%; height: auto; }
+figure.iccwc-vega .iccwc-vega-live { display: flex; flex-direction: column; }
+figure.iccwc-vega .vega-bindings { order: -1; display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 0.5rem 0;
+  font-size: 14px; }   /* the controls above the chart they filter */
+figure.iccwc-vega .vega-bind { display: flex; align-items: center; gap: 0.4rem; }
+figure.iccwc-vega .vega-bind-name { font-weight: 600; }
+figure.iccwc-vega select, figure.iccwc-vega input { font-size: 14px; min-height: 28px; }
+figure.iccwc-vega .iccwc-vega-live svg { max-width: 100%; }
+"""

@@ -1,0 +1,150 @@
+"""The in-page interactive charts (issue 16): with every network request blocked, each chart is drawn by the
+page's own Vega, each control changes what the chart shows and the change matches the data, hovering a mark
+shows its numbers, and with scripts off the chart's picture stays.
+
+The expected counts come from the analysis functions the notebooks use (``select``, ``filter_recognitions``,
+``filter_activities``), never from the page. Screenshots: tests/artifacts/vega-*.png.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+import iccwc
+from iccwc.analysis.coverage import filter_activities
+from iccwc.analysis.recognition import filter_recognitions
+from iccwc.analysis.toolkit_uptake import select
+
+from browserkit import block_network, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def figures_in(path) -> int:
+    """How many interactive charts a page file holds (its HTML writer may reorder attributes)."""
+    return len(re.findall(r'<figure\b[^>]*\bclass="iccwc-vega"', path.read_text(encoding="utf-8")))
+
+
+def open_page(page, path, width=1280):
+    page.set_viewport_size({"width": width, "height": 900})
+    aborted = block_network(page)
+    page.goto(path.as_uri())
+    n = figures_in(path)
+    page.wait_for_function(f"() => document.querySelectorAll('figure.iccwc-vega-drawn').length === {n}",
+                           timeout=30_000)
+    return aborted, n
+
+
+def chart_texts(figure) -> list[str]:
+    return figure.locator(".iccwc-vega-live svg text").all_text_contents()
+
+
+def count_line(figure, what: str) -> tuple[int, int]:
+    """The chart's "N of M <what>" line, as numbers."""
+    for t in chart_texts(figure):
+        m = re.fullmatch(rf"(\d+) of (\d+) {what}", t.strip())
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    raise AssertionError(f"no 'N of M {what}' line in {chart_texts(figure)}")
+
+
+def choose(page, figure, label: str, value) -> None:
+    """Set the chart's control named ``label`` (a select or a range slider) as a reader would."""
+    bind = figure.locator(".vega-bind", has_text=label).first
+    if bind.locator("select").count():
+        bind.locator("select").select_option(str(value))
+    else:
+        bind.locator("input[type=range]").evaluate(
+            "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", str(value))
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+def test_every_interactive_chart_is_drawn_offline_with_its_controls(rendered, page, width):
+    for name in ("01-toolkit-uptake", "02-recognition-over-time", "03-regional-coverage"):
+        aborted, n = open_page(page, rendered / f"{name}.html", width)
+        assert n >= 1, f"{name} has no interactive chart"
+        assert aborted == [] and page.console_errors == [], (aborted, page.console_errors)
+        assert page.locator("figure.iccwc-vega .iccwc-vega-static").count() == 0     # the picture gave way
+        assert page.locator("figure.iccwc-vega .iccwc-vega-live svg").count() == n
+        box = page.locator("figure.iccwc-vega").first.bounding_box()
+        assert box["width"] <= width, f"{name}: a chart is wider than the window at {width} px"
+        screenshot(page, f"vega-{name}-{width}")
+
+
+def test_toolkit_chart_follows_region_stage_and_step(rendered, page):
+    shown = iccwc.load_toolkit(status_date="latest")
+    open_page(page, rendered / "01-toolkit-uptake.html")
+    fig = page.locator("figure.iccwc-vega").first
+    assert count_line(fig, "requesting countries") == (len(shown), len(shown))
+    region = shown["document_region"].astype(str).value_counts().index[-1]      # the smallest grouping
+    choose(page, fig, "Region", region)
+    want = select(shown, document_region=region)
+    assert count_line(fig, "requesting countries") == (len(want), len(shown))
+    names = set(chart_texts(fig))
+    assert set(want["country"]) <= names and not (set(shown["country"]) - set(want["country"])) & names
+    choose(page, fig, "Region", "All")
+    choose(page, fig, "least step", 8)
+    assert count_line(fig, "requesting countries") == (len(select(shown, min_step=8)), len(shown))
+    screenshot(page, "vega-01-filtered")
+
+
+def test_recognition_chart_follows_category_and_years(rendered, page):
+    rec = iccwc.load_recognitions()
+    open_page(page, rendered / "02-recognition-over-time.html")
+    fig = page.locator("figure.iccwc-vega").first
+    assert count_line(fig, "instruments") == (len(rec), len(rec))
+    category = str(rec["category"].value_counts().index[-1])
+    choose(page, fig, "Category", category)
+    assert count_line(fig, "instruments") == (len(filter_recognitions(rec, categories=category)), len(rec))
+    choose(page, fig, "Category", "All")
+    year = int(rec["year"].max()) - 1
+    choose(page, fig, "Year from", year)
+    assert count_line(fig, "instruments") == (len(filter_recognitions(rec, years=(year, None))), len(rec))
+
+
+def test_coverage_chart_follows_group_and_years(rendered, page):
+    act = iccwc.load_activities()
+    open_page(page, rendered / "03-regional-coverage.html")
+    fig = page.locator("figure.iccwc-vega").first
+    assert count_line(fig, "activities") == (len(act), len(act))
+    region = "Asia"
+    choose(page, fig, "Region", region)
+    assert count_line(fig, "activities") == (len(filter_activities(act, region=region)), len(act))
+    choose(page, fig, "Region", "All")
+    last = int(act["year_start"].max())
+    choose(page, fig, "Year from", last - 1)
+    want = filter_activities(act, years=(last - 1, int(act["year_end"].max())))
+    assert count_line(fig, "activities") == (len(want), len(act))
+
+
+def test_hovering_a_bar_shows_its_numbers(rendered, page):
+    shown = iccwc.load_toolkit(status_date="latest")
+    open_page(page, rendered / "01-toolkit-uptake.html")
+    fig = page.locator("figure.iccwc-vega").first
+    row = shown.sort_values("last_step").iloc[-1]
+    bars = fig.locator(".iccwc-vega-live g.mark-rect path")
+    assert bars.count() >= len(shown)
+    for i in range(bars.count()):
+        bars.nth(i).hover()
+        title = fig.locator(".iccwc-vega-live").first.get_attribute("title") or ""   # Vega's tooltip
+        if str(row["country"]) in title:
+            assert str(int(row["last_step"])) in title and str(row["stage"]) in title
+            return
+    raise AssertionError(f"no bar's tooltip names {row['country']}")
+
+
+def test_without_scripts_each_chart_shows_its_picture(rendered, page, tmp_path):
+    name = "02-recognition-over-time"
+    alone = tmp_path / f"{name}.html"
+    shutil.copy(rendered / f"{name}.html", alone)          # sent alone: no _static/, so no Vega
+    block_network(page)
+    page.goto(alone.as_uri())
+    page.wait_for_timeout(1500)
+    pictures = page.locator("figure.iccwc-vega .iccwc-vega-static svg")
+    assert pictures.count() == figures_in(alone) >= 1
+    label = page.locator("figure.iccwc-vega .iccwc-vega-static").first.get_attribute("aria-label")
+    assert label and "instruments" in label.lower()
+    screenshot(page, f"vega-{name}-no-scripts")
