@@ -47,8 +47,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from iccwc import paths
-from iccwc.commands import reader, render, static_assets
-from iccwc.commands.execute import execute_notebook
+# render and reader (nbformat, nbconvert) and execute (nbclient) are imported where they are used, so that a
+# run with nothing to do starts in a fraction of a second (importing nbformat alone takes about 0.8 s).
+from iccwc.commands import static_assets
 from iccwc.commands.versions import versions
 
 STATE_FILE = ".fingerprint"
@@ -269,6 +270,7 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
 
     Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
     """
+    from iccwc.commands.execute import execute_notebook
     async with sem:
         t0 = time.perf_counter()
         log(f"      started  {path.name}")
@@ -485,6 +487,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     page order ...) is rendered again from the executed copy the last run kept; the other pages are
     kept as they are (byte for byte), and listed in the new generation's ``.fingerprint``."""
     import nbformat
+    from iccwc.commands import render
     from iccwc.data import generations
 
     root = lay["data"]
@@ -637,7 +640,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         entries.sort(key=lambda e: e.notebook)
         t0 = time.perf_counter()
         index = await asyncio.to_thread(_index, data_dir if data_unchanged else gen_dir, entries, parameters,
-                                        shown_dir=root)
+                                        shown_dir=root, status=site.status if site.status.get("stages") else None)
         generations.write_durably(staging / "index.html", index.encode("utf-8"))
         outputs = _hash_dir(staging)
         old_outputs = (old or {}).get("outputs", {})
@@ -751,6 +754,7 @@ class SiteContext:
 
 
 def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | None = None) -> SiteContext:
+    from iccwc.commands import render
     from iccwc.commands.versions import PACKAGES
     from iccwc.data.load import data_status
     try:
@@ -767,6 +771,7 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     """Render one executed notebook into ``staging``; with ``keep_copy`` (a folder), also save its
     executed copy (with the widget state) there, from which a later run can render the page again."""
     t0 = time.perf_counter()
+    from iccwc.commands import reader, render
     from iccwc.data.generations import pause_point, write_durably
     if keep_copy:
         keep_copy.mkdir(parents=True, exist_ok=True)
@@ -803,12 +808,14 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
                         tuple(d.name for d in page.downloads))
 
 
-def _index(data_dir, entries, parameters, shown_dir: Path) -> str:
+def _index(data_dir, entries, parameters, shown_dir: Path, status: dict | None = None) -> str:
     """The index page, on the processed files under ``data_dir`` (the generation built aside when
-    the data were rebuilt), naming ``shown_dir`` (the data folder it is switched into) as the data."""
+    the data were rebuilt), naming ``shown_dir`` (the data folder it is switched into) as the data.
+    ``status``: their :func:`iccwc.data.load.data_status` when already computed (the site's)."""
+    from iccwc.commands import render
     from iccwc.data.load import data_status
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    status = data_status(data_dir)
+    status = dict(status) if status is not None else data_status(data_dir)
     status["data_dir"] = str(shown_dir)
     return render.index_html(entries, generated=generated, status=status, parameters=parameters)
 
