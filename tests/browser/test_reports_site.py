@@ -215,12 +215,13 @@ def test_maps_have_a_title_open_on_all_their_countries_and_keep_the_legend_clear
 
 # Issue 16, item 1: a shared page shows no control that does nothing. An explorer's controls call Python
 # (hidden there; a note says what they are set to and where they work); what works without Python stays:
-# the maps' zoom buttons and layers controls.
+# the maps' zoom buttons and layers controls, and the in-page charts' own filters (Vega-Lite bindings in
+# figure.iccwc-vega, drawn by the page's script).
 VISIBLE_CONTROLS = """() => [...document.querySelectorAll(
     'select, input, button, textarea, [role=slider], [role=button], [role=checkbox], .widget-slider, '
     + '.widget-checkbox, .widget-dropdown, .widget-button, .widget-text, .widget-toggle-buttons')]
   .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
-  .filter(e => !e.closest('.leaflet-control-layers, .leaflet-control-zoom'))
+  .filter(e => !e.closest('.leaflet-control-layers, .leaflet-control-zoom, figure.iccwc-vega'))
   .map(e => e.outerHTML.slice(0, 100))"""
 
 
@@ -289,4 +290,43 @@ def test_every_control_left_in_a_shared_page_changes_the_map(rendered, page, nam
             assert page.evaluate(MAP_SIGNATURE, i) != before, f"{name}: map {i} {which} changes nothing"
             used += 1
     assert used or not maps.count()
+    assert page.console_errors == [], page.console_errors
+
+
+CHART_SIGNATURE = """(f) => { const s = document.querySelectorAll('figure.iccwc-vega')[f].querySelector('.iccwc-vega-live svg');
+  if (!s) return ''; const t = s.innerHTML; let h = 0;
+  for (let i = 0; i < t.length; i++) h = (h * 31 + t.charCodeAt(i)) | 0; return t.length + ':' + h; }"""
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_in_page_chart_control_changes_its_chart(rendered, page, name):
+    """The in-page charts' filters need no kernel: each list and slider redraws its chart."""
+    open_offline(page, rendered / f"{name}.html", 1280)
+    figures = page.locator("figure.iccwc-vega")
+    for f in range(figures.count()):
+        fig = figures.nth(f)
+        fig.scroll_into_view_if_needed()
+        page.wait_for_function(f"() => ({CHART_SIGNATURE})({f}) !== ''", timeout=30_000)
+        for kind in ("select", "input[type=range]", "input[type=checkbox]", "input[type=radio]"):
+            controls = fig.locator(f".vega-bindings {kind}")
+            for k in range(controls.count()):
+                c = controls.nth(k)
+                before = page.evaluate(CHART_SIGNATURE, f)
+                if kind == "select":
+                    old = c.input_value()
+                    c.select_option(c.locator("option").last.get_attribute("value"))
+                    restore = lambda c=c, old=old: c.select_option(old)     # noqa: E731
+                elif kind == "input[type=range]":
+                    old = c.input_value()
+                    lo, hi = c.get_attribute("min"), c.get_attribute("max")
+                    far = lo if old == hi else hi
+                    c.fill(far)
+                    restore = lambda c=c, old=old: c.fill(old)     # noqa: E731
+                else:
+                    c.click()
+                    restore = c.click
+                page.wait_for_timeout(300)
+                assert page.evaluate(CHART_SIGNATURE, f) != before, f"{name}: chart {f}, {kind} {k} changes nothing"
+                restore()               # (vega may redraw marks in another order: no byte-equality check)
+                page.wait_for_timeout(300)
     assert page.console_errors == [], page.console_errors
