@@ -83,8 +83,8 @@ lint: install-test  ## the layering contracts (import-linter)
 vendor: install  ## fetch (npm pack, sha256-checked) the scripts the shared pages need into .vendor/; make run copies them to reports/_static/
 	$(PYTHON) scripts/vendor_js.py
 
-bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, test suite, HTML sizes
-	$(PYTHON) scripts/bench.py
+bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, one-file change, memory (WRITE=1: into docs/benchmark.md and README)
+	$(PYTHON) scripts/bench.py $(if $(WRITE),--write)
 
 clean-venv:  ## remove .venv/ (the next make recreates it)
 	rm -rf $(VENV)

@@ -1,138 +1,264 @@
-"""Benchmark of `python -m iccwc run` (make bench). Not a test: it prints a table.
+"""Benchmark of `python -m iccwc run` (make bench). Not a test: it prints a table of figures.
 
-* full run: `python -m iccwc run` from scratch (an empty reports folder, so no fingerprint),
-  rebuilding the data, executing every notebook and rendering the HTML;
-* floor: the same number of kernels, started the same way (same concurrency), each running
-  only the import statements of its notebook, and nothing else;
-* no-op rerun: the same command again, with nothing changed;
-* test suite: `python -m pytest` (unit, nbval, browser), unless --no-tests;
-* the size of each rendered HTML file (the CDN scripts are not in them).
+Measured, each in a fresh process, on a fresh copy of the repository's data in a temporary
+folder (the repository's data/ and reports/ are never touched):
 
-Targets (issue 6): full run within 1.3x the floor; no-op rerun under 5% of a full run;
-each HTML file under 1 MB.
+* **floor**: starting the notebooks' kernels (python3, the project's environment), an empty cell
+  each, at concurrency 1, 2 and 4; the floor is the fastest median, reported with the
+  concurrency that won. No run can be faster than starting its kernels.
+* **full run**: ``iccwc --data-dir TMP/data run --out TMP/reports --force`` (validate, rebuild,
+  execute every notebook, render), ``--rounds`` times; the median and its ratio to the floor.
+* **no-op rerun**: the same command without ``--force``, nothing changed; its share of the full run.
+* **one input changed**: (a) the last row of the copy's curated ``recognitions.csv`` removed (only
+  ``recognitions.csv`` and ``datapackage.json`` change); (b) a FICTIONAL row added to the copy's
+  ``raw/iccwc-website/pins.csv`` (its provenance record's sha256 updated with ``iccwc provenance``;
+  ``activities.csv`` and ``datapackage.json`` change, and the sources every page lists): which
+  notebooks the run re-executed, rendered again or kept (from its progress lines), and how long it took.
+* **peak memory**: the largest resident set of any process the runs started (the driver or a
+  kernel), from ``resource.getrusage(RUSAGE_CHILDREN)``; and the CPU seconds a full run costs.
 
-Timings on a small shared machine vary by a third from one run to the next, so the
-script first runs the floor once untimed (to warm the file cache), then times
-``--rounds`` rounds of floor, full run and no-op rerun, and reports the median of
-each with its range; the ratios are taken between medians.
+Targets (issue 16, item 4): full run within 1.5x the floor (long-term aim 1.3x); no-op rerun
+under 5% of the full run; after a change to one raw file, only what depends on it is redone.
 
-Usage: python scripts/bench.py [--no-tests] [--jobs N] [--rounds N]
+Timings on a small shared machine vary by a third from one run to the next: each figure is a
+median of ``--rounds`` (default 3) with its range.
+
+Usage: python scripts/bench.py [--rounds N] [--write]
+  --write  also put the table in docs/benchmark.md and README.md (section "Speed").
 """
 from __future__ import annotations
 
 import argparse
-import ast
 import asyncio
+import json
+import os
+import platform
+import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-import nbformat
-
 from iccwc import paths
-from iccwc.commands.execute import execute_notebook
-from iccwc.commands.pipeline import DEFAULT_JOBS, find_notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+CONCURRENCIES = (1, 2, 4)
+FICTIONAL_PIN = ("Iceland,FICTIONAL row for the benchmark only: Toolkit Implementation (2020),,Analysis of national responses,"
+                 "star,#ffcc00,True,,-18.6,64.9\n")
 
 
-def imports_of(nb) -> str:
-    """The notebook's top-level import statements, in order."""
-    out = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        out += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    return "\n".join(out)
+# --------------------------------------------------------------------------- the floor (in a child process)
 
-
-async def _floor(jobs: int) -> None:
+async def _floor(n: int, jobs: int) -> None:
+    import nbformat
+    from iccwc.commands.execute import execute_notebook
     gate = asyncio.Event()
     gate.set()
     sem = asyncio.Semaphore(jobs)
 
-    async def one(p):
+    async def one(i):
         stub = nbformat.v4.new_notebook()
-        stub.cells = [nbformat.v4.new_code_cell(imports_of(nbformat.read(p, as_version=4)))]
+        stub.cells = [nbformat.v4.new_code_cell("")]
         async with sem:
-            await execute_notebook(stub, cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=p.name,
+            await execute_notebook(stub, cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=f"empty-{i}",
                                    log=lambda *_: None)
-    await asyncio.gather(*(one(p) for p in find_notebooks()))
+    await asyncio.gather(*(one(i) for i in range(n)))
 
 
-def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+# --------------------------------------------------------------------------- measuring
+
+def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Wall seconds, the finished process, and the CPU seconds it and its children used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=paths.ROOT, **kw)
-    return time.perf_counter() - t0, proc
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode:
+        sys.exit(f"bench: {' '.join(cmd)} failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return wall, proc, cpu
+
+
+def executed(stdout: str) -> list[str]:
+    """The notebooks a run executed, from its progress lines ("finished NAME in S s")."""
+    return re.findall(r"finished (\S+\.ipynb) in", stdout)
+
+
+def what_ran(stdout: str) -> str:
+    done = executed(stdout)
+    again = re.findall(r"to render again from its executed copy: (\S+\.ipynb)", stdout)
+    kept = re.findall(r"kept: (\S+\.ipynb)", stdout)
+    return (f"executed {len(done)} ({', '.join(n[:2] for n in done) or '-'}), rendered again {len(again)}, "
+            f"kept {len(kept)}")
+
+
+def drop_last_recognition(data: Path) -> None:
+    """Remove the last row of the copy's curated recognitions.csv (a real row; nothing invented)."""
+    path = data / "curated" / "recognitions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+
+
+def fresh_data(tmp: Path) -> Path:
+    """A copy of the repository's data (raw, curated, processed, reference), without its state folder."""
+    data = tmp / "data"
+    if data.exists():
+        shutil.rmtree(data)
+    for sub in ("raw", "curated", "processed", "reference"):
+        if (paths.DATA / sub).exists():
+            shutil.copytree(paths.DATA / sub, data / sub)
+    return data
+
+
+def add_fictional_pin(data: Path, py: str) -> None:
+    """Append a FICTIONAL row to the copy's pins.csv and update its provenance record's sha256."""
+    pins = data / "raw" / "iccwc-website" / "pins.csv"
+    with open(pins, "a", encoding="utf-8", newline="") as fh:
+        fh.write(FICTIONAL_PIN)
+    _, proc, _ = timed([py, "-m", "iccwc", "--data-dir", str(data), "provenance", str(pins)])
+    record_file = pins.with_name("pins.provenance.json")
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    record["sha256"] = json.loads(proc.stdout)["sha256"]
+    record["notes"] = "FICTIONAL copy for scripts/bench.py: one made-up row appended. " + record.get("notes", "")
+    record_file.write_text(json.dumps(record, indent=2), encoding="utf-8")
+
+
+def machine() -> str:
+    model = ""
+    try:
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPU(s), {model or platform.processor() or platform.machine()}, "
+            f"Python {platform.python_version()}, {platform.system()}")
+
+
+def median_range(xs: list[float], digits: int = 1) -> str:
+    m = statistics.median(xs)
+    return f"{m:.{digits}f} s" + (f" (range {min(xs):.{digits}f}-{max(xs):.{digits}f})" if len(xs) > 1 else "")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--no-tests", action="store_true", help="skip timing the test suite")
-    ap.add_argument("--jobs", type=int, default=DEFAULT_JOBS)
-    ap.add_argument("--rounds", type=int, default=3, help="timed rounds (medians are reported; default 3)")
-    ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)   # internal: run the floor only
+    ap.add_argument("--rounds", type=int, default=3, help="timed rounds of each measure (medians; default 3)")
+    ap.add_argument("--write", action="store_true", help="update docs/benchmark.md and README.md's Speed section")
+    ap.add_argument("--floor", nargs=2, type=int, metavar=("N", "JOBS"), help=argparse.SUPPRESS)   # internal
     args = ap.parse_args()
     if args.floor:
-        asyncio.run(_floor(args.jobs))
+        asyncio.run(_floor(*args.floor))
         return 0
 
-    n = len(find_notebooks())
+    import nbformat
+    from iccwc.commands import pipeline
+    from iccwc.commands.pipeline import DEFAULT_JOBS, find_notebooks
     py = sys.executable
-    floor_cmd = [py, __file__, "--floor", "--jobs", str(args.jobs)]
-    print(f"Benchmarking {n} notebooks, {args.jobs} at a time, {args.rounds} round(s) ...", flush=True)
-    _, p = timed(floor_cmd)                                     # warm-up, not counted
-    if p.returncode:
-        print(p.stderr)
-        return 1
-    floors, fulls, noops = [], [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in range(args.rounds):
-            out = Path(tmp) / f"reports-{r}"
-            floor, p = timed(floor_cmd)
-            if p.returncode:
-                print(p.stderr)
-                return 1
-            full, p = timed([py, "-m", "iccwc", "run", "--jobs", str(args.jobs), "--out", str(out)])
-            if p.returncode:
-                print(p.stdout, p.stderr)
-                return 1
-            noop, p = timed([py, "-m", "iccwc", "run", "--jobs", str(args.jobs), "--out", str(out)])
-            assert "Nothing to do" in p.stdout, p.stdout
-            floors.append(floor)
-            fulls.append(full)
-            noops.append(noop)
-            print(f"  round {r + 1}: floor {floor:.1f} s, full run {full:.1f} s, no-op {noop:.2f} s", flush=True)
-        sizes = {f.name: f.stat().st_size for f in sorted(out.glob("*.html"))}
-    floor, full, noop = (statistics.median(x) for x in (floors, fulls, noops))
+    n = len(find_notebooks())
+    print(f"Benchmarking {n} notebooks on {machine()}; {args.rounds} round(s) of each measure ...", flush=True)
+    timed([py, __file__, "--floor", str(n), "1"])                     # warm the file cache, not counted
+    floors: dict[int, list[float]] = {}
+    for jobs in CONCURRENCIES:
+        floors[jobs] = [timed([py, __file__, "--floor", str(n), str(jobs)])[0] for _ in range(args.rounds)]
+        print(f"  floor, {n} kernels {jobs} at a time: {median_range(floors[jobs])}", flush=True)
+    best = min(CONCURRENCIES, key=lambda j: statistics.median(floors[j]))
+    floor = statistics.median(floors[best])
 
-    def spread(xs, digits=1):
-        return f" (range {min(xs):.{digits}f}-{max(xs):.{digits}f})" if len(xs) > 1 else ""
-    tests = None
-    if not args.no_tests:
-        tests, p = timed([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        tests_result = (p.stdout.strip().splitlines() or ["?"])[-1]
+    jobs_tried = sorted({2, DEFAULT_JOBS})
+    fulls: dict[int, list[float]] = {j: [] for j in jobs_tried}
+    noops, cpus = [], []
+    changes: dict[str, list[float]] = {"recognitions": [], "pins": []}
+    ran: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="iccwc-bench-") as tmp:
+        tmp = Path(tmp)
+        data, out = fresh_data(tmp), tmp / "reports"
+        run = [py, "-m", "iccwc", "--data-dir", str(data), "run", "--out", str(out)]
+        for r in range(args.rounds):
+            for jobs in jobs_tried:
+                wall, proc, cpu = timed(run + ["--force", "--jobs", str(jobs)])
+                fulls[jobs].append(wall)
+                assert len(executed(proc.stdout)) == n, proc.stdout
+                if jobs == DEFAULT_JOBS:
+                    cpus.append(cpu)
+                print(f"  round {r + 1}: full run, {jobs} at a time: {wall:.1f} s ({cpu:.1f} CPU-s)", flush=True)
+            wall, proc, _ = timed(run)
+            if "Nothing to do" not in proc.stdout:      # (the package's code changed meanwhile: a shared tree)
+                wall, proc, _ = timed(run)
+            assert "Nothing to do" in proc.stdout, proc.stdout
+            noops.append(wall)
+            print(f"  round {r + 1}: no-op {wall:.2f} s", flush=True)
+        sizes = {f.name: f.stat().st_size for f in sorted(out.glob("*.html"))}
+        for what, change in (("recognitions", drop_last_recognition), ("pins", lambda d: add_fictional_pin(d, py))):
+            for r in range(args.rounds):
+                shutil.rmtree(tmp / "data")
+                shutil.rmtree(out)
+                data = fresh_data(tmp)
+                timed(run)                                                   # a run on the unchanged copy
+                change(data)
+                wall, proc, _ = timed(run)
+                changes[what].append(wall)
+                ran[what] = what_ran(proc.stdout)
+                print(f"  round {r + 1}: {what} changed: {wall:.1f} s, {ran[what]}", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024     # KB on Linux
+    best_jobs = min(jobs_tried, key=lambda j: statistics.median(fulls[j]))
+    full, noop = statistics.median(fulls[DEFAULT_JOBS]), statistics.median(noops)
 
     def ok(flag: bool) -> str:
         return "yes" if flag else "**no**"
-    print()
-    print("| measure | value | target | met |")
-    print("|---|---|---|---|")
-    print(f"| floor: {n} kernels with the notebooks' imports only | {floor:.1f} s{spread(floors)} | | |")
-    print(f"| full run (`iccwc run` from scratch) | {full:.1f} s{spread(fulls)}: {full / floor:.2f}x floor | "
-          f"within 1.3x floor | {ok(full <= 1.3 * floor)} |")
-    print(f"| no-op rerun | {noop:.2f} s{spread(noops, 2)}: {100 * noop / full:.1f}% of full | under 5% | "
-          f"{ok(noop < 0.05 * full)} |")
-    if tests is not None:
-        print(f"| test suite (`python -m pytest`) | {tests:.0f} s ({tests_result}) | | |")
+    rows = ["| measure | value | target | met |", "|---|---|---|---|"]
+    for jobs in CONCURRENCIES:
+        rows.append(f"| floor: {n} kernels started {jobs} at a time, an empty cell each | "
+                    f"{median_range(floors[jobs])}{' (the floor)' if jobs == best else ''} | | |")
+    for jobs in jobs_tried:
+        f = statistics.median(fulls[jobs])
+        rows.append(f"| full run from scratch (`iccwc run --force --jobs {jobs}`"
+                    f"{', the default' if jobs == DEFAULT_JOBS else ''}) | {median_range(fulls[jobs])}: "
+                    f"{f / floor:.2f}x the floor"
+                    + (f"; {statistics.median(cpus):.0f} CPU-s" if jobs == DEFAULT_JOBS else "")
+                    + f" | within 1.5x (aim 1.3x) | {ok(f <= 1.5 * floor)} |")
+    rows.append(f"| no-op rerun | {median_range(noops, 2)}: {100 * noop / full:.1f}% of the full run | under 5% | "
+                f"{ok(noop < 0.05 * full)} |")
+    declared = f"{sum(pipeline.notebook_reads(nbformat.read(p, as_version=4), p.name) is not None for p in find_notebooks())} of {n} notebooks declare their reads"
+    rows.append(f"| curated recognitions.csv changed (last row removed) | {median_range(changes['recognitions'])}: "
+                f"{ran['recognitions']} | only the notebooks that read it | {declared} |")
+    rows.append(f"| raw pins.csv changed (a FICTIONAL row added) | {median_range(changes['pins'])}: {ran['pins']} "
+                f"| only the notebooks that read it | {declared} |")
+    rows.append(f"| peak memory (largest process: driver or kernel) | {peak:.0f} MB | | |")
     for name, size in sizes.items():
-        print(f"| {name} | {size / 1024:.0f} KB | under 1 MB | {ok(size < 1024 * 1024)} |")
+        rows.append(f"| {name} | {size / 1024:.0f} KB | under 1 MB | {ok(size < 1024 * 1024)} |")
+    if best_jobs != DEFAULT_JOBS:
+        print(f"NOTE: the full run was fastest at --jobs {best_jobs}, not the default {DEFAULT_JOBS}")
+    table = "\n".join(rows)
+    stamp = f"{date.today().isoformat()}, {machine()}"
+    print()
+    print(f"Measured {stamp}:\n")
+    print(table)
+    if args.write:
+        write(table, stamp)
     return 0
+
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _replace_between(text: str, block: str) -> str:
+    if BEGIN not in text or END not in text:
+        raise SystemExit(f"bench --write: markers {BEGIN} ... {END} not found")
+    head, rest = text.split(BEGIN, 1)
+    return head + BEGIN + "\n" + block + "\n" + END + rest.split(END, 1)[1]
+
+
+def write(table: str, stamp: str) -> None:
+    """Put the table between the markers in docs/benchmark.md and README.md (section "Speed")."""
+    block = f"Measured {stamp} (`make bench`):\n\n{table}"
+    for f in (ROOT / "docs" / "benchmark.md", ROOT / "README.md"):
+        f.write_text(_replace_between(f.read_text(encoding="utf-8"), block), encoding="utf-8")
+        print(f"written: {f.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
