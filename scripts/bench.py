@@ -23,8 +23,10 @@ under 5% of the full run; after a change to one raw file, only what depends on i
 Timings on a small shared machine vary by a third from one run to the next: each figure is a
 median of ``--rounds`` (default 3) with its range.
 
-Usage: python scripts/bench.py [--rounds N] [--write]
+Usage: python scripts/bench.py [--rounds N] [--write] | --reads
   --write  also put the table in docs/benchmark.md and README.md (section "Speed").
+  --reads  instead, execute each notebook once and list the processed files it opens (what its
+           ``metadata.iccwc.reads`` must declare; see docs/benchmark.md), beside what it declares.
 """
 from __future__ import annotations
 
@@ -68,6 +70,43 @@ async def _floor(n: int, jobs: int) -> None:
             await execute_notebook(stub, cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=f"empty-{i}",
                                    log=lambda *_: None)
     await asyncio.gather(*(one(i) for i in range(n)))
+
+
+# --------------------------------------------------------------------------- what each notebook reads
+
+_RECORD = """
+def _iccwc_record(log):
+    import os, sys
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            path = os.fsdecode(args[0])
+            if os.path.basename(os.path.dirname(os.path.realpath(path))) == "processed":
+                with open(log, "a", encoding="utf-8") as fh:
+                    fh.write(os.path.basename(path) + "\\n")
+    sys.addaudithook(hook)
+_iccwc_record(%r)
+del _iccwc_record
+"""
+
+
+async def _reads() -> None:
+    import nbformat
+    from iccwc.commands.execute import execute_notebook
+    from iccwc.commands.pipeline import find_notebooks, notebook_reads
+    gate = asyncio.Event()
+    gate.set()
+    for p in find_notebooks():
+        nb = nbformat.read(p, as_version=4)
+        declared = notebook_reads(nb, p.name)
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "opened.txt"
+            await execute_notebook(nb, cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=p.name,
+                                   log=lambda *_: None, setup=_RECORD % str(log))
+            opened = sorted(set(log.read_text(encoding="utf-8").split())) if log.exists() else []
+        print(f"{p.name}: opens {json.dumps(opened)}; declares "
+              + ("nothing (depends on every processed file)" if declared is None else json.dumps(declared))
+              + ("" if declared is None or set(opened) <= set(declared) else
+                 f"; NOT DECLARED: {sorted(set(opened) - set(declared))}"), flush=True)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -149,8 +188,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds of each measure (medians; default 3)")
     ap.add_argument("--write", action="store_true", help="update docs/benchmark.md and README.md's Speed section")
+    ap.add_argument("--reads", action="store_true", help="list the processed files each notebook opens")
     ap.add_argument("--floor", nargs=2, type=int, metavar=("N", "JOBS"), help=argparse.SUPPRESS)   # internal
     args = ap.parse_args()
+    if args.reads:
+        asyncio.run(_reads())
+        return 0
     if args.floor:
         asyncio.run(_floor(*args.floor))
         return 0
