@@ -341,3 +341,22 @@ def test_coverage_filters_fictional(fictional_activities, values, kwargs):
     assert f"{len(want)} of {len(fictional_activities)} activities" in texts(svg)
     expect = want.groupby("document_region")["iso3"].nunique().to_dict()
     assert countries_per_region(svg) == expect
+
+
+def test_a_notebook_saves_fixed_widths_and_the_page_makes_them_follow_it_again():
+    """JupyterLab's renderer cannot size a chart to its output area (a layered chart hangs it in a resize
+    loop): the saved spec has fixed widths; the shared page turns exactly those back into "container"."""
+    import json
+
+    from iccwc.commands import vega_page
+    from iccwc.views.interactive import base, toolkit
+    tk = iccwc.load_toolkit(status_date="latest")
+    from iccwc.analysis.toolkit_uptake import reach_series
+    from iccwc.data.load import load_toolkit_reach
+    for chart in (toolkit.explorer(tk), toolkit.reach(reach_series(load_toolkit_reach(), iccwc.load_toolkit()))):
+        d = base.spec(chart)
+        saved = base.show(chart).spec
+        assert '"container"' in json.dumps(d) and '"container"' not in json.dumps(saved)
+        assert saved["usermeta"]["iccwc"]["container_width"] == base.STATIC_WIDTH
+        back = vega_page.for_page(saved)
+        assert json.dumps(back).count('"container"') == json.dumps(d).count('"container"')

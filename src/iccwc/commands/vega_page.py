@@ -39,10 +39,27 @@ def meta(spec: dict) -> dict:
     return ((spec.get("usermeta") or {}).get("iccwc") or {}) if isinstance(spec, dict) else {}
 
 
+def for_page(spec: dict) -> dict:
+    """The spec with the widths a notebook fixed (``usermeta.iccwc.container_width``, see
+    :func:`iccwc.views.interactive.base.for_notebook`) following the page's width again, so a chart
+    reflows at 390, 900 and 1280 px."""
+    width = meta(spec).get("container_width")
+    if not width:
+        return spec
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            return {k: ("container" if k == "width" and v == width else walk(v)) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [walk(v) for v in obj]
+        return obj
+    return walk(spec)
+
+
 def compile_spec(spec: dict) -> dict:
-    """The Vega specification of a Vega-Lite one (vl-convert, offline)."""
+    """The Vega specification of a Vega-Lite one (vl-convert, offline), widths following the page."""
     import vl_convert
-    return vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
+    return vl_convert.vegalite_to_vega(for_page(spec), vl_version=VL_VERSION)
 
 
 def rows(spec: dict) -> list[list[str]]:

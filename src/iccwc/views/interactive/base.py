@@ -166,7 +166,20 @@ class Shown:
         return describe(self.spec)
 
 
+def for_notebook(d: dict, width: int = STATIC_WIDTH) -> dict:
+    """The spec as a notebook saves it: ``width: "container"`` becomes ``width`` px, and
+    ``usermeta.iccwc.container_width`` records it, so the shared page can make those widths follow the
+    page again (:func:`iccwc.commands.vega_page.for_page`). JupyterLab 4's Vega renderer cannot size a
+    chart to its output area: a layered chart there hangs the page in a resize loop, a concatenated one
+    shrinks to a few pixels (seen in JupyterLab 4.6.6, vega-embed 6.21)."""
+    if "\"container\"" not in json.dumps(d):
+        return d
+    out = _fixed_width(d, width)
+    out.setdefault("usermeta", {}).setdefault("iccwc", {})["container_width"] = width
+    return out
+
+
 def show(chart) -> Shown:
     """The chart for a notebook cell (``display(interactive.show(chart))`` or the cell's last expression)."""
-    d = spec(chart)
+    d = for_notebook(spec(chart))
     return Shown(d, svg_of_spec(d))
