@@ -179,6 +179,34 @@ def machine() -> str:
             f"Python {platform.python_version()}, {platform.system()}")
 
 
+def explorer_latency(changes: int = 12) -> dict[str, list[float]]:
+    """Seconds from setting a control of each kernel-backed explorer to the end of its update (the
+    Python side of a change in JupyterLab or Voila: filtering, redrawing charts, map and table), for
+    ``changes`` changes cycling through the control's options."""
+    import iccwc
+    from iccwc.data.activities import activities_as_of
+    from iccwc.views.explorers.coverage import coverage_explorer
+    from iccwc.views.explorers.recognition import recognition_explorer
+    from iccwc.views.explorers.toolkit import toolkit_explorer
+    latest = iccwc.load_toolkit(status_date="latest")
+    explorers = {
+        "toolkit (continent)": (toolkit_explorer(iccwc.load_toolkit()), "continent"),
+        "recognition (category)": (recognition_explorer(iccwc.load_recognitions()), "category"),
+        "coverage (region)": (coverage_explorer(activities_as_of(iccwc.load_activities(), latest), latest), "region"),
+    }
+    out: dict[str, list[float]] = {}
+    for name, (explorer, key) in explorers.items():
+        control = explorer.controls[key]
+        values = [v if not isinstance(v, tuple) else v[1] for v in control.options]
+        times = []
+        for i in range(changes):
+            t0 = time.perf_counter()
+            control.value = values[(i + 1) % len(values)]        # the observer runs the update
+            times.append(time.perf_counter() - t0)
+        out[name] = times
+    return out
+
+
 def median_range(xs: list[float], digits: int = 1) -> str:
     m = statistics.median(xs)
     return f"{m:.{digits}f} s" + (f" (range {min(xs):.{digits}f}-{max(xs):.{digits}f})" if len(xs) > 1 else "")
@@ -272,6 +300,10 @@ def main() -> int:
     rows.append(f"| raw pins.csv changed (a FICTIONAL row added) | {median_range(changes['pins'])}: {ran['pins']} "
                 f"| only the notebooks that read it | {declared} |")
     rows.append(f"| peak memory (largest process: driver or kernel) | {peak:.0f} MB | | |")
+    for name, times in explorer_latency().items():
+        worst = max(times)
+        rows.append(f"| explorer callback, {name}: median (max) of {len(times)} changes | "
+                    f"{statistics.median(times) * 1000:.0f} ms ({worst * 1000:.0f} ms) | under 300 ms | {ok(worst < 0.3)} |")
     for name, size in sizes.items():
         rows.append(f"| {name} | {size / 1024:.0f} KB | under 1 MB | {ok(size < 1024 * 1024)} |")
     if best_jobs != DEFAULT_JOBS:
