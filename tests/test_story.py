@@ -107,14 +107,31 @@ def computed_numbers(data_dir) -> dict[str, set[int]]:
     rec_nums |= set(s["by_source"].values()) | set(basis) | {len(rec) - int(basis.get("heading", 0))}
     rec_nums |= set(range(int(rec["year"].min()), int(rec["year"].max()) + 1)) if len(rec) else set()   # "none in 2018"
     rec_nums |= set(docs["document_type"].value_counts()) | set(docs.groupby("year").size())
-    overview_nums = tk_nums | {len(iccwc.load_partner_presence(data_dir)), len(docs), s["instruments"],
-                               *rec["year"]}
-    return {"00": overview_nums, "01": tk_nums, "02": rec_nums}
+    # the partner figures as a series (00): each figure, how many, the dates they hold
+    pp = iccwc.load_partner_presence(data_dir)
+    series, latest = overview.partner_series(pp), overview.latest_partner_figures(pp)
+    partner_nums = set(series["count"]) | set(latest["figures"]) | {len(series), len(latest), series["partner"].nunique()}
+    partner_nums |= {d.day for d in series["date"] if len(str(series.loc[series["date"] == d, "as_of"].iloc[0])) == 10}
+    partner_nums |= {d.year for d in series["date"]}
+    # the Toolkit's reach over time (01): each count and the dates the sources give
+    from iccwc.data.load import load_toolkit_reach
+    reach = load_toolkit_reach(data_dir)
+    from iccwc.analysis.toolkit_uptake import reach_series
+    series_r = reach_series(reach, tk)
+    reach_nums = set(reach["value"].astype(int)) | set(series_r["value"].astype(int)) | {len(series_r)}
+    reach_nums |= set(series_r["basis"].value_counts()) | {series_r["source"].astype(str).str.split(",").str[0].nunique()}
+    reach_nums |= {int(tk["status_date"].nunique())}
+    for d in reach["date"].astype(str):
+        reach_nums |= {int(x) for x in d.split("-")[::2]} if len(d) == 10 else {int(d[:4])}
+    overview_nums = tk_nums | partner_nums | {len(pp), len(docs), s["instruments"], *rec["year"]}
+    return {"00": overview_nums, "01": tk_nums | reach_nums, "02": rec_nums}
 
 
 # Numbers that are part of a name, not a count ("Resolution Conf. 11.3", "SC66 Doc. 16.5", "A/69/L80", ...).
 NAME_NUMBERS = re.compile(r"(Conf\. [\d.]+|Resolution [\d/]+|A/\d+/L\d+|CoP\d+|SC\d+|Doc\. [\d.]+|\d+/\d+|"
-                          r"Report \d{4}|Rev\. CoP\d+)")
+                          r"Report \d{4}|Rev\. CoP\d+|"
+                          # where a fact is cited: a file's name, its line(s), a news item's url and date
+                          r"[\w.-]+\.(?:txt|csv|json|xlsx)|lines? \d+(?:-\d+)?|/eng/\S+|\(\d{4}-\d{2}-\d{2}\))")
 
 
 def numbers_in(text: str) -> list[int]:
