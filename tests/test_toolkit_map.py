@@ -135,3 +135,13 @@ def test_maps_credit_natural_earth_and_name_their_sources_and_date():
     assert f"activities {int(act['year_start'].min())}-" in cov
     rec = basemap.attribution_of(rm.places_map(iccwc.load_recognitions()))
     assert basemap.NATURAL_EARTH in rec and "GeoNames" in rec
+
+
+def test_maps_share_one_grey_world_layer_so_a_page_saves_the_polygons_once():
+    from iccwc.views.maps import base as basemap
+    a, b = basemap.new_map(), basemap.new_map()
+    assert a.layers[0] is b.layers[0]                      # one widget model: its polygons once in the page
+    assert len(a.layers[0].data["features"]) == len(basemap.get_world()["features"])
+    fewer = basemap.world_layer(exclude=("USA",))
+    assert fewer is not a.layers[0] and len(fewer.data["features"]) == len(a.layers[0].data["features"]) - 1
+    assert basemap.world_layer(exclude=("USA",)) is fewer

@@ -35,15 +35,29 @@ def get_world(world: dict | None = None, data_dir=None) -> dict:
     return world if world is not None else geo.world(data_dir)
 
 
+#: One grey-world layer per polygon set, shared by every map that shows it: a page with two maps
+#: saves the polygons (about 210 KB) once in its widget state, not once per map. Keyed by the
+#: polygons' id; the entry keeps them alive, so the id cannot be reused by another dict.
+_WORLD_LAYERS: dict[tuple[int, tuple], tuple[dict, ipyleaflet.GeoJSON]] = {}
+
+
 def world_layer(world: dict | None = None, exclude=()) -> ipyleaflet.GeoJSON:
-    """Grey countries, not interactive, for orientation."""
+    """Grey countries, not interactive, for orientation (one shared layer per polygon set: the layer is
+    never changed after it is made, so maps can share it)."""
     data = get_world(world)
+    key = (id(data), tuple(sorted(exclude)))
+    hit = _WORLD_LAYERS.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    shown = data
     if exclude:
-        data = {**data, "features": [f for f in data["features"] if f["id"] not in set(exclude)]}
-    return ipyleaflet.GeoJSON(
-        data=data, name="Countries (Natural Earth 1:110m)",
+        shown = {**data, "features": [f for f in data["features"] if f["id"] not in set(exclude)]}
+    layer = ipyleaflet.GeoJSON(
+        data=shown, name="Countries (Natural Earth 1:110m)",
         style={"color": BORDER, "weight": 0.5, "fillColor": LAND, "fillOpacity": 1.0},
         hover_style={}, base=False)
+    _WORLD_LAYERS[key] = (data, layer)
+    return layer
 
 
 def new_map(center=(10, 20), zoom=2, world: dict | None = None, height="480px", background=True,
