@@ -360,3 +360,17 @@ def test_a_notebook_saves_fixed_widths_and_the_page_makes_them_follow_it_again()
         assert saved["usermeta"]["iccwc"]["container_width"] == base.STATIC_WIDTH
         back = vega_page.for_page(saved)
         assert json.dumps(back).count('"container"') == json.dumps(d).count('"container"')
+
+
+def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them():
+    from iccwc.commands import vega_page
+    from iccwc.views.interactive import base, toolkit
+    from iccwc.analysis.toolkit_uptake import reach_series
+    from iccwc.data.load import load_toolkit_reach
+    saved = base.show(toolkit.reach(reach_series(load_toolkit_reach(), iccwc.load_toolkit()))).spec
+    page = vega_page.for_page(saved)
+    lines = page["title"] if isinstance(page["title"], list) else page["title"]["text"]
+    assert isinstance(lines, list) and all(len(line) <= vega_page.TITLE_LINE for line in lines)
+    original = saved["title"] if isinstance(saved["title"], str) else saved["title"]["text"]
+    assert " ".join(lines) == original
+    assert vega_page.compile_spec(saved)["title"]      # Vega takes the lines

@@ -44,8 +44,6 @@ def for_page(spec: dict) -> dict:
     :func:`iccwc.views.interactive.base.for_notebook`) following the page's width again, so a chart
     reflows at 390, 900 and 1280 px."""
     width = meta(spec).get("container_width")
-    if not width:
-        return spec
 
     def walk(obj):
         if isinstance(obj, dict):
@@ -53,7 +51,30 @@ def for_page(spec: dict) -> dict:
         if isinstance(obj, list):
             return [walk(v) for v in obj]
         return obj
-    return walk(spec)
+    out = walk(spec) if width else dict(spec)
+    # Chart titles wrap (Vega draws a title on one line and cuts it at a phone's width)
+    out["title"] = wrap_title(out.get("title"))
+    for key in ("vconcat", "hconcat", "concat", "layer"):
+        if isinstance(out.get(key), list):
+            out[key] = [{**v, "title": wrap_title(v["title"])} if isinstance(v, dict) and "title" in v else v
+                        for v in out[key]]
+    if out["title"] is None:
+        del out["title"]
+    return out
+
+
+#: A chart title's longest line in a page, in characters (about 300 px of 14 px bold text: a phone's width).
+TITLE_LINE = 40
+
+
+def wrap_title(title):
+    """A title (text, or a title object with ``text``) as lines of at most :data:`TITLE_LINE` characters."""
+    import textwrap
+    if isinstance(title, str) and len(title) > TITLE_LINE:
+        return textwrap.wrap(title, TITLE_LINE)
+    if isinstance(title, dict) and isinstance(title.get("text"), str) and len(title["text"]) > TITLE_LINE:
+        return {**title, "text": textwrap.wrap(title["text"], TITLE_LINE)}
+    return title
 
 
 def compile_spec(spec: dict) -> dict:
