@@ -71,3 +71,18 @@ def test_sources_view_escapes_titles(data_copy):
     pkg_path.write_text(json.dumps(pkg))
     html = tables.sources_view(data_copy).to_html()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_progress_to_a_status_list_says_its_steps_are_not_known(data_copy):
+    import shutil
+    from pathlib import Path
+
+    from iccwc.data.build import rebuild
+    from iccwc.data.load import load_toolkit
+    from iccwc.views.story import toolkit_progress
+    for f in (Path(__file__).parent / "fixtures" / "status-files").glob("fictional-toolkit-list-2017-03.*"):
+        shutil.copy(f, data_copy / "raw" / "documents" / f.name)
+    rebuild(data_copy, log=lambda m: None)
+    text = toolkit_progress(load_toolkit(data_copy))
+    assert "gives no steps for **4** of its **4** countries, so they are counted in neither" in text
+    assert "went back" not in text

@@ -355,6 +355,29 @@ def _change_items(rows: pd.DataFrame, how) -> str:
     return and_list(f"{r.country} ({how(r)})" for r in rows.itertuples())
 
 
+def _step_or_unknown(step, known: str) -> str:
+    return "steps unknown" if pd.isna(step) else known
+
+
+#: The lines of toolkit_progress, one per kind of change, in order: (change, its heading for n
+#: countries, how one country's change is said).
+_PROGRESS_LINES = (
+    ("new request", lambda n: plural(n, "new request"),
+     lambda r: _step_or_unknown(r.to_step, f"step {r.to_step}")),
+    (CHANGE_UNKNOWN, lambda n: f"{plural(n, 'country', 'countries')} listed at both dates, steps unknown at one "
+                               "of them (a status list), so whether they moved is not known",
+     lambda r: f"{r.from_step_label} to {r.to_step_label}"),
+    ("completed", lambda n: f"{plural(n, 'country', 'countries')} completed all 8 steps",
+     lambda r: f"from step {r.from_step}"),
+    ("advanced", lambda n: f"{plural(n, 'country', 'countries')} advanced",
+     lambda r: f"step {r.from_step} to {r.to_step}"),
+    ("went back", lambda n: f"{plural(n, 'country', 'countries')} went back",
+     lambda r: f"step {r.from_step} to {r.to_step}"),
+    ("no longer listed", lambda n: f"{plural(n, 'country', 'countries')} no longer listed",
+     lambda r: _step_or_unknown(r.from_step, f"was at step {r.from_step}")),
+)
+
+
 def toolkit_progress(toolkit: pd.DataFrame, before="previous", after="latest") -> str:
     """Progress between two snapshots, country by country; or that the data hold one snapshot only.
 
@@ -371,37 +394,18 @@ def toolkit_progress(toolkit: pd.DataFrame, before="previous", after="latest") -
     out = [f"Between {date_label(p.before)} and {date_label(p.after)}, the requests went from {_b(old['requests'])} "
            f"to {_b(new['requests'])}, the countries complete from {_b(old['complete'])} to {_b(new['complete'])} "
            f"and those under way from {_b(old['under_way'])} to {_b(new['under_way'])}."]
+    for when, side in ((p.before, old), (p.after, new)):
+        if side.get("steps_unknown"):      # a status list: complete and under way are not known for these
+            out[0] += (f" The status of {date_label(when)} gives no steps for {_b(side['steps_unknown'])} of its "
+                       f"{_b(side['requests'])} countries, so they are counted in neither.")
     c = p.changes
-    kinds = {k: c[c["change"].astype(str) == k] for k in ("new request", "completed", "advanced", "went back",
-                                                            "no longer listed", "unchanged")}
     items = []
-    if len(kinds["new request"]):
-        items.append(f"{plural(len(kinds['new request']), 'new request')}: "
-                     + _change_items(kinds["new request"], lambda r: "steps unknown" if pd.isna(r.to_step)
-                                     else f"step {r.to_step}"))
-    if (c["change"].astype(str) == CHANGE_UNKNOWN).any():      # a side is a status list: no steps to compare
-        k = c[c["change"].astype(str) == CHANGE_UNKNOWN]
-        items.append(f"{plural(len(k), 'country', 'countries')} listed at both dates, steps unknown at one of "
-                     "them (a status list), so whether they moved is not known: "
-                     + _change_items(k, lambda r: f"{r.from_step_label} to {r.to_step_label}"))
-    if len(kinds["completed"]):
-        k = kinds["completed"]
-        items.append(f"{plural(len(k), 'country', 'countries')} completed all 8 steps: "
-                     + _change_items(k, lambda r: f"from step {r.from_step}"))
-    if len(kinds["advanced"]):
-        k = kinds["advanced"]
-        items.append(f"{plural(len(k), 'country', 'countries')} advanced: "
-                     + _change_items(k, lambda r: f"step {r.from_step} to {r.to_step}"))
-    if len(kinds["went back"]):
-        k = kinds["went back"]
-        items.append(f"{plural(len(k), 'country', 'countries')} went back: "
-                     + _change_items(k, lambda r: f"step {r.from_step} to {r.to_step}"))
-    if len(kinds["no longer listed"]):
-        k = kinds["no longer listed"]
-        items.append(f"{plural(len(k), 'country', 'countries')} no longer listed: "
-                     + _change_items(k, lambda r: "steps unknown" if pd.isna(r.from_step)
-                                     else f"was at step {r.from_step}"))
-    items.append(f"{plural(len(kinds['unchanged']), 'country', 'countries')} unchanged")
+    for kind, head, how in _PROGRESS_LINES:
+        k = c[c["change"].astype(str) == kind]
+        if len(k):
+            items.append(head(len(k)) + ": " + _change_items(k, how))
+    unchanged = int((c["change"].astype(str) == "unchanged").sum())
+    items.append(f"{plural(unchanged, 'country', 'countries')} unchanged")
     out.append("Country by country:\n\n" + "\n".join(f"- {i}" for i in items))
     return " ".join(out[:1]) + " " + out[1]
 
