@@ -128,3 +128,16 @@ def run_cli(*args, cwd=None, timeout=300):
     env.pop("ICCWC_DATA_DIR", None)
     return subprocess.run([sys.executable, "-m", "iccwc", *args], capture_output=True, text=True,
                           encoding="utf-8", env=env, cwd=cwd or paths.ROOT, timeout=timeout)
+
+
+def add_news_fixture(raw: Path, fixture: str, name: str, issued: str) -> str:
+    """Copy ``tests/fixtures/<fixture>/news.json`` (FICTIONAL news items) to ``raw/iccwc-website/<name>.json``
+    with its provenance record; returns its source path as curated rows name it."""
+    folder = raw / "iccwc-website"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.json"
+    shutil.copy(Path(__file__).parent / "fixtures" / fixture / "news.json", target)
+    record_path(target).write_text(json.dumps({
+        "title": f"FICTIONAL news items ({fixture})", "issuer": "Test suite", "issued": issued,
+        "source": f"tests/fixtures/{fixture}", "licence": "CC0", "sha256": sha256_of(target)}), encoding="utf-8")
+    return f"iccwc-website/{name}.json"

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 
-import pandas as pd
 import pytest
 
 import iccwc
-from helpers import FIXTURES, snapshot
+from helpers import add_news_fixture, snapshot
 from iccwc.analysis import overview
 from iccwc.data.build import rebuild
 from iccwc.data.curated import PRESENCE_COLUMNS, PRESENCE_OPTIONAL, build_partner_presence
-from iccwc.data.provenance import sha256_of
 from iccwc.data.sources import Sources
 from iccwc.errors import DataError
 from iccwc.views import story
@@ -31,13 +28,7 @@ HEADER = PRESENCE_COLUMNS + PRESENCE_OPTIONAL
 
 
 def _news(raw):
-    folder = raw / "iccwc-website"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / "news-partners" / "news.json", folder / "fictional-partner-news.json")
-    (folder / "fictional-partner-news.provenance.json").write_text(
-        '{"title": "FICTIONAL partner news", "issuer": "Test suite", "issued": "2020-05", "source": '
-        '"tests/fixtures/news-partners", "licence": "CC0", "sha256": "%s"}'
-        % sha256_of(folder / "fictional-partner-news.json"), encoding="utf-8")
+    return add_news_fixture(raw, "news-partners", "fictional-partner-news", "2020-05")
 
 
 def row(**changes) -> dict:

@@ -15,10 +15,9 @@ import pytest
 
 import iccwc
 from iccwc import paths
-from helpers import FIXTURES, problems_of, quiet, run_cli, snapshot
+from helpers import add_news_fixture, problems_of, quiet, run_cli, snapshot
 from iccwc.data.build import rebuild
 from iccwc.data.curated import build_recognitions
-from iccwc.data.provenance import sha256_of
 from iccwc.data.sources import Sources
 from iccwc.errors import DataError
 from iccwc.vocab import CATEGORIES, CATEGORY_BASES, INSTRUMENT_TYPES
@@ -54,12 +53,7 @@ def _beruna(**changes) -> dict:
 
 def _add_news(data_dir: Path) -> Path:
     """The FICTIONAL news file (and its provenance record) put in data_dir/raw/iccwc-website."""
-    folder = data_dir / "raw" / "iccwc-website"
-    shutil.copy(FIXTURES / "news-recognitions" / "news.json", folder / "fictional-recognitions.json")
-    (folder / "fictional-recognitions.provenance.json").write_text(
-        '{"title": "FICTIONAL news items", "issuer": "Test suite", "issued": "2018-05", '
-        '"source": "tests/fixtures/news-recognitions", "licence": "CC0", "sha256": "%s"}'
-        % sha256_of(folder / "fictional-recognitions.json"), encoding="utf-8")
+    add_news_fixture(data_dir / "raw", "news-recognitions", "fictional-recognitions", "2018-05")
     return data_dir
 
 

@@ -4,14 +4,12 @@ FICTIONAL fixture: tests/fixtures/news/news.json (one made-up news item)."""
 from __future__ import annotations
 
 import csv
-import shutil
 
 import pytest
 
-from helpers import FIXTURES
+from helpers import add_news_fixture
 from iccwc.data import countries
 from iccwc.data.curated import build_recognitions
-from iccwc.data.provenance import sha256_of
 from iccwc.data.sources import Sources, news_date, strip_html
 from iccwc.errors import DataError
 
@@ -21,13 +19,7 @@ QUOTE = ("adopted a resolution that recognizes the work of the International Con
 
 
 def _news(raw):
-    folder = raw / "iccwc-website"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / "news" / "news.json", folder / "fictional-news.json")
-    (folder / "fictional-news.provenance.json").write_text(
-        '{"title": "Fictional news", "issuer": "Test suite", "issued": "2018-02", "source": "tests/fixtures/news",'
-        ' "licence": "CC0", "sha256": "%s"}' % sha256_of(folder / "fictional-news.json"), encoding="utf-8")
-    return "iccwc-website/fictional-news.json"
+    return add_news_fixture(raw, "news", "fictional-news", "2018-02")
 
 
 def _csv(path, **changes):
