@@ -141,3 +141,19 @@ def add_news_fixture(raw: Path, fixture: str, name: str, issued: str) -> str:
         "title": f"FICTIONAL news items ({fixture})", "issuer": "Test suite", "issued": issued,
         "source": f"tests/fixtures/{fixture}", "licence": "CC0", "sha256": sha256_of(target)}), encoding="utf-8")
     return f"iccwc-website/{name}.json"
+
+
+def write_notebook(path: Path, title: str, body: str, params: bool = True, reads: list[str] | None = None) -> Path:
+    """A small notebook for pipeline tests: a title, a ``parameters`` cell (unless ``params`` is False),
+    then ``import iccwc`` and ``body``; ``reads``: its ``metadata.iccwc.reads``."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat it answers: {title.lower()}.")]
+    if params:
+        nb.cells.append(nbformat.v4.new_code_cell('data_dir = None\nstatus_date = "latest"\nregion = None',
+                                                  metadata={"tags": ["parameters"]}))
+    nb.cells.append(nbformat.v4.new_code_cell("import iccwc\n" + body))
+    if reads is not None:
+        nb.metadata["iccwc"] = {"reads": reads}
+    nbformat.write(nb, path)
+    return path

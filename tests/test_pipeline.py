@@ -18,20 +18,13 @@ import pytest
 from iccwc import paths
 from iccwc.errors import DataError
 from iccwc.commands.pipeline import NotebookFailed, default_out_dir, inject_parameters, run
-from helpers import add_snapshot_2016
+from helpers import add_snapshot_2016, write_notebook
 
 EVIL = "<img src=x onerror=alert(1)>"
 
 
 def notebook(path, title, body="print('rows', len(iccwc.load_toolkit(data_dir)))", params=True):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat it answers: {title.lower()}.")]
-    if params:
-        nb.cells.append(nbformat.v4.new_code_cell('data_dir = None\nstatus_date = "latest"\nregion = None',
-                                                  metadata={"tags": ["parameters"]}))
-    nb.cells.append(nbformat.v4.new_code_cell("import iccwc\n" + body))
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(path, title, body, params)
 
 
 @pytest.fixture

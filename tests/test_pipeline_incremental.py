@@ -14,6 +14,7 @@ import shutil
 import nbformat
 import pytest
 
+from helpers import write_notebook
 from iccwc.commands import pipeline
 from iccwc.commands.pipeline import NotebookFailed, notebook_reads, run
 from iccwc.data.generations import hash_folder
@@ -25,14 +26,7 @@ BODY = {"00-toolkit": "print('toolkit rows', len(iccwc.load_toolkit(data_dir)))"
 
 
 def notebook(path, body, reads=None):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"),
-                nbformat.v4.new_code_cell("data_dir = None", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import iccwc\n" + body)]
-    if reads is not None:
-        nb.metadata["iccwc"] = {"reads": reads}
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(path, path.stem, body, reads=reads)
 
 
 @pytest.fixture
