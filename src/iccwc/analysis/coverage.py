@@ -60,16 +60,12 @@ def partner_table(presence: pd.DataFrame, latest: bool = True) -> pd.DataFrame:
     >>> bool(t.duplicated(["partner", "network"]).any())
     False
     """
-    df = presence.copy()
-    if latest and len(df):
-        when = pd.to_datetime(df["as_of"].astype(str), format="mixed")
-        df = (df.assign(_when=when).sort_values("_when", kind="stable")
-              .drop_duplicates(["partner", "network"], keep="last")
-              .sort_values(["partner", "network"], kind="stable"))
-    df["label"] = [partner_label(r) for _, r in df.iterrows()]
-    df["lower_bound"] = df["qualifier"].notna() & (df["qualifier"].astype("string").fillna("") != "")
-    return df[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "as_of",
-               "source"]].reset_index(drop=True)
+    from iccwc.analysis.overview import partner_series       # (overview uses partner_label from here)
+    s = partner_series(presence)
+    if latest:
+        s = s[s["latest"]]
+    return s[["partner", "network", "count", "qualifier", "unit", "label", "lower_bound", "as_of",
+              "source"]].reset_index(drop=True)
 
 
 def toolkit_by_region(toolkit: pd.DataFrame, by: str = "document_region") -> pd.DataFrame:
