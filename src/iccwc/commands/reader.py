@@ -211,6 +211,10 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
     heading = ""
     n_tables = n_charts = 0
     date = slug(as_of) if as_of else "unknown-date"
+    def chart_name(kind: str = "", what: str = "chart") -> str:
+        """The current chart's download name, without extension: <stem>.chart-<n>-<heading>[kind].as-of-<date>."""
+        return f"{stem}.chart-{n_charts}-{slug(heading or what)}{kind}.as-of-{date}"
+
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             found = _HEADING.findall(cell.source)
@@ -248,12 +252,12 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                 svg = "".join(svg) if isinstance(svg, list) else svg
                 data.pop("text/plain", None)
                 n_charts += 1
-                name = f"{stem}.chart-{n_charts}-{slug(heading or 'chart')}.as-of-{date}"
+                name = chart_name()
                 downloads.append(Download(name + ".svg", (svg or "").encode("utf-8"), "chart", heading))
                 table = vega_page.rows(spec)
                 csv_name = None
                 if len(table) > 1:
-                    csv_name = f"{stem}.chart-{n_charts}-{slug(heading or 'chart')}.rows.as-of-{date}.csv"
+                    csv_name = chart_name(".rows") + ".csv"
                     downloads.append(Download(csv_name, table_csv(table).encode("utf-8"), "table", heading))
                 names = vega_page.meta(spec).get("sources") or []
                 data["text/html"] = vega_page.fragment(
@@ -270,7 +274,7 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                 raw = "".join(raw) if isinstance(raw, list) else raw
                 n_charts += 1
                 ext = "png" if image == "image/png" else "jpg"
-                name = f"{stem}.chart-{n_charts}-{slug(heading or 'image')}.as-of-{date}.{ext}"
+                name = f"{chart_name(what='image')}.{ext}"
                 downloads.append(Download(name, base64.b64decode(raw), "chart", heading))
                 alt = html.escape(f"Chart: {heading}" if heading else "Chart", quote=True)
                 data["text/html"] = (f'<img src="data:{image};base64,{raw.strip()}" alt="{alt}" style="max-width:100%">'
@@ -294,7 +298,7 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                 charts = []
                 for m in _SVG.finditer(frag):
                     n_charts += 1
-                    name = f"{stem}.chart-{n_charts}-{slug(heading or 'chart')}.as-of-{date}"
+                    name = chart_name()
                     downloads.append(Download(name + ".svg", m.group(0).encode("utf-8"), "chart", heading))
                     box = frag.rfind("<div class='iccwc-chart'", 0, m.start())   # this chart's own block
                     cited = _CITED.match(frag, box) if box >= 0 else None
