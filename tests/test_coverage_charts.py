@@ -160,3 +160,12 @@ def test_activities_listing_order():
     out = coverage.activities_listing(act)
     assert list(out["document_region"].astype(str).unique()) == ["Americas", "Africa & Europe", "Asia", "Oceania"]
     assert len(out) == len(act) and out["period"].notna().all()
+
+
+def test_every_grey_bar_says_what_it_counts():
+    """A later figure that counts Parties (or members) is grey like the WCO's, and the legend says so."""
+    pp = iccwc.load_partner_presence()
+    texts = charts.svg_texts(charts.svg(cc.partner_chart(pp)))
+    latest = coverage.partner_table(pp)
+    for r in latest[latest["unit"] != "countries"].itertuples(index=False):
+        assert f"{r.partner} counts {r.unit}, not countries" in texts

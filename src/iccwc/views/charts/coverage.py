@@ -25,7 +25,7 @@ LOWER_BOUND_HATCH = "///"
 @charts.styled
 def partner_chart(presence: pd.DataFrame):
     """Horizontal bars of each partner network's latest figure (its date beside the name); lower bounds
-    hatched with an arrow; WCO's unit said."""
+    hatched with an arrow; a figure that does not count countries grey, its unit said."""
     t = partner_table(presence).iloc[::-1].reset_index(drop=True)
     fig = charts.figure(7.5, 1.6 + 0.45 * len(t))
     ax = fig.add_subplot()
@@ -45,12 +45,15 @@ def partner_chart(presence: pd.DataFrame):
                              for r in t.itertuples(index=False)], fontsize=8.5)
     ax.set_xlim(0, max(t["count"]) * 1.55)
     charts.integer_axis(ax.xaxis)
-    ax.set_xlabel("countries (WCO: members)")
+    # Bars not counting countries (WCO members, CITES Parties...) are grey, each partner's unit said
+    other = list(dict.fromkeys((r.partner, r.unit) for r in t.iloc[::-1].itertuples(index=False)
+                               if r.unit != "countries"))
+    ax.set_xlabel("countries" + (f" ({'; '.join(f'{p}: {u}' for p, u in other)})" if other else ""))
     ax.set_title("Partners' networks, latest figures")
     fig.legend(handles=[Patch(facecolor="#0072B2", edgecolor="#0072B2", label="countries, number as printed"),
                         Patch(facecolor="#99c7e0", hatch=LOWER_BOUND_HATCH, edgecolor="white",
                               label="lower bound: printed 'more than' / 'over' (arrow: more)"),
-                        Patch(facecolor="#999999", label="WCO counts members, not countries")],
+                        *[Patch(facecolor="#999999", label=f"{p} counts {u}, not countries") for p, u in other]],
                loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
 
