@@ -227,7 +227,8 @@ def test_one_way_to_show_a_chart_caps_width_at_natural_size(rec):
     cited = "|".join(charts.sources_of(fig))           # the files the chart's rows come from (charts.cite)
     assert cited and all(name in cited for name in charts.source_files((rec, "source")))
     assert out.startswith(f"<div class='iccwc-chart' data-iccwc-sources='{charts.escape(cited)}' "
-                          f"style='max-width:{int(round(fig.get_figwidth() * 96))}px'><svg")
+                          f"style='max-width:{int(round(fig.get_figwidth() * 96))}px;"
+                          f"--iccwc-w:{int(round(fig.get_figwidth() * 96))}px'><svg")
     def same(a, b):      # clip-path ids, and the last digit of a coordinate, can differ between two renders
         def norm(t):
             return re.sub(r"(\d+\.\d{4})\d+", r"\1", re.sub(r'(id="|url\(#)[^")]+', "", t))

@@ -335,6 +335,9 @@ body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
 .widget-html-content { font-size: 14px; overflow-x: auto; max-width: 100%%; }
 .widget-readout { max-width: none !important; overflow: visible !important; }
 .leaflet-container { font-size: 13px; } .leaflet-popup-content { font-size: 13px; }
+@media (max-width: 600px) {   /* a phone: a wide chart keeps its natural size (readable text) and scrolls */
+  .iccwc-chart { overflow-x: auto; max-width: 100%% !important; }
+  .iccwc-chart > svg { min-width: min(var(--iccwc-w, 100%%), 1000px); } }
 @media (max-width: 600px) {   /* a phone: map controls compact, so the map itself still shows */
   .leaflet-control-layers-expanded { padding: 2px 6px !important; font-size: 12px; line-height: 1.25; }
   .iccwc-map-title { font-size: 11px !important; max-width: 160px !important; }

@@ -173,7 +173,7 @@ def html(fig: Figure) -> str:
     width = int(round(fig.get_figwidth() * 96))
     cited = sources_of(fig)
     attr = f" data-iccwc-sources='{escape(SOURCES_SEP.join(cited))}'" if cited else ""
-    return f"<div class='iccwc-chart'{attr} style='max-width:{width}px'>{svg(fig)}</div>"
+    return f"<div class='iccwc-chart'{attr} style='max-width:{width}px;--iccwc-w:{width}px'>{svg(fig)}</div>"
 
 
 def show(fig: Figure) -> HTML:
