@@ -148,12 +148,41 @@ def test_slug_and_rows():
     assert reader.table_rows("<p>x</p>") == []
 
 
+FAKE_EMBED = "\n".join([
+    "/*! For license information please see base.js.LICENSE.txt */",
+    'define("@jupyter-widgets/base",["module"],(e=>1));', "//# sourceMappingURL=base.js.map;", "",
+    "/*! For license information please see base7.js.LICENSE.txt */",
+    'define("@jupyter-widgets/base7",["module"],(e=>7));', "//# sourceMappingURL=base7.js.map;", "",
+    "/*! For license information please see controls7.js.LICENSE.txt */",
+    'define("@jupyter-widgets/controls7",["module"],(e=>7));', "//# sourceMappingURL=controls7.js.map;", "",
+    'define("@jupyter-widgets/html-manager",["module","@jupyter-widgets/base"],(e=>8));', ""])
+
+
+def test_the_ipywidgets_7_modules_are_cut_from_the_widget_manager_and_a_new_layout_is_refused():
+    cut = static_assets.drop_amd_modules(FAKE_EMBED, static_assets.DROP_AMD["embed-amd.js"], "embed-amd.js")
+    assert "base7" not in cut and "controls7" not in cut
+    assert cut.split("\n") == FAKE_EMBED.split("\n")[:4] + FAKE_EMBED.split("\n")[12:]
+    with pytest.raises(static_assets.VendorError, match="expected one 'define\\(\"@jupyter-widgets/base7\",' line"):
+        static_assets.drop_amd_modules("define(1);", ["@jupyter-widgets/base7"], "embed-amd.js")
+    needs = FAKE_EMBED.replace('["module","@jupyter-widgets/base"]', '["module","@jupyter-widgets/base7"]')
+    with pytest.raises(static_assets.VendorError, match="still named"):
+        static_assets.drop_amd_modules(needs, ["@jupyter-widgets/base7"], "embed-amd.js")
+
+
+def test_a_page_with_ipywidgets_7_models_is_refused_when_the_local_manager_lacks_them():
+    state = {"state": {"m1": {"model_module": "@jupyter-widgets/controls", "model_module_version": "1.5.0"}}}
+    with pytest.raises(ValueError, match="m1 is a @jupyter-widgets/controls 1.5.0 model"):
+        render.check_widget_versions(state, "01-x")
+    render.check_widget_versions({"state": {"m2": {"model_module": "@jupyter-widgets/base",
+                                                   "model_module_version": "2.0.0"}}}, "01-x")
+
+
 def test_static_assets_install_copies_only_whats_needed_and_removes_old_files(tmp_path):
     pkgs = {}
-    for (name, inner), _rel in static_assets.FILES.items():
+    for (name, inner), rel in static_assets.FILES.items():
         f = tmp_path / "pkgs" / name / inner
         f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(f"// {name} {inner}")
+        f.write_text(FAKE_EMBED if rel in static_assets.DROP_AMD else f"// {name} {inner}")
         pkgs[name] = tmp_path / "pkgs" / name
     out = tmp_path / "reports"
     (out / "_static").mkdir(parents=True)

@@ -338,6 +338,11 @@ def _static_assets(out_dir: Path, log) -> static_assets.Assets:
     """The pages' scripts in ``out_dir/_static/`` (from the .vendor/ cache, or npm pack, checked); when
     that is impossible, say so and fall back to the CDN (the pages then need internet)."""
     assets, packages = static_assets.prepare()
+    if assets.local:
+        try:
+            written = static_assets.install(out_dir, packages)
+        except static_assets.VendorError as exc:
+            assets = static_assets.Assets(False, str(exc))
     if not assets.local:
         msg = (f"WARNING: the pages' scripts could not be vendored ({assets.reason}); the pages will load them "
                f"from {static_assets.CDN} and need internet to show maps and widgets. Install npm (or run "
@@ -345,7 +350,6 @@ def _static_assets(out_dir: Path, log) -> static_assets.Assets:
         log(msg)
         print(msg, file=sys.stderr)
         return assets
-    written = static_assets.install(out_dir, packages)
     if written:
         log(f"      {len(written)} script/font file(s) copied to {out_dir / static_assets.STATIC} "
             f"({static_assets.static_bytes(out_dir) / 1024 / 1024:.1f} MB in all)")

@@ -182,6 +182,17 @@ def prune_widget_state(widget_state: dict, shown: set[str]) -> dict:
     return {**widget_state, "state": {k: v for k, v in state.items() if k in keep}}
 
 
+def check_widget_versions(widget_state: dict, where: str) -> None:
+    """Refuse a state with ipywidgets 7 models (base 1.x, controls 1.x): ``_static/embed-amd.js`` carries
+    the ipywidgets 8 models only (:data:`iccwc.commands.static_assets.DROP_AMD`)."""
+    for mid, entry in (widget_state.get("state") or {}).items():
+        module, ver = entry.get("model_module"), str(entry.get("model_module_version") or "")
+        if module in ("@jupyter-widgets/base", "@jupyter-widgets/controls") and not ver.startswith("2."):
+            raise ValueError(f"{where}: widget {mid} is a {module} {ver} model (ipywidgets 7); the pages' "
+                             "_static/embed-amd.js carries ipywidgets 8 models (2.x) only. Install the "
+                             "ipywidgets of environment.yml and run again.")
+
+
 # nbconvert deep-copies the notebook it converts; a map's widget state is a few hundred
 # thousand small objects, so the notebook goes in with a placeholder holding only the model
 # ids (what the exporter needs to keep the widget views) and the state is put in afterwards.
@@ -233,6 +244,8 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
     page = copy.copy(nb)
     page.metadata = copy.copy(nb.metadata)
     state = prune_widget_state(widget_state, displayed_models(nb)) if widget_state else None
+    if state and assets is not None and assets.local:
+        check_widget_versions(state, title)
     if state and state["state"]:
         page.metadata["widgets"] = {WIDGET_STATE: {_PLACEHOLDER: True, "state": dict.fromkeys(state["state"], 0)}}
     else:

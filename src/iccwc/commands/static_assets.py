@@ -56,16 +56,27 @@ CHECKSUMS = {
     "vega@5.33.0": "7b61f992d1a1e196e7f2eeb3d6176e5694949d0d4bbfea237a842d523dd6e1f3",
 }
 
-#: What is copied into _static/: (package, file in the package) -> path under _static/ (5.4 MB in all:
-#: the widget manager 3.6, jupyter-leaflet 1.3, vega 0.5, require.js 0.1).
+#: What is copied into _static/: (package, file in the package) -> path under _static/ (4.7 MB in all:
+#: the widget manager 2.8, jupyter-leaflet 1.3, vega 0.5, require.js 0.1).
 #: Left out: the HTML manager's Font Awesome files (2.9 MB; only widgets with icons load them, and
-#: these notebooks have none: the browser tests fail on any failed request) and source maps.
+#: these notebooks have none: the browser tests fail on any failed request), source maps, and the
+#: ipywidgets 7 modules inside embed-amd.js (:data:`DROP_AMD`).
 FILES = {
     ("requirejs", "require.js"): "require.js",
     ("@jupyter-widgets/html-manager", "dist/embed-amd.js"): "embed-amd.js",
     ("jupyter-leaflet", "dist/index.js"): "jupyter-leaflet/index.js",
     ("vega", "build/vega.min.js"): "vega/vega.min.js",
 }
+
+#: AMD modules taken out of a copied file: path under _static/ -> module names.
+#: ``embed-amd.js`` defines, besides ``@jupyter-widgets/base`` and ``controls`` (ipywidgets 8) and the
+#: manager itself, ``@jupyter-widgets/base7`` and ``controls7`` (825 KB): the ipywidgets 7 models, for
+#: saved states whose model versions are 1.x. The pages' states come from the installed ipywidgets 8
+#: (model versions 2.0.0; :func:`iccwc.commands.render.check_widget_versions` refuses anything else),
+#: and no other module lists them as a dependency. Each block is the file's own
+#: ``/*! For license ... */``, ``define("name",...)`` and ``//# sourceMappingURL`` lines; a file laid out
+#: otherwise (a new version) is refused rather than copied half-cut.
+DROP_AMD = {"embed-amd.js": ("@jupyter-widgets/base7", "@jupyter-widgets/controls7")}
 
 #: Relative URLs a page uses (from a page in the reports folder).
 REQUIRE_JS = f"{STATIC}/require.js"
@@ -79,6 +90,39 @@ CDN_WIDGET_RENDERER = f"{CDN}@jupyter-widgets/html-manager@{PACKAGES['@jupyter-w
 
 class VendorError(RuntimeError):
     """A package could not be fetched or did not match its recorded checksum."""
+
+
+def drop_amd_modules(text: str, names, where: str = "") -> str:
+    """``text`` without the AMD ``define("name", ...)`` blocks of ``names`` (see :data:`DROP_AMD`).
+
+    Each block is three lines: a license comment, the one-line ``define`` and its source-map line (and
+    the blank line after it). Raises VendorError when a module is missing, defined more than once, or
+    named by any other line (a dependency), so a new layout is never copied half-cut.
+    """
+    lines = text.split("\n")
+    for name in names:
+        head = f'define("{name}",'
+        at = [i for i, line in enumerate(lines) if line.startswith(head)]
+        if len(at) != 1:
+            raise VendorError(f"{where}: expected one {head!r} line, found {len(at)}: not copied")
+        i = at[0]
+        start = i - 1 if i > 0 and lines[i - 1].startswith("/*! For license information") else i
+        end = i + 1
+        if end < len(lines) and lines[end].startswith("//# sourceMappingURL="):
+            end += 1
+        if end < len(lines) and lines[end] == "":
+            end += 1
+        del lines[start:end]
+        if any(f'"{name}"' in line for line in lines):
+            raise VendorError(f"{where}: {name!r} is still named after its define block: not copied")
+    return "\n".join(lines)
+
+
+def _copied_bytes(src: Path, rel: str) -> bytes:
+    data = src.read_bytes()
+    if rel in DROP_AMD:
+        data = drop_amd_modules(data.decode("utf-8"), DROP_AMD[rel], str(src)).encode("utf-8")
+    return data
 
 
 def package_dir(name: str, ver: str) -> Path:
@@ -167,10 +211,9 @@ def install(out_dir: Path, packages: dict[str, Path]) -> list[str]:
     """Copy the files pages load into ``out_dir/_static/`` (only those missing or different, each
     written aside and renamed in). Returns the paths written, relative to ``out_dir``."""
     written = []
-    for (name, inner), rel in FILES.items():
-        src = packages[name] / inner
+    copies = {rel: _copied_bytes(packages[name] / inner, rel) for (name, inner), rel in FILES.items()}
+    for rel, data in copies.items():        # every file read (and cut) before any is written
         dst = Path(out_dir) / STATIC / rel
-        data = src.read_bytes()
         if dst.is_file() and dst.stat().st_size == len(data) and dst.read_bytes() == data:
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
