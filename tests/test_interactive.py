@@ -374,3 +374,23 @@ def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them():
     original = saved["title"] if isinstance(saved["title"], str) else saved["title"]["text"]
     assert " ".join(lines) == original
     assert vega_page.compile_spec(saved)["title"]      # Vega takes the lines
+
+
+def test_each_stage_and_region_option_names_the_map_layer_that_follows_it(latest, activities):
+    from iccwc.commands import vega_page
+    from iccwc.views.maps import coverage as cmap
+    from iccwc.views.maps import toolkit as tmap
+    assert vega_page.ALL == base.ALL
+    d = base.spec(itk.explorer(latest))
+    link = d["usermeta"]["iccwc"]["map_layers"]["tk_stage"]
+    on_map = {layer.name for layer in tmap.stage_map(latest).layers}
+    assert list(link["layers"]) == params(d)["tk_stage"]["bind"]["options"][1:]      # every option but All
+    assert set(link["layers"].values()) <= on_map and link["label"] == "Stage"
+    d = base.spec(icov.by_year(activities))
+    link = d["usermeta"]["iccwc"]["map_layers"]["cov_region"]
+    assert list(link["layers"]) == params(d)["cov_region"]["bind"]["options"][1:]
+    assert set(link["layers"].values()) <= set(cmap.region_layer_names(cmap.coverage_map(activities)))
+    page = vega_page.fragment(d, None, name="x", source_line="pins.csv", csv_name=None, n_rows=0)
+    attr = re.search(r'data-iccwc-map-layers="([^"]*)"', page).group(1)
+    assert json.loads(html.unescape(attr)) == d["usermeta"]["iccwc"]["map_layers"]
+    assert "The map on this page follows the “Region” control" in page

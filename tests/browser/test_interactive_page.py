@@ -148,3 +148,93 @@ def test_without_scripts_each_chart_shows_its_picture(rendered, page, tmp_path):
     label = page.locator("figure.iccwc-vega .iccwc-vega-static").first.get_attribute("aria-label")
     assert label and "instruments" in label.lower()
     screenshot(page, f"vega-{name}-no-scripts")
+
+
+def maps_drawn(page) -> None:
+    """Wait for the page's maps: their layers controls and their shapes."""
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-control-layers-overlays label').length > 0"
+                           " && document.querySelectorAll('.leaflet-overlay-pane path').length > 50", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def overlay_state(page) -> list[list]:
+    """[layer name, ticked] of every map's layers control on the page, in order."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
+        .map(l => [l.textContent.trim(), l.querySelector('input').checked])""")
+
+
+def map_fills(page) -> set[str]:
+    """The fill colours of the shapes and circles the maps draw (the grey world's included)."""
+    return set(page.evaluate("""() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))
+        .map(p => (p.getAttribute('fill') || '').toLowerCase())"""))
+
+
+def test_the_stage_map_follows_the_charts_stage_control(rendered, page):
+    from iccwc.views.charts.base import STAGE_FILLS
+    from iccwc.vocab import STAGE_LEGEND
+    shown = iccwc.load_toolkit(status_date="latest")
+    open_page(page, rendered / "01-toolkit-uptake.html")
+    maps_drawn(page)
+    stages = shown["stage"].astype(str).value_counts()
+    stage = str(stages.index[0])                               # the stage most countries are at
+    others = {STAGE_FILLS[s].lower() for s in stages.index if s != stage}
+    assert others and others <= map_fills(page)                # every stage is drawn before the choice
+    fig = page.locator("figure.iccwc-vega[data-iccwc-map-layers]").first
+    choose(page, fig, "Stage", stage)
+    state = overlay_state(page)
+    stage_rows = [(n, on) for n, on in state if n in STAGE_LEGEND.values()]
+    assert stage_rows and all(on == (n == STAGE_LEGEND[stage]) for n, on in stage_rows), state
+    fills = map_fills(page)
+    assert STAGE_FILLS[stage].lower() in fills and not (others & fills), fills
+    assert count_line(fig, "requesting countries") == (int(stages[stage]), len(shown))   # chart and map agree
+    screenshot(page, "vega-01-map-follows-stage")
+    choose(page, fig, "Stage", "All")
+    assert all(on for n, on in overlay_state(page) if n in STAGE_LEGEND.values())
+    assert others <= map_fills(page)
+
+
+def test_the_coverage_map_follows_the_charts_region_control(rendered, page):
+    from iccwc.views.charts.base import REGION_COLOURS
+    act = iccwc.load_activities()
+    open_page(page, rendered / "03-regional-coverage.html")
+    maps_drawn(page)
+    regions = sorted(set(act["document_region"].astype(str)))
+    region = "Asia"
+    fig = page.locator("figure.iccwc-vega[data-iccwc-map-layers]").first
+    choose(page, fig, "Region", region)
+    state = dict(overlay_state(page))
+    assert state[region] is True and not any(state[r] for r in regions if r != region), state
+    fills = map_fills(page)
+    assert REGION_COLOURS[region].lower() in fills
+    assert not {REGION_COLOURS[r].lower() for r in regions if r != region} & fills
+    assert count_line(fig, "activities") == (len(filter_activities(act, region=region)), len(act))
+
+
+def test_hovering_a_map_feature_shows_what_it_is(rendered, page):
+    from iccwc.vocab import STAGE_LEGEND
+    shown = iccwc.load_toolkit(status_date="latest")
+    open_page(page, rendered / "01-toolkit-uptake.html")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-container path').length > 50")
+    expected = {str(r.country): STAGE_LEGEND[str(r.stage)] for r in shown.itertuples()}
+    from iccwc.views.charts.base import STAGE_FILLS
+    fills = {v.lower() for v in STAGE_FILLS.values()}
+    paths = page.locator(".leaflet-container").first.locator("path.leaflet-interactive")
+    seen = {}
+    for i in range(paths.count()):
+        p = paths.nth(i)
+        if (p.get_attribute("fill") or "").lower() not in fills:
+            continue                                           # the grey world
+        p.scroll_into_view_if_needed()
+        box = p.bounding_box()
+        if not box or box["width"] < 4:
+            continue
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(150)
+        tips = page.locator(".leaflet-tooltip").all_inner_texts()
+        if tips:
+            seen[tips[-1].splitlines()[0]] = tips[-1]
+        if len(seen) >= 3:
+            break
+    assert len(seen) >= 3, seen
+    for country, text in seen.items():
+        assert country in expected and expected[country] in text, (country, text)

@@ -281,14 +281,44 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
 #: keeps whole zoom levels otherwise, and a 366 px map at level 1 cuts the Americas off). It hooks
 #: Leaflet as the page's own copy of jupyter-leaflet loads (require.js ``onResourceLoad``): nothing is
 #: fetched, and a reader's later zooming is left alone. On a phone the layers lists also start folded.
+#: It also gives every map feature a hover tooltip (the feature's ``tooltip`` property, or its popup's
+#: ``.iccwc-tip`` head, or the whole popup, or, for the grey world, the country's name).
 FIT_JS = """<script>
 (function () {
   if (!window.requirejs) return;
+  function tipOf(layer) {
+    var props = layer.feature && layer.feature.properties, box = document.createElement('div');
+    if (props && props.tooltip) { box.textContent = props.tooltip; return box; }
+    var parents = layer._eventParents || {};
+    var owners = [layer].concat(Object.keys(parents).map(function (k) { return parents[k]; }));
+    for (var i = 0; i < owners.length; i++) {
+      var popup = owners[i].getPopup && owners[i].getPopup(), content = popup && popup.getContent();
+      if (!content || !content.querySelector) continue;
+      var head = content.querySelector('.iccwc-tip');
+      box.innerHTML = (head || content.querySelector('.widget-html-content') || content).innerHTML;
+      if (head) box.insertAdjacentHTML('beforeend', '<br><i>Click for the list.</i>');
+      return box.textContent.trim() ? box : null;
+    }
+    if (props && props.name) { box.textContent = props.name; return box; }   // the grey world: its name
+    return null;
+  }
   var before = requirejs.onResourceLoad;
   requirejs.onResourceLoad = function (context, map) {
     if (before) before.apply(this, arguments);
     if (map.name !== 'jupyter-leaflet' || !window.L || window.L.iccwcFit) return;
     window.L.iccwcFit = true;
+    // Hover tooltips on every map feature (shape or circle): the feature's own 'tooltip' property (plain
+    // text), else its popup's head (.iccwc-tip, with a hint that a click shows the rest), else the whole
+    // popup, else its name (the grey world). Bound at the first hover, from what the page already holds.
+    window.L.Path.addInitHook(function () {
+      this.on('mouseover', function (e) {
+        if (this.getTooltip()) return;
+        var tip = tipOf(this);
+        if (!tip) return;
+        this.bindTooltip(tip, {sticky: true, direction: 'auto', className: 'iccwc-map-tip', opacity: 0.95});
+        this.openTooltip(e.latlng);
+      });
+    });
     // On a phone an open layers list would cover half the map: it starts folded (a tap opens it).
     window.L.Control.Layers.addInitHook(function () {
       if (window.innerWidth < 600) this.options.collapsed = true;
@@ -348,6 +378,7 @@ body.jp-Notebook { padding: 0 12px; max-width: 1100px; margin: 0 auto; }
 .widget-html-content { font-size: 14px; overflow-x: auto; max-width: 100%%; }
 .widget-readout { max-width: none !important; overflow: visible !important; }
 .leaflet-container { font-size: 13px; } .leaflet-popup-content { font-size: 13px; }
+.leaflet-tooltip.iccwc-map-tip { font-size: 13px; line-height: 1.35; white-space: normal; width: max-content; max-width: 260px; }
 @media (max-width: 600px) {   /* a phone: a wide chart keeps its natural size (readable text) and scrolls */
   .iccwc-chart { overflow-x: auto; max-width: 100%% !important; }
   .iccwc-chart > svg { min-width: min(var(--iccwc-w, 100%%), 1000px); } }

@@ -30,6 +30,8 @@ VEGALITE = "application/vnd.vegalite.v5+json"
 SVG = "image/svg+xml"
 #: The script type a compiled Vega specification is stored under in the page.
 VEGA_SCRIPT_TYPE = "application/vnd.iccwc.vega+json"
+#: The select value that filters nothing (:data:`iccwc.views.interactive.base.ALL`, not imported: it loads Altair).
+ALL = "All"
 #: The Vega-Lite version the specifications are compiled with (Altair 5.5 writes 5.20.1 specs).
 VL_VERSION = "5.20"
 
@@ -117,14 +119,38 @@ def fragment(spec: dict, svg: str | None, *, name: str, source_line: str, csv_na
     links.append(f'<a class="iccwc-download" href="{html.escape(name, quote=True)}.svg" download>SVG</a>')
     links.append(f'<a class="iccwc-download iccwc-png" href="{html.escape(name, quote=True)}.svg" '
                  f'data-png="{html.escape(name, quote=True)}.png">PNG</a>')
-    return (f'<figure class="iccwc-vega" aria-label="{label}">{picture}'
+    links_attr, follows = "", ""
+    if m.get("map_layers"):
+        links_attr = f' data-iccwc-map-layers="{html.escape(json.dumps(m["map_layers"]), quote=True)}"'
+        names = " and ".join(f"“{html.escape(v['label'])}”" for v in m["map_layers"].values())
+        follows = f" The map on this page follows the {names} control: its layers list shows which are on."
+    return (f'<figure class="iccwc-vega" aria-label="{label}"{links_attr}>{picture}'
             f'<script type="{VEGA_SCRIPT_TYPE}">{_script_json(compile_spec(spec))}</script></figure>'
-            f'<p class="iccwc-source">Source: {html.escape(source_line)}. Download this chart: {" ".join(links)}</p>')
+            f'<p class="iccwc-source">Source: {html.escape(source_line)}.{follows} '
+            f'Download this chart: {" ".join(links)}</p>')
 
 
 #: The page script that draws each interactive chart with the page's own copy of Vega.
 SCRIPT = """<script>
 (function () {
+  // A control the page's maps follow (data-iccwc-map-layers: {param: {label, layers: {value: layer name}}}):
+  // each map whose layers control lists those layers shows the chosen value's layer and hides the others
+  // of the list ("All": every one). It ticks the layers control's own boxes, so the list says what is on;
+  // layers not in the list (the grey world) are left alone.
+  function followMaps(box, view) {
+    var links = JSON.parse(box.getAttribute('data-iccwc-map-layers') || '{}');
+    Object.keys(links).forEach(function (param) {
+      var byValue = links[param].layers, names = Object.keys(byValue).map(function (k) { return byValue[k]; });
+      view.addSignalListener(param, function (name, value) {
+        document.querySelectorAll('.leaflet-control-layers-overlays label').forEach(function (label) {
+          var layer = label.textContent.trim(), input = label.querySelector('input');
+          if (!input || names.indexOf(layer) < 0) return;
+          var want = value === '%(all)s' || byValue[value] === layer;
+          if (input.checked !== want) input.click();
+        });
+      });
+    });
+  }
   function draw() {
     var boxes = document.querySelectorAll('figure.iccwc-vega');
     if (!boxes.length || !window.require) return;
@@ -142,13 +168,14 @@ SCRIPT = """<script>
           if (still) still.remove();
           box.classList.add('iccwc-vega-drawn');
           box.iccwcView = view;
+          followMaps(box, view);
         }).catch(function (e) { console.error('iccwc: a chart could not be drawn', e); live.remove(); });
       });
     });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', draw); else draw();
 })();
-</script>""" % {"vega": static_assets.VEGA_MODULE, "type": VEGA_SCRIPT_TYPE}
+</script>""" % {"vega": static_assets.VEGA_MODULE, "type": VEGA_SCRIPT_TYPE, "all": ALL}
 
 #: Styles of the interactive charts and their controls (one font, inputs large enough to touch).
 CSS = """

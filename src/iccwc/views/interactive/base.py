@@ -94,11 +94,22 @@ def sources(*frames_and_columns, files=()) -> list[str]:
     return have + [f for f in files if f not in have]
 
 
-def finish(chart, title: str, description: str, cited: list[str]):
+def map_link(param: str, label: str, layers: dict[str, str]) -> dict:
+    """A control the page's maps follow: when the select ``param`` (shown as ``label``) is set to a value,
+    the maps whose layers control lists the layer ``layers[value]`` show that layer and hide the others
+    of ``layers``; "All" shows them all (see :mod:`iccwc.commands.vega_page`)."""
+    return {param: {"label": label.strip(), "layers": {str(k): str(v) for k, v in layers.items()}}}
+
+
+def finish(chart, title: str, description: str, cited: list[str], map_layers: dict | None = None):
     """The project's style and the chart's record: font, text sizes, ``usermeta`` (title, description,
-    sources). Every chart module returns ``finish(...)`` of its chart."""
+    sources and, given, the maps' layers that follow its controls: :func:`map_link`). Every chart module
+    returns ``finish(...)`` of its chart."""
+    record = {"title": title, "description": description, "sources": list(cited)}
+    if map_layers:
+        record["map_layers"] = map_layers
     return chart.properties(
-        usermeta={"iccwc": {"title": title, "description": description, "sources": list(cited)}},
+        usermeta={"iccwc": record},
     ).configure(
         font=FONT, background="white",
     ).configure_axis(

@@ -86,4 +86,5 @@ def by_year(activities: pd.DataFrame, title: str | None = None) -> alt.VConcatCh
         region, group, kind, year_from, year_to).properties(title=title)
     n = len(data_rows)
     desc = f"{n} activit{'y' if n == 1 else 'ies'} in {data_rows['iso3'].nunique()} countries, {span}"
-    return base.finish(chart, title, desc, base.sources((activities, "source")))
+    return base.finish(chart, title, desc, base.sources((activities, "source")),
+                       base.map_link("cov_region", "Region", {r: r for r in regions}))

@@ -13,7 +13,7 @@ from iccwc.analysis.toolkit_uptake import date_label, one_date
 from iccwc.views.charts.base import STAGE_FILLS, TEXT
 from iccwc.views.charts.toolkit import REACH_COLOURS
 from iccwc.views.interactive import base
-from iccwc.vocab import REACH_MEASURES, TOOLKIT_STAGES
+from iccwc.vocab import REACH_MEASURES, STAGE_LEGEND, TOOLKIT_STAGES
 
 #: The last step a country can reach (step 8: presentation of the report).
 MAX_STEP = 8
@@ -88,7 +88,8 @@ def explorer(toolkit: pd.DataFrame, title: str | None = None) -> alt.VConcatChar
         title=title)
     n = len(rows)
     desc = f"{n} requesting countr{'y' if n == 1 else 'ies'}, by last step and stage; filter by region, stage and step"
-    return base.finish(chart, title, desc, base.sources((toolkit, "source_file")))
+    return base.finish(chart, title, desc, base.sources((toolkit, "source_file")),
+                       base.map_link("tk_stage", "Stage", {s: STAGE_LEGEND[s] for s in stages}))
 
 
 def reach_rows(series: pd.DataFrame) -> pd.DataFrame:

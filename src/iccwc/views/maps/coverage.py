@@ -87,9 +87,11 @@ def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
     by_type: dict[str, list[dict]] = {}
     for r in records:
         by_type.setdefault(str(r["activity_type"]), []).append(r)
-    parts = [f"<b>{e(country)}</b> ({len(records)} {'activity' if len(records) == 1 else 'activities'})"]
+    head = [f"<b>{e(country)}</b> ({len(records)} {'activity' if len(records) == 1 else 'activities'})"]
     if stage:
-        parts.append(f"Toolkit stage (table): {e(stage)}")
+        head.append(f"Toolkit stage (table): {e(stage)}")
+    # The head is also the marker's hover tooltip in a shared page (render.FIT_JS: .iccwc-tip).
+    parts = [f"<span class='{TIP_CLASS}'>{'<br>'.join(head)}</span>"]
     for t in ACTIVITY_TYPES:
         # by first year, undated last; a stable sort keeps the source's order within a year
         sub = sorted(by_type.get(t, []), key=lambda r: (pd.isna(r["year_start"]),
@@ -102,6 +104,15 @@ def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
     if any(str(r["status"]) == "ongoing or planned" for r in records):
         parts.append("<small>*: ongoing or planned (Toolkit table)</small>")
     return "".join(p if p.startswith("<i>") or p.startswith("<small") else p + "<br>" for p in parts)
+
+
+#: The part of a popup a shared page also shows as the hover tooltip (the rest needs a click).
+TIP_CLASS = "iccwc-tip"
+
+
+def polygon_tooltip(country: str, stage: str) -> str:
+    """The hover text of a Toolkit country's shape (plain text; the page escapes it)."""
+    return f"{country}: Toolkit stage (table): {stage}"
 
 
 def marker_radius(n: int) -> int:
@@ -129,7 +140,8 @@ def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | 
     world = basemap.get_world(world)
     have = geo.world_ids(world)
     poly = [c for c in codes if c in have and c in stage_of]
-    props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_FILLS[stage_of[c]]} for c in poly}
+    props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_FILLS[stage_of[c]],
+                 "tooltip": polygon_tooltip(names[c], stage_of[c])} for c in poly}
     layers = []
     if poly:
         layers.append(ipyleaflet.GeoJSON(
