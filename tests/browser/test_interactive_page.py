@@ -238,3 +238,58 @@ def test_hovering_a_map_feature_shows_what_it_is(rendered, page):
     assert len(seen) >= 3, seen
     for country, text in seen.items():
         assert country in expected and expected[country] in text, (country, text)
+
+
+def _expected_counts():
+    """For each page: (the count line's noun, its total, {control label: function(value) -> rows shown})."""
+    tk = iccwc.load_toolkit(status_date="latest")
+    rec = iccwc.load_recognitions()
+    act = iccwc.load_activities()
+    lo, hi = int(act["year_start"].min()), int(max(act["year_end"].max(), act["year_start"].max()))
+    rlo, rhi = int(rec["year"].min()), int(rec["year"].max())
+    return {
+        "01-toolkit-uptake": ("requesting countries", len(tk), {
+            "Region": lambda v: len(select(tk, document_region=v)),
+            "Stage": lambda v: int((tk["stage"].astype(str) == v).sum()),
+            "least step": lambda v: len(select(tk, min_step=int(v)))}),
+        "02-recognition-over-time": ("instruments", len(rec), {
+            "Category": lambda v: len(filter_recognitions(rec, categories=v)),
+            "Kind": lambda v: int((rec["instrument_type"].astype(str) == v).sum()),
+            "Year from": lambda v: len(filter_recognitions(rec, years=(int(v), rhi))),
+            "Year to": lambda v: len(filter_recognitions(rec, years=(rlo, int(v))))}),
+        "03-regional-coverage": ("activities", len(act), {
+            "Region": lambda v: len(filter_activities(act, region=v)),
+            "Activity group": lambda v: len(filter_activities(act, category=v)),
+            "Activity type": lambda v: len(filter_activities(act, activity_type=v)),
+            "Year from": lambda v: len(filter_activities(act, years=(int(v), hi))),
+            "Year to": lambda v: len(filter_activities(act, years=(lo, int(v))))}),
+    }
+
+
+@pytest.mark.parametrize("name", ("01-toolkit-uptake", "02-recognition-over-time", "03-regional-coverage"))
+def test_every_value_of_every_control_gives_the_count_the_data_give(rendered, page, name):
+    what, total, controls = _expected_counts()[name]
+    open_page(page, rendered / f"{name}.html")
+    fig = page.locator("figure.iccwc-vega").first
+    labels = [t.strip() for t in fig.locator(".vega-bind-name").all_inner_texts()]
+    assert len(labels) == len(controls), labels                   # every control of the chart is covered
+    for label, expected in controls.items():
+        bind = fig.locator(".vega-bind", has_text=label).first
+        if bind.locator("select").count():
+            values = [v for v in bind.locator("option").all_inner_texts() if v != "All"]
+            reset = "All"
+        else:
+            slider = bind.locator("input[type=range]")
+            lo, hi = int(slider.get_attribute("min")), int(slider.get_attribute("max"))
+            values = [str(v) for v in range(lo, hi + 1)]
+            reset = slider.input_value()
+        assert values, f"{name}: the {label} control has no values"
+        changed = False
+        for value in values:
+            choose(page, fig, label, value)
+            shown = count_line(fig, what)
+            assert shown == (expected(value), total), f"{name}: {label} = {value}: page {shown}, data {expected(value)}"
+            changed |= shown[0] != total
+        assert changed, f"{name}: no value of {label} changes the chart"
+        choose(page, fig, label, reset)
+        assert count_line(fig, what) == (total, total)
