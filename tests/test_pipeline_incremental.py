@@ -179,3 +179,16 @@ def test_the_package_hash_covers_every_source_file(tmp_path):
     deep = sorted(copy.rglob("*.py"))[-1]
     deep.write_text(deep.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert pipeline._package_sha(copy) != h
+
+
+def test_the_real_notebooks_declare_what_they_read():
+    """Each notebook of notebooks/ declares its reads (else any data change runs it again), only files
+    of data/processed, and not datapackage.json unless it shows the sources (00: it changes with every
+    dataset). Whether the declaration is complete is checked when they run (the audit hook)."""
+    from iccwc import paths
+    processed = {p.name for p in paths.PROCESSED.iterdir() if p.is_file()}
+    for p in pipeline.find_notebooks():
+        reads = notebook_reads(nbformat.read(p, as_version=4), p.name)
+        assert reads, f"{p.name} declares no metadata.iccwc.reads"
+        assert set(reads) <= processed, (p.name, set(reads) - processed)
+        assert ("datapackage.json" in reads) == p.name.startswith("00-"), p.name

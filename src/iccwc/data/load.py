@@ -164,30 +164,66 @@ def toolkit_steps_long(toolkit: pd.DataFrame) -> pd.DataFrame:
 
 
 def sources_text(status: dict) -> str:
-    """One line per raw source of a :func:`data_status` result: path, issue date, short sha256.
+    """One line per raw source of a :func:`data_status` result: path, issue date, short sha256; for
+    the status of named datasets (``data_status(datasets=...)``), one line per dataset: its processed
+    file, rows, short sha256 and the raw files its rows cite.
 
-    Returns text, one ``"<path>  issued <date>  sha256 <first 12 hex digits>"`` line per source.
+    Returns text, one ``"<path>  issued <date>  sha256 <first 12 hex digits>"`` line per source, or one
+    ``"processed/<file>  <n> rows  sha256 <first 12 hex digits>  from <source>, ..."`` line per dataset.
 
     >>> status = iccwc.data_status()
     >>> lines = iccwc.sources_text(status).splitlines()
     >>> len(lines) == len(status["sources"]) and all("  issued " in line for line in lines)
     True
+    >>> iccwc.sources_text(iccwc.data_status(datasets=["toolkit_status"])).startswith("processed/toolkit_status.csv  ")
+    True
     """
+    if "sources" not in status and "datasets" in status:
+        return "\n".join(f"processed/{d['file']}  {d['rows']} rows  sha256 {d['sha256'][:12]}"
+                         + (f"  from {', '.join(d['sources'])}" if d["sources"] else "")
+                         for d in status["datasets"].values())
     return "\n".join(f"{s['path']}  issued {s['issued']}  sha256 {s['sha256'][:12]}" for s in status["sources"])
 
 
-def data_status(data_dir=None) -> dict:
+def cited_sources(df: pd.DataFrame) -> list[str]:
+    """The raw files the rows of a processed dataset cite (its ``source_file`` column, and the file
+    named before the first comma of each ``;``-separated part of its ``source`` column), sorted.
+
+    >>> cited_sources(iccwc.load_toolkit())
+    ['cites-sc66-iccwc-information-2016-01.txt']
+    """
+    names = set()
+    if "source_file" in df.columns:
+        names.update(str(v).strip() for v in df["source_file"].dropna())
+    if "source" in df.columns:
+        names.update(part.split(",")[0].strip() for v in df["source"].dropna() for part in str(v).split(";"))
+    return sorted(n for n in names if n)
+
+
+def data_status(data_dir=None, datasets=None) -> dict:
     """Which data this is: source documents, their checksums, Toolkit status dates, row counts.
 
     Returns a dict: data_dir (text), sources (list of dicts from datapackage.json: title, path,
     issuer, issued, sha256), toolkit_status_dates (ISO dates, oldest first), rows
     ({dataset: rows}), stages (the Toolkit stages in order).
 
+    ``datasets``: names of datasets (keys of :data:`iccwc.data.schemas.DATASETS`) to report on only, so
+    that a notebook reads only the processed files it uses (``metadata.iccwc.reads``: a change to
+    another file does not run it again). Then datapackage.json is not read: instead of sources, the
+    dict has datasets ({dataset: {file, rows, sha256 (of the processed file), sources (the raw files
+    its rows cite, :func:`cited_sources`)}}); rows covers those datasets, and toolkit_status_dates is
+    there only when toolkit_status is one of them.
+
     >>> status = iccwc.data_status()
     >>> sorted(status), status["rows"]["toolkit_status"] == len(iccwc.load_toolkit())
     (['data_dir', 'rows', 'sources', 'stages', 'toolkit_status_dates'], True)
+    >>> mine = iccwc.data_status(datasets=["recognitions"])
+    >>> sorted(mine), list(mine["rows"]), sorted(mine["datasets"]["recognitions"])
+    (['data_dir', 'datasets', 'rows', 'stages'], ['recognitions'], ['file', 'rows', 'sha256', 'sources'])
     """
     lay = paths.layout(data_dir)
+    if datasets is not None:
+        return _datasets_status(lay, data_dir, list(datasets))
     pkg = json.loads((lay["processed"] / "datapackage.json").read_text(encoding="utf-8"))
     tk = load_toolkit(data_dir)
     return {
@@ -198,3 +234,23 @@ def data_status(data_dir=None) -> dict:
                  if (lay["processed"] / DATASETS[name].filename).exists()},
         "stages": STAGES,
     }
+
+
+def _datasets_status(lay: dict, data_dir, names: list[str]) -> dict:
+    """:func:`data_status` of the named datasets only (each processed file read once, and its sha256)."""
+    from iccwc.data.provenance import sha256_of
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown:
+        raise ValueError(f"data_status: no dataset {', '.join(map(repr, unknown))} "
+                         f"(the datasets: {', '.join(DATASETS)})")
+    out = {"data_dir": str(lay["data"]), "datasets": {}, "rows": {}}
+    for name in dict.fromkeys(names):
+        path = lay["processed"] / DATASETS[name].filename
+        df = load(name, data_dir)
+        out["datasets"][name] = {"file": path.name, "rows": len(df), "sha256": sha256_of(path),
+                                 "sources": cited_sources(df)}
+        out["rows"][name] = len(df)
+        if name == "toolkit_status":
+            out["toolkit_status_dates"] = [d.date().isoformat() for d in status_dates(df)]
+    out["stages"] = STAGES
+    return out
