@@ -293,3 +293,36 @@ def test_every_value_of_every_control_gives_the_count_the_data_give(rendered, pa
         assert changed, f"{name}: no value of {label} changes the chart"
         choose(page, fig, label, reset)
         assert count_line(fig, what) == (total, total)
+
+
+def hover_titles(fig, selector: str) -> list[str]:
+    """The tooltip (Vega's default: the container's title) of each mark matching ``selector``."""
+    marks, out = fig.locator(selector), []
+    for i in range(marks.count()):
+        marks.nth(i).hover()
+        out.append(fig.locator(".iccwc-vega-live").first.get_attribute("title") or "")
+    return out
+
+
+def test_tooltips_of_the_coverage_and_recognition_charts_give_the_datas_numbers(rendered, page):
+    act = iccwc.load_activities()
+    open_page(page, rendered / "03-regional-coverage.html")
+    fig = page.locator("figure.iccwc-vega").first
+    titles = hover_titles(fig, ".iccwc-vega-live g.mark-rect path")
+    for region, rows in act.groupby(act["document_region"].astype(str)):
+        want = f"region: {region}\ncountries: {rows['iso3'].nunique()}\nactivities: {len(rows)}"
+        assert want in titles, (want, [t for t in titles if region in t])
+    dated = act[act["year_start"].notna()]
+    for (year, region), rows in dated.groupby([dated["year_start"].astype(int), dated["document_region"].astype(str)]):
+        assert any(f"year: {year}" in t and f"region: {region}" in t and f"activities (this region): {len(rows)}" in t
+                   for t in titles), (year, region, len(rows))
+    rec = iccwc.load_recognitions()
+    open_page(page, rendered / "02-recognition-over-time.html")
+    fig = page.locator("figure.iccwc-vega").first
+    titles = hover_titles(fig, ".iccwc-vega-live g.mark-rect path")      # one bar per instrument
+    by_name = {dict(line.split(": ", 1) for line in t.splitlines())["instrument"]: t for t in titles}
+    assert sorted(by_name) == sorted(rec["instrument"].astype(str)), sorted(by_name)
+    for r in rec.itertuples():
+        tip = dict(line.split(": ", 1) for line in by_name[str(r.instrument)].splitlines())
+        assert tip["category"] == str(r.category) and tip["kind"] == str(r.instrument_type), tip
+        assert tip["date"].endswith(str(r.year)) and tip["mentions the Toolkit"] == ("yes" if r.mentions_toolkit else "no")
