@@ -15,10 +15,15 @@ Figures are :class:`~matplotlib.figure.Figure` objects (they need no backend), a
 (:data:`_RC`) applies through ``matplotlib.rc_context`` only while a chart is drawn or saved, so an
 analyst's own ``plt.plot()`` in the same notebook looks and shows as usual. Text from data is escaped
 by matplotlib's SVG writer and, in HTML, by :func:`escape`.
+
+Tooltips: a chart function gives each data mark (a bar, a point, a step) a text with :func:`tip`, computed
+from the rows the mark is drawn from; :func:`svg` writes it as the SVG ``<title>`` of the mark's ``<g>``
+(the SVG standard: a browser shows it on hover, with no script, and a screen reader reads it).
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 import html as _html
 import io
 import re
@@ -109,26 +114,97 @@ def text_colour(background: str) -> str:
     return "#ffffff" if lum < 0.5 else "#222222"
 
 
+def counted(n, one: str, many: str | None = None) -> str:
+    """``n`` with its noun, for tooltips: ``counted(1, "country", "countries")`` is "1 country"."""
+    n = int(n)
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def integer_axis(axis) -> None:
     """Counts get whole-number ticks only."""
     axis.set_major_locator(MaxNLocator(integer=True))
 
 
+def tip(artist, text) -> object:
+    """Give a data mark a hover tooltip: ``text`` (plain text, from the data; escaped when written)
+    becomes the SVG ``<title>`` of ``artist`` when :func:`svg` draws its figure. ``artist`` must already be
+    on a figure (a bar of ``ax.bar``, the collection of ``ax.scatter``, a line...); calling it again
+    replaces the text. Returns ``artist``.
+
+    The texts are kept on the figure in the order they were given (``fig.iccwc_tips``: artist -> text),
+    so the ids written for them are the same on every run for the same data."""
+    fig = artist.figure
+    while fig is not None and getattr(fig, "figure", fig) is not fig:     # a subfigure's root figure
+        fig = fig.figure
+    if fig is None:
+        raise ValueError("tip(): add the artist to a figure's axes first")
+    tips = getattr(fig, "iccwc_tips", None)
+    if tips is None:
+        tips = fig.iccwc_tips = {}
+    tips[artist] = str(text)
+    return artist
+
+
+def tips_of(fig: Figure) -> dict[str, str]:
+    """The tooltips :func:`tip` recorded on ``fig``, as the SVG ids :func:`svg` gives them -> text."""
+    tips = getattr(fig, "iccwc_tips", {})
+    digest = hashlib.sha1("\n".join(tips.values()).encode("utf-8")).hexdigest()[:8]
+    return {f"iccwc-tip-{digest}-{i}": text for i, text in enumerate(tips.values(), 1)}
+
+
+#: Class of a mark's ``<g>`` that has a tooltip, and the style that cues it: a help cursor, and the mark
+#: a little lighter while hovered. Inline SVG's style applies to the whole page, so it names only that class.
+TIP_CLASS = "iccwc-tip"
+_TIP_STYLE = (f'<style type="text/css">.{TIP_CLASS}{{cursor:help}}'
+              f'.{TIP_CLASS}:hover{{opacity:0.75}}</style>')
+# Characters XML 1.0 does not allow, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _titled(text: str, titles: dict[str, str]) -> str:
+    """``text`` (an SVG) with each ``<g id=ID>`` of ``titles`` given the class :data:`TIP_CLASS` and, as its
+    first child, ``<title>`` with its text, XML-escaped; plus the hover style."""
+    for gid, title in titles.items():
+        body = _html.escape(_NOT_XML.sub("", title), quote=False)
+        text = text.replace(f'<g id="{gid}">', f'<g id="{gid}" class="{TIP_CLASS}"><title>{body}</title>', 1)
+    if titles:
+        text = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + _TIP_STYLE, text, count=1)
+    return text
+
+
 def svg(fig: Figure) -> str:
-    """The figure as an SVG string (no XML prolog), scaling with its container."""
+    """The figure as an SVG string (no XML prolog), scaling with its container; each mark given a
+    tooltip with :func:`tip` carries it as its ``<title>``."""
     # The style applies to axes made inside figure(); axes added later get the same frame here.
     for ax in fig.axes:
         for side in ("top", "right"):
             if ax.spines[side].get_visible() and ax.name == "rectilinear":
                 ax.spines[side].set_visible(False)
+    # The marks' ids only while saving: their own gids (tests read some) are back afterwards.
+    marks = list(getattr(fig, "iccwc_tips", {}))
+    titles = tips_of(fig)
+    kept = [a.get_gid() for a in marks]
+    for a, gid in zip(marks, titles):
+        a.set_gid(gid)
     buf = io.StringIO()
-    with matplotlib.rc_context(_RC):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    try:
+        with matplotlib.rc_context(_RC):
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        for a, gid in zip(marks, kept):
+            a.set_gid(gid)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     # Scale with the container rather than a fixed pixel size.
-    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 style="max-width:100%;height:auto"',
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 style="max-width:100%;height:auto"',
                   text, count=1)
+    return _titled(text, titles)
+
+
+def svg_tips(svg_text: str) -> dict[str, str]:
+    """The tooltips in an SVG made by :func:`svg`: the id of each titled mark -> its text (for tests)."""
+    return {gid: _html.unescape(t) for gid, t in
+            re.findall(rf'<g id="([^"]+)" class="{TIP_CLASS}"><title>([^<]*)</title>', svg_text)}
 
 
 def source_files(*frames_and_columns) -> list[str]:

@@ -22,6 +22,15 @@ LOWER_BOUND_HATCH = "///"
 
 # ---------------------------------------------------------------- Part 1: partners' networks
 
+def partner_tip(r) -> str:
+    """The tooltip of a partner network's bar (``r``: a row of
+    :func:`iccwc.analysis.coverage.partner_table`): its figure as printed, its date and its source."""
+    printed = f"{r.qualifier} {r.count}" if r.qualifier else f"{r.count}"
+    bound = "; a lower bound: the true number is higher" if r.lower_bound else ""
+    return (f"{r.partner}, {r.network}: {printed} {r.unit} (as of {as_of_label(str(r.as_of))}){bound}\n"
+            f"Source: {r.source}")
+
+
 @charts.styled
 def partner_chart(presence: pd.DataFrame):
     """Horizontal bars of each partner network's latest figure (its date beside the name); lower bounds
@@ -32,11 +41,13 @@ def partner_chart(presence: pd.DataFrame):
     ys = range(len(t))
     for y, r in zip(ys, t.itertuples(index=False)):
         colour = "#0072B2" if r.unit == "countries" else "#999999"
+        text = partner_tip(r)
         if r.lower_bound:   # lighter, white hatch (visible in SVG too), outlined in the bar's colour
-            ax.barh(y, r.count, color=colour, alpha=0.6, hatch=LOWER_BOUND_HATCH, edgecolor="white", linewidth=0)
-            ax.barh(y, r.count, fill=False, edgecolor=colour, linewidth=1.2)
+            charts.tip(ax.barh(y, r.count, color=colour, alpha=0.6, hatch=LOWER_BOUND_HATCH, edgecolor="white",
+                               linewidth=0)[0], text)
+            charts.tip(ax.barh(y, r.count, fill=False, edgecolor=colour, linewidth=1.2)[0], text)
         else:
-            ax.barh(y, r.count, color=colour, edgecolor=colour, linewidth=1.2)
+            charts.tip(ax.barh(y, r.count, color=colour, edgecolor=colour, linewidth=1.2)[0], text)
         if r.lower_bound:   # an arrow: the true number lies beyond the bar
             ax.annotate("", xy=(r.count + 22, y), xytext=(r.count, y),
                         arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.5})
@@ -93,9 +104,12 @@ def activities_chart(activities: pd.DataFrame, region: str | None = None):
             for status in [*STATUSES, None]:
                 n = int(sub["status"].isna().sum() if status is None else (sub["status"].astype(str) == status).sum())
                 if n:
-                    ax.barh(y, n, left=left, color=CATEGORY_COLOURS[cat], edgecolor="white",
-                            hatch=LOWER_BOUND_HATCH if status == "ongoing or planned" else None,
-                            alpha={"completed": 1.0, "ongoing or planned": 0.6, None: 0.8}[status])
+                    bar = ax.barh(y, n, left=left, color=CATEGORY_COLOURS[cat], edgecolor="white",
+                                  hatch=LOWER_BOUND_HATCH if status == "ongoing or planned" else None,
+                                  alpha={"completed": 1.0, "ongoing or planned": 0.6, None: 0.8}[status])[0]
+                    where = "" if region is None else f" in {region}"
+                    charts.tip(bar, f"{g}{where}, {cat}: {n} of {charts.counted(len(sub), 'activity', 'activities')}"
+                                    f" {status or 'with no status given'}")
                 left += n
             ax.text(left + 0.1, y, str(left), va="center", fontsize=8, color=charts.TEXT)
             top = max(top, left)
@@ -130,7 +144,11 @@ def reach_chart(activities: pd.DataFrame, by: str = "document_region"):
     fig = charts.figure(7.5, 0.38 * max(len(t), 1) + 1.4)
     ax = charts.axes(fig)
     ys = range(len(t))[::-1]
-    ax.barh(list(ys), t["activities"], color="#0072B2")
+    bars = ax.barh(list(ys), t["activities"], color="#0072B2")
+    for bar, (name, row) in zip(bars, t.iterrows()):
+        if row["activities"]:
+            charts.tip(bar, f"{name}: {charts.counted(row['activities'], 'activity', 'activities')} in "
+                            f"{charts.counted(row['countries'], 'country', 'countries')}")
     for y, (name, row) in zip(ys, t.iterrows()):
         ax.text(row["activities"] + 0.5, y, f"{row['activities']} in {row['countries']} countries",
                 va="center", fontsize=8, color=charts.TEXT)
@@ -151,7 +169,11 @@ def years_chart(activities: pd.DataFrame, by: str = "document_region"):
     ax = charts.axes(fig)
     bottom = pd.Series(0, index=t.index)
     for r in t.columns:
-        ax.bar(t.index, t[r], bottom=bottom, color=charts.REGION_COLOURS.get(r, charts.NEUTRAL), label=r)
+        bars = ax.bar(t.index, t[r], bottom=bottom, color=charts.REGION_COLOURS.get(r, charts.NEUTRAL), label=r)
+        for bar, year, n in zip(bars, t.index, t[r]):
+            if n:
+                charts.tip(bar, f"{year}, {r}: {n} of {charts.counted(t.loc[year].sum(), 'activity', 'activities')}"
+                                f" starting that year")
         bottom += t[r]
     for x, n in bottom.items():
         ax.text(x, n + 1, str(int(n)), ha="center", fontsize=8, color=charts.TEXT)

@@ -10,7 +10,15 @@ from matplotlib.figure import Figure
 
 from iccwc.analysis.overview import latest_partner_figures, partner_series
 from iccwc.views.charts import base as charts
-from iccwc.vocab import STAGES
+from iccwc.analysis.toolkit_uptake import date_label
+from iccwc.vocab import STAGE_LEGEND, STAGES
+
+
+def partner_tip(r) -> str:
+    """A partner figure in words (``r``: a row of ``partner_series`` or ``latest_partner_figures``):
+    "INTERPOL: member countries: 195 countries, as of 30 November 2021"."""
+    printed = f"{r.qualifier} {r.count}" if r.qualifier else f"{r.count}"
+    return f"{r.partner}: {r.network}: {printed} {r.unit}, as of {r.when}"
 
 
 @charts.styled
@@ -22,7 +30,12 @@ def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure
     a, b, c = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.25]})
 
     counts = tk["stage"].value_counts().reindex(STAGES, fill_value=0)
-    a.barh(counts.index.astype(str), counts.values, color=[charts.STAGE_COLOURS[s] for s in STAGES])
+    bars = a.barh(counts.index.astype(str), counts.values, color=[charts.STAGE_COLOURS[s] for s in STAGES])
+    dates = sorted(pd.to_datetime(tk["status_date"]).unique())
+    as_of = f" (as of {date_label(dates[0])})" if len(dates) == 1 else ""
+    for bar, (stage, n) in zip(bars, counts.items()):
+        if n:
+            charts.tip(bar, f"{STAGE_LEGEND[stage]}: {n} of {charts.counted(len(tk), 'country', 'countries')}{as_of}")
     a.invert_yaxis()
     charts.integer_axis(a.xaxis)
     a.set_title(f"Toolkit requests by stage ({len(tk)})")
@@ -32,8 +45,13 @@ def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure
 
     years = range(int(rec["year"].min()), int(rec["year"].max()) + 1)
     per_year = rec["year"].value_counts().reindex(years, fill_value=0)
-    b.bar([str(y) for y in years], per_year.values, color=charts.CATEGORY_COLOURS[
+    bars = b.bar([str(y) for y in years], per_year.values, color=charts.CATEGORY_COLOURS[
         "governing bodies of ICCWC partner organizations"])
+    for bar, (year, n) in zip(bars, per_year.items()):
+        if n:
+            bodies = rec.loc[rec["year"] == year, "issuing_body_short"].astype(str).value_counts()
+            by = ", ".join(f"{k} {v}" for k, v in sorted(bodies.items(), key=lambda kv: (-kv[1], kv[0])))
+            charts.tip(bar, f"{year}: {charts.counted(n, 'recognition')} ({by})")
     charts.integer_axis(b.yaxis)
     if len(years) > 6:
         b.tick_params(axis="x", labelrotation=90)
@@ -41,8 +59,11 @@ def at_a_glance(tk: pd.DataFrame, rec: pd.DataFrame, pp: pd.DataFrame) -> Figure
 
     latest = latest_partner_figures(pp)
     names = [f"{r.partner}: {r.network}" for r in latest.itertuples(index=False)]
-    c.barh(names, latest["count"], color=charts.NEUTRAL,
-           hatch=["//" if lb else "" for lb in latest["lower_bound"]], edgecolor="white")
+    bars = c.barh(names, latest["count"], color=charts.NEUTRAL,
+                  hatch=["//" if lb else "" for lb in latest["lower_bound"]], edgecolor="white")
+    for bar, r in zip(bars, latest.itertuples(index=False)):
+        charts.tip(bar, partner_tip(r) + (f"; {r.figures} figures since {r.first_when} (first: {r.first_count})"
+                                          if r.figures > 1 else ""))
     c.invert_yaxis()
     c.tick_params(axis="y", labelsize=8)
     c.set_title("Partners' networks (latest figure)")
@@ -67,9 +88,10 @@ def partner_series_chart(pp: pd.DataFrame) -> Figure:
     for y, key in enumerate(networks):
         g = s[(s["partner"] == key[0]) & (s["network"] == key[1])]
         ax.plot(g["date"], [y] * len(g), color=charts.NEUTRAL, lw=1, zorder=1)
-        ax.scatter(g["date"], [y] * len(g), s=[60 if x else 28 for x in g["latest"]], zorder=3,
-                   edgecolors=charts.TEXT, linewidths=0.8,
-                   facecolors=["white" if lb else charts.TEXT for lb in g["lower_bound"]])
+        for r in g.itertuples(index=False):     # a point each, so each has its tooltip
+            charts.tip(ax.scatter([r.date], [y], s=60 if r.latest else 28, zorder=3, edgecolors=charts.TEXT,
+                                  linewidths=0.8, facecolors="white" if r.lower_bound else charts.TEXT),
+                       partner_tip(r) + ("; the latest figure" if r.latest else "") + f"\nSource: {r.source}")
         for k, r in enumerate(g.itertuples(index=False)):
             below = k % 2 == 1
             ax.annotate(f"{r.label}\n{r.as_of[:7]}", (r.date, y), xytext=(0, -9 if below else 8),

@@ -73,6 +73,7 @@ class TimelineItem:
     colour: str
     ring: bool = False       # drawn with a dark ring (e.g. names the Toolkit)
     marker: str = "o"        # the dot's shape (e.g. its source)
+    tip: str = ""            # the dot's tooltip (default: the label and the month)
 
 
 def wrap_label(text: str, width: int = WRAP) -> str:
@@ -139,8 +140,9 @@ def timeline_figure(items: list[TimelineItem], title: str, legend: list[tuple[st
     for r in layout.itertuples(index=False):
         it = by_key[r.key]
         ax.plot([lo - pd.Timedelta(days=20), it.month], [r.y, r.y], color="#eeeeee", lw=0.8, zorder=1)
-        ax.scatter([it.month], [r.y], s=46, color=it.colour, zorder=3, marker=it.marker,
-                   edgecolors=charts.TEXT if it.ring else "white", linewidths=1.8 if it.ring else 0.6)
+        dot = ax.scatter([it.month], [r.y], s=46, color=it.colour, zorder=3, marker=it.marker,
+                         edgecolors=charts.TEXT if it.ring else "white", linewidths=1.8 if it.ring else 0.6)
+        charts.tip(dot, it.tip or f"{it.label}: {it.month.strftime('%B %Y')}")
         ax.text(-0.01, r.y, r.text, transform=label_tf, ha="right", va="center", fontsize=LABEL_FONT,
                 color=charts.TEXT, linespacing=LINE_HEIGHT / 1.2, gid=f"label-{r.key}")
         ax.annotate(_month_label(it.month), (it.month, r.y), xytext=(7, 0), textcoords="offset points",
@@ -174,11 +176,20 @@ def _marker(label: str) -> str:
     return SOURCE_MARKERS[label][0] if label in SOURCE_MARKERS else OTHER_SOURCE_MARKER
 
 
+def recognition_tip(r, source: str) -> str:
+    """The tooltip of an instrument's dot (``r``: a row of the recognitions; ``source``: its
+    :func:`~iccwc.analysis.recognition.source_label`)."""
+    toolkit = "; names the Analytic Toolkit" if r.mentions_toolkit else ""
+    return (f"{r.instrument}, {pd.Timestamp(r.month).strftime('%B %Y')}\n{r.issuing_body}\n"
+            f"{r.instrument_type}; {r.category}{toolkit}\nSource: {source}")
+
+
 def recognition_items(df: pd.DataFrame) -> list[TimelineItem]:
     d = _sorted(df)
     labels = source_label(d) if len(d) else pd.Series(dtype=str)
     return [TimelineItem(r.id, f"{r.instrument} ({r.issuing_body_short})", r.month,
-                         charts.CATEGORY_COLOURS[str(r.category)], bool(r.mentions_toolkit), _marker(lab))
+                         charts.CATEGORY_COLOURS[str(r.category)], bool(r.mentions_toolkit), _marker(lab),
+                         recognition_tip(r, lab))
             for r, lab in zip(d.itertuples(index=False), labels)]
 
 
@@ -203,13 +214,39 @@ def recognition_timeline(df: pd.DataFrame, title: str = "Instruments recognising
 def reporting_timeline(docs: pd.DataFrame, title: str = "ICCWC documents and reports listed in Part 2"):
     """Timeline of the ICCWC documents and reports (end of Part 2), coloured by kind of document."""
     items = [TimelineItem(f"doc{r.number}", r.symbol, r.month,
-                          DOCUMENT_TYPE_COLOURS.get(r.document_type, charts.NEUTRAL))
+                          DOCUMENT_TYPE_COLOURS.get(r.document_type, charts.NEUTRAL),
+                          tip=f"{r.symbol}, {pd.Timestamp(r.month).strftime('%B %Y')}: {r.title}\n{r.document_type}")
              for r in docs.sort_values(["month", "number"]).itertuples(index=False)]
     kinds = [k for k in DOCUMENT_TYPE_COLOURS if k in set(docs["document_type"])]
     return timeline_figure(items, title, [(k, DOCUMENT_TYPE_COLOURS[k]) for k in kinds])
 
 
 # --------------------------------------------------------------------------- count charts
+
+def _names(rows: pd.DataFrame) -> str:
+    """The instruments of ``rows``, by month, '; '-separated (for tooltips)."""
+    return "; ".join(_sorted(rows)["instrument"].astype(str)) if len(rows) else ""
+
+
+def _step_tips(ax, df: pd.DataFrame, c: pd.DataFrame, col: str, colour: str, hi: pd.Timestamp) -> None:
+    """Tooltips on a step line of :func:`cumulative_chart`: for each month its total rises, an invisible
+    wide stroke over the rise and the flat part after it, telling the new total and the instruments
+    that raised it."""
+    new_col = "new" if col == "cumulative" else "toolkit_new"
+    rises = c[c[new_col] > 0].reset_index(drop=True)
+    what = ("instrument", "instruments") if col == "cumulative" else (
+        "instrument naming the Analytic Toolkit", "instruments naming the Analytic Toolkit")
+    for i, r in enumerate(rises.itertuples(index=False)):
+        before = getattr(r, col) - getattr(r, new_col)
+        until = rises["month"].iloc[i + 1] if i + 1 < len(rises) else hi
+        hit, = ax.plot([r.month, r.month, until], [before, getattr(r, col), getattr(r, col)], color=colour,
+                       alpha=0, lw=8, solid_joinstyle="miter")
+        rows = df[df["month"] == r.month]
+        if col != "cumulative":
+            rows = rows[rows["mentions_toolkit"].astype(bool)]
+        charts.tip(hit, f"{r.month.strftime('%B %Y')}: {charts.counted(getattr(r, col), *what)} in all, "
+                        f"{getattr(r, new_col)} new: {_names(rows)}")
+
 
 @charts.citing
 def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] | None = None):
@@ -227,6 +264,7 @@ def cumulative_chart(df: pd.DataFrame, x_range: tuple[str, str] | None = None):
                                ("toolkit_cumulative", "#CC79A7", TOOLKIT_LABEL)]:
         y = [0] + list(c[col]) + [int(c[col].iloc[-1]) if len(c) else 0]
         ax.step(x, y, where="post", color=colour, lw=2, label=label)
+        _step_tips(ax, df, c, col, colour, hi)
         if len(c):
             ax.annotate(str(y[-1]), (hi, y[-1]), xytext=(4, 0), textcoords="offset points", va="center",
                         color=colour, fontsize=9, fontweight="bold")
@@ -247,7 +285,13 @@ def by_year_chart(df: pd.DataFrame, years: range | None = None):
     ax = fig.add_subplot()
     bottom = pd.Series(0, index=t.index)
     for cat in CATEGORIES:
-        ax.bar([str(y) for y in t.index], t[cat], bottom=bottom, color=charts.CATEGORY_COLOURS[cat], label=cat)
+        bars = ax.bar([str(y) for y in t.index], t[cat], bottom=bottom, color=charts.CATEGORY_COLOURS[cat],
+                      label=cat)
+        for bar, year, n in zip(bars, t.index, t[cat]):
+            if n:
+                rows = df[(df["year"].astype("int64") == year) & (df["category"].astype(str) == cat)]
+                charts.tip(bar, f"{year}: {n} of {charts.counted(t.loc[year].sum(), 'instrument')}, {cat}: "
+                                f"{_names(rows)}")
         bottom = bottom + t[cat]
     for i, total in enumerate(bottom):
         ax.text(i, total, str(int(total)), ha="center", va="bottom", fontsize=9)
@@ -260,11 +304,14 @@ def by_year_chart(df: pd.DataFrame, years: range | None = None):
 
 
 def _hbar(series: pd.Series, title: str, colour: str = "#0072B2", xlabel: str = "instruments",
-          height: float | None = None, annotate: dict | None = None):
+          height: float | None = None, annotate: dict | None = None, tips: list[str] | None = None):
+    """Horizontal bars of ``series``, most at the top; ``tips``: each bar's tooltip, in its order."""
     fig = charts.figure(6.5, height or max(1.6, 0.32 * len(series) + 1.0))
     ax = fig.add_subplot()
     labels = [wrap_label(str(k), 40) for k in series.index]
-    ax.barh(labels, series.values, color=colour)
+    bars = ax.barh(labels, series.values, color=colour)
+    for bar, text in zip(bars, tips or []):
+        charts.tip(bar, text)
     ax.invert_yaxis()
     for i, (k, v) in enumerate(series.items()):
         note = f"{v}" + (f"  ({annotate[k]})" if annotate and k in annotate else "")
@@ -280,13 +327,22 @@ def _hbar(series: pd.Series, title: str, colour: str = "#0072B2", xlabel: str = 
 @charts.citing
 def by_body_chart(df: pd.DataFrame):
     """Instruments per issuing body (short names)."""
-    return _hbar(counts_by(df, "issuing_body_short"), "Instruments per issuing body")
+    s = counts_by(df, "issuing_body_short")
+    tips = []
+    for body, n in s.items():
+        rows = df[df["issuing_body_short"] == body]
+        full = "; ".join(dict.fromkeys(rows["issuing_body"].astype(str)))
+        tips.append(f"{body}: {charts.counted(n, 'instrument')}\n{full}\n{_names(rows)}")
+    return _hbar(s, "Instruments per issuing body", tips=tips)
 
 
 @charts.citing
 def by_type_chart(df: pd.DataFrame):
     """Instruments per kind of instrument (resolution, declaration, statement, ...)."""
-    return _hbar(counts_by(df, "instrument_type"), "Instruments per kind of instrument", colour="#009E73")
+    s = counts_by(df, "instrument_type")
+    tips = [f"{kind}: {charts.counted(n, 'instrument')}: {_names(df[df['instrument_type'] == kind])}"
+            for kind, n in s.items()]
+    return _hbar(s, "Instruments per kind of instrument", colour="#009E73", tips=tips)
 
 
 @charts.citing
@@ -294,7 +350,9 @@ def themes_chart(df: pd.DataFrame):
     """Species and commodities the instruments name, with how many instruments name each."""
     t = theme_counts(df)
     s = pd.Series(t["instruments"].values, index=t["theme"].values, dtype="int64")
-    return _hbar(s, "Species and commodities named by the instruments", colour="#E69F00")
+    tips = [f"{r.theme}: named by {charts.counted(r.instruments, 'instrument')}: {r.named_in}"
+            for r in t.itertuples(index=False)]
+    return _hbar(s, "Species and commodities named by the instruments", colour="#E69F00", tips=tips)
 
 
 def svg_labels(svg_text: str, kind: str = "label") -> dict[str, str]:

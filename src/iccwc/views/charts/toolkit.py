@@ -48,7 +48,12 @@ def funnel_figure(df: pd.DataFrame, title: str | None = None, width: float = 7.0
     labels = [_SHORT_STEP.get(n, s) for n, s in zip(counts["step_number"], counts["step"])]
     y = list(range(len(counts)))[::-1]           # step 1 at the top
     colours = [charts.STAGE_COLOURS[s] for s in counts["stage"]]
-    ax.barh(y, counts["countries"], color=colours, edgecolor="#555555", linewidth=0.4, height=0.7)
+    bars = ax.barh(y, counts["countries"], color=colours, edgecolor="#555555", linewidth=0.4, height=0.7)
+    for bar, r in zip(bars, counts.itertuples(index=False)):
+        if r.countries:
+            charts.tip(bar, f"{r.step}: {r.countries} of {charts.counted(len(df), 'country', 'countries')} "
+                            f"reached it{_when(df)}\nBar colour: {STAGE_LEGEND[r.stage]} (the stage of a "
+                            f"country whose last step this is)")
     ax.set_yticks(y, labels)
     total = int(counts["countries"].max()) if len(df) else 0
     for yy, n in zip(y, counts["countries"]):
@@ -85,8 +90,12 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
     left = [0] * len(table)
     for s in STAGES:
         vals = table[s].tolist()
-        ax.barh(y, vals, left=left, color=charts.STAGE_COLOURS[s], edgecolor="white", linewidth=0.8,
-                height=0.65, label=STAGE_LEGEND[s])
+        bars = ax.barh(y, vals, left=left, color=charts.STAGE_COLOURS[s], edgecolor="white", linewidth=0.8,
+                       height=0.65, label=STAGE_LEGEND[s])
+        for bar, region, v, n in zip(bars, table.index, vals, table["total"]):
+            if v:
+                charts.tip(bar, f"{region}: {v} of {charts.counted(n, 'country', 'countries')}, "
+                                f"{STAGE_LEGEND[s]}{_when(df)}")
         for yy, l0, v in zip(y, left, vals):
             if v:
                 ax.text(l0 + v / 2, yy, str(v), ha="center", va="center", fontsize=8.5,
@@ -131,6 +140,15 @@ def reach_notes(series: pd.DataFrame) -> str:
     return "; ".join(notes)
 
 
+def reach_tip(r) -> str:
+    """The tooltip of one observation of :func:`reach_figure` (a row of ``reach_series``): its date as
+    precise as the source, the measure and count as labelled, how it was counted and the source."""
+    when = date_label(r.when) if len(str(r.date)) == 10 else pd.Timestamp(r.when).strftime("%B %Y")
+    how = "counted from a status table" if r.basis == TABLE_BASIS else "stated in a source's words"
+    qualifier = f" ({r.qualifier})" if r.qualifier else ""
+    return f"{when}: {r.measure} {r.label}{qualifier}, {how}\nSource: {r.source}"
+
+
 @charts.styled
 def reach_figure(series: pd.DataFrame, title: str | None = None, width: float = 8.0):
     """Counts of the Toolkit's reach over time, one colour per measure (requests, completed, under way,
@@ -163,16 +181,18 @@ def reach_figure(series: pd.DataFrame, title: str | None = None, width: float = 
         rows = series[series["measure"] == measure]
         for r in rows.itertuples(index=False):
             marker = _BASIS_MARKER[r.basis]
+            text = reach_tip(r)
             if r.month_only:
                 start, end = month_span(r.when)
                 x = start + (end - start) / 2
-                ax.plot([start, end], [r.value, r.value], color=colour, linewidth=2.2, solid_capstyle="butt",
-                        zorder=2, gid="month-span")
-                ax.scatter([x], [r.value], marker=marker, s=40, facecolors="white", edgecolors=colour,
-                           linewidths=1.6, zorder=3)
+                span, = ax.plot([start, end], [r.value, r.value], color=colour, linewidth=2.2,
+                                solid_capstyle="butt", zorder=2, gid="month-span")
+                charts.tip(span, text)
+                charts.tip(ax.scatter([x], [r.value], marker=marker, s=40, facecolors="white", edgecolors=colour,
+                                      linewidths=1.6, zorder=3), text)
             else:
                 x = r.when
-                ax.scatter([x], [r.value], marker=marker, s=40, color=colour, zorder=3)
+                charts.tip(ax.scatter([x], [r.value], marker=marker, s=40, color=colour, zorder=3), text)
             ax.annotate(r.label, (mdates.date2num(x), r.value), xytext=(0, 7), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8.5, color=charts.TEXT)
     pad = pd.Timedelta(days=20)
