@@ -24,7 +24,7 @@ from iccwc.views.interactive import base
 from iccwc.views.interactive import coverage as icov
 from iccwc.views.interactive import recognition as irec
 from iccwc.views.interactive import toolkit as itk
-from iccwc.vocab import ACTIVITY_CATEGORIES, ACTIVITY_TYPES, CATEGORIES, INSTRUMENT_TYPES, TOOLKIT_STAGES
+from iccwc.vocab import ACTIVITY_CATEGORIES, ACTIVITY_TYPES, CATEGORIES, INSTRUMENT_TYPES, REACH_MEASURES, TOOLKIT_STAGES
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -251,6 +251,21 @@ def test_reach_chart_carries_the_series():
     assert d["usermeta"]["iccwc"]["title"] in texts(svg)
     assert set(series["label"]) <= set(texts(svg))
     assert json.dumps(d) == json.dumps(base.spec(itk.reach(series)))
+    # the time control: the counts' dates in time order, opening on the last (every count shown)
+    p = params(d)
+    order = list(dict.fromkeys(rows.assign(w=pd.to_datetime(rows["when"])).sort_values("w", kind="stable")["as_of"]))
+    assert p["reach_upto"]["bind"]["options"] == order and p["reach_upto"]["value"] == order[-1]
+    assert len(order) == series["when"].nunique()
+    assert p["reach_measure"]["bind"]["options"][1:] == [m for m in REACH_MEASURES if m in set(rows["measure"])]
+
+
+def test_reach_chart_fictional_as_of_labels_keep_the_sources_precision():
+    rows = itk.reach_rows(pd.DataFrame({
+        "date": ["2016-01", "2016-05-24"], "when": pd.to_datetime(["2016-01-01", "2016-05-24"]),
+        "month_only": [True, False], "measure": ["requests", "countries implementing"], "value": [17, 19],
+        "qualifier": ["", "has been, or is being"], "label": ["17", "19*"], "basis": ["source's words"] * 2,
+        "quote": ["FICTIONAL", "FICTIONAL"], "source": ["x.txt", "y.json"]}))
+    assert rows["as_of"].tolist() == ["January 2016", "24 May 2016"]
 
 
 # ----------------------------------------------------------------------------- recognitions

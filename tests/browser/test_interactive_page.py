@@ -326,3 +326,24 @@ def test_tooltips_of_the_coverage_and_recognition_charts_give_the_datas_numbers(
         tip = dict(line.split(": ", 1) for line in by_name[str(r.instrument)].splitlines())
         assert tip["category"] == str(r.category) and tip["kind"] == str(r.instrument_type), tip
         assert tip["date"].endswith(str(r.year)) and tip["mentions the Toolkit"] == ("yes" if r.mentions_toolkit else "no")
+
+
+def test_the_reach_charts_time_control_shows_the_counts_up_to_a_date(rendered, page):
+    from iccwc.analysis.toolkit_uptake import reach_series
+    from iccwc.data.load import load_toolkit_reach
+    series = reach_series(load_toolkit_reach(), iccwc.load_toolkit())
+    open_page(page, rendered / "01-toolkit-uptake.html")
+    fig = page.locator("figure.iccwc-vega", has=page.locator("select[name='reach_upto']"))
+    options = fig.locator("select[name='reach_upto'] option").all_inner_texts()
+    whens = sorted(series["when"].unique())
+    assert len(options) == len(whens)
+    def labels_drawn():
+        return sorted(t for t in fig.locator(".iccwc-vega-live g.mark-text.role-mark text").all_text_contents())
+    assert labels_drawn() == sorted(series["label"].astype(str))
+    for option, when in zip(options, whens):
+        choose(page, fig, "Counts up to", option)
+        want = series[series["when"] <= when]
+        assert labels_drawn() == sorted(want["label"].astype(str)), (option, labels_drawn())
+    measure = str(series["measure"].astype(str).iloc[-1])
+    choose(page, fig, "Measure", measure)
+    assert labels_drawn() == sorted(series.loc[series["measure"].astype(str) == measure, "label"].astype(str))

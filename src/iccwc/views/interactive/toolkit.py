@@ -5,6 +5,8 @@ chart out; show it with :func:`iccwc.views.interactive.base.show`.
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -99,14 +101,25 @@ def reach_rows(series: pd.DataFrame) -> pd.DataFrame:
     out = series[cols].copy()
     out["measure"] = out["measure"].astype(str)
     out["value_text"] = [lab if not q else f"{lab} ({q})" for lab, q in zip(series["label"], series["qualifier"])]
+    out["as_of"] = [pd.Timestamp(w).strftime("%B %Y") if m else date_label(pd.Timestamp(w))
+                    for w, m in zip(series["when"], series["month_only"])]
     return base.records(out)
+
+
+def reach_filter(order: list[str]) -> str:
+    """The Vega expression of the reach chart's controls: the counts up to the chosen date (``order``: the
+    dates as shown, in time order) of the chosen measure."""
+    return (f"indexof({json.dumps(order)}, datum.as_of) <= indexof({json.dumps(order)}, reach_upto)"
+            f" && {base.is_all_or('reach_measure', 'measure')}")
 
 
 def reach(series: pd.DataFrame, title: str | None = None) -> alt.LayerChart:
     """The Toolkit's reach over time (``reach_series(load_toolkit_reach(), load_toolkit())``): a point per
     count, coloured by measure, labelled as the source gives it ("~20", "19*"); squares are a status
-    table's counts, circles a source's words; x from January 2015 to the last observation; tooltips give
-    the date as the source gives it, measure, value with qualifier, source and quote."""
+    table's counts, circles a source's words; x from January 2015 to the last observation (fixed, so the
+    time control shows time passing); controls: "Counts up to" a date (the dates of the counts, in order;
+    opens on the last) and the measure; tooltips give the date as the source gives it, measure, value with
+    qualifier, source and quote."""
     rows = reach_rows(series)
     title = title or "Toolkit reach over time: status tables and the sources' own words"
     measures = base.options(rows["measure"], REACH_MEASURES) if len(rows) else []
@@ -123,13 +136,18 @@ def reach(series: pd.DataFrame, title: str | None = None) -> alt.LayerChart:
     tooltip = [alt.Tooltip("date:N", title="date (as the source gives it)"), alt.Tooltip("measure:N"),
                alt.Tooltip("value_text:N", title="value"), alt.Tooltip("basis:N", title="counted from"),
                alt.Tooltip("source:N"), alt.Tooltip("quote:N")]
-    points = alt.Chart(data).mark_point(filled=True, size=70, opacity=1).encode(
+    order = list(dict.fromkeys(rows.sort_values("when", kind="stable")["as_of"])) if len(rows) else [base.ALL]
+    upto = alt.param(name="reach_upto", value=order[-1], bind=alt.binding_select(options=order, name="Counts up to "))
+    measure = base.select_param("reach_measure", "Measure ", rows["measure"], REACH_MEASURES)
+    keep = reach_filter(order)
+    points = alt.Chart(data).transform_filter(keep).mark_point(filled=True, size=70, opacity=1).encode(
         x=x, y=yv, color=colour, tooltip=tooltip,
         shape=alt.Shape("basis:N", title="counted from",
                         scale=alt.Scale(domain=["status table", "source's words"], range=["square", "circle"])))
-    labels = alt.Chart(data).mark_text(dy=-10, fontSize=base.MIN_TEXT, color=TEXT).encode(
+    labels = alt.Chart(data).transform_filter(keep).mark_text(dy=-10, fontSize=base.MIN_TEXT, color=TEXT).encode(
         x=x, y=yv, text="label:N", tooltip=tooltip)
-    chart = alt.layer(points, labels).properties(width="container", height=300, title=title)
+    chart = alt.layer(points, labels).add_params(upto, measure).properties(
+        width="container", height=300, title=title)
     desc = (f"{len(rows)} counts, {series['date'].iloc[0]} to {series['date'].iloc[-1]}" if len(rows)
             else "no count in the data")
     return base.finish(chart, title, desc, base.sources((series, "source")))
