@@ -74,6 +74,8 @@ def test_update_with_a_later_document_gives_green_notebook_tests_and_new_reports
                           cwd=paths.ROOT, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert iccwc.data_status(data)["toolkit_status_dates"] == ["2015-11-09", "2016-06-01"]
+    started = re.findall(r"started +(\S+\.ipynb)", proc.stdout)          # one kernel per notebook, once
+    assert sorted(started) == sorted(p.name for p in notebooks.glob("*.ipynb")), proc.stdout[-3000:]
 
     # The saved notebooks: new outputs, no error, no widget state, and nbval passes on them.
     allowed = computed_numbers(data)
@@ -150,6 +152,76 @@ def test_a_failing_notebook_saves_no_notebook(tmp_path):
     with pytest.raises(UpdateFailed, match=r"b-bad.ipynb: .*ValueError: no data"):
         execute_and_save([good, bad], log=lambda msg: None)
     assert {p: p.read_bytes() for p in (good, bad)} == before
+
+
+def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution(tmp_path, data_copy, monkeypatch):
+    """No kernel: the executor is replaced by one that counts its calls and writes an output naming
+    the call. Each notebook is executed once; its saved copy and its page show that one execution,
+    run as it is saved (no injected parameters, the data folder in $ICCWC_DATA_DIR, no timestamps);
+    and a run afterwards has nothing to do."""
+    import asyncio
+    from helpers import write_notebook
+    from iccwc.commands import execute, pipeline
+    from iccwc.commands.update import update
+    calls, how = [], []
+
+    async def counted(nb, *, cwd, gate, timeout, name="notebook", log=print, setup=None, env=None,
+                      record_timing=True):
+        await gate.wait()
+        calls.append(name)
+        how.append(((env or {}).get("ICCWC_DATA_DIR"), record_timing,
+                    any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)))
+        for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+            cell.execution_count = i + 1
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"execution {len(calls)} of {name}\n")]
+        await asyncio.sleep(0)
+        return None
+    monkeypatch.setattr(execute, "execute_notebook", counted)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    for name in ("00-a", "01-b"):
+        write_notebook(nbs / f"{name}.ipynb", name, "print('hello')", reads=["toolkit_status.csv"])
+    out = tmp_path / "reports"
+    result = update(data_copy, notebooks_dir=nbs, out_dir=out, log=lambda *a: None)
+
+    assert sorted(calls) == ["00-a.ipynb", "01-b.ipynb"], calls         # each executed once, not twice
+    assert how == [(str(data_copy.resolve()), False, False)] * 2         # as saved: no timestamps, no injection
+    assert sorted(p.name for p in result.saved) == sorted(calls)
+    for name in calls:
+        n = calls.index(name) + 1
+        saved = (nbs / name).read_text(encoding="utf-8")
+        assert f"execution {n} of {name}" in saved and "widgets" not in nbformat.reads(saved, as_version=4).metadata
+        assert f"execution {n} of {name}" in (out / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    again = pipeline.run(data_copy, notebooks_dir=nbs, out_dir=out, log=lambda *a: None)
+    assert not again.did_work and len(calls) == 2, again.reason
+
+
+def test_a_failing_notebook_in_update_writes_nothing(tmp_path, data_copy, monkeypatch):
+    """No kernel: the second notebook's execution raises. No notebook is saved, data/processed and the
+    reports folder are as they were."""
+    from helpers import write_notebook
+    from iccwc.commands import execute
+    from iccwc.commands.update import update
+    from iccwc.data.generations import hash_folder
+
+    async def failing(nb, *, gate, name="notebook", **kw):
+        await gate.wait()
+        if name.startswith("01"):
+            raise RuntimeError("FICTIONAL: the cell failed")
+        return None
+    monkeypatch.setattr(execute, "execute_notebook", failing)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    for name in ("00-a", "01-b"):
+        write_notebook(nbs / f"{name}.ipynb", name, "print('hello')")
+    (data_copy / "curated" / "recognitions.csv").write_text(
+        "".join((data_copy / "curated" / "recognitions.csv").read_text(encoding="utf-8").splitlines(True)[:-1]),
+        encoding="utf-8")                                      # new data: the rebuild would change a file
+    before = {p.name: p.read_bytes() for p in nbs.iterdir()}, hash_folder(data_copy / "processed")
+    with pytest.raises(UpdateFailed, match=r"01-b.ipynb: RuntimeError: FICTIONAL: the cell failed"):
+        update(data_copy, notebooks_dir=nbs, out_dir=tmp_path / "reports", log=lambda *a: None)
+    assert ({p.name: p.read_bytes() for p in nbs.iterdir()}, hash_folder(data_copy / "processed")) == before
+    assert not [p for p in (tmp_path / "reports").iterdir() if p.name.endswith(".html")]
 
 
 @pytest.mark.parametrize("argv, found", [

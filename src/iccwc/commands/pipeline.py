@@ -84,6 +84,10 @@ class RunResult:
     executed: list[str] = field(default_factory=list)          # the notebooks this run executed
     rendered: list[str] = field(default_factory=list)          # ... rendered again from their executed copy
     kept: list[str] = field(default_factory=list)              # ... whose pages were kept as they were
+    changed: list[str] = field(default_factory=list)           # the processed files the rebuild changed
+    #: With ``save`` (``iccwc update``): each executed notebook as it is to be saved (name -> bytes); the
+    #: run's .fingerprint records these bytes' sha256, so that a run after they are saved has nothing to do.
+    notebooks: dict[str, bytes] = field(default_factory=dict)
 
 
 def _sha(data: bytes) -> str:
@@ -265,7 +269,8 @@ def _failure_message(path: Path, exc: BaseException) -> str:
 
 
 async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
-                       log, cwd: Path, setup: str | None = None):
+                       log, cwd: Path, setup: str | None = None, env: dict | None = None,
+                       record_timing: bool = True):
     """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
 
     Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
@@ -275,7 +280,7 @@ async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semapho
         t0 = time.perf_counter()
         log(f"      started  {path.name}")
         state = await execute_notebook(nb, cwd=cwd, gate=gate, timeout=timeout, name=path.name, log=log,
-                                       setup=setup)
+                                       setup=setup, env=env, record_timing=record_timing)
         return time.perf_counter() - t0, state
 
 
@@ -294,10 +299,20 @@ def _one_line_at_a_time(log):
 def run(data_dir=None, *, region: str | None = None, status_date: str | None = None,
         notebooks_dir: Path | None = None, out_dir: Path | None = None, force: bool = False,
         jobs: int | None = None, timeout: int = 600, wait: float | None = None, with_code: bool = False,
-        log=print) -> RunResult:
+        log=print, save: bool = False) -> RunResult:
     """Validate, rebuild, execute and render; see the module docs. Raises DataError, NotebookFailed
-    or :class:`iccwc.data.generations.Busy` (another run holds the data folder and ``wait`` ran out)."""
+    or :class:`iccwc.data.generations.Busy` (another run holds the data folder and ``wait`` ran out).
+
+    ``save`` is for ``iccwc update``, which saves the notebooks this run executes and renders the pages
+    from that same execution: every notebook is executed (as with ``force``) as it is saved: with its
+    own default parameters (the data folder reaches the kernels in ``$ICCWC_DATA_DIR``, not as an
+    injected ``data_dir``: the same data) and without execution timestamps; ``RunResult.notebooks``
+    holds the bytes to save (no widget state: that stays in the pages and the executed copies)."""
     from iccwc.data import generations
+    if save and (region is not None or status_date is not None):
+        raise ValueError("run(save=True) executes the notebooks with their saved defaults: no region or "
+                         "status_date")
+    force = force or save
     t_start = time.perf_counter()
     log = _one_line_at_a_time(log)
     notebooks = find_notebooks(notebooks_dir)
@@ -321,7 +336,7 @@ def run(data_dir=None, *, region: str | None = None, status_date: str | None = N
             generations.recover(lay["data"], [out_dir], log=log)
             assets = _static_assets(out_dir, log) if notebooks else static_assets.Assets(False, "no notebooks")
             return _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force,
-                                jobs, timeout, log, t_start, RenderOptions(with_code, assets))
+                                jobs, timeout, log, t_start, RenderOptions(with_code, assets), save=save)
 
 
 @dataclass
@@ -357,7 +372,7 @@ def _static_assets(out_dir: Path, log) -> static_assets.Assets:
 
 
 def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, parameters, force, jobs, timeout,
-                 log, t_start, options: RenderOptions | None = None) -> RunResult:
+                 log, t_start, options: RenderOptions | None = None, save: bool = False) -> RunResult:
     options = options or RenderOptions()
     log("[1/4] Checking what changed ...")
     parts = fingerprint_parts(data_dir, notebooks, parameters)
@@ -372,7 +387,7 @@ def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, pa
         log(f"Nothing to do ({secs:.2f} s). Use --force to run anyway.")
         return RunResult(False, "nothing changed", out_dir, old["outputs"], {"check": secs},
                          kept=[p.name for p in notebooks])
-    for reason in (why or ["--force"])[:12]:
+    for reason in (why or ["iccwc update: every notebook is executed and saved" if save else "--force"])[:12]:
         log(f"      {reason}")
     if len(why) > 12:
         log(f"      ... and {len(why) - 12} more")
@@ -381,7 +396,7 @@ def _checked_run(data_dir, lay, notebooks, notebooks_dir, out_dir, processed, pa
     seconds = {"check": time.perf_counter() - t_start}
     return run_coroutine(_run_async(data_dir, lay, notebooks, notebooks_dir or paths.NOTEBOOKS, out_dir, processed,
                                      parameters, parts, old, why, force, jobs or DEFAULT_JOBS, timeout, log,
-                                     seconds, t_start, options, processed_now, out_now))
+                                     seconds, t_start, options, processed_now, out_now, save=save))
 
 
 def run_coroutine(coro):
@@ -483,13 +498,14 @@ def _read_executed(folder: Path, name: str, sha: str | None):
 
 async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, parameters, parts, old, why, force,
                      jobs, timeout, log, seconds, t_start, options: RenderOptions | None = None,
-                     processed_now: dict | None = None, out_now: dict | None = None) -> RunResult:
+                     processed_now: dict | None = None, out_now: dict | None = None, save: bool = False) -> RunResult:
     """Build the new generation aside (processed files, reports, .fingerprint), then switch it in.
 
     Only the notebooks whose inputs changed (:func:`_execution_key`) are executed; a page whose
     notebook need not run again but whose surroundings changed (:func:`_page_key`: the sources, the
     page order ...) is rendered again from the executed copy the last run kept; the other pages are
-    kept as they are (byte for byte), and listed in the new generation's ``.fingerprint``."""
+    kept as they are (byte for byte), and listed in the new generation's ``.fingerprint``.
+    ``save``: see :func:`run` (every notebook is executed then: ``force`` is set)."""
     import nbformat
     from iccwc.commands import render
     from iccwc.data import generations
@@ -517,7 +533,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     for p in notebooks:
         nb = nbformat.read(p, as_version=4)
         reads[p.name] = notebook_reads(nb, p.name)
-        missing = inject_parameters(nb, parameters, p.name)
+        missing = inject_parameters(nb, {} if save else parameters, p.name)
         if missing:
             log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
         loaded.append((p, nb))
@@ -531,7 +547,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     certain = {}
     for p, _ in loaded:
         if force:
-            certain[p.name] = "--force"
+            certain[p.name] = "iccwc update: executed once, saved and rendered" if save else "--force"
         elif p.name not in pages_old:
             certain[p.name] = "not run before"
         elif before.get("notebooks", {}).get(p.name) != parts["notebooks"][p.name]:
@@ -547,8 +563,13 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                            if reads[name] is not None else "")
         return code or None
 
+    # With ``save``, the notebooks run as they are saved: default parameters, the data folder in the
+    # environment, no timestamps (update's own execution did the same).
+    env = {**os.environ, "ICCWC_DATA_DIR": str(root)} if save else None
+
     def start(p: Path):
-        return asyncio.ensure_future(_execute_one(p, nbs[p], gate, sem, timeout, log, nb_dir, setup_for(p.name)))
+        return asyncio.ensure_future(_execute_one(p, nbs[p], gate, sem, timeout, log, nb_dir, setup_for(p.name),
+                                                  env=env, record_timing=not save))
 
     warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))   # builds the HTML exporter meanwhile
     # Kernels start now and boot while the data are validated and rebuilt; cells run after.
@@ -642,6 +663,14 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             entries.append(render.Entry(**{**pages_old[name]["entry"],
                                            "downloads": tuple(pages_old[name]["entry"].get("downloads", ()))}))
         entries.sort(key=lambda e: e.notebook)
+        saved = {}
+        if save:                  # what update saves; the fingerprint records these bytes, not the files read
+            for p, nb in loaded:
+                saved[p.name] = nbformat.writes(nb).encode("utf-8") + b"\n"
+                parts["notebooks"][p.name] = _sha(saved[p.name])
+            for p, _ in loaded:
+                ek = _execution_key(parts, p.name, reads[p.name], processed_after, site)
+                keys[p.name] = (ek, _page_key(ek, site, reads[p.name]))
         t0 = time.perf_counter()
         index = await asyncio.to_thread(_index, data_dir if data_unchanged else gen_dir, entries, parameters,
                                         shown_dir=root, status=site.status if site.status.get("stages") else None)
@@ -691,7 +720,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         log(f"Done in {seconds['total']:.1f} s (generation {generation}): {n_exec} notebook(s) executed, "
             f"{len(rerender)} rendered again, {len(kept)} kept.")
         return RunResult(True, "; ".join(why) or "forced", out_dir, outputs, seconds, executed=sorted(tasks),
-                         rendered=sorted(rerender), kept=kept)
+                         rendered=sorted(rerender), kept=kept, changed=list(changed), notebooks=saved)
     except BaseException:
         gate.set()
         for t in tasks.values():

@@ -1,19 +1,24 @@
 """`python -m iccwc update`: after new data, one command back to green tests and new reports.
 
-Steps:
+Each notebook is executed once; the saved notebook and its page come from that same execution.
 
-1. **Validate and rebuild** ``data/processed`` (:func:`iccwc.data.build.rebuild`; bad input raises
-   :class:`~iccwc.errors.DataError` before anything is written, exit code 2).
-2. **Execute** every ``notebooks/*.ipynb`` in a kernel of its own with the pipeline's executor
+1. **Validate, rebuild, execute and render** with :func:`iccwc.commands.pipeline.run` (``save=True``):
+   the processed data are rebuilt aside (bad input raises :class:`~iccwc.errors.DataError` before
+   anything is written, exit code 2); every ``notebooks/*.ipynb`` is executed in a kernel of its own
    (:func:`iccwc.commands.execute.execute_notebook`: kernel-start retry, shutdown whatever happens),
-   with the kernel's working folder the notebooks' folder and ``$ICCWC_DATA_DIR`` the data folder,
-   so the notebooks read the data just rebuilt with their default parameters (``data_dir = None``).
-3. **Save** the executed notebooks in place, with their new outputs, without widget state or
-   timestamps (as committed: docs/notebook-tests.md), only once every notebook has run, all together
-   (:func:`iccwc.data.build.write_atomically`): if one fails, no notebook is written (exit code 3)
-   and the error names the notebook and the cell.
-4. **Render** the reports with :func:`iccwc.commands.pipeline.run` (it executes the notebooks again,
-   keeping the widget state the HTML needs).
+   with the kernel's working folder the notebooks' folder, ``$ICCWC_DATA_DIR`` the data folder and
+   the notebooks' own default parameters (``data_dir = None``), without execution timestamps; the
+   pages are rendered from those executions (the widget state the HTML needs is kept apart from the
+   notebooks), and data/processed and the reports are switched in together. If a notebook fails,
+   nothing is written: not the data, not the reports, no notebook (exit code 3); the error names
+   the notebook and the cell.
+2. **Save** the executed notebooks in place, with their new outputs, without widget state or
+   timestamps (as committed: docs/notebook-tests.md), all together
+   (:func:`iccwc.data.build.write_atomically`). The run's ``.fingerprint`` records the saved bytes,
+   so ``iccwc run`` afterwards has nothing to do.
+
+With ``--no-render``: the data are rebuilt in place (:func:`iccwc.data.build.rebuild`), then the
+notebooks executed once and saved (:func:`execute_and_save`; all or none).
 
 Afterwards the committed notebooks' outputs match the data, so ``make test`` (nbval) passes.
 docs/updating.md walks through it with a new status document.
@@ -99,37 +104,50 @@ def execute_and_save(notebooks: list[Path], data_dir=None, *, jobs: int = DEFAUL
     if failed:
         raise UpdateFailed("\n  ".join(_error_text(p, e) for p, e in failed))
     import nbformat
-    from iccwc.data.build import write_atomically
-    # All or none: staged beside the notebooks, moved into place together, rolled back on any failure.
-    by_folder: dict[Path, dict[str, bytes]] = {}
-    for path, nb in zip(notebooks, results):
-        by_folder.setdefault(path.parent, {})[path.name] = nbformat.writes(nb).encode("utf-8") + b"\n"
-    for folder, files in by_folder.items():
-        write_atomically(files, folder)
+    _save({path: nbformat.writes(nb).encode("utf-8") + b"\n" for path, nb in zip(notebooks, results)})
     return list(notebooks)
+
+
+def _save(files: dict[Path, bytes]) -> None:
+    """All or none: staged beside the notebooks, moved into place together, rolled back on any failure."""
+    from iccwc.data.build import write_atomically
+    by_folder: dict[Path, dict[str, bytes]] = {}
+    for path, data in files.items():
+        by_folder.setdefault(path.parent, {})[path.name] = data
+    for folder, named in by_folder.items():
+        write_atomically(named, folder)
 
 
 def update(data_dir=None, *, notebooks_dir: Path | None = None, out_dir: Path | None = None,
            jobs: int | None = None, timeout: int = 600, render: bool = True, log=print) -> UpdateResult:
-    """Rebuild, execute and save every notebook, then render the reports; see the module docs."""
-    from iccwc.data.build import rebuild
+    """Rebuild, execute each notebook once, render the reports from those executions and save the
+    notebooks; see the module docs. Raises :class:`UpdateFailed` (nothing written) when a notebook fails."""
     t0 = time.perf_counter()
-    from iccwc.commands.pipeline import find_notebooks
-    notebooks = find_notebooks(notebooks_dir)
+    from iccwc.commands import pipeline
+    notebooks = pipeline.find_notebooks(notebooks_dir)
     lay = paths.layout(data_dir)
     log(f"iccwc update: data in {lay['data']}, {len(notebooks)} notebook(s) in {notebooks_dir or paths.NOTEBOOKS}")
-    log("[1/3] Validating and rebuilding the processed data ...")
-    changed = rebuild(data_dir, log=lambda msg: None)
-    log(f"      {len(changed)} processed file(s) changed" + (f": {', '.join(changed)}" if changed else ""))
-    log(f"[2/3] Executing and saving {len(notebooks)} notebook(s) (outputs kept, no widget state) ...")
-    saved = execute_and_save(notebooks, data_dir, jobs=jobs or DEFAULT_JOBS, timeout=timeout, log=log)
     reports = None
     if render:
-        log("[3/3] Rendering the reports ...")
-        from iccwc.commands import pipeline
-        result = pipeline.run(data_dir, notebooks_dir=notebooks_dir, out_dir=out_dir, jobs=jobs, timeout=timeout,
-                              log=log)
-        reports = Path(result.out_dir)
+        log(f"Rebuilding the data, executing each of the {len(notebooks)} notebook(s) once and rendering the "
+            "reports from them (iccwc run) ...")
+        try:
+            result = pipeline.run(data_dir, notebooks_dir=notebooks_dir, out_dir=out_dir, jobs=jobs or DEFAULT_JOBS,
+                                  timeout=timeout, log=log, save=True)
+        except pipeline.NotebookFailed as exc:
+            raise UpdateFailed(str(exc)) from exc
+        changed, reports = result.changed, Path(result.out_dir)
+        folder = Path(notebooks_dir) if notebooks_dir else paths.NOTEBOOKS
+        log(f"Saving the {len(result.notebooks)} executed notebook(s) (outputs kept, no widget state) ...")
+        _save({folder / name: data for name, data in result.notebooks.items()})
+        saved = [folder / name for name in result.notebooks]
+    else:
+        from iccwc.data.build import rebuild
+        log("[1/2] Validating and rebuilding the processed data ...")
+        changed = rebuild(data_dir, log=lambda msg: None)
+        log(f"      {len(changed)} processed file(s) changed" + (f": {', '.join(changed)}" if changed else ""))
+        log(f"[2/2] Executing and saving {len(notebooks)} notebook(s) (outputs kept, no widget state) ...")
+        saved = execute_and_save(notebooks, data_dir, jobs=jobs or DEFAULT_JOBS, timeout=timeout, log=log)
     log(f"Updated in {time.perf_counter() - t0:.0f} s: {len(saved)} notebook(s) saved"
         + (f", reports in {reports}" if reports else "") + ". Next: make test, then commit data/processed "
         "and notebooks/.")
@@ -153,10 +171,11 @@ def main(args) -> int:
         update(args.data_dir, notebooks_dir=Path(args.notebooks) if args.notebooks else None,
                out_dir=Path(args.out) if args.out else None, jobs=args.jobs, render=not args.no_render)
     except UpdateFailed as exc:
-        print(f"\nERROR: a notebook failed, so no notebook was saved.\n  {exc}\n\n"
+        print(f"\nERROR: a notebook failed, so no notebook was saved (and, unless --no-render, neither the "
+              f"processed data nor the reports were changed).\n  {exc}\n\n"
               "Fix the data or the notebook and run `python -m iccwc update` again.", file=sys.stderr)
         return EXIT_NOTEBOOK
-    except NotebookFailed as exc:     # the pipeline's own notebook failure while rendering: same exit code
-        print(f"\nERROR: rendering the reports failed (the notebooks were saved).\n  {exc}", file=sys.stderr)
+    except NotebookFailed as exc:     # a bad metadata.iccwc.reads: nothing was written either
+        print(f"\nERROR: {exc}\n\nNothing was written.", file=sys.stderr)
         return EXIT_NOTEBOOK
     return EXIT_OK
