@@ -11,6 +11,7 @@ from matplotlib.patches import Patch
 
 from iccwc.analysis.coverage import REGION_ORDER, REGION_TITLES, partner_table, reach, years_by_region
 from iccwc.views.charts import base as charts
+from iccwc.views.charts import overview as overview_charts
 from iccwc.vocab import (ACTIVITY_CATEGORIES as CATEGORIES, ACTIVITY_STATUSES as STATUSES, ACTIVITY_TYPES)
 from iccwc.views.charts.toolkit import stage_by_region_figure
 from iccwc.analysis.toolkit_uptake import one_date
@@ -25,10 +26,7 @@ LOWER_BOUND_HATCH = "///"
 def partner_tip(r) -> str:
     """The tooltip of a partner network's bar (``r``: a row of
     :func:`iccwc.analysis.coverage.partner_table`): its figure as printed, its date and its source."""
-    printed = f"{r.qualifier} {r.count}" if r.qualifier else f"{r.count}"
-    bound = "; a lower bound: the true number is higher" if r.lower_bound else ""
-    return (f"{r.partner}, {r.network}: {printed} {r.unit} (as of {as_of_label(str(r.as_of))}){bound}\n"
-            f"Source: {r.source}")
+    return f"{overview_charts.partner_tip(r)}\nSource: {r.source}"
 
 
 @charts.styled

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from iccwc.analysis.overview import latest_partner_figures, partner_series
+from iccwc.analysis.overview import as_of_label, latest_partner_figures, partner_series
 from iccwc.views.charts import base as charts
 from iccwc.analysis.toolkit_uptake import date_label
 from iccwc.vocab import STAGE_LEGEND, STAGES
@@ -16,9 +16,10 @@ from iccwc.vocab import STAGE_LEGEND, STAGES
 
 def partner_tip(r) -> str:
     """A partner figure in words (``r``: a row of ``partner_series`` or ``latest_partner_figures``):
-    "INTERPOL: member countries: 195 countries, as of 30 November 2021"."""
+    "INTERPOL: member countries: 195 countries, as of 30 November 2021"; a lower bound says so."""
     printed = f"{r.qualifier} {r.count}" if r.qualifier else f"{r.count}"
-    return f"{r.partner}: {r.network}: {printed} {r.unit}, as of {r.when}"
+    bound = " (a lower bound: the true number is higher)" if r.lower_bound else ""
+    return f"{r.partner}: {r.network}: {printed} {r.unit}{bound}, as of {as_of_label(str(r.as_of))}"
 
 
 @charts.styled
