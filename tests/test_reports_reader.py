@@ -46,6 +46,10 @@ def sample():
         code("charts.show(fig)", out("display_data", data={"text/html": SVG, "text/plain": "<HTML>"})),
         code("# What the explorer opens on (its callbacks are tested in tests/test_x.py)\nprint(1)",
              out("stream", name="stdout", text="Explorer shows: 17\n")),
+        code("print(t.to_string())\ndisplay(Markdown('**12** of them'))",
+             out("stream", name="stdout", text="TEXT TWIN\n"),
+             out("display_data", data={"text/markdown": "**12** of them", "text/plain": "<Markdown>"}),
+             tags=[reader.TEXT_COPY]),
         code("from iccwc.commands.versions import versions_text\nprint(versions_text())",
              out("stream", name="stdout", text="python 3.11\n")),
         code("m", out("execute_result", execution_count=2, data={
@@ -61,6 +65,7 @@ def test_reader_view_keeps_what_is_meant_for_readers_only():
     datas = [o.get("data", {}) for c in page.nb.cells if c.cell_type == "code" for o in c.outputs]
     assert "a  b\n1  2\n" in texts                                   # printed for readers
     assert not any("sha256" in t or "python 3.11" in t or "Explorer shows" in t or "Deprecation" in t for t in texts)
+    assert "TEXT TWIN\n" not in texts and any(d.get("text/markdown") == "**12** of them" for d in datas)
     assert not any(d.get("text/plain") for d in datas)              # no raw reprs, no repr beside rich output
     assert any(reader.WIDGET_VIEW in d for d in datas)
     assert not any("parameters" in c.get("metadata", {}).get("tags", []) for c in page.nb.cells)

@@ -19,6 +19,9 @@ printed text (``stdout``) of the other cells               of dicts and objects 
                                                            first line says it is tested in tests/
                                                            cells tagged ``remove-cell``,
                                                            ``remove-output`` or ``remove-input``
+                                                           the printed text of a cell tagged
+                                                           ``text-copy`` (a text twin, for nbval, of
+                                                           a table or chart shown as HTML)
                                                            the ``text/html`` beside a widget view (an
                                                            explorer's static form, for code hosts):
                                                            the page draws the view
@@ -48,6 +51,9 @@ from iccwc.commands import vega_page
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _TESTED = re.compile(r"tested in tests/", re.I)
+#: The tag of a cell whose printed text is a plain-text copy, for the notebook's tests (nbval compares it),
+#: of a table or chart another cell shows: the reader's view drops that printed text (its other outputs stay).
+TEXT_COPY = "text-copy"
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S | re.I)
@@ -79,6 +85,8 @@ def keep_output(cell, output) -> bool:
     kind = output.get("output_type")
     if kind == "stream":
         if output.get("name") != "stdout":
+            return False
+        if TEXT_COPY in tags:
             return False
         first = src.lstrip().splitlines()[0] if src.strip() else ""
         return not ("sources_text(" in src or "versions_text(" in src or (first.startswith("#") and _TESTED.search(first)))
