@@ -330,7 +330,8 @@ def test_every_in_page_chart_control_changes_its_chart(rendered, page, name):
                 before = page.evaluate(CHART_SIGNATURE, f)
                 if kind == "select":
                     old = c.input_value()
-                    c.select_option(c.locator("option").last.get_attribute("value"))
+                    values = [o.get_attribute("value") for o in c.locator("option").all()]
+                    c.select_option(next(v for v in reversed(values) if v != old))   # another value than now
                     restore = lambda c=c, old=old: c.select_option(old)     # noqa: E731
                 elif kind == "input[type=range]":
                     old = c.input_value()

@@ -310,7 +310,11 @@ def _labelled(table: str) -> str:
 
 def table_html(df, index: bool = True) -> str:
     """A DataFrame as a styled HTML table with every cell escaped (text from data shows as text),
-    each cell labelled with its column so the table reflows in a narrow container."""
+    each cell labelled with its column so the table reflows in a narrow container. Headers read as words:
+    a column or index called ``issuing_body_short`` is headed "issuing body short"."""
+    words = (lambda name: name.replace("_", " ") if isinstance(name, str) else name)
+    df = df.rename(columns=words)
+    df.index = df.index.set_names([words(n) for n in df.index.names])
     table = df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
     return f"{_TABLE_STYLE}<div class='iccwc-table-box'>{_labelled(table)}</div>"
 
