@@ -57,19 +57,29 @@ FICTIONAL_PIN = ("Iceland,FICTIONAL row for the benchmark only: Toolkit Implemen
 # --------------------------------------------------------------------------- the floor (in a child process)
 
 async def _floor(n: int, jobs: int) -> None:
-    import nbformat
+    """As the pipeline starts them: the kernels launched first (jupyter_client), nbformat and nbclient
+    imported while they boot, then each handed its (empty) notebook."""
     from iccwc.commands.execute import execute_notebook
+    from iccwc.commands.pipeline import _Later, _until_launched
     gate = asyncio.Event()
     gate.set()
     sem = asyncio.Semaphore(jobs)
+    stubs = [_Later() for _ in range(n)]
 
     async def one(i):
-        stub = nbformat.v4.new_notebook()
-        stub.cells = [nbformat.v4.new_code_cell("")]
         async with sem:
-            await execute_notebook(stub, cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=f"empty-{i}",
+            await execute_notebook(stubs[i], cwd=paths.NOTEBOOKS, gate=gate, timeout=600, name=f"empty-{i}",
                                    log=lambda *_: None)
-    await asyncio.gather(*(one(i) for i in range(n)))
+    runs = [asyncio.ensure_future(one(i)) for i in range(n)]
+    await _until_launched(stubs, runs, min(jobs, n))
+    from importlib import import_module
+    import_module("nbclient")                    # (as the pipeline: while the kernels boot)
+    import nbformat
+    for stub in stubs:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("")]
+        stub.notebook.set_result(nb)
+    await asyncio.gather(*runs)
 
 
 # --------------------------------------------------------------------------- what each notebook reads

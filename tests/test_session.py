@@ -85,3 +85,21 @@ def test_plt_show_still_draws_inline_after_importing_iccwc(tmp_path):
         assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.outputs
     backend = "".join(o.get("text", "") for o in nb.cells[3].outputs).strip()
     assert "inline" in backend, backend
+
+
+def test_a_frame_the_analyst_changes_does_not_change_the_next_load(data_copy):
+    """Loads of unchanged bytes are not typed and validated again (iccwc.data.load._LOADED), but each
+    caller gets its own frame, and a file whose bytes changed is read anew."""
+    import iccwc
+    from iccwc.data import load as loader
+    first = iccwc.load_recognitions(data_copy)
+    rows = len(first)
+    first["mine"] = 1                                         # the analyst's own frame, changed
+    first.loc[first.index[0], "id"] = "FICTIONAL"
+    again = iccwc.load_recognitions(data_copy)
+    assert len(again) == rows and "mine" not in again.columns and "FICTIONAL" not in set(again["id"])
+    assert again is not loader._LOADED[(str(data_copy.resolve() / "processed" / "recognitions.csv"), "recognitions")][1]
+    path = data_copy / "processed" / "recognitions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # the last row removed: new bytes
+    assert len(iccwc.load_recognitions(data_copy)) == rows - 1

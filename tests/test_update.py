@@ -160,6 +160,7 @@ def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution
     run as it is saved (no injected parameters, the data folder in $ICCWC_DATA_DIR, no timestamps);
     and a run afterwards has nothing to do."""
     import asyncio
+    import inspect
     from helpers import write_notebook
     from iccwc.commands import execute, pipeline
     from iccwc.commands.update import update
@@ -167,6 +168,8 @@ def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution
 
     async def counted(nb, *, cwd, gate, timeout, name="notebook", log=print, setup=None, env=None,
                       record_timing=True):
+        if inspect.isawaitable(nb):              # (as the real one: the notebook may come once read)
+            nb = await nb
         await gate.wait()
         calls.append(name)
         how.append(((env or {}).get("ICCWC_DATA_DIR"), record_timing,
@@ -199,12 +202,15 @@ def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution
 def test_a_failing_notebook_in_update_writes_nothing(tmp_path, data_copy, monkeypatch):
     """No kernel: the second notebook's execution raises. No notebook is saved, data/processed and the
     reports folder are as they were."""
+    import inspect
     from helpers import write_notebook
     from iccwc.commands import execute
     from iccwc.commands.update import update
     from iccwc.data.generations import hash_folder
 
     async def failing(nb, *, gate, name="notebook", **kw):
+        if inspect.isawaitable(nb):
+            await nb
         await gate.wait()
         if name.startswith("01"):
             raise RuntimeError("FICTIONAL: the cell failed")

@@ -1,14 +1,19 @@
 """Execute one notebook in a kernel of its own, on nbclient's and jupyter_client's public API only.
 
 :func:`execute_notebook` starts the kernel at once and runs the cells only once ``gate`` is set
-(the pipeline lets kernels boot while it rebuilds the data). Its pieces, all documented:
+(the pipeline lets kernels boot while it rebuilds the data). The kernel is launched with
+jupyter_client alone, before nbclient and nbformat are imported (about a second, most of it
+jsonschema's): the kernel boots meanwhile, and the notebook itself may arrive later (an
+awaitable), so the pipeline starts its kernels before it has imported nbformat to read the notebooks.
+Its pieces, all documented:
 
-* ``nbclient.NotebookClient`` with ``create_kernel_manager()``, ``async_start_new_kernel()``,
+* ``jupyter_client.AsyncKernelManager``: ``start_kernel()`` (with nbclient's own
+  ``--HistoryManager.hist_file=:memory:`` for an IPython kernel), ``shutdown_kernel()`` and
+  ``is_alive()``;
+* ``nbclient.NotebookClient`` given that kernel manager (``km=``), with
   ``async_start_new_kernel_client()``, ``async_wait_for_reply()`` and ``async_execute_cell()``
-  (the steps of ``NotebookClient.async_execute``, with the wait for ``gate`` between kernel start
-  and the first cell), and its ``kc``, ``widget_state`` and ``widget_buffers`` attributes;
-* the kernel manager it creates (``jupyter_client.AsyncKernelManager``): ``shutdown_kernel()``
-  and ``is_alive()``.
+  (the steps of ``NotebookClient.async_execute`` after the kernel's start, with the wait for
+  ``gate`` before the first cell), and its ``kc``, ``widget_state`` and ``widget_buffers`` attributes.
 
 The kernel manager is ours from start to end: we shut the kernel down ourselves, whatever
 happened, and even when the task is cancelled meanwhile (another notebook failed). nbclient's
@@ -24,9 +29,9 @@ import inspect
 import tempfile
 from pathlib import Path
 
-from iccwc.commands import render
-
 KERNEL = "python3"
+#: What nbclient passes to an IPython kernel it starts (``NotebookClient.ipython_hist_file``): no history file.
+HISTORY = "--HistoryManager.hist_file=:memory:"
 
 #: A kernel that fails before the notebook's first cell is sent (it died before answering its first
 #: request: seen once in CI, cause unknown; a port taken between being chosen and bound is the usual
@@ -48,9 +53,12 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
                            record_timing: bool = True) -> dict | None:
     """Execute ``nb`` in place (outputs, ``language_info``); return its widget state (or None).
 
+    ``nb`` may also be an awaitable that gives the notebook and can be awaited again (an
+    ``asyncio.Future``): the kernel starts before it is awaited.
     ``setup``, if given, is code run in the kernel once ``gate`` is set, before the first cell,
     silently (not part of the notebook; the pipeline points the kernel at the processed data it
-    is building aside). It failing fails the notebook. ``env``: the kernel's environment (default:
+    is building aside); it may be a function giving that code (or None), called once ``gate`` is set.
+    It failing fails the notebook. ``env``: the kernel's environment (default:
     this process's); ``record_timing=False`` leaves no execution timestamps in the cells (``update``
     saves the notebooks it executes).
 
@@ -70,19 +78,28 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
     raise AssertionError("unreachable")
 
 
-async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup: str | None = None,
+async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup=None,
                          env: dict | None = None, record_timing: bool = True) -> dict | None:
     """One kernel's life: start it, run every cell, shut it down. Raises KernelDidNotStart."""
-    from nbclient import NotebookClient
-    client = NotebookClient(nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=True, record_timing=record_timing, coalesce_streams=True)
-    km = client.create_kernel_manager()      # an AsyncKernelManager, also set as client.km
+    from jupyter_client.manager import AsyncKernelManager
+    km = AsyncKernelManager(kernel_name=KERNEL)
+    client = None
     # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
     errlog = tempfile.TemporaryFile(mode="w+")
     finished = False
     try:
         try:
-            await client.async_start_new_kernel(cwd=str(cwd), stderr=errlog, **({"env": env} if env else {}))
+            await km.start_kernel(extra_arguments=[HISTORY] if km.ipykernel else [], cwd=str(cwd), stderr=errlog,
+                                  **({"env": env} if env else {}))
+        except Exception as exc:
+            raise KernelDidNotStart(exc) from exc
+        if inspect.isawaitable(nb):          # the kernel boots while the notebook is being read
+            nb = await nb
+        from nbclient import NotebookClient
+        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL,
+                                resources={"metadata": {"path": str(cwd)}}, store_widget_state=True,
+                                record_timing=record_timing, coalesce_streams=True)
+        try:
             await client.async_start_new_kernel_client()
             info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
         except Exception as exc:
@@ -90,6 +107,8 @@ async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup
         if info is not None and "language_info" in info["content"]:
             nb.metadata["language_info"] = info["content"]["language_info"]
         await gate.wait()
+        if callable(setup):
+            setup = setup()
         if setup:
             reply = await client.async_wait_for_reply(
                 await _result(client.kc.execute(setup, silent=True, store_history=False)))
@@ -100,7 +119,8 @@ async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup
         for index, cell in enumerate(nb.cells):
             await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         finished = True
-        return render.collect_widget_state(client)
+        from iccwc.commands.render import collect_widget_state
+        return collect_widget_state(client)
     except Exception as exc:
         error = exc.error if isinstance(exc, KernelDidNotStart) else exc
         errlog.seek(0)
@@ -109,7 +129,7 @@ async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup
             error.kernel_stderr = tail
         raise
     finally:
-        await shut_down(km, client.kc, graceful=finished)
+        await shut_down(km, client.kc if client is not None else None, graceful=finished)
         errlog.close()
 
 

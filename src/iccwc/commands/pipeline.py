@@ -505,9 +505,11 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     notebook need not run again but whose surroundings changed (:func:`_page_key`: the sources, the
     page order ...) is rendered again from the executed copy the last run kept; the other pages are
     kept as they are (byte for byte), and listed in the new generation's ``.fingerprint``.
-    ``save``: see :func:`run` (every notebook is executed then: ``force`` is set)."""
-    import nbformat
-    from iccwc.commands import render
+    ``save``: see :func:`run` (every notebook is executed then: ``force`` is set).
+
+    The kernels are started first, with jupyter_client alone: they boot while nbformat, nbclient and
+    the renderer are imported (about a second: :func:`_import_for_run`), the notebooks read and the
+    data rebuilt."""
     from iccwc.data import generations
 
     root = lay["data"]
@@ -529,15 +531,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         f"_iccwc_redirect({str(root)!r}, {str(staged_processed)!r})\ndel _iccwc_redirect\n")
     known = set(processed_now) | {p.name for p in paths.layout(data_dir)["processed"].glob("*") if p.is_file()}
 
-    loaded, reads = [], {}
-    for p in notebooks:
-        nb = nbformat.read(p, as_version=4)
-        reads[p.name] = notebook_reads(nb, p.name)
-        missing = inject_parameters(nb, {} if save else parameters, p.name)
-        if missing:
-            log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
-        loaded.append((p, nb))
-    nbs = dict(loaded)
+    loaded, reads, nbs = [], {}, {}
     options = options or RenderOptions()
 
     # Which notebooks must run whatever the data: new, edited, forced, or the code or settings changed.
@@ -545,7 +539,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     before = (old or {}).get("parts", {})
     common = [k for k in ("package", "parameters", "tools") if before.get(k) != parts[k]]
     certain = {}
-    for p, _ in loaded:
+    for p in notebooks:
         if force:
             certain[p.name] = "iccwc update: executed once, saved and rendered" if save else "--force"
         elif p.name not in pages_old:
@@ -557,6 +551,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
 
     gate = asyncio.Event()
     sem = asyncio.Semaphore(jobs)
+    # Each kernel gets its notebook once it has been read (it boots meanwhile).
+    ready = {p.name: _Later() for p in notebooks}
 
     def setup_for(name: str) -> str | None:
         code = redirect + (_guard(name, reads[name], known | set(reads[name]), [processed, staged_processed])
@@ -568,26 +564,43 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     env = {**os.environ, "ICCWC_DATA_DIR": str(root)} if save else None
 
     def start(p: Path):
-        return asyncio.ensure_future(_execute_one(p, nbs[p], gate, sem, timeout, log, nb_dir, setup_for(p.name),
-                                                  env=env, record_timing=not save))
+        return asyncio.ensure_future(_execute_one(p, ready[p.name], gate, sem, timeout, log, nb_dir,
+                                                  lambda: setup_for(p.name), env=env, record_timing=not save))
 
-    warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))   # builds the HTML exporter meanwhile
     # Kernels start now and boot while the data are validated and rebuilt; cells run after.
-    tasks = {p.name: start(p) for p, _ in loaded if p.name in certain}
-    renders = []
+    tasks = {p.name: start(p) for p in notebooks if p.name in certain}
+    renders, warm, rebuilt = [], None, None
     try:
         t0 = time.perf_counter()
         staging.mkdir()
         (staging / generations.JOURNAL_MARK).write_text(
             str(generations.state_dir(root) / generations.JOURNAL_NAME), encoding="utf-8")
+        await _until_launched([ready[n] for n in tasks], list(tasks.values()), min(jobs, len(tasks)))
         changed: list[str] = []
         if data_unchanged:
             log("[2/4] Data inputs unchanged since the last run: rebuild skipped")
-            processed_after = dict(processed_now)
         else:
             log(f"[2/4] Validating {root}/raw and rebuilding {processed} (aside, in {gen_dir}) ...")
-            changed, staged_hashes = await asyncio.to_thread(_stage_rebuild, data_dir, processed_now,
-                                                             staged_processed)
+            rebuilt = asyncio.ensure_future(asyncio.to_thread(_stage_rebuild, data_dir, processed_now,
+                                                              staged_processed))
+        # While the kernels boot and the data are rebuilt: nbformat, nbclient and the renderer imported,
+        # the notebooks read and their parameters injected, the HTML exporter built.
+        render = _import_for_run()
+        import nbformat
+        warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))
+        for p in notebooks:
+            nb = nbformat.read(p, as_version=4)
+            reads[p.name] = notebook_reads(nb, p.name)
+            missing = inject_parameters(nb, {} if save else parameters, p.name)
+            if missing:
+                log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
+            loaded.append((p, nb))
+            nbs[p] = nb
+            ready[p.name].notebook.set_result(nb)
+        if rebuilt is None:
+            processed_after = dict(processed_now)
+        else:
+            changed, staged_hashes = await rebuilt
             processed_after = {**processed_now, **{n: staged_hashes[n] for n in changed}}
             log(f"      {len(changed)} file(s) to update, {time.perf_counter() - t0:.1f} s")
         seconds["rebuild"] = time.perf_counter() - t0
@@ -725,7 +738,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         gate.set()
         for t in tasks.values():
             t.cancel()
-        await asyncio.gather(*tasks.values(), *renders, warm, return_exceptions=True)
+        await asyncio.gather(*tasks.values(), *renders, *(f for f in (warm, rebuilt) if f is not None),
+                             return_exceptions=True)
         if not (generations.state_dir(root) / generations.JOURNAL_NAME).exists():
             shutil.rmtree(gen_dir, ignore_errors=True)
             shutil.rmtree(staging, ignore_errors=True)
@@ -738,6 +752,37 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             except Exception:  # noqa: BLE001 - the journal stays: the next start completes it
                 log(f"      the switch to generation {generation} was interrupted; the next run completes it")
         raise
+
+
+class _Later:
+    """A notebook handed to its kernel once it has been read: awaitable (again, by a replacement kernel);
+    ``launched`` is set when a kernel awaits it, i.e. has been launched."""
+
+    def __init__(self):
+        self.launched = asyncio.Event()
+        self.notebook = asyncio.get_running_loop().create_future()
+
+    def __await__(self):
+        self.launched.set()
+        return self.notebook.__await__()
+
+
+async def _until_launched(laters: list, tasks: list, count: int, timeout: float = 10.0) -> None:
+    """Wait until ``count`` kernels have been launched (or a task ended, or ``timeout`` passed), so that
+    what follows (imports, the rebuild) runs while they boot rather than before they start."""
+    end = time.monotonic() + timeout
+    while (sum(later.launched.is_set() for later in laters) < count and not any(t.done() for t in tasks)
+           and time.monotonic() < end):
+        await asyncio.sleep(0.01)
+
+
+def _import_for_run():
+    """nbformat, nbclient and the renderer, imported for a run that has work to do (about a second on
+    a small machine, most of it jsonschema's, which nbformat imports); returns the renderer's module."""
+    from importlib import import_module
+    import_module("nbformat")
+    import_module("nbclient")
+    return import_module("iccwc.commands.render")
 
 
 def _entry_record(e) -> dict:
