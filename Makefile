@@ -86,5 +86,9 @@ vendor: install  ## fetch (npm pack, sha256-checked) the scripts the shared page
 bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, one-file change, memory (WRITE=1: into docs/benchmark.md and README)
 	$(PYTHON) scripts/bench.py $(if $(WRITE),--write)
 
+.PHONY: bench-lab
+bench-lab: install-test  ## benchmark: explorer latency in JupyterLab, in Chromium, input to settled view (WRITE=1: into docs/benchmark.md)
+	$(PYTHON) scripts/bench_lab.py $(if $(WRITE),--write)
+
 clean-venv:  ## remove .venv/ (the next make recreates it)
 	rm -rf $(VENV)

@@ -125,3 +125,27 @@ def test_table_and_summary_escape_html(rec):
     assert "<img" not in ex.table.value and "&lt;img src=x onerror=alert(1)&gt;" in ex.table.value
     assert "<script>" not in ex.table.value
     assert "<img" not in ex.chart.value
+
+
+def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(rec):
+    """A selection shown before comes back from the explorer's drawings (the same markers and labels,
+    the same timeline SVG), and shows what a fresh explorer shows."""
+    from ipywidgets.widgets.widget import _instances
+    from iccwc.views.maps import base as basemap
+
+    def shown(e):
+        return {"summary": e.summary.value, "chart": e.chart.value, "table": e.table.value,
+                "markers": rm.marker_names(e.map),
+                "labels": [m.name for m in basemap.layer_group(e.map, rm.LABEL_LAYER).layers]}
+    ex = recognition_explorer(rec)
+    ex.controls["years"].value = (2015, 2015)
+    y2015, markers = shown(ex), basemap.layer_group(ex.map, rm.MARKER_LAYER).layers
+    ex.controls["category"].value = GOV
+    ex.controls["category"].value = "all"
+    made = len(_instances)
+    assert shown(ex) == y2015 and len(_instances) == made
+    assert basemap.layer_group(ex.map, rm.MARKER_LAYER).layers == markers        # the same marker widgets
+    ex.controls["years"].value = (2011, 2019)
+    fresh = recognition_explorer(rec)
+    fresh.controls["years"].value = (2015, 2015)
+    assert shown(fresh) == y2015

@@ -137,3 +137,32 @@ def test_snapshot_report_with_two_snapshots(two_dates):
     assert "2 new requests, 1 completed, 4 advanced, 12 unchanged" in r.text          # Uganda and Zambia, in the fictional fixture
     assert set(r.changes.loc[r.changes["change"] == "new request", "country"]) == {"Uganda", "Zambia"}
     assert isinstance(r.dates[0], pd.Timestamp)
+
+
+def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(ex):
+    """A selection shown before comes back from the explorer's drawings (the same map layers, the same
+    chart SVG): nothing is drawn or made again, and it shows what a fresh explorer shows."""
+    from ipywidgets.widgets.widget import _instances
+    from iccwc.views.maps import base as basemap
+
+    def shown(e):
+        return {"status": e.status.value, "funnel": e.funnel.value, "regions": e.regions.value,
+                "table": e.table.value, "detail": e.detail.value, "map": tm.map_countries(e.map),
+                "title": basemap.title_of(e.map), "attribution": basemap.attribution_of(e.map),
+                "view": (tuple(e.map.center), e.map.zoom)}
+    c = ex.controls
+    try:
+        c["continent"].value = "Asia"
+        asia, layers = shown(ex), tm.polygons(ex.map)
+        c["continent"].value = "Africa"
+        assert sorted(tm.map_countries(ex.map)) != sorted(asia["map"])
+        made = len(_instances)
+        c["continent"].value = "Asia"
+        assert shown(ex) == asia and len(_instances) == made
+        assert all(a is b for a, b in zip(tm.polygons(ex.map), layers)) and len(tm.polygons(ex.map)) == len(layers)
+        fresh = te.toolkit_explorer(iccwc.load_toolkit())
+        fresh.controls["continent"].value = "Asia"
+        assert shown(fresh) == asia
+    finally:
+        c["continent"].value = te.ALL
+    assert len(tm.map_countries(ex.map)) == 17 and "17 of 17" in ex.status.value

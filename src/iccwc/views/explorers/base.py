@@ -41,8 +41,12 @@ from __future__ import annotations
 import base64
 import html as _html
 import re
+from collections import OrderedDict
 
 import ipywidgets as w
+import pandas as pd
+
+from iccwc.views.charts import base as charts
 
 #: CSS class of what needs a kernel (the controls box): hidden in the shared page.
 KERNEL_ONLY = "iccwc-kernel-only"
@@ -94,6 +98,77 @@ def _svg_img(m: re.Match) -> str:
 def _hidden(widget: w.Widget) -> bool:
     layout = getattr(widget, "layout", None)
     return bool(layout is not None and layout.display == "none")
+
+
+#: How many drawings of one view an explorer keeps (:class:`Drawn`).
+KEPT = 48
+
+
+class Drawn:
+    """The drawings of one view of an explorer, by what each was drawn from, so that going back to a
+    selection shown before sets the same values again instead of drawing them anew.
+
+    A key names what the view is drawn from (e.g. the rows shown and the status date). An explorer's
+    data do not change once it is built, so a key always stands for the same drawing. :meth:`chart`
+    keeps a chart's HTML (matplotlib draws one in 50-150 ms), :meth:`value` any other widget value
+    (an HTML summary), and :meth:`widgets` keeps the values a
+    drawing left on some widgets' traits (a map's layer groups: the same layer widgets are shown
+    again, none is made, and only the changed lists are sent to the page). The ``size`` keys used
+    last are kept.
+    """
+
+    def __init__(self, size: int = KEPT):
+        self.size = size
+        self._kept: OrderedDict = OrderedDict()
+
+    def _get(self, key):
+        hit = self._kept.get(key)
+        if hit is not None:
+            self._kept.move_to_end(key)
+        return hit
+
+    def _put(self, key, value) -> None:
+        self._kept[key] = value
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+    def value(self, into: w.Widget, key, make) -> None:
+        """``into.value = make()``, or the value ``make()`` gave for ``key`` before."""
+        hit = self._get(key)
+        if hit is None:
+            hit = make()
+            self._put(key, hit)
+        into.value = hit
+
+    def chart(self, into: w.HTML, key, make_figure) -> None:
+        """``charts.widget(make_figure(), into=into)``, or the value that gave for ``key`` before."""
+        hit = self._get(key)
+        if hit is None:
+            charts.widget(make_figure(), into=into)
+            self._put(key, into.value)
+        else:
+            into.value = hit
+
+    def widgets(self, key, draw, watched) -> None:
+        """``draw()``, then keep for ``key`` the values of the traits ``watched()`` names ((widget,
+        trait name) pairs); for a key drawn before, set those values again instead, unless
+        ``watched()`` names other traits than then (the view gained a layer group since: drawn again)."""
+        now = list(watched())
+        hit = self._get(key)
+        if hit is not None and len(hit) == len(now) and all(
+                kept is widget and name == trait for (kept, name, _), (widget, trait) in zip(hit, now)):
+            for widget, name, value in hit:
+                setattr(widget, name, value)
+            return
+        draw()
+        self._put(key, [(widget, name, getattr(widget, name)) for widget, name in watched()])
+
+
+def rows_key(df: pd.DataFrame) -> tuple:
+    """A key for what the rows of ``df`` hold, in their order (a hash of each row; not the index, which
+    the selections renumber)."""
+    return tuple(pd.util.hash_pandas_object(df, index=False).tolist())
 
 
 class ExplorerBox(w.VBox):

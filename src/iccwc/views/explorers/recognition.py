@@ -14,7 +14,7 @@ from iccwc.analysis.recognition import ALL, _categories, filter_recognitions, ha
 from iccwc.vocab import CATEGORIES
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import recognition as recognition_charts
-from iccwc.views.explorers.base import Explorer
+from iccwc.views.explorers.base import Drawn, Explorer, rows_key
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import recognition as recognition_map
 
@@ -84,6 +84,7 @@ class RecognitionExplorer(Explorer):
                           indent=False)
         self.data = df
         self.selection: pd.DataFrame | None = None
+        self._drawn_map, self._drawn_chart = Drawn(), Drawn()
         self.controls = {"years": year_w, "category": cat_w, "toolkit_only": tk_w}
         self.controls_box = w.HBox([year_w, cat_w, tk_w],
                                    layout=w.Layout(flex_flow="row wrap", justify_content="flex-start"))
@@ -98,15 +99,25 @@ class RecognitionExplorer(Explorer):
         self._link()
 
     def update(self, *_) -> None:
+        """Redraw summary, table, map and timeline from the controls: the timeline (matplotlib) last; a
+        selection shown before gets its map layers and timeline back as they were drawn
+        (:class:`~iccwc.views.explorers.base.Drawn`)."""
         c = self.controls
         sel = filter_recognitions(self.data, tuple(c["years"].value), c["category"].value, c["toolkit_only"].value)
         self.selection = sel
+        key = rows_key(sel)
         self.summary.value = f"<p>{charts.escape(summary_text(sel, len(self.data)))}</p>"
-        charts.widget(recognition_charts.recognition_timeline(sel, title="Selected instruments, by month of adoption",
-                                                              x_range=recognition_charts.year_range(self.data)),
-                      into=self.chart)
         self.table.value = table_html(sel)
-        recognition_map.update_places(self.map, sel)
+        # the labels are laid out for the map's zoom: a drawing is kept for the zoom it was drawn at
+        self._drawn_map.widgets((int(self.map.zoom), key), lambda: recognition_map.update_places(self.map, sel),
+                                self._map_traits)
+        self._drawn_chart.chart(self.chart, key, lambda: recognition_charts.recognition_timeline(
+            sel, title="Selected instruments, by month of adoption", x_range=recognition_charts.year_range(self.data)))
+
+    def _map_traits(self) -> list[tuple[w.Widget, str]]:
+        """What :func:`iccwc.views.maps.recognition.update_places` sets: its two layer groups' layers."""
+        return [(basemap.layer_group(self.map, name), "layers")
+                for name in (recognition_map.MARKER_LAYER, recognition_map.LABEL_LAYER)]
 
 
 def recognition_explorer(df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,

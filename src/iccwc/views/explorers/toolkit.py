@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import ipywidgets as w
 import pandas as pd
+from ipyleaflet import LayerGroup, WidgetControl
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import toolkit as toolkit_charts
-from iccwc.views.explorers.base import KERNEL_ONLY, Explorer
+from iccwc.views.explorers.base import KERNEL_ONLY, Drawn, Explorer, rows_key
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import toolkit as toolkit_map
 from iccwc.views import tables as toolkit_table
@@ -58,6 +59,7 @@ class ToolkitExplorer(Explorer):
     def __init__(self, toolkit: pd.DataFrame, status_date="latest", region: str | None = None,
                  world: dict | None = None):
         self.data, self.world, self._busy = toolkit, basemap.get_world(world), False
+        self._drawn_map, self._drawn_funnel, self._drawn_regions = Drawn(), Drawn(), Drawn()
         dates = snapshot_dates(toolkit)
         first = resolve_date(toolkit, status_date)
         date_dd = _dropdown("Status date", [(date_label(d), d.date().isoformat()) for d in dates],
@@ -123,35 +125,56 @@ class ToolkitExplorer(Explorer):
             self.controls["country"].value = country
 
     def update(self, *_) -> None:
-        """Redraw map, charts, table and country list from the controls."""
+        """Redraw map, charts, table and country list from the controls.
+
+        What is quick to draw goes first (status line, map, country list, detail and table), the charts
+        (matplotlib, 50-150 ms each) last; a selection shown before gets its map layers and charts back
+        as they were drawn (:class:`~iccwc.views.explorers.base.Drawn`)."""
         if self._busy:
             return
         self._busy = True
         try:
             c = self.controls
-            snap, cur = self.snapshot(), self.current()
+            snap = self.snapshot()
+            cur = select(snap, **self.filters())
             when = date_label(c["status_date"].value)
-            toolkit_map.set_countries(self.map, cur, self.world, on_click=self.choose)
+            key = rows_key(cur)
+            self.status.value = _status_html(snap, cur, when)
+            self._drawn_map.widgets(key, lambda: toolkit_map.set_countries(self.map, cur, self.world,
+                                                                           on_click=self.choose),
+                                    self._map_traits)
             regional = c["continent"].value or c["document_region"].value
             toolkit_map.focus(self.map, cur if regional else None, self.world)
-            title = f"Countries that reached each Toolkit step\n(as of {when}; {len(cur)} shown)"
-            charts.widget(toolkit_charts.funnel_figure(cur, title=title), into=self.funnel)
-            charts.widget(toolkit_charts.stage_by_region_figure(cur, "document_region") if len(cur) else None,
-                          into=self.regions)
             names = cur["country"].astype(str).tolist()
             chosen = c["country"].value
             c["country"].options = [("(choose a country)", ALL)] + [(n, n) for n in names]
             c["country"].value = chosen if chosen in names else ALL
-            self.status.value = _status_html(snap, cur, when)
         finally:
             self._busy = False
-        self.show_country()
+        self._show_country(cur)
+        title = f"Countries that reached each Toolkit step\n(as of {when}; {len(cur)} shown)"
+        self._drawn_funnel.chart(self.funnel, (title, key), lambda: toolkit_charts.funnel_figure(cur, title=title))
+        self._drawn_regions.chart(self.regions, key, lambda: toolkit_charts.stage_by_region_figure(
+            cur, "document_region") if len(cur) else None)
+
+    def _map_traits(self) -> list[tuple[w.Widget, str]]:
+        """What :func:`iccwc.views.maps.toolkit.set_countries` sets on the map: each layer group's layers,
+        the attribution line and the title."""
+        m = self.map
+        out = [(layer, "layers") for layer in m.layers if isinstance(layer, LayerGroup)]
+        if m.attribution_control_instance is not None:
+            out.append((m.attribution_control_instance, "prefix"))
+        out += [(ctl.widget, "value") for ctl in m.controls
+                if isinstance(ctl, WidgetControl) and basemap.TITLE_CLASS in getattr(ctl.widget, "value", "")]
+        return out
 
     def show_country(self, *_) -> None:
         """Update the detail panel and the table's outline for the chosen country."""
         if self._busy:
             return
-        cur = self.current()
+        self._show_country(self.current())
+
+    def _show_country(self, cur: pd.DataFrame) -> None:
         chosen = self.controls["country"].value or None
         when = date_label(self.controls["status_date"].value)
         self.detail.value = toolkit_table.country_detail_html(cur, chosen)

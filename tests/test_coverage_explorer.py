@@ -1,0 +1,44 @@
+"""The coverage explorer's redraws: a selection shown before comes back as it was drawn."""
+from __future__ import annotations
+
+import ipyleaflet
+import pytest
+
+import iccwc
+from iccwc.views.explorers import coverage as ce
+from iccwc.views.maps import base as basemap
+
+
+@pytest.fixture(scope="module")
+def data():
+    return iccwc.load_activities(), iccwc.load_toolkit(status_date="latest")
+
+
+def _markers(m) -> dict[str, list]:
+    return {layer.name: list(layer.layers) for layer in m.layers if type(layer) is ipyleaflet.LayerGroup}
+
+
+def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
+    from ipywidgets.widgets.widget import _instances
+    act, tk = data
+    ex = ce.coverage_explorer(act, tk)
+
+    def shown(e):
+        return {"summary": e.summary.value, "chart": e.chart.value, "view": (tuple(e.map.center), e.map.zoom),
+                "markers": {r: [(type(x).__name__, getattr(x, "name", ""), getattr(x, "radius", None))
+                                for x in layers] for r, layers in _markers(e.map).items()},
+                "attribution": basemap.attribution_of(e.map)}
+    everything, layers = shown(ex), _markers(ex.map)
+    ex.controls["activity_type"].value = "WIST"
+    wist, wist_layers = shown(ex), _markers(ex.map)
+    assert wist["markers"] != everything["markers"]
+    ex.controls["region"].value = "Asia"
+    ex.controls["region"].value = ce.NO_FILTER
+    made = len(_instances)
+    ex.controls["activity_type"].value = ce.NO_FILTER          # back to the map coverage_map drew
+    assert shown(ex) == everything and _markers(ex.map) == layers and len(_instances) == made
+    ex.controls["activity_type"].value = "WIST"
+    assert shown(ex) == wist and _markers(ex.map) == wist_layers and len(_instances) == made
+    fresh = ce.coverage_explorer(act, tk)
+    fresh.controls["activity_type"].value = "WIST"
+    assert shown(fresh) == wist
