@@ -331,11 +331,12 @@ def main() -> int:
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
-def _replace_between(text: str, block: str) -> str:
-    if BEGIN not in text or END not in text:
-        raise SystemExit(f"bench --write: markers {BEGIN} ... {END} not found")
-    head, rest = text.split(BEGIN, 1)
-    return head + BEGIN + "\n" + block + "\n" + END + rest.split(END, 1)[1]
+def _replace_between(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
+    """``text`` with ``block`` between its ``begin`` and ``end`` markers (nothing outside them changes)."""
+    if begin not in text or end not in text:
+        raise SystemExit(f"bench --write: markers {begin} ... {end} not found")
+    head, rest = text.split(begin, 1)
+    return head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1]
 
 
 def write(table: str, stamp: str) -> None:

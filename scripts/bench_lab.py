@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -65,6 +64,7 @@ from test_live import PANEL, Server, api                                        
 
 from iccwc.commands.pipeline import find_notebooks                               # noqa: E402
 from iccwc.commands.servers import lab_command                                   # noqa: E402
+from bench import _replace_between, machine          # noqa: E402  (scripts/bench.py: the same machine line)
 
 TARGET_MS = 300
 BEGIN, END = "<!-- bench-lab:begin -->", "<!-- bench-lab:end -->"
@@ -364,17 +364,6 @@ def load() -> str:
         return "n/a"
 
 
-def machine() -> str:
-    model = ""
-    try:
-        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return (f"{os.cpu_count()} CPU(s), {model or platform.processor() or platform.machine()}, "
-            f"Python {platform.python_version()}, {platform.system()}")
-
-
 INTRO = """`python scripts/bench_lab.py` (`make bench-lab`; `make bench-lab WRITE=1` also writes the table
 below) measures what a reader of JupyterLab sees when changing an explorer's control, where
 `make bench` times the Python callback alone. JupyterLab (the command line of `make lab`) serves
@@ -398,8 +387,7 @@ def write(text: str) -> None:
     doc = f.read_text(encoding="utf-8")
     if BEGIN not in doc or END not in doc:
         doc = doc.rstrip("\n") + f"\n\n{SECTION}\n\n{INTRO}\n\n{BEGIN}\n{END}\n"
-    head, rest = doc.split(BEGIN, 1)
-    f.write_text(head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1], encoding="utf-8")
+    f.write_text(_replace_between(doc, text, BEGIN, END), encoding="utf-8")
     print(f"written: {f.relative_to(ROOT)}")
 
 
