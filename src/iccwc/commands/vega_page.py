@@ -151,6 +151,16 @@ SCRIPT = """<script>
       });
     });
   }
+  // A concatenated chart sized to its container ("width": "container") gives each view the container's
+  // width, so its axis labels make the whole drawing wider than the page, and the browser then shrinks it
+  // (11 px text drawn at 7 px on a phone). Narrow the views by that excess, so the drawing fits at 1:1.
+  function fit(view, live, tries) {
+    var svg = live.querySelector('svg');
+    var excess = svg ? parseFloat(svg.getAttribute('width')) - live.clientWidth : 0;
+    tries = tries === undefined ? 3 : tries;      // a narrower view can wrap labels or legends: measure again
+    if (!(excess > 1) || !live.clientWidth || !tries || view.width() <= 120) return Promise.resolve();
+    return view.width(Math.max(120, view.width() - excess)).runAsync().then(function () { return fit(view, live, tries - 1); });
+  }
   function draw() {
     var boxes = document.querySelectorAll('figure.iccwc-vega');
     if (!boxes.length || !window.require) return;
@@ -163,7 +173,8 @@ SCRIPT = """<script>
         live.className = 'iccwc-vega-live';
         box.appendChild(live);
         var view = new vega.View(vega.parse(JSON.parse(data.textContent)), {renderer: 'svg', container: live, hover: true});
-        view.runAsync().then(function () {
+        view.runAsync().then(function () { return fit(view, live); }).then(function () {
+          window.addEventListener('resize', function () { requestAnimationFrame(function () { fit(view, live); }); });
           var still = box.querySelector('.iccwc-vega-static');
           if (still) still.remove();
           box.classList.add('iccwc-vega-drawn');
