@@ -42,3 +42,37 @@ def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
     fresh = ce.coverage_explorer(act, tk)
     fresh.controls["activity_type"].value = "WIST"
     assert shown(fresh) == wist
+
+
+def test_filters_restyle_the_map_in_place_with_no_new_widget(data):
+    """After the map's first drawing, selections never shown before (each type, each first year) make
+    no widget: each country's marker is resized, moved and its popup rewritten in place, and the
+    Toolkit shapes stay; every marker and popup is what a fresh explorer draws for the selection."""
+    from ipywidgets.widgets.widget import _instances
+    act, tk = data
+    ex = ce.coverage_explorer(act, tk)
+
+    def drawn(e):
+        return {r: [(x.name, x.radius, tuple(x.location), x.popup.value) if type(x) is ipyleaflet.CircleMarker
+                    else (x.name, str(x.data["features"][0]["id"])) for x in layers]
+                for r, layers in _markers(e.map).items()}
+    made = len(_instances)
+    lo, hi = ex.controls["years"].value
+    seen = []
+    for kind in [v for _, v in ex.controls["activity_type"].options]:
+        ex.controls["activity_type"].value = kind
+        seen.append(drawn(ex))
+    ex.controls["activity_type"].value = ce.NO_FILTER
+    for first in range(lo + 1, hi + 1):
+        ex.controls["years"].value = (first, hi)
+    years = drawn(ex)
+    assert len(_instances) == made                        # 10 types and the years: not one new widget
+    assert len({str(s) for s in seen}) == len(seen)       # each type drew something else
+    fresh = ce.coverage_explorer(act, tk)
+    fresh.controls["years"].value = (hi, hi)
+    assert drawn(fresh) == years
+    fresh.controls["years"].value = (lo, hi)
+    fresh.controls["activity_type"].value = "WIST"
+    ex.controls["years"].value = (lo, hi)
+    ex.controls["activity_type"].value = "WIST"
+    assert drawn(fresh) == drawn(ex)

@@ -166,3 +166,34 @@ def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(ex):
     finally:
         c["continent"].value = te.ALL
     assert len(tm.map_countries(ex.map)) == 17 and "17 of 17" in ex.status.value
+
+
+def test_the_map_makes_its_country_layers_once_and_shows_them_again_for_any_selection():
+    """The map's layers are made once per country (with the explorer's click handler): the explorer's
+    first drawing leaves no layer behind, and selections never shown before (each continent, each step
+    reached) make no new widget; what they show is what a fresh explorer shows."""
+    import ipyleaflet
+    from ipywidgets.widgets.widget import _instances
+
+    def layers():
+        return {k for k, w in _instances.items() if isinstance(w, (ipyleaflet.GeoJSON, ipyleaflet.CircleMarker))}
+    tk = iccwc.load_toolkit()
+    before = layers()
+    ex = te.toolkit_explorer(tk)
+    made = layers() - before
+    assert len(tm.polygons(ex.map)) == 17
+    assert made == {w.model_id for w in tm.polygons(ex.map) + tm.markers(ex.map)} | (made & {
+        w.model_id for w in ex.map.layers})                               # no layer left behind
+    shown = {}
+    for continent in [v for _, v in ex.controls["continent"].options]:
+        for step in range(1, 9):
+            ex.controls["min_step"].value = step
+            ex.controls["continent"].value = continent
+            shown[continent, step] = (tm.map_countries(ex.map), ex.status.value)
+    ex.controls["continent"].value, ex.controls["min_step"].value = te.ALL, 1
+    assert layers() - before == made                                  # 48 selections, no new layer
+    assert len(set(map(str, shown.values()))) > 10
+    for continent, step in [("Asia", 1), ("Africa", 5), (te.ALL, 8)]:
+        fresh = te.toolkit_explorer(tk, region=continent or None)
+        fresh.controls["min_step"].value = step
+        assert shown[continent, step] == (tm.map_countries(fresh.map), fresh.status.value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipywidgets as W
 import pandas as pd
-from ipyleaflet import LayerGroup
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import coverage as cc
@@ -88,8 +87,7 @@ class CoverageExplorer(Explorer):
         body = W.Box([W.Box([self.map], layout=W.Layout(flex="2 1 360px")), side], layout=wrap)
         self.widget = self.view([self.controls_box, body])
         self._shown = activities          # what coverage_map drew
-        self._drawn_map, self._drawn_view, self._drawn_summary, self._drawn_chart = Drawn(), Drawn(), Drawn(), Drawn()
-        self._drawn_map.widgets(rows_key(activities), lambda: None, self._map_traits)   # coverage_map's own drawing
+        self._drawn_view, self._drawn_summary, self._drawn_chart = Drawn(), Drawn(), Drawn()
         self.update()
         self._link()
 
@@ -101,26 +99,22 @@ class CoverageExplorer(Explorer):
                                  years)
 
     def update(self, *_) -> None:
-        """Redraw summary, map and chart from the controls: the chart (matplotlib) last; a selection
-        shown before gets its map layers, summary and chart back as they were drawn, and a region its
-        view (:func:`iccwc.views.maps.coverage.focus`: centre, zoom) as it was computed
+        """Redraw summary, map and chart from the controls: the chart (matplotlib) last. The map's
+        markers are restyled in place (:func:`iccwc.views.maps.coverage.show_activities`: no new
+        widget); a selection shown before gets its summary and chart back as they were drawn, and a
+        region its view (:func:`iccwc.views.maps.coverage.focus`: centre, zoom) as it was computed
         (:class:`~iccwc.views.explorers.base.Drawn`)."""
         r = self.controls["region"].value or None
         shown = self.selected()
         key = rows_key(shown)
         self._drawn_summary.value(self.summary, (r, key), lambda: summary_html(shown, self.toolkit, r))
         if self._shown is None or not shown.index.equals(self._shown.index):
-            self._drawn_map.widgets(key, lambda: cm.show_activities(self.map, shown, self.toolkit, self.world),
-                                    self._map_traits)
+            cm.show_activities(self.map, shown, self.toolkit, self.world)
             self._shown = shown
         m = self.map
         self._drawn_view.widgets(r, lambda: cm.focus(m, self.activities, r, self.toolkit, self.world),
                                  lambda: [(m, "center"), (m, "zoom"), (m, "_dom_classes")])
         self._drawn_chart.chart(self.chart, (r, key), lambda: cc.activities_chart(shown, r))
-
-    def _map_traits(self) -> list[tuple[W.Widget, str]]:
-        """What :func:`iccwc.views.maps.coverage.show_activities` sets: each region layer's layers."""
-        return [(layer, "layers") for layer in self.map.layers if type(layer) is LayerGroup]
 
 
 def coverage_explorer(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,

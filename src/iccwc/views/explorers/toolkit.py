@@ -85,7 +85,8 @@ class ToolkitExplorer(Explorer):
         self.controls_box = w.VBox([w.HBox(row1 + [cont_dd, group_dd], layout=w.Layout(flex_flow="row wrap")),
                                     w.HBox([stage_dd, step_dd, country_dd], layout=w.Layout(flex_flow="row wrap"))])
 
-        self.map = toolkit_map.stage_map(select(snapshot(toolkit, first), **self.filters()), self.world)
+        self.map = toolkit_map.stage_map(select(snapshot(toolkit, first), **self.filters()), self.world,
+                                         on_click=self.choose)
         self.funnel = w.HTML(layout=w.Layout(width="58%", min_width="360px", overflow="auto"))
         self.detail = w.HTML(layout=w.Layout(width="40%", min_width="280px", overflow="auto"))
         self.regions = w.HTML(layout=w.Layout(width="100%", max_width="760px", overflow="auto"))

@@ -15,8 +15,10 @@ markers rather than polygons keeps Russia's and Fiji's spans from pushing the Am
 """
 from __future__ import annotations
 
-import ipyleaflet
 import math
+import weakref
+
+import ipyleaflet
 
 import ipywidgets as W
 import pandas as pd
@@ -127,38 +129,110 @@ _POPUP_LAYOUT = W.Layout(max_width="320px")
 _POPUP_STYLE = W.HTML().style       # ipywidgets has no public HTMLStyle class
 
 
-def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
-                 world: dict | None = None) -> ipyleaflet.LayerGroup:
-    """The region's Toolkit countries (polygons by stage) and a sized marker per country (popup: activities)."""
-    colour = charts.REGION_COLOURS.get(region, charts.NEUTRAL)
-    codes = region_countries(activities, region, toolkit)
-    stage_of = {} if toolkit is None else dict(zip(toolkit["iso3"].astype(str), toolkit["stage"].astype(str)))
+class _Kept:
+    """What a coverage map keeps so that :func:`show_activities` redraws it in place: each region's
+    Toolkit-polygons layer, each country's marker (and popup widget), and the popups' HTML already
+    written. A filter then changes markers' sizes, places and popup texts and the groups' lists of
+    layers: no widget is made (or left behind) after the first drawing, and only what changed is sent
+    to the page."""
+
+    def __init__(self):
+        self.polygons: dict[tuple, ipyleaflet.GeoJSON] = {}
+        self.markers: dict[tuple[str, str], ipyleaflet.CircleMarker] = {}
+        self.popups: dict[tuple, str] = {}
+        #: Each country's name as first drawn (from all the map's data): a filter that leaves a country
+        #: no activity would otherwise name it as the Toolkit table does ("DRC", not "Democratic
+        #: Republic of Congo").
+        self.names: dict[str, str] = {}
+
+
+#: Each coverage map's :class:`_Kept` (dropped with the map).
+_KEPT: "weakref.WeakKeyDictionary[ipyleaflet.Map, _Kept]" = weakref.WeakKeyDictionary()
+#: How many popups' HTML a map keeps (a popup is about 1 KB; a selection touches at most ~130).
+POPUPS_KEPT = 4000
+
+
+def _names(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> dict[str, str]:
     names = {}
     if toolkit is not None:
         names.update(zip(toolkit["iso3"].astype(str), toolkit["country"].astype(str)))
     names.update(zip(activities["iso3"].astype(str)[::-1], activities["country"].astype(str)[::-1]))
+    return names
+
+
+def region_layers(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
+                  world: dict | None = None, kept: _Kept | None = None, by_country: dict | None = None) -> list:
+    """The layers of a region: its Toolkit countries (polygons by stage) and a sized marker per country
+    (popup: its activities). With ``kept`` (a map's :class:`_Kept`), the layers made before are given
+    back, restyled in place (a marker's size, place, name and popup text), and new ones are kept.
+    ``by_country``: the rows of ``activities`` by ISO3 code (computed when not given)."""
+    colour = charts.REGION_COLOURS.get(region, charts.NEUTRAL)
+    codes = region_countries(activities, region, toolkit)
+    stage_of = {} if toolkit is None else dict(zip(toolkit["iso3"].astype(str), toolkit["stage"].astype(str)))
+    names = _names(activities, toolkit)
+    if kept is not None:
+        kept.names = names = {**names, **kept.names}
     world = basemap.get_world(world)
     have = geo.world_ids(world)
     poly = [c for c in codes if c in have and c in stage_of]
-    props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_FILLS[stage_of[c]],
-                 "tooltip": polygon_tooltip(names[c], stage_of[c])} for c in poly}
     layers = []
     if poly:
-        layers.append(ipyleaflet.GeoJSON(
-            data=geo.country_features(poly, world, properties=props), name=f"{region}: Toolkit countries",
-            style={"color": colour, "weight": 1.5, "fillOpacity": 0.8},
-            style_callback=lambda f: {"fillColor": f["properties"]["fill"]},
-            hover_style={"weight": 3}))
+        pkey = (region, tuple((c, names[c], stage_of[c]) for c in poly))
+        layer = None if kept is None else kept.polygons.get(pkey)
+        if layer is None:
+            props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_FILLS[stage_of[c]],
+                         "tooltip": polygon_tooltip(names[c], stage_of[c])} for c in poly}
+            layer = ipyleaflet.GeoJSON(
+                data=geo.country_features(poly, world, properties=props), name=f"{region}: Toolkit countries",
+                style={"color": colour, "weight": 1.5, "fillOpacity": 0.8},
+                style_callback=lambda f: {"fillColor": f["properties"]["fill"]},
+                hover_style={"weight": 3})
+            if kept is not None:
+                kept.polygons[pkey] = layer
+        layers.append(layer)
     points = marker_points(activities, codes, world)
-    by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
+    if by_country is None:
+        by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
+    empty = activities.iloc[0:0]
     for c in codes:
-        rows = by_country.get(c, activities.iloc[0:0])
-        marker = ipyleaflet.CircleMarker(
-            location=points[c], radius=marker_radius(len(rows)), color="#333333", weight=1,
-            fill_color=colour, fill_opacity=0.85, name=names[c])
-        marker.popup = W.HTML(popup_html(names[c], rows, stage_of.get(c)), layout=_POPUP_LAYOUT, style=_POPUP_STYLE)
+        rows = by_country.get(c, empty)
+        stage = stage_of.get(c)
+        popup = _popup(kept, c, names[c], rows, stage)
+        marker = None if kept is None else kept.markers.get((region, c))
+        if marker is None:
+            marker = ipyleaflet.CircleMarker(
+                location=points[c], radius=marker_radius(len(rows)), color="#333333", weight=1,
+                fill_color=colour, fill_opacity=0.85, name=names[c])
+            marker.popup = W.HTML(popup, layout=_POPUP_LAYOUT, style=_POPUP_STYLE)
+            if kept is not None:
+                kept.markers[(region, c)] = marker
+        else:       # traitlets sends a value only when it differs from the one the page has
+            marker.location = points[c]
+            marker.radius = marker_radius(len(rows))
+            marker.name = names[c]
+            marker.popup.value = popup
         layers.append(marker)
-    return ipyleaflet.LayerGroup(layers=layers, name=region)
+    return layers
+
+
+def _popup(kept: _Kept | None, iso3: str, country: str, rows: pd.DataFrame, stage: str | None) -> str:
+    """:func:`popup_html`, or what it wrote before for the same rows (``kept``)."""
+    if kept is None:
+        return popup_html(country, rows, stage)
+    key = (iso3, country, stage, tuple(rows.index))
+    hit = kept.popups.get(key)
+    if hit is None:
+        if len(kept.popups) >= POPUPS_KEPT:
+            kept.popups.clear()
+        hit = kept.popups[key] = popup_html(country, rows, stage)
+    return hit
+
+
+def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
+                 world: dict | None = None) -> ipyleaflet.LayerGroup:
+    """The region's Toolkit countries (polygons by stage) and a sized marker per country (popup: activities),
+    as a new LayerGroup named after the region (:func:`region_layers`)."""
+    return ipyleaflet.LayerGroup(layers=region_layers(activities, region, toolkit, world), name=region)
 
 
 def legend_html(regions: list[str]) -> str:
@@ -178,8 +252,10 @@ def coverage_map(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None, 
     world = basemap.get_world(world, data_dir)
     m = basemap.new_map(center=(10, 20), zoom=2, world=world, height=height)
     regions = regions_in(activities, toolkit)
+    kept = _KEPT[m] = _Kept()
+    by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
     for r in regions:
-        m.add(region_layer(activities, r, toolkit, world))
+        m.add(ipyleaflet.LayerGroup(layers=region_layers(activities, r, toolkit, world, kept, by_country), name=r))
     m.add(ipyleaflet.LayersControl(position="topright", collapsed=False))
     m.add(basemap.legend_control(legend_html(regions)))
     focus(m, activities, None, toolkit, world)
@@ -210,9 +286,17 @@ def region_layer_names(m: ipyleaflet.Map) -> list[str]:
 def show_activities(m: ipyleaflet.Map, activities: pd.DataFrame, toolkit: pd.DataFrame | None = None,
                     world: dict | None = None) -> None:
     """Redraw each region layer of ``m`` with ``activities`` (e.g. filtered by group, type or year); a
-    region with none left keeps its (empty) layer, so the LayersControl does not change."""
+    region with none left keeps its (empty) layer, so the LayersControl does not change. On a map made
+    by :func:`coverage_map`, the markers and polygons it drew are restyled in place (:class:`_Kept`)."""
+    kept = _KEPT.get(m)
+    if kept is None:
+        kept = _KEPT[m] = _Kept()
+    regions = activities["document_region"].astype(str)
+    with_toolkit = set() if toolkit is None else set(toolkit["document_region"].astype(str))
+    by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
     for layer in m.layers:
         if type(layer) is ipyleaflet.LayerGroup:
-            has = (activities["document_region"].astype(str) == layer.name).any() or (
-                toolkit is not None and (toolkit["document_region"].astype(str) == layer.name).any())
-            layer.layers = region_layer(activities, layer.name, toolkit, world).layers if has else ()
+            has = layer.name in with_toolkit or (regions == layer.name).any()
+            new = region_layers(activities, layer.name, toolkit, world, kept, by_country) if has else []
+            if list(layer.layers) != new:
+                layer.layers = new

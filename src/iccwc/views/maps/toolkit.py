@@ -15,7 +15,8 @@ offline polygons of :func:`iccwc.data.geo.country_features`. Layers, from the bo
 * a legend with the document's four stages (``toolkit.STAGE_LEGEND`` labels), compact so it
   covers no requesting country at world zoom.
 
-:func:`set_countries` replaces the countries shown (filters, another status date);
+:func:`set_countries` replaces the countries shown (filters, another status date), with the layers
+it made for a country before where it shows it again (no new widget);
 :func:`map_countries` reads back which countries a map shows and their colours
 (for tests and notebooks); :func:`focus` frames the countries shown (one Web Mercator fit,
 :func:`iccwc.views.maps.base.fit_bounds`). The polygons come from an already-loaded ``world``
@@ -24,6 +25,7 @@ escaped before it becomes HTML.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Callable
 
 import ipyleaflet
@@ -84,35 +86,50 @@ def legend(title: str = "Toolkit implementation stage", steps_unknown: bool = Fa
 
 
 
+#: What each stage map keeps so that :func:`set_countries` shows a country again with the layers made
+#: for it before (no new widget, nothing left behind): map -> {key: (polygon layer, circle or None)}.
+#: The key is what the layers show (country, stage, popup text, click handler), so a kept layer never
+#: needs restyling.
+_KEPT: "weakref.WeakKeyDictionary[ipyleaflet.Map, dict]" = weakref.WeakKeyDictionary()
+
+
 def country_layers(df: pd.DataFrame, world: dict | None = None,
-                   on_click: Callable[[str], None] | None = None) -> tuple[list, list]:
+                   on_click: Callable[[str], None] | None = None, kept: dict | None = None) -> tuple[list, list]:
     """(polygon layers, circle markers) for the rows of ``df`` (one snapshot).
 
     ``on_click(country_name)`` is called when a country or its marker is clicked (live kernel only).
+    ``kept``: layers made before, by what they show (a map's entry of :data:`_KEPT`); those are given
+    back, and the new ones are added to it.
     """
     one_date(df)
-    rows = list(df.iterrows())
-    fc = geo.country_features([str(r["iso3"]) for _, r in rows], world)
-    polys, markers = [], []
-    for (_, r), feat in zip(rows, fc["features"]):
-        name, stage = str(r["country"]), str(r["stage"])
+    rows = [r for _, r in df.iterrows()]
+    popups = [popup_html(r) for r in rows]
+    keys = [(str(r["iso3"]), str(r["country"]), str(r["stage"]), p, on_click) for r, p in zip(rows, popups)]
+    kept = {} if kept is None else kept
+    new = [i for i, k in enumerate(keys) if k not in kept]
+    fc = geo.country_features([str(rows[i]["iso3"]) for i in new], world)
+    for i, feat in zip(new, fc["features"]):
+        r, name, stage = rows[i], str(rows[i]["country"]), str(rows[i]["stage"])
         feat = {**feat, "properties": {**feat["properties"], "country": name, "stage": stage,
                                        "last_step": None if pd.isna(r["last_step"]) else int(r["last_step"])}}
         layer = ipyleaflet.GeoJSON(
             data={"type": "FeatureCollection", "features": [feat]}, name=name, style=style_for(stage),
             hover_style={"weight": 2.5, "color": "#000000"},
-            popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260)
-        polys.append(layer)
+            popup=ipywidgets.HTML(popups[i]), popup_max_width=260)
+        marker = None
         if geo.area(feat) < SMALL_AREA:
             lat, lon = geo.interior_point(feat)
-            markers.append(ipyleaflet.CircleMarker(
+            marker = ipyleaflet.CircleMarker(
                 location=(lat, lon), radius=MARKER_RADIUS, name=name, color=OUTLINE, weight=2,
                 fill_color=charts.STAGE_FILLS[stage], fill_opacity=0.95,
-                popup=ipywidgets.HTML(popup_html(r)), popup_max_width=260))
+                popup=ipywidgets.HTML(popups[i]), popup_max_width=260)
         if on_click is not None:
             layer.on_click(lambda *a, _n=name, **k: on_click(_n))
-            if markers and markers[-1].name == name:
-                markers[-1].on_click(lambda *a, _n=name, **k: on_click(_n))
+            if marker is not None:
+                marker.on_click(lambda *a, _n=name, **k: on_click(_n))
+        kept[keys[i]] = (layer, marker)
+    polys = [kept[k][0] for k in keys]
+    markers = [kept[k][1] for k in keys if kept[k][1] is not None]
     return polys, markers
 
 
@@ -141,7 +158,10 @@ def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, world: dict | None = None
                   on_click: Callable[[str], None] | None = None) -> None:
     """Show exactly the countries of ``df`` on a map made by :func:`stage_map` (and say in the map's
     attribution line which document and status date they come from)."""
-    polys, circles = country_layers(df, world, on_click)
+    kept = _KEPT.get(m)
+    if kept is None:
+        kept = _KEPT[m] = {}
+    polys, circles = country_layers(df, world, on_click, kept)
     when = f"as of {date_label(pd.Timestamp(df['status_date'].max()))}" if len(df) else None
     basemap.attribute(m, basemap.source_files((df, "source_file")), when,
                       title="Toolkit stage of each requesting country" + (f", {when}" if when else ""))
@@ -151,8 +171,10 @@ def set_countries(m: ipyleaflet.Map, df: pd.DataFrame, world: dict | None = None
     for stage, name in _GROUPS.items():
         if name not in _groups(m):
             continue
-        group(m, name).layers = ([p for p in polys if stage_of[p.name] == stage]
-                                 + [c for c in circles if stage_of[c.name] == stage])
+        layers = ([p for p in polys if stage_of[p.name] == stage]
+                  + [c for c in circles if stage_of[c.name] == stage])
+        if list(group(m, name).layers) != layers:
+            group(m, name).layers = layers
 
 
 def stage_map(df: pd.DataFrame, world: dict | None = None, height: str = "460px",
