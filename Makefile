@@ -86,6 +86,10 @@ vendor: install  ## fetch (npm pack, sha256-checked) the scripts the shared page
 bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, one-file change, memory (WRITE=1: into docs/benchmark.md and README)
 	$(PYTHON) scripts/bench.py $(if $(WRITE),--write)
 
+.PHONY: bench-bound
+bench-bound: install-test  ## benchmark: the notebooks' own work with no kernel, the least time any run could take (WRITE=1: into docs/benchmark.md)
+	$(PYTHON) scripts/bench_bound.py $(if $(WRITE),--write)
+
 .PHONY: bench-lab
 bench-lab: install-test  ## benchmark: explorer latency in JupyterLab, in Chromium, input to settled view (WRITE=1: into docs/benchmark.md)
 	$(PYTHON) scripts/bench_lab.py $(if $(WRITE),--write)
