@@ -76,3 +76,16 @@ def test_filters_restyle_the_map_in_place_with_no_new_widget(data):
     ex.controls["years"].value = (lo, hi)
     ex.controls["activity_type"].value = "WIST"
     assert drawn(fresh) == drawn(ex)
+
+
+def test_building_an_explorer_freezes_what_is_alive_so_collections_stay_short(data):
+    """The objects alive when an explorer is built (libraries, data, the explorer's widgets) leave the
+    garbage collector's walks (gc.freeze): a full collection then walks only what came later."""
+    import gc
+    act, tk = data
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    ex = ce.coverage_explorer(act, tk)
+    frozen = gc.get_freeze_count()
+    assert frozen > 50_000 and len(gc.get_objects()) < frozen / 10
+    assert not any(o is ex.map for o in gc.get_objects())           # the map is frozen: no walk visits it

@@ -145,3 +145,21 @@ def test_maps_share_one_grey_world_layer_so_a_page_saves_the_polygons_once():
     fewer = basemap.world_layer(exclude=("USA",))
     assert fewer is not a.layers[0] and len(fewer.data["features"]) == len(a.layers[0].data["features"]) - 1
     assert basemap.world_layer(exclude=("USA",)) is fewer
+
+
+def test_set_view_jumps_when_only_the_centre_moves():
+    """ipyleaflet animates a change of centre alone (Leaflet's panTo, 250 ms) and jumps when the zoom
+    changes: a new centre at the same zoom is sent with the zoom nudged, then the exact zoom; the map's
+    state ends exact, and the view's size class is recorded (or removed for a view that is not a fit)."""
+    m = basemap.new_map(center=(10, 20), zoom=3)
+    sent = []
+    m.observe(lambda ch: sent.append(ch["new"]), names="zoom")
+    basemap.set_view(m, (30, 90), 3, (620, 480))
+    assert sent == [3 + basemap.NUDGE, 3] and m.zoom == 3 and list(m.center) == [30, 90]
+    assert [c for c in m._dom_classes if c.startswith(basemap.VIEW_CLASS)] == [f"{basemap.VIEW_CLASS}620x480"]
+    sent.clear()
+    basemap.set_view(m, (30, 90), 3, (620, 480))          # the same view: nothing is sent
+    assert sent == []
+    basemap.set_view(m, (0, 0), 2)                        # a new zoom: no nudge
+    assert sent == [2] and m.zoom == 2
+    assert not [c for c in m._dom_classes if c.startswith(basemap.VIEW_CLASS)]

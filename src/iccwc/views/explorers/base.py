@@ -39,6 +39,7 @@ form instead of ``VBox(children=...)``. The shared page shows the widget view on
 from __future__ import annotations
 
 import base64
+import gc
 import html as _html
 import re
 from collections import OrderedDict
@@ -171,6 +172,20 @@ def rows_key(df: pd.DataFrame) -> tuple:
     return tuple(pd.util.hash_pandas_object(df, index=False).tolist())
 
 
+def quiet_collections() -> None:
+    """Collect garbage once, then leave every object alive now out of later collections (``gc.freeze``).
+
+    A kernel that has imported pandas, matplotlib, ipywidgets and ipyleaflet and built an explorer
+    holds about 190,000 objects the garbage collector tracks, and each full collection walks all of
+    them, in the middle of whichever change it falls (measured in one process over 20 changes of two
+    explorers: 262 collections took 249 ms in all, the longest 113 ms; with the objects frozen, 48 ms
+    and 13 ms). The frozen objects are the libraries' and the data's, which live as long as the
+    kernel: they are still freed when nothing refers to them; only a reference cycle among them, left
+    behind later, would wait for ``gc.unfreeze()``. Called once per explorer, when it is built."""
+    gc.collect()
+    gc.freeze()
+
+
 class ExplorerBox(w.VBox):
     """An explorer's whole box. Displayed, it carries the widget view and a static ``text/html`` form
     of what it shows (see the module's docstring)."""
@@ -209,6 +224,7 @@ class Explorer:
         ``kwargs`` go to the box (``layout=...``)."""
         if self.controls_box not in children:
             raise ValueError("an explorer's view must hold its controls box as a direct child")
+        quiet_collections()
         self.controls_box.add_class(KERNEL_ONLY)
         self.note = w.HTML(layout=w.Layout(display="none", width="100%"))
         self.note.add_class(STATIC_ONLY)

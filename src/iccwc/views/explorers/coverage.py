@@ -87,7 +87,8 @@ class CoverageExplorer(Explorer):
         body = W.Box([W.Box([self.map], layout=W.Layout(flex="2 1 360px")), side], layout=wrap)
         self.widget = self.view([self.controls_box, body])
         self._shown = activities          # what coverage_map drew
-        self._drawn_view, self._drawn_summary, self._drawn_chart = Drawn(), Drawn(), Drawn()
+        self._drawn_summary, self._drawn_chart = Drawn(), Drawn()
+        self._views: dict = {}            # region -> (centre, zoom) framing it
         self.update()
         self._link()
 
@@ -101,9 +102,10 @@ class CoverageExplorer(Explorer):
     def update(self, *_) -> None:
         """Redraw summary, map and chart from the controls: the chart (matplotlib) last. The map's
         markers are restyled in place (:func:`iccwc.views.maps.coverage.show_activities`: no new
-        widget); a selection shown before gets its summary and chart back as they were drawn, and a
-        region its view (:func:`iccwc.views.maps.coverage.focus`: centre, zoom) as it was computed
-        (:class:`~iccwc.views.explorers.base.Drawn`)."""
+        widget); a selection shown before gets its summary and chart back as they were drawn
+        (:class:`~iccwc.views.explorers.base.Drawn`), and a region its view
+        (:func:`iccwc.views.maps.coverage.region_view`: centre, zoom) as computed the first time,
+        shown at once (:func:`iccwc.views.maps.base.set_view`)."""
         r = self.controls["region"].value or None
         shown = self.selected()
         key = rows_key(shown)
@@ -111,9 +113,10 @@ class CoverageExplorer(Explorer):
         if self._shown is None or not shown.index.equals(self._shown.index):
             cm.show_activities(self.map, shown, self.toolkit, self.world)
             self._shown = shown
-        m = self.map
-        self._drawn_view.widgets(r, lambda: cm.focus(m, self.activities, r, self.toolkit, self.world),
-                                 lambda: [(m, "center"), (m, "zoom"), (m, "_dom_classes")])
+        view = self._views.get(r)
+        if view is None:
+            view = self._views[r] = cm.region_view(self.activities, r, self.toolkit, self.world)
+        basemap.set_view(self.map, *view, cm.VIEW_SIZE)
         self._drawn_chart.chart(self.chart, (r, key), lambda: cc.activities_chart(shown, r))
 
 

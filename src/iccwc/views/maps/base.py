@@ -9,7 +9,8 @@
   reader offline.
 * Framing: :func:`view_for` computes the (centre, zoom) that shows given bounds, in Python (Web
   Mercator), unlike ``ipyleaflet.Map.fit_bounds``, which waits for a browser to report the view, so
-  it works in tests, in nbval runs and in exported HTML; :func:`fit_bounds` applies it;
+  it works in tests, in nbval runs and in exported HTML; :func:`fit_bounds` applies it with
+  :func:`set_view`, which jumps to a view (no 250 ms pan animation in a live page);
   :func:`countries_bounds` frames countries (their polygons, or their capitals when too small for one).
 * Legends: :func:`legend_rows` (a colour swatch and a label per entry, escaped), :func:`legend_box`
   (the common box), :func:`legend_control` (a compact ``WidgetControl``, smaller than ipyleaflet's
@@ -179,15 +180,41 @@ def view_for(bounds, size=(620, 480), max_zoom=6, padding=0.02) -> tuple[tuple[f
 
 
 def fit_bounds(m: ipyleaflet.Map, bounds, size=(620, 480), max_zoom=6) -> None:
-    """Centre and zoom ``m`` on ``bounds`` (see :func:`view_for`)."""
+    """Centre and zoom ``m`` on ``bounds`` (see :func:`view_for`), with :func:`set_view`."""
     centre, zoom = view_for(bounds, size, max_zoom)
-    m.center = list(centre)
+    set_view(m, centre, zoom, size)
+
+
+#: What :func:`set_view` adds to an unchanged zoom for one message, so that Leaflet jumps.
+NUDGE = 1e-6
+
+
+def set_view(m: ipyleaflet.Map, centre, zoom: float, size=None) -> None:
+    """Show ``centre`` at ``zoom`` on ``m`` at once, and record the pixel ``size`` the view was computed
+    for (None: the view is not a fit; the record is removed).
+
+    In a live page, ipyleaflet moves the map with Leaflet's ``panTo`` when only the centre changes (an
+    animation of 250 ms, during which the reader waits for a filter's result), and jumps to the view,
+    without animation, when the zoom changes. So when the zoom stays, the centre goes in one message
+    with the zoom plus :data:`NUDGE`, which Leaflet rounds to its whole levels (the reader sees the same
+    zoom), and the exact zoom follows in a second message, so that the map's state (saved pages,
+    tests) holds it exactly.
+    """
+    centre = [float(centre[0]), float(centre[1])]
+    moved = centre != [float(c) for c in m.center]
+    with m.hold_sync():
+        m.center = centre
+        m.zoom = zoom + NUDGE if moved and zoom == m.zoom else zoom
     m.zoom = zoom
     # The size the view was computed for, for the shared pages: where the map is narrower (a phone),
     # their script zooms out (by a fraction of a level) until this same area fits (render.FIT_JS).
-    for cls in [c for c in m._dom_classes if c.startswith(VIEW_CLASS)]:
-        m.remove_class(cls)
-    m.add_class(f"{VIEW_CLASS}{int(size[0])}x{int(size[1])}")
+    classes = [c for c in m._dom_classes if c.startswith(VIEW_CLASS)]
+    wanted = [] if size is None else [f"{VIEW_CLASS}{int(size[0])}x{int(size[1])}"]
+    if classes != wanted:
+        for cls in classes:
+            m.remove_class(cls)
+        for cls in wanted:
+            m.add_class(cls)
 
 
 #: Prefix of the class that records the size a map's view was fitted for (see :func:`fit_bounds`).

@@ -68,10 +68,16 @@ def region_bounds(activities: pd.DataFrame, region: str | None, toolkit: pd.Data
     return [[max(s - 3, -85), w - 3], [min(n + 3, 85), e + 3]]
 
 
+def region_view(activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
+                world: dict | None = None) -> tuple[tuple[float, float], int]:
+    """(centre, zoom) framing a region's markers (all regions when None) at :data:`VIEW_SIZE`."""
+    return basemap.view_for(region_bounds(activities, region, toolkit, world), VIEW_SIZE, MAX_ZOOM)
+
+
 def focus(m: ipyleaflet.Map, activities: pd.DataFrame, region: str | None, toolkit: pd.DataFrame | None = None,
           world: dict | None = None) -> None:
     """Frame a region's markers on ``m`` (all regions when None)."""
-    basemap.fit_bounds(m, region_bounds(activities, region, toolkit, world), VIEW_SIZE, MAX_ZOOM)
+    basemap.set_view(m, *region_view(activities, region, toolkit, world), VIEW_SIZE)
 
 
 def _years(r: dict) -> str:

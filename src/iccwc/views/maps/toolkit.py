@@ -204,7 +204,7 @@ def focus(m: ipyleaflet.Map, df: pd.DataFrame | None, world: dict | None = None)
     """Frame the countries of ``df`` on ``m`` (:func:`iccwc.views.maps.base.fit_bounds`), or show the
     world when ``df`` is None or empty."""
     if df is None or df.empty:
-        m.center, m.zoom = list(WORLD_VIEW[0]), WORLD_VIEW[1]
+        basemap.set_view(m, WORLD_VIEW[0], WORLD_VIEW[1], VIEW_SIZE)     # the world, for a map of this size
     else:
         basemap.fit_bounds(m, basemap.countries_bounds(df["iso3"], world), VIEW_SIZE, MAX_ZOOM)
 
