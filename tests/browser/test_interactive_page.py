@@ -71,6 +71,10 @@ def test_every_interactive_chart_is_drawn_offline_with_its_controls(rendered, pa
         assert page.locator("figure.iccwc-vega .iccwc-vega-live svg").count() == n
         box = page.locator("figure.iccwc-vega").first.bounding_box()
         assert box["width"] <= width, f"{name}: a chart is wider than the window at {width} px"
+        # and each drawing fits its box at 1:1 (not shrunk by the browser, nor running off the page)
+        fits = page.eval_on_selector_all("figure.iccwc-vega .iccwc-vega-live", """els => els.map(
+            e => [parseFloat(e.querySelector('svg').getAttribute('width')), e.clientWidth])""")
+        assert all(w <= box_w + 1 for w, box_w in fits), f"{name} at {width} px: drawing vs box widths {fits}"
         screenshot(page, f"vega-{name}-{width}")
 
 

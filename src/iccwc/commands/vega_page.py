@@ -130,6 +130,9 @@ def fragment(spec: dict, svg: str | None, *, name: str, source_line: str, csv_na
             f'Download this chart: {" ".join(links)}</p>')
 
 
+#: Below this width (CSS pixels) of its box, a chart's long axis and legend labels are shortened (SCRIPT: narrow).
+NARROW = 560
+
 #: The page script that draws each interactive chart with the page's own copy of Vega.
 SCRIPT = """<script>
 (function () {
@@ -161,6 +164,31 @@ SCRIPT = """<script>
     if (!(excess > 1) || !live.clientWidth || !tries || view.width() <= 120) return Promise.resolve();
     return view.width(Math.max(120, view.width() - excess)).runAsync().then(function () { return fit(view, live, tries - 1); });
   }
+  // On a narrow screen (a phone), long labels left of a view (a timeline's categories) and in a legend would
+  // leave the views no room, and the drawing would run off the page: they are shortened (Vega ends them with
+  // an ellipsis; a mark's tooltip keeps the whole text), and labels along a view's width that would overlap
+  // drop every other one. The data are not walked.
+  function narrow(spec, width) {
+    if (!(width > 0) || width >= %(narrow)d) return spec;
+    var axis = Math.max(80, Math.round(width * 0.35)), legend = Math.max(100, width - axis - 50);
+    function cap(o, key, most) { o[key] = Math.min(o[key] || most, most); }
+    (function walk(node) {
+      if (Array.isArray(node)) { node.forEach(walk); return; }
+      if (!node || typeof node !== 'object') return;
+      (node.axes || []).forEach(function (a) {
+        if (a.orient === 'left' || a.orient === 'right') cap(a, 'labelLimit', axis);
+        else if (!a.labelOverlap) a.labelOverlap = true;
+      });
+      (node.legends || []).forEach(function (l) { cap(l, 'labelLimit', legend); cap(l, 'titleLimit', legend); });
+      Object.keys(node).forEach(function (k) { if (k !== 'data' && k !== 'axes' && k !== 'legends') walk(node[k]); });
+    })(spec);
+    var config = spec.config = spec.config || {};
+    config.axis = config.axis || {}; config.legend = config.legend || {};
+    cap(config.axis, 'labelLimit', axis);
+    cap(config.legend, 'labelLimit', legend);
+    cap(config.legend, 'titleLimit', legend);
+    return spec;
+  }
   function draw() {
     var boxes = document.querySelectorAll('figure.iccwc-vega');
     if (!boxes.length || !window.require) return;
@@ -172,7 +200,8 @@ SCRIPT = """<script>
         var live = document.createElement('div');
         live.className = 'iccwc-vega-live';
         box.appendChild(live);
-        var view = new vega.View(vega.parse(JSON.parse(data.textContent)), {renderer: 'svg', container: live, hover: true});
+        var spec = narrow(JSON.parse(data.textContent), live.clientWidth);
+        var view = new vega.View(vega.parse(spec), {renderer: 'svg', container: live, hover: true});
         view.runAsync().then(function () { return fit(view, live); }).then(function () {
           window.addEventListener('resize', function () { requestAnimationFrame(function () { fit(view, live); }); });
           var still = box.querySelector('.iccwc-vega-static');
@@ -186,7 +215,7 @@ SCRIPT = """<script>
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', draw); else draw();
 })();
-</script>""" % {"vega": static_assets.VEGA_MODULE, "type": VEGA_SCRIPT_TYPE, "all": ALL}
+</script>""" % {"vega": static_assets.VEGA_MODULE, "type": VEGA_SCRIPT_TYPE, "all": ALL, "narrow": NARROW}
 
 #: Styles of the interactive charts and their controls (one font, inputs large enough to touch).
 CSS = """
