@@ -163,3 +163,18 @@ def test_set_view_jumps_when_only_the_centre_moves():
     basemap.set_view(m, (0, 0), 2)                        # a new zoom: no nudge
     assert sent == [2] and m.zoom == 2
     assert not [c for c in m._dom_classes if c.startswith(basemap.VIEW_CLASS)]
+
+
+def test_a_saved_map_reads_as_its_title_and_sources_where_no_widget_can_be_drawn(sc66):
+    """A saved notebook has no widget state: before it runs, or on a code host, a map output showed
+    ``Map(center=[...], controls=(...``. Displayed, a map also carries its title, attribution line and
+    where it can be seen, as text and as HTML (escaped); the widget view stays first."""
+    evil = sc66.assign(source_file="<b>x</b>.txt")
+    m = tm.stage_map(evil)
+    data = m._repr_mimebundle_()
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == m.model_id
+    plain, rich = data["text/plain"], data["text/html"]
+    assert plain.startswith(f"Map: {basemap.title_of(m)} (Countries: Natural Earth") and "Map(center" not in plain
+    assert "<b>x</b>.txt" in plain and basemap.WHERE_SHOWN in plain
+    assert "&lt;b&gt;x&lt;/b&gt;.txt" in rich and "<b>x</b>" not in rich
+    assert f"Map: {basemap.title_of(m)}" in rich and "reports/" in rich

@@ -61,10 +61,41 @@ def world_layer(world: dict | None = None, exclude=()) -> ipyleaflet.GeoJSON:
     return layer
 
 
+#: Where a map can be seen, for a reader of a saved notebook that shows none (see :class:`Map`).
+WHERE_SHOWN = ("The map shows when the notebook runs (JupyterLab: make lab; the app: make app) and in the "
+               "shared pages (reports/).")
+
+
+class Map(ipyleaflet.Map):
+    """ipyleaflet's Map, displayed with a readable form beside the widget view.
+
+    A saved notebook holds no widget state, so where the widget cannot be drawn (the notebook opened in
+    JupyterLab before it runs, or on a code host) the reader saw ``Map(center=[11.4, -3.9],
+    controls=(WidgetControl(...``. The display also carries ``text/plain`` and ``text/html``: the map's
+    title, its attribution line (the polygons' source, the data files, their date) and where the map can
+    be seen (:data:`WHERE_SHOWN`). JupyterLab and Voila draw the widget view when the kernel holds its
+    model; the shared page drops the ``text/html`` beside a widget view
+    (:func:`iccwc.commands.reader.prepare`)."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is None:                      # a closed widget
+            return data
+        import html as _html
+        import re as _re
+        title = title_of(self) or "Map"
+        credit = _html.unescape(_re.sub(r"<[^>]+>", "", attribution_of(self)))
+        data["text/plain"] = f"Map: {title}" + (f" ({credit})" if credit else "") + f". {WHERE_SHOWN}"
+        data["text/html"] = (f"<div class='iccwc-map-static'><p><b>Map: {charts.escape(title)}</b><br>"
+                             + (f"<small>{charts.escape(credit)}</small><br>" if credit else "")
+                             + f"<i>{charts.escape(WHERE_SHOWN)}</i></p></div>")
+        return data
+
+
 def new_map(center=(10, 20), zoom=2, world: dict | None = None, height="480px", background=True,
-            **kwargs) -> ipyleaflet.Map:
-    """A map with no tile layer and, unless ``background`` is False, the grey ``world`` beneath."""
-    m = ipyleaflet.Map(layers=[], center=center, zoom=zoom, min_zoom=1, max_zoom=8,
+            **kwargs) -> Map:
+    """A map (:class:`Map`) with no tile layer and, unless ``background`` is False, the grey ``world`` beneath."""
+    m = Map(layers=[], center=center, zoom=zoom, min_zoom=1, max_zoom=8,
                        scroll_wheel_zoom=True, world_copy_jump=False, **kwargs)
     m.layout.height = height
     m.layout.width = "100%"
