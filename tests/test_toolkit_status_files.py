@@ -204,3 +204,24 @@ def test_other_file_in_documents_is_refused_not_ignored(data_copy, name):
     err = _refused(data_copy)
     assert [p.file for p in err.problems] == [str(path)]
     assert "*.csv or *.xlsx" in err.problems[0].expected and "cannot read" in str(err)
+
+
+def test_stage_bars_draw_countries_listed_without_steps(data_copy):
+    """A status list gives no steps: the stage-by-region bars draw those countries in a segment of their
+    own (grey, named in the legend), so each bar is as long as its total and each tooltip's 'N of M'
+    adds up to the bar."""
+    from iccwc.views.charts import base as charts
+    from iccwc.views.charts import toolkit as tc
+    from iccwc.vocab import STAGE_LEGEND
+    _add(data_copy, LIST)
+    rebuild(data_copy, log=quiet)
+    tk = iccwc.load_toolkit(data_copy, status_date="latest")
+    fig = tc.stage_by_region_figure(tk, "document_region", totals=True)
+    ax = fig.axes[0]
+    table = toolkit_uptake.stage_by_region(tk, "document_region")
+    ends = sorted(round(p.get_x() + p.get_width(), 6) for p in ax.patches if p.get_width())
+    assert max(ends) == table["total"].max() and sorted(set(ends)) == sorted(set(table["total"].astype(float)))
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert STAGE_LEGEND[STEPS_UNKNOWN] in labels
+    tips = charts.svg_tips(charts.svg(fig)).values()
+    assert sum(int(t.split(": ")[1].split(" of ")[0]) for t in tips) == len(tk)

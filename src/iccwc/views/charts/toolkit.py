@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from iccwc.views.charts import base as charts
-from iccwc.vocab import STAGE_LEGEND, STAGES
+from iccwc.vocab import STAGE_LEGEND, STAGES, TOOLKIT_STAGES
 from iccwc.analysis.toolkit_uptake import (TABLE_BASIS, TEXT_BASIS, date_label, funnel_counts, one_date,
                                            reach_footnotes, stage_by_region)
 from iccwc.vocab import REACH_MEASURES, REACH_QUALIFIER_SIGNS
@@ -74,7 +74,9 @@ def funnel_figure(df: pd.DataFrame, title: str | None = None, width: float = 7.0
 @charts.styled
 def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | None = None,
                            width: float = 7.0, totals: bool = False):
-    """Stacked horizontal bars: countries at each stage, per continent or document grouping.
+    """Stacked horizontal bars: countries at each stage, per continent or document grouping; countries a
+    status list names without steps (:data:`~iccwc.vocab.STEPS_UNKNOWN`) in a grey segment of their own,
+    so each bar is as long as its total.
 
     ``totals``: write "N requests, M complete" after each bar.
     """
@@ -88,9 +90,9 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
         return fig
     y = list(range(len(table)))[::-1]
     left = [0] * len(table)
-    for s in STAGES:
+    for s in [s for s in TOOLKIT_STAGES if s in table.columns]:
         vals = table[s].tolist()
-        bars = ax.barh(y, vals, left=left, color=charts.STAGE_COLOURS[s], edgecolor="white", linewidth=0.8,
+        bars = ax.barh(y, vals, left=left, color=charts.STAGE_FILLS[s], edgecolor="white", linewidth=0.8,
                        height=0.65, label=STAGE_LEGEND[s])
         for bar, region, v, n in zip(bars, table.index, vals, table["total"]):
             if v:
@@ -99,7 +101,7 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
         for yy, l0, v in zip(y, left, vals):
             if v:
                 ax.text(l0 + v / 2, yy, str(v), ha="center", va="center", fontsize=8.5,
-                        color=charts.text_colour(charts.STAGE_COLOURS[s]))
+                        color=charts.text_colour(charts.STAGE_FILLS[s]))
         left = [a + b for a, b in zip(left, vals)]
     ax.set_yticks(y, table.index.tolist())
     ax.set_xlim(0, max(left) * (1.45 if totals else 1.02) + (0.5 if totals else 0))
