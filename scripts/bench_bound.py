@@ -1,18 +1,21 @@
-"""How fast could any run be? The notebooks' own work, measured with no kernel (make bench-bound).
+"""How fast could any run be? The run's own work, measured with no kernel (make bench-bound).
 Not a test: it prints a table of figures.
 
 ``scripts/bench.py`` compares ``iccwc run`` with a floor of kernels that do nothing. This script
-measures the other side: what executing the four notebooks costs however it is done. In one fresh
-Python process, it imports once everything the notebooks import, then runs each notebook's code
-cells in order in one IPython shell (a new namespace per notebook, in ``notebooks/``, on the
-repository's data, which the notebooks only read), with no kernel, no widget messages, no saving
-and no page: only the cells and what their displayed values compute (every output is formatted as
-a notebook would show it, then dropped). It is a lower bound of the CPU any design spends to
-execute them as they are: a kernel per notebook (the pipeline) pays the imports once per kernel and
-the messages on top; one warm process shares the imports but works on one core.
+measures the other side: what the work of a run costs however it is done. In one fresh Python
+process, it imports once everything the notebooks import, then runs each notebook's code cells in
+order in one IPython shell (a new namespace per notebook, in ``notebooks/``, on the repository's
+data, which the notebooks only read), with no kernel and no widget messages: only the cells and what
+their displayed values compute (every output is formatted as a notebook would show it, then
+dropped). Then the rest of a run from scratch, as cheaply as it can be had: the rebuild (every
+processed file validated and built from ``data/raw``, in memory) and the four pages rendered from
+the saved notebooks (without their widget state, so less than a run renders), into a temporary
+folder. It is a lower bound of the CPU any design spends on a run: a kernel per notebook (the
+pipeline) pays the imports once per kernel and the messages on top; one warm process shares the
+imports but works on one core.
 
-So the fastest conceivable run on this machine takes at least (all the CPU seconds below) / (the
-number of cores), however the work is spread, and usually more. Printed beside the floor that
+So the fastest conceivable run on this machine takes at least (all the CPU seconds) / (the number of
+cores), however the work is spread, and usually more. Printed beside the floor that
 ``scripts/bench.py`` measures (kernels started at the best concurrency, each with an empty cell),
 and the target (issue 16, item 4): the full run within 1.5x that floor.
 
@@ -38,6 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from bench import CONCURRENCIES, _replace_between, machine, median_range, timed   # noqa: E402 (scripts/bench.py)
+
+
+def load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes (other work slows every figure)."""
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 BEGIN, END = "<!-- bench-bound:begin -->", "<!-- bench-bound:end -->"
 TARGET = 1.5
@@ -89,6 +97,26 @@ def inner() -> dict:
     for path, nb in books:
         shell.reset(new_session=False)
         run(path.stem, [c.source for c in nb.cells if c.cell_type == "code"])
+    shell.reset(new_session=False)
+    sink.seek(0)
+    sink.truncate()
+    # The run's other work, which no design skips: the rebuild (validate and build every processed file
+    # from data/raw, in memory: nothing is written) and the pages, rendered from the saved notebooks
+    # (their outputs without widget state: less than the run renders) into a temporary folder.
+    import tempfile
+    from iccwc.commands.pipeline import _render_one
+    from iccwc.data.build import build_files
+    import warnings
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), warnings.catch_warnings():
+        warnings.simplefilter("ignore")           # nbconvert: a widget view without its state has no HTML form
+        t0 = time.process_time()
+        build_files(ROOT / "data")
+        out["rebuild"] = time.process_time() - t0
+        t0 = time.process_time()
+        with tempfile.TemporaryDirectory(prefix="iccwc-bound-") as tmp:
+            for path, nb in books:
+                _render_one(path, nb, None, Path(tmp), 0.0, lambda *_: None)
+        out["pages"] = time.process_time() - t0
     return out
 
 
@@ -107,7 +135,9 @@ def main() -> int:
         ap.error("--rounds must be 1 or more")
     from iccwc.commands.pipeline import find_notebooks
     py, n, cores = sys.executable, len(find_notebooks()), os.cpu_count() or 1
-    print(f"Measuring the notebooks' own work on {machine()}; {args.rounds} round(s) ...", flush=True)
+    load_before = load()
+    print(f"Measuring the notebooks' own work on {machine()}; {args.rounds} round(s); load average {load_before} ...",
+          flush=True)
     bench = str(ROOT / "scripts" / "bench.py")
     timed([py, bench, "--floor", str(n), "1"])                          # warm the file cache, not counted
     floors = {j: [timed([py, bench, "--floor", str(n), str(j)])[0] for _ in range(args.rounds)]
@@ -127,19 +157,25 @@ def main() -> int:
     total = statistics.median(totals)
     bound = total / cores
     label = {"python": "Python's own start", "shell": "IPython's shell, and the notebooks read (nbformat)",
-             "imports": "the notebooks' imports, once"}
+             "imports": "the notebooks' imports, once",
+             "rebuild": "the rebuild: every processed file validated and built from data/raw (in memory)",
+             "pages": "the four pages rendered from the saved notebooks (no widget state)"}
     rows = ["| part (one process, no kernel) | CPU seconds |", "|---|---|"]
     rows += [f"| {label.get(k, f'`{k}.ipynb` cells')} | {median_range(v, 2)} |" for k, v in parts.items()]
     rest = [t - sum(p[i] for p in parts.values()) for i, t in enumerate(totals)]
     rows += [f"| the rest: a new namespace per notebook, the process's end (its threads stopped) | {median_range(rest, 2)} |"]
+    lo_floor = min(min(v) for v in floors.values())
     rows += [f"| all of it: the process's CPU time (with its threads: vl-convert's JavaScript runtime) | "
              f"**{median_range(totals, 1)}** |",
              "", "| measure | value |", "|---|---|",
-             f"| floor: {n} kernels started {best} at a time, an empty cell each (`scripts/bench.py`) | {floor:.1f} s |",
+             f"| floor: {n} kernels started {best} at a time, an empty cell each (`scripts/bench.py`'s measure) | "
+             f"{median_range(floors[best])} |",
              f"| target: the full run within {TARGET}x the floor | {TARGET * floor:.1f} s |",
-             f"| least possible wall time for the notebooks' work alone: {total:.1f} CPU-s on {cores} core(s) | "
-             f"{bound:.1f} s = **{bound / floor:.1f}x the floor** |"]
-    stamp = f"Measured {date.today().isoformat()}, {machine()} (`python scripts/bench_bound.py --rounds {args.rounds}`):"
+             f"| least possible wall time for this work: {total:.1f} CPU-s on {cores} core(s) | "
+             f"{bound:.1f} s = **{bound / floor:.1f}x the floor** ({bound / lo_floor:.1f}x the fastest floor "
+             f"round, {lo_floor:.1f} s) |"]
+    stamp = (f"Measured {date.today().isoformat()}, {machine()}, load average {load_before} before and {load()} "
+             f"after (`python scripts/bench_bound.py --rounds {args.rounds}`):")
     table = "\n".join(rows)
     print("\n" + stamp + "\n\n" + table)
     if args.write:
