@@ -87,7 +87,7 @@ bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, on
 	$(PYTHON) scripts/bench.py $(if $(WRITE),--write)
 
 .PHONY: bench-bound
-bench-bound: install-test  ## benchmark: the notebooks' own work with no kernel, the least time any run could take (WRITE=1: into docs/benchmark.md)
+bench-bound: install-test  ## benchmark: a run's work (cells, rebuild, pages) in one process with no kernel: the least time any run could take (WRITE=1: into docs/benchmark.md)
 	$(PYTHON) scripts/bench_bound.py $(if $(WRITE),--write)
 
 .PHONY: bench-lab
