@@ -61,7 +61,7 @@ def choose(page, figure, label: str, value) -> None:
     page.wait_for_timeout(400)
 
 
-@pytest.mark.parametrize("width", (390, 1280))
+@pytest.mark.parametrize("width", (390, 900, 1280))
 def test_every_interactive_chart_is_drawn_offline_with_its_controls(rendered, page, width):
     for name in ("01-toolkit-uptake", "02-recognition-over-time", "03-regional-coverage"):
         aborted, n = open_page(page, rendered / f"{name}.html", width)
