@@ -259,6 +259,18 @@ def test_reach_chart_carries_the_series():
     assert p["reach_measure"]["bind"]["options"][1:] == [m for m in REACH_MEASURES if m in set(rows["measure"])]
 
 
+def test_reach_chart_labels_sit_on_the_outer_sides_so_near_counts_do_not_collide():
+    """A table's count and the same measure in a source's words fall weeks apart: the table's labels go
+    left of their squares, the words' right of their circles, each layer showing only its own rows."""
+    series = reach_series(load_toolkit_reach(), iccwc.load_toolkit())
+    d = base.spec(itk.reach(series))
+    texts_ = [l for l in d["layer"] if l["mark"]["type"] == "text"]
+    got = {json.dumps(l["transform"][-1]["filter"]): (l["mark"]["align"], l["mark"]["dx"]) for l in texts_}
+    assert got == {json.dumps('datum.basis === "status table"'): ("right", -5),
+                   json.dumps('datum.basis === "source\'s words"'): ("left", 5)}
+    assert set(series["basis"]) == {"status table", "source's words"}         # every count is in one of them
+
+
 def test_reach_chart_fictional_as_of_labels_keep_the_sources_precision():
     rows = itk.reach_rows(pd.DataFrame({
         "date": ["2016-01", "2016-05-24"], "when": pd.to_datetime(["2016-01-01", "2016-05-24"]),

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from iccwc.analysis.coverage import REGION_ORDER
-from iccwc.analysis.toolkit_uptake import date_label, one_date
+from iccwc.analysis.toolkit_uptake import TABLE_BASIS, TEXT_BASIS, date_label, one_date
 from iccwc.views.charts.base import STAGE_FILLS, TEXT
 from iccwc.views.charts.toolkit import REACH_COLOURS
 from iccwc.views.interactive import base
@@ -144,9 +144,17 @@ def reach(series: pd.DataFrame, title: str | None = None) -> alt.LayerChart:
         x=x, y=yv, color=colour, tooltip=tooltip,
         shape=alt.Shape("basis:N", title="counted from",
                         scale=alt.Scale(domain=["status table", "source's words"], range=["square", "circle"])))
-    labels = alt.Chart(data).transform_filter(keep).mark_text(dy=-10, fontSize=base.MIN_TEXT, color=TEXT).encode(
-        x=x, y=yv, text="label:N", tooltip=tooltip)
-    chart = alt.layer(points, labels).add_params(upto, measure).properties(
+    # A status table's count and the same measure in a source's words often fall a few weeks apart
+    # (17 requests in the table of 9 November 2015, "17" in the document's text): their labels go on the
+    # outer sides, the table's on the left of its square and the words' on the right of their circle,
+    # so they do not run into each other on a narrow chart (a phone).
+    def labels(basis: str, align: str, dx: int):
+        return alt.Chart(data).transform_filter(keep).transform_filter(
+            f"datum.basis === {json.dumps(basis)}").mark_text(
+            align=align, dx=dx, dy=-8, fontSize=base.MIN_TEXT, color=TEXT).encode(
+            x=x, y=yv, text="label:N", tooltip=tooltip)
+    chart = alt.layer(points, labels(TABLE_BASIS, "right", -5), labels(TEXT_BASIS, "left", 5)).add_params(
+        upto, measure).properties(
         width="container", height=300, title=title)
     desc = (f"{len(rows)} counts, {series['date'].iloc[0]} to {series['date'].iloc[-1]}" if len(rows)
             else "no count in the data")
