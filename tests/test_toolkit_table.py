@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import pandas as pd
 
 from iccwc.views.charts import base as charts
 from iccwc.views import tables as tt
@@ -61,3 +62,21 @@ def test_country_detail(sc66):
 def test_text_colour_contrast():
     assert charts.text_colour(charts.STAGE_COLOURS["complete"]) == "#ffffff"
     assert charts.text_colour(charts.STAGE_COLOURS["request received"]) == "#222222"
+
+
+def test_show_table_prints_the_text_copy_then_displays_the_same_table_as_html(capsys, monkeypatch):
+    """A notebook's table: the printed copy the notebook's tests compare, then the HTML table the shared
+    page shows (the reader drops the printed copy of a cell tagged text-copy)."""
+    import IPython.display
+    from iccwc.views import tables
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    df = pd.DataFrame({"issuing_body_short": ["<b>CoP</b>", "UNGA"], "n": [1, 2]})
+    tables.show_table(df, index=False, title="Two bodies:")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "Two bodies:" and printed[1:] == df.to_string(index=False).splitlines()
+    (head, table) = shown
+    assert head.data == "**Two bodies:**"
+    assert table.data == charts.table_html(df, index=False) and "&lt;b&gt;CoP&lt;/b&gt;" in table.data
+    tables.show_table(df, text=lambda d: "as text")
+    assert capsys.readouterr().out == "as text\n" and shown[-1].data == charts.table_html(df)

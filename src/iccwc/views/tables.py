@@ -4,7 +4,8 @@
 printing; :func:`progress_table_html` is the same table for reading at a glance:
 each row's done steps are filled with the colour of the country's stage (so a
 row reads as a progress bar), with the stage named in the last column.
-:func:`country_detail_html` is one country's step-by-step progress.
+:func:`country_detail_html` is one country's step-by-step progress. :func:`show_table` shows any
+table in a notebook as a text copy (for the notebook's tests) and as HTML.
 
 All text from the data is escaped (:func:`iccwc.views.charts.base.escape`); styles are
 inline so the HTML shows the same in an ``ipywidgets.HTML``, in JupyterLab and
@@ -135,6 +136,23 @@ def country_detail_html(df: pd.DataFrame, country: str | None) -> str:
             f"{charts.escape(step_name(last))}</div>"
             f'<ul style="padding-left:0;margin:4px 0">{"".join(items)}</ul>'
             f'<div style="color:#555">{nxt} The document gives no dates for the steps.</div></div>')
+
+
+def show_table(df: pd.DataFrame, *, index: bool = True, title: str | None = None, text=None) -> None:
+    """Show a table in a notebook twice: printed as plain text, the copy the notebook's tests compare
+    strictly (nbval), then displayed as an HTML table (:func:`iccwc.views.charts.base.table_html`: it
+    reflows on a phone, and the shared page offers it as a CSV). ``title`` goes above both (bold above
+    the HTML); ``text``: how to print the table (default ``df.to_string(index=index)``).
+
+    Tag the cell ``text-copy`` (:data:`iccwc.commands.reader.TEXT_COPY`): the shared page drops the
+    printed copy, so each table is on the page once."""
+    from IPython.display import HTML, Markdown, display
+    if title:
+        print(title)
+    print(text(df) if text else df.to_string(index=index))
+    if title:
+        display(Markdown(f"**{title}**"))
+    display(HTML(charts.table_html(df, index=index)))
 
 
 def sources_view(data_dir=None):

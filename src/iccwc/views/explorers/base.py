@@ -48,6 +48,7 @@ import ipywidgets as w
 import pandas as pd
 
 from iccwc.views.charts import base as charts
+from iccwc.views.maps import base as basemap
 
 #: CSS class of what needs a kernel (the controls box): hidden in the shared page.
 KERNEL_ONLY = "iccwc-kernel-only"
@@ -221,6 +222,8 @@ class Explorer:
     def view(self, children: list[w.Widget], **kwargs) -> ExplorerBox:
         """The explorer's whole box (``self.widget``) from ``children``, which hold ``controls_box``
         (directly): the box is marked :data:`KERNEL_ONLY` and the :attr:`note` goes right after it.
+        Building the view is the explorer's last step before its first drawing, so it also calls
+        :func:`quiet_collections` (once per explorer).
         ``kwargs`` go to the box (``layout=...``)."""
         if self.controls_box not in children:
             raise ValueError("an explorer's view must hold its controls box as a direct child")
@@ -261,8 +264,9 @@ class Explorer:
 
     def static_html(self) -> str:
         """What the explorer shows, without widgets: a line saying what the controls are set to, then
-        each text, chart and table in the order of the box, the controls left out; a map is named by a
-        line (it needs the widget view). Each chart is its SVG as an ``<img>`` (a data URI): a notebook
+        each text, chart and table in the order of the box, the controls left out; a map by its title,
+        sources and where it can be seen (:meth:`iccwc.views.maps.base.Map.static_html`: it needs the
+        widget view). Each chart is its SVG as an ``<img>`` (a data URI): a notebook
         that is not trusted yet (JupyterLab before it runs) strips inline ``<svg>`` but keeps images."""
         parts = [f"<p class='iccwc-explorer-note'>{self._static_line()}</p>"]
 
@@ -275,8 +279,7 @@ class Explorer:
             elif isinstance(widget, w.HTML):
                 if widget.value:
                     parts.append(f"<div>{_SVG.sub(_svg_img, widget.value)}</div>")
-            elif type(widget).__name__ == "Map":
-                parts.append("<p><i>The map shows when the notebook runs (JupyterLab, the app) and in the "
-                             "shared pages (reports/).</i></p>")
+            elif isinstance(widget, basemap.Map):
+                parts.append(widget.static_html())
         walk(self.widget)
         return "<div class='iccwc-explorer-static'>" + "".join(parts) + "</div>"

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ipywidgets as w
 import pandas as pd
-from ipyleaflet import LayerGroup, WidgetControl
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import toolkit as toolkit_charts
@@ -59,7 +58,7 @@ class ToolkitExplorer(Explorer):
     def __init__(self, toolkit: pd.DataFrame, status_date="latest", region: str | None = None,
                  world: dict | None = None):
         self.data, self.world, self._busy = toolkit, basemap.get_world(world), False
-        self._drawn_map, self._drawn_funnel, self._drawn_regions = Drawn(), Drawn(), Drawn()
+        self._drawn_funnel, self._drawn_regions = Drawn(), Drawn()
         dates = snapshot_dates(toolkit)
         first = resolve_date(toolkit, status_date)
         date_dd = _dropdown("Status date", [(date_label(d), d.date().isoformat()) for d in dates],
@@ -129,7 +128,8 @@ class ToolkitExplorer(Explorer):
         """Redraw map, charts, table and country list from the controls.
 
         What is quick to draw goes first (status line, map, country list, detail and table), the charts
-        (matplotlib, 50-150 ms each) last; a selection shown before gets its map layers and charts back
+        (matplotlib, 50-150 ms each) last. The map shows again the layers it made for a country before
+        (:func:`iccwc.views.maps.toolkit.set_countries`); a selection shown before gets its charts back
         as they were drawn (:class:`~iccwc.views.explorers.base.Drawn`)."""
         if self._busy:
             return
@@ -141,9 +141,7 @@ class ToolkitExplorer(Explorer):
             when = date_label(c["status_date"].value)
             key = rows_key(cur)
             self.status.value = _status_html(snap, cur, when)
-            self._drawn_map.widgets(key, lambda: toolkit_map.set_countries(self.map, cur, self.world,
-                                                                           on_click=self.choose),
-                                    self._map_traits)
+            toolkit_map.set_countries(self.map, cur, self.world, on_click=self.choose)
             regional = c["continent"].value or c["document_region"].value
             toolkit_map.focus(self.map, cur if regional else None, self.world)
             names = cur["country"].astype(str).tolist()
@@ -157,17 +155,6 @@ class ToolkitExplorer(Explorer):
         self._drawn_funnel.chart(self.funnel, (title, key), lambda: toolkit_charts.funnel_figure(cur, title=title))
         self._drawn_regions.chart(self.regions, key, lambda: toolkit_charts.stage_by_region_figure(
             cur, "document_region") if len(cur) else None)
-
-    def _map_traits(self) -> list[tuple[w.Widget, str]]:
-        """What :func:`iccwc.views.maps.toolkit.set_countries` sets on the map: each layer group's layers,
-        the attribution line and the title."""
-        m = self.map
-        out = [(layer, "layers") for layer in m.layers if isinstance(layer, LayerGroup)]
-        if m.attribution_control_instance is not None:
-            out.append((m.attribution_control_instance, "prefix"))
-        out += [(ctl.widget, "value") for ctl in m.controls
-                if isinstance(ctl, WidgetControl) and basemap.TITLE_CLASS in getattr(ctl.widget, "value", "")]
-        return out
 
     def show_country(self, *_) -> None:
         """Update the detail panel and the table's outline for the chosen country."""

@@ -143,7 +143,7 @@ def reach(series: pd.DataFrame, title: str | None = None) -> alt.LayerChart:
     points = alt.Chart(data).transform_filter(keep).mark_point(filled=True, size=70, opacity=1).encode(
         x=x, y=yv, color=colour, tooltip=tooltip,
         shape=alt.Shape("basis:N", title="counted from",
-                        scale=alt.Scale(domain=["status table", "source's words"], range=["square", "circle"])))
+                        scale=alt.Scale(domain=[TABLE_BASIS, TEXT_BASIS], range=["square", "circle"])))
     # A status table's count and the same measure in a source's words often fall a few weeks apart
     # (17 requests in the table of 9 November 2015, "17" in the document's text): their labels go on the
     # outer sides, the table's on the left of its square and the words' on the right of their circle,

@@ -18,7 +18,9 @@
 """
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import ipyleaflet
 import ipywidgets
@@ -77,18 +79,22 @@ class Map(ipyleaflet.Map):
     model; the shared page drops the ``text/html`` beside a widget view
     (:func:`iccwc.commands.reader.prepare`)."""
 
+    def static_text(self) -> str:
+        """The map in words: its title, its attribution line and :data:`WHERE_SHOWN` (plain text)."""
+        credit = html.unescape(re.sub(r"<[^>]+>", "", attribution_of(self)))
+        return f"Map: {title_of(self) or 'Map'}" + (f" ({credit})" if credit else "") + f". {WHERE_SHOWN}"
+
+    def static_html(self) -> str:
+        """:meth:`static_text` as HTML (escaped): the title in bold, the attribution line small."""
+        credit = html.unescape(re.sub(r"<[^>]+>", "", attribution_of(self)))
+        return (f"<div class='iccwc-map-static'><p><b>Map: {charts.escape(title_of(self) or 'Map')}</b><br>"
+                + (f"<small>{charts.escape(credit)}</small><br>" if credit else "")
+                + f"<i>{charts.escape(WHERE_SHOWN)}</i></p></div>")
+
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs)
-        if data is None:                      # a closed widget
-            return data
-        import html as _html
-        import re as _re
-        title = title_of(self) or "Map"
-        credit = _html.unescape(_re.sub(r"<[^>]+>", "", attribution_of(self)))
-        data["text/plain"] = f"Map: {title}" + (f" ({credit})" if credit else "") + f". {WHERE_SHOWN}"
-        data["text/html"] = (f"<div class='iccwc-map-static'><p><b>Map: {charts.escape(title)}</b><br>"
-                             + (f"<small>{charts.escape(credit)}</small><br>" if credit else "")
-                             + f"<i>{charts.escape(WHERE_SHOWN)}</i></p></div>")
+        if data is not None:                  # (None: a closed widget)
+            data["text/plain"], data["text/html"] = self.static_text(), self.static_html()
         return data
 
 
@@ -154,8 +160,6 @@ def set_title(m: ipyleaflet.Map, text: str) -> ipyleaflet.WidgetControl:
 
 def title_of(m: ipyleaflet.Map) -> str:
     """The title text of a map (unescaped; empty when it has none)."""
-    import html
-    import re
     for c in m.controls:
         value = getattr(getattr(c, "widget", None), "value", "")
         if isinstance(c, ipyleaflet.WidgetControl) and TITLE_CLASS in value:
