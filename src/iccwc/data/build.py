@@ -27,7 +27,7 @@ from iccwc.data.sources import Sources
 from iccwc.errors import DataError, Problem
 from iccwc.data.inputs import Inputs
 from iccwc.data.provenance import check as check_provenance
-from iccwc.data.schemas import DATASETS, datapackage
+from iccwc.data.schemas import DATASETS, datapackage, date_range
 from iccwc.data.csvio import to_csv_text, typed
 from iccwc.data.textio import read_text
 from iccwc.data.toolkit import combine_snapshots, parse_status
@@ -122,9 +122,13 @@ def render(built: dict[str, pd.DataFrame], inputs: Inputs) -> dict[str, bytes]:
         ds = DATASETS[name]
         data = to_csv_text(df, ds).encode("utf-8")
         # Validation: what we write must load back through the loaders' typed, validated reader.
-        typed(pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False), ds, f"(built) {ds.filename}")
+        text = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+        typed(text, ds, f"(built) {ds.filename}")
         out[ds.filename] = data
         res = ds.frictionless()
+        span = date_range(ds, text)
+        if span is not None:                   # the dataset's own dates (docs/data.md, 'Date ranges')
+            res["temporal"] = span
         res["bytes"] = len(data)
         res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
         resources.append(res)

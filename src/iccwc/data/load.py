@@ -16,7 +16,7 @@ import json
 import pandas as pd
 
 from iccwc import paths
-from iccwc.data.schemas import DATASETS
+from iccwc.data.schemas import DATASETS, date_range
 from iccwc.data.csvio import read
 from iccwc.data.status_dates import resolve_status_date, status_dates
 from iccwc.data.textio import read_bytes
@@ -226,35 +226,50 @@ def data_status(data_dir=None, datasets=None) -> dict:
 
     Returns a dict: data_dir (text), sources (list of dicts from datapackage.json: title, path,
     issuer, issued, sha256), toolkit_status_dates (ISO dates, oldest first), rows
-    ({dataset: rows}), stages (the Toolkit stages in order).
+    ({dataset: rows}), date_ranges ({dataset: {first, last, what}}: each dataset's own first and last
+    date at the precision its data hold, "YYYY", "YYYY-MM" or "YYYY-MM-DD", and a short phrase saying
+    which dates they are, :func:`iccwc.data.schemas.date_range`; a dataset without dates is absent),
+    stages (the Toolkit stages in order).
 
     ``datasets``: names of datasets (keys of :data:`iccwc.data.schemas.DATASETS`) to report on only, so
     that a notebook reads only the processed files it uses (``metadata.iccwc.reads``: a change to
     another file does not run it again). Then datapackage.json is not read: instead of sources, the
     dict has datasets ({dataset: {file, rows, sha256 (of the processed file), sources (the raw files
     its rows cite, :func:`cited_sources`)}}); rows covers those datasets, and toolkit_status_dates is
-    there only when toolkit_status is one of them.
+    there only when toolkit_status is one of them; date_ranges covers those datasets.
 
     >>> status = iccwc.data_status()
     >>> sorted(status), status["rows"]["toolkit_status"] == len(iccwc.load_toolkit())
-    (['data_dir', 'rows', 'sources', 'stages', 'toolkit_status_dates'], True)
+    (['data_dir', 'date_ranges', 'rows', 'sources', 'stages', 'toolkit_status_dates'], True)
+    >>> status["date_ranges"]["toolkit_status"]["first"] == status["toolkit_status_dates"][0]
+    True
     >>> mine = iccwc.data_status(datasets=["recognitions"])
     >>> sorted(mine), list(mine["rows"]), sorted(mine["datasets"]["recognitions"])
-    (['data_dir', 'datasets', 'rows', 'stages'], ['recognitions'], ['file', 'rows', 'sha256', 'sources'])
+    (['data_dir', 'datasets', 'date_ranges', 'rows', 'stages'], ['recognitions'], ['file', 'rows', 'sha256', 'sources'])
+    >>> sorted(mine["date_ranges"]["recognitions"])
+    ['first', 'last', 'what']
     """
     lay = paths.layout(data_dir)
     if datasets is not None:
         return _datasets_status(lay, data_dir, list(datasets))
     pkg = json.loads((lay["processed"] / "datapackage.json").read_text(encoding="utf-8"))
     tk = load_toolkit(data_dir)
+    present = [name for name in DATASETS if (lay["processed"] / DATASETS[name].filename).exists()]
+    frames = {name: load(name, data_dir) for name in present}
     return {
         "data_dir": str(lay["data"]),
         "sources": pkg.get("sources", []),
         "toolkit_status_dates": [d.date().isoformat() for d in status_dates(tk)],
-        "rows": {name: len(load(name, data_dir)) for name in DATASETS
-                 if (lay["processed"] / DATASETS[name].filename).exists()},
+        "rows": {name: len(frames[name]) for name in present},
+        "date_ranges": _date_ranges(frames),
         "stages": STAGES,
     }
+
+
+def _date_ranges(frames: dict) -> dict:
+    """{dataset: {first, last, what}} of the loaded datasets that have dates (:func:`data_status`)."""
+    spans = {name: date_range(DATASETS[name], df) for name, df in frames.items()}
+    return {name: span for name, span in spans.items() if span is not None}
 
 
 def _datasets_status(lay: dict, data_dir, names: list[str]) -> dict:
@@ -265,13 +280,15 @@ def _datasets_status(lay: dict, data_dir, names: list[str]) -> dict:
         raise ValueError(f"data_status: no dataset {', '.join(map(repr, unknown))} "
                          f"(the datasets: {', '.join(DATASETS)})")
     out = {"data_dir": str(lay["data"]), "datasets": {}, "rows": {}}
+    frames = {}
     for name in dict.fromkeys(names):
         path = lay["processed"] / DATASETS[name].filename
-        df = load(name, data_dir)
+        df = frames[name] = load(name, data_dir)
         out["datasets"][name] = {"file": path.name, "rows": len(df), "sha256": sha256_of(path),
                                  "sources": cited_sources(df)}
         out["rows"][name] = len(df)
         if name == "toolkit_status":
             out["toolkit_status_dates"] = [d.date().isoformat() for d in status_dates(df)]
+    out["date_ranges"] = _date_ranges(frames)
     out["stages"] = STAGES
     return out

@@ -71,6 +71,10 @@ class Dataset:
     description: str
     fields: list[Field]
     primary_key: list[str] = field(default_factory=list)
+    #: The columns holding the dataset's dates (ISO text: YYYY, YYYY-MM or YYYY-MM-DD; or years) and one
+    #: short phrase saying which dates they are: :func:`date_range` and the resource's ``temporal``.
+    temporal: tuple[str, ...] = ()
+    temporal_what: str = ""
 
     @property
     def filename(self) -> str:
@@ -132,6 +136,7 @@ TOOLKIT_STATUS = Dataset(
               minimum=1),
     ],
     primary_key=["iso3", "status_date"],
+    temporal=("status_date",), temporal_what="Toolkit status dates",
 )
 
 RECOGNITIONS = Dataset(
@@ -175,6 +180,7 @@ RECOGNITIONS = Dataset(
               "iccwc-website/news.json, the item's url and its date (read from its text)."),
     ],
     primary_key=["id"],
+    temporal=("date",), temporal_what="adoption dates",
 )
 
 PARTNER_PRESENCE = Dataset(
@@ -197,6 +203,7 @@ PARTNER_PRESENCE = Dataset(
         Field("source", "string", "Raw document and line, or news.json, the item's url and date."),
     ],
     primary_key=["partner", "network", "as_of"],
+    temporal=("as_of",), temporal_what="dates of the partner figures",
 )
 
 ICCWC_DOCUMENTS = Dataset(
@@ -214,6 +221,7 @@ ICCWC_DOCUMENTS = Dataset(
         Field("source", "string", "Raw document and line."),
     ],
     primary_key=["symbol"],
+    temporal=("date",), temporal_what="document dates",
 )
 
 # ---------------------------------------------------------------- activities (Part 4)
@@ -268,6 +276,7 @@ ACTIVITIES = Dataset(
               "the source a user file gives."),
     ],
     primary_key=["source"],
+    temporal=("year_start", "year_end"), temporal_what="activity years",
 )
 
 TOOLKIT_REACH = Dataset(
@@ -289,7 +298,45 @@ TOOLKIT_REACH = Dataset(
         Field("source", "string", "Raw document and line, or news.json, the item's url and its date."),
     ],
     primary_key=["date", "measure", "source"],
+    temporal=("date",), temporal_what="dates of the reach counts",
 )
+
+def _iso(value) -> str:
+    """A date cell as ISO text at the precision it holds: '2015-11-09' (a date or datetime, or its text),
+    '2016-01', '2014' (a year, as text or a whole number); '' for an empty cell."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in ("", "<NA>", "NaT", "nan"):
+        return ""
+    if hasattr(value, "date") and hasattr(value, "year"):             # a Timestamp or datetime
+        return value.date().isoformat()
+    text = str(value).strip()
+    if text.endswith(" 00:00:00"):
+        text = text[:-9]
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+
+
+def _sort_key(iso: str) -> tuple:
+    """Order ISO dates of mixed precision: by year, month, day, a coarser date before a finer one
+    within it ('2016-01' before '2016-01-05'; both after '2015-11-23')."""
+    return tuple(int(p) for p in iso.split("-"))
+
+
+def date_range(ds: Dataset, df) -> dict | None:
+    """The first and last date of dataset ``ds``'s rows, at the precision the data hold, and which dates
+    they are: ``{"first": "YYYY[-MM[-DD]]", "last": ..., "what": ds.temporal_what}``; None for a dataset
+    without dates or without rows. ``df``: the processed rows, as text (the CSV) or typed (a loader's).
+
+    >>> import pandas as pd
+    >>> date_range(DATASETS["partner_presence"], pd.DataFrame({"as_of": ["2016-01", "2015-11-23", "2021-11-30"]}))
+    {'first': '2015-11-23', 'last': '2021-11-30', 'what': 'dates of the partner figures'}
+    """
+    if not ds.temporal:
+        return None
+    values = sorted({v for col in ds.temporal if col in df.columns for v in map(_iso, df[col]) if v},
+                    key=_sort_key)
+    if not values:
+        return None
+    return {"first": values[0], "last": values[-1], "what": ds.temporal_what}
+
 
 DATASETS = {d.name: d for d in (TOOLKIT_STATUS, RECOGNITIONS, PARTNER_PRESENCE, ICCWC_DOCUMENTS, ACTIVITIES,
                                 TOOLKIT_REACH)}
