@@ -109,7 +109,7 @@ def activity_cells(act, key, groups):
 
 def months(rec, toolkit=False):
     """month -> (new instruments, running total, their names), for all instruments or those naming the Toolkit."""
-    rows = rec[rec["mentions_toolkit"].astype(bool)] if toolkit else rec
+    rows = rec[rec["mentions_toolkit"].fillna(False).astype(bool)] if toolkit else rec      # unknown: not named
     out, total = {}, 0
     for m, g in rows.sort_values(["month", "id"]).groupby("month"):
         total += len(g)
@@ -238,7 +238,7 @@ def test_timeline_dots_say_each_instrument_its_month_and_whether_it_names_the_to
     tips = texts(rc.recognition_timeline(rec))
     for r in rec.itertuples(index=False):
         (tip,) = [t for t in tips if t.startswith(f"{r.instrument}, {pd.Timestamp(r.month):%B %Y}\n{r.issuing_body}\n")]
-        assert ("names the Analytic Toolkit" in tip) == bool(r.mentions_toolkit)
+        assert ("names the Analytic Toolkit" in tip) == (pd.notna(r.mentions_toolkit) and bool(r.mentions_toolkit))
     docs = d["documents"]
     tips = texts(rc.reporting_timeline(docs))
     assert sorted(tips) == sorted(f"{r.symbol}, {pd.Timestamp(r.month):%B %Y}: {r.title}\n{r.document_type}"

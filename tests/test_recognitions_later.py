@@ -45,7 +45,7 @@ def _beruna(**changes) -> dict:
                           instrument="Beruna Declaration (FICTIONAL)", symbol="",
                           issuing_body="first Conference of the Western Wild",
                           issuing_body_short="Western Wild conference", instrument_type="declaration", place="Geneva",
-                          mentions_toolkit="false", themes="unicorns", source_item=BERUNA,
+                          mentions_toolkit="", themes="unicorns", source_item=BERUNA,
                           quote="participating countries adopted the Beruna Declaration, which calls on the "
                                 "International Consortium on Combating Wildlife Crime (ICCWC) to support them in "
                                 "their fight against the trafficking of unicorns"), **changes})
@@ -121,8 +121,11 @@ def test_later_rows_from_news_items_sit_beside_the_sc66_list(data, tmp_path):
     (_row(symbol="A/72/L.98"), "symbol", "a symbol printed in its source"),
     # the same body as a row under a heading, but another category
     (_row(category=REGIONAL), "category", repr(GOV)),
-    # mentions_toolkit must follow the quote
-    (_beruna(mentions_toolkit="true"), "mentions_toolkit", "false"),
+    # mentions_toolkit must follow the quote: true when it names the toolkit, else empty (unknown), never false
+    (_beruna(mentions_toolkit="true"), "mentions_toolkit", "empty (unknown"),
+    (_beruna(mentions_toolkit="false"), "mentions_toolkit", "empty (unknown"),
+    (_row(mentions_toolkit=""), "mentions_toolkit", "true (the quote names"),
+    (_row(mentions_toolkit="false"), "mentions_toolkit", "true (the quote names"),
 ])
 def test_a_later_row_its_source_does_not_bear_out_is_refused(data, tmp_path, row, column, expected):
     path, line = _add_rows(data, row, into=tmp_path / "recognitions.csv")

@@ -26,7 +26,7 @@ def _csv(path, **changes):
     row = dict(id="narnia-2018", category="governing bodies of ICCWC partner organizations", heading="",
                date_as_printed="February 2018", instrument="Resolution of the Council of Narnia",
                issuing_body="Council of Narnia", issuing_body_short="Narnia", instrument_type="resolution",
-               place="", mentions_toolkit="false", themes="", source="iccwc-website/fictional-news.json",
+               place="", mentions_toolkit="", themes="", source="iccwc-website/fictional-news.json",
                source_item=URL, quote=QUOTE)
     row.update(changes)
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -52,6 +52,7 @@ def test_a_news_item_backs_a_row_and_dates_it(tmp_path):
     ({"source": "iccwc-website/missing.json"}, "source"),
     ({"issuing_body": "Council of Archenland"}, "issuing_body"),
     ({"mentions_toolkit": "true"}, "mentions_toolkit"),
+    ({"mentions_toolkit": "false"}, "mentions_toolkit"),        # a news item cannot say it does not (issue 26)
 ])
 def test_a_row_its_source_does_not_bear_out_is_refused(tmp_path, changes, column):
     raw = tmp_path / "raw"

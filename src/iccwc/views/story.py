@@ -626,7 +626,14 @@ def recognition_toolkit(rec: pd.DataFrame) -> str:
              for c, (one, many) in _TOOLKIT_CATEGORY_WORDS.items() if c in cats]
     return (f"The Toolkit is first named in {_b(month_label(s['toolkit_first_month']))}, in "
             f"{and_list(s['toolkit_first'])}. By {month_label(s['last'])}, {_b(s['toolkit'])} of the "
-            f"{plural(s['instruments'], 'instrument')} name it: {and_list(parts)}.")
+            f"{plural(s['instruments'], 'instrument')} name it: {and_list(parts)}.{_toolkit_unknown(s)}")
+
+
+def _toolkit_unknown(s: dict) -> str:
+    """' For N, ... the source cannot tell ...' when some instruments' sources cannot tell (issue 26)."""
+    n = s.get("toolkit_unknown", 0)
+    return (f" For {_b(n)} more, known only from a news item, the source cannot tell whether "
+            f"{'it names' if n == 1 else 'they name'} it (shown as unknown, counted neither way).") if n else ""
 
 
 def recognition_themes(rec: pd.DataFrame) -> str:
@@ -693,7 +700,8 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
                    f"statements, adopted by {plural(len(bodies), 'body or meeting', 'bodies or meetings')}.")
     if s["toolkit"]:
         bullets.append(f"The Analytic Toolkit is first named in {_b(month_label(s['toolkit_first_month']))} "
-                       f"({and_list(s['toolkit_first'])}); {_b(s['toolkit'])} of the {s['instruments']} name it.")
+                       f"({and_list(s['toolkit_first'])}); {_b(s['toolkit'])} of the {s['instruments']} name it."
+                       f"{_toolkit_unknown(s)}")
     if s["with_theme"]:
         themes = recognition.theme_counts(rec)
         bullets.append(f"Species or commodities singled out by {_b(s['with_theme'])} {_instruments(s['with_theme'])}: "

@@ -28,7 +28,8 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from iccwc.analysis.recognition import (NEWS_ITEMS, SC66_LIST, _sorted, counts_by, monthly_cumulative,
-                                        source_label, theme_counts, year_category_counts)
+                                        names_toolkit, source_label, theme_counts, toolkit_word,
+                                        year_category_counts)
 from iccwc.views.charts import base as charts
 from iccwc.vocab import CATEGORIES
 
@@ -179,7 +180,7 @@ def _marker(label: str) -> str:
 def recognition_tip(r, source: str) -> str:
     """The tooltip of an instrument's dot (``r``: a row of the recognitions; ``source``: its
     :func:`~iccwc.analysis.recognition.source_label`)."""
-    toolkit = "; names the Analytic Toolkit" if r.mentions_toolkit else ""
+    toolkit = "; names the Analytic Toolkit" if toolkit_word(r.mentions_toolkit) == "yes" else ""
     return (f"{r.instrument}, {pd.Timestamp(r.month).strftime('%B %Y')}\n{r.issuing_body}\n"
             f"{r.instrument_type}; {r.category}{toolkit}\nSource: {source}")
 
@@ -188,7 +189,7 @@ def recognition_items(df: pd.DataFrame) -> list[TimelineItem]:
     d = _sorted(df)
     labels = source_label(d) if len(d) else pd.Series(dtype=str)
     return [TimelineItem(r.id, f"{r.instrument} ({r.issuing_body_short})", r.month,
-                         charts.CATEGORY_COLOURS[str(r.category)], bool(r.mentions_toolkit), _marker(lab),
+                         charts.CATEGORY_COLOURS[str(r.category)], toolkit_word(r.mentions_toolkit) == "yes", _marker(lab),
                          recognition_tip(r, lab))
             for r, lab in zip(d.itertuples(index=False), labels)]
 
@@ -243,7 +244,7 @@ def _step_tips(ax, df: pd.DataFrame, c: pd.DataFrame, col: str, colour: str, hi:
                        alpha=0, lw=8, solid_joinstyle="miter")
         rows = df[df["month"] == r.month]
         if col != "cumulative":
-            rows = rows[rows["mentions_toolkit"].astype(bool)]
+            rows = rows[names_toolkit(rows)]
         charts.tip(hit, f"{r.month.strftime('%B %Y')}: {charts.counted(getattr(r, col), *what)} in all, "
                         f"{getattr(r, new_col)} new: {_names(rows)}")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from iccwc.analysis.recognition import ALL, _categories, filter_recognitions, has_place, source_label
+from iccwc.analysis.recognition import (ALL, _categories, filter_recognitions, has_place, names_toolkit, source_label,
+                                        toolkit_word)
 from iccwc.vocab import CATEGORIES
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import recognition as recognition_charts
@@ -36,7 +37,7 @@ def table_frame(df: pd.DataFrame) -> pd.DataFrame:
     t = df.sort_values(["month", "id"], kind="stable").copy()
     t["source_shown"] = source_label(t) + ": " + t["source"].astype(str) if len(t) else t["source"]
     t["place_shown"] = t["place"].where(has_place(t), recognition_map.NO_PLACE)
-    t["toolkit"] = t["mentions_toolkit"].map({True: "yes", False: "no"})
+    t["toolkit"] = t["mentions_toolkit"].map(toolkit_word)
     t["category"] = t["category"].astype(str)
     return t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
 
@@ -50,7 +51,7 @@ def table_html(df: pd.DataFrame) -> str:
 
 def summary_text(df: pd.DataFrame, total: int) -> str:
     n_place = int(has_place(df).sum())
-    n_tk, n_none = int(df["mentions_toolkit"].sum()), len(df) - n_place
+    n_tk, n_none = int(names_toolkit(df).sum()), len(df) - n_place
 
     def verb(n, one, many):
         return f"{n} {one if n == 1 else many}"

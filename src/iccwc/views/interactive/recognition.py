@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from iccwc.analysis.recognition import toolkit_word
 from iccwc.views.charts.base import CATEGORY_COLOURS, TEXT
 from iccwc.views.interactive import base
 from iccwc.vocab import CATEGORIES, INSTRUMENT_TYPES
@@ -16,7 +17,7 @@ from iccwc.vocab import CATEGORIES, INSTRUMENT_TYPES
 def rows(rec: pd.DataFrame) -> pd.DataFrame:
     """The rows the charts carry inline: one per instrument, in date order, with columns id, instrument,
     issuing_body, date (as printed: 'July 2011'), month (ISO text, its first day), year, category,
-    instrument_type, mentions_toolkit ('yes'/'no'), source, category_rank (the category's place, for stacking)."""
+    instrument_type, mentions_toolkit ('yes'/'no'/'unknown'), source, category_rank (the category's place, for stacking)."""
     df = rec.sort_values(["month", "id"], kind="stable")
     month = pd.to_datetime(df["month"])
     out = pd.DataFrame({
@@ -24,7 +25,7 @@ def rows(rec: pd.DataFrame) -> pd.DataFrame:
         "issuing_body": df["issuing_body"].astype(str), "date": month.dt.strftime("%B %Y"),
         "month": month.dt.strftime("%Y-%m-%d"), "year": df["year"].astype("Int64"),
         "category": df["category"].astype(str), "instrument_type": df["instrument_type"].astype(str),
-        "mentions_toolkit": df["mentions_toolkit"].map({True: "yes", False: "no"}),
+        "mentions_toolkit": df["mentions_toolkit"].map(toolkit_word),
         "source": df["source"].astype(str)})
     ranks = {c: i for i, c in enumerate(base.options(out["category"], CATEGORIES))}
     out["category_rank"] = out["category"].map(ranks).astype("Int64")

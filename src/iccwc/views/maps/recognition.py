@@ -19,7 +19,7 @@ import pandas as pd
 
 from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
-from iccwc.analysis.recognition import has_place
+from iccwc.analysis.recognition import has_place, toolkit_word
 from iccwc.data import geo
 
 NO_PLACE = "no place stated in its source"
@@ -58,7 +58,7 @@ def popup_html(df: pd.DataFrame, place: str) -> str:
     g = df[has_place(df) & (df["place"] == place)].sort_values(["month", "id"], kind="stable")
     parts = [f"<div class='iccwc-popup'><b>{e(place)}</b>"]
     for r in g.itertuples(index=False):
-        toolkit = "<br><i>names the Analytic Toolkit</i>" if r.mentions_toolkit else ""
+        toolkit = "<br><i>names the Analytic Toolkit</i>" if toolkit_word(r.mentions_toolkit) == "yes" else ""
         parts.append(f"<hr style='margin:4px 0'><b>{e(r.instrument)}</b><br>{e(r.issuing_body)}"
                      f"<br>{e(_month(r.month))} &middot; {e(r.category)}{toolkit}")
     parts.append("</div>")
