@@ -52,3 +52,22 @@ def test_the_views_show_unknown_as_unknown():
         [c for c in table_frame(rec).columns if "oolkit" in c][0])]) == {"yes", "no", "unknown"}
     assert f"For **{n}** more, known only from a news item, the source cannot tell" in recognition_toolkit(rec)
     assert "the source cannot tell" in recognition_summary_md(rec, iccwc.load_iccwc_documents())
+
+
+def test_a_day_the_source_states_is_kept():
+    import json
+    import re
+    from iccwc import paths
+    from iccwc.data.sources import strip_html
+    rec = iccwc.load_recognitions()
+    assert rec.set_index("id").loc["unga-71-2017", "adopted"] == "2017-09-11"
+    assert (rec["adopted"].str[:7] == rec["date"]).all()
+    items = {it["url"]: it for it in json.loads((paths.layout()["raw"] / "iccwc-website" / "news.json")
+                                                .read_text(encoding="utf-8"))}
+    for r in _news_rows(rec).itertuples(index=False):
+        url = r.source.split(", ", 1)[1].split(" (")[0]
+        text = strip_html((items[url].get("title") or "") + " " + items[url]["body"])
+        days = {pd.Timestamp(m).strftime("%Y-%m-%d") for m in
+                re.findall(r"adopted on (\d{1,2} [A-Z][a-z]+ \d{4})", text)}
+        days = {d for d in days if d[:7] == r.date}
+        assert r.adopted == (days.pop() if len(days) == 1 else r.date), r.id

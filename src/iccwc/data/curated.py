@@ -90,11 +90,19 @@ def read_csv_rows(path: Path, required: list[str], key: str | list[str] | None =
 
 
 def _month(printed: str) -> str:
+    return _when(printed, days=False)
+
+
+def _when(printed: str, days: bool = True) -> str:
+    """A date as printed -> ISO text at the precision printed: 'July 2011' -> '2011-07'; with ``days``,
+    '11 September 2017' -> '2017-09-11' (a day the source states is kept, issue 26 item 3)."""
     import re
     text = re.sub(r"\bSept\b\.?", "Sep", printed)
-    for fmt in ("%B %Y", "%b %Y"):
+    for fmt, out in (("%B %Y", "%Y-%m"), ("%b %Y", "%Y-%m"), ("%d %B %Y", "%Y-%m-%d"), ("%d %b %Y", "%Y-%m-%d")):
+        if out.endswith("%d") and not days:
+            continue
         try:
-            return datetime.strptime(text, fmt).strftime("%Y-%m")
+            return datetime.strptime(text, fmt).strftime(out)
         except ValueError:
             continue
     raise ValueError(printed)
@@ -187,12 +195,14 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
         if r["instrument_type"] not in INSTRUMENT_TYPES:
             problems.add(line, "instrument_type", f"one of {INSTRUMENT_TYPES}", r["instrument_type"] or "empty")
         try:
-            month = _month(r["date_as_printed"])
-            parse_when(month)
+            adopted = _when(r["date_as_printed"])
+            parse_when(adopted)
+            month = adopted[:7]
         except ValueError:
-            problems.add(line, "date_as_printed", "a month and year such as 'July 2011' (a real month, "
-                                                  "2010 to today)", r["date_as_printed"] or "empty")
-            month = None
+            problems.add(line, "date_as_printed", "a month and year such as 'July 2011', or a day such as "
+                                                  "'11 September 2017' (a real date, 2010 to today)",
+                         r["date_as_printed"] or "empty")
+            month = adopted = None
         symbols = [x.strip() for x in r["symbol"].split(";") if x.strip()]
         for sym in symbols:
             if sym in symbol_line:
@@ -277,7 +287,7 @@ def build_recognitions(curated: Path, sources: "Sources | Document") -> pd.DataF
             if t.lower().rstrip("s") not in block.lower():
                 problems.add(line, "themes", f"themes named in the instrument's {where}", t)
         out.append({
-            "id": r["id"], "date": month, "year": int(month[:4]) if month else None,
+            "id": r["id"], "date": month, "adopted": adopted, "year": int(month[:4]) if month else None,
             "instrument": r["instrument"], "symbol": ";".join(symbols), "issuing_body": r["issuing_body"],
             "issuing_body_short": r["issuing_body_short"], "category": r["category"], "category_basis": basis,
             "instrument_type": r["instrument_type"], "place": r["place"],

@@ -148,6 +148,9 @@ RECOGNITIONS = Dataset(
     [
         Field("id", "string", "Short identifier."),
         Field("date", "yearmonth", "Month of adoption as printed (YYYY-MM).", pattern=r"^\d{4}-\d{2}$"),
+        Field("adopted", "string", "Date of adoption as precise as the source states it: YYYY-MM-DD where it "
+              "gives the day ('adopted on 11 September 2017'), else YYYY-MM (the same as date).",
+              pattern=r"^\d{4}-\d{2}(-\d{2})?$"),
         Field("year", "integer", "Year of adoption.", minimum=2010),
         Field("instrument", "string", "Resolution, decision, declaration or statement: its name as its source "
               "prints it (for a news item without a symbol, the item's own words for it)."),
@@ -183,7 +186,7 @@ RECOGNITIONS = Dataset(
               "iccwc-website/news.json, the item's url and its date (read from its text)."),
     ],
     primary_key=["id"],
-    temporal=("date",), temporal_what="adoption dates",
+    temporal=("adopted",), temporal_what="adoption dates",
 )
 
 PARTNER_PRESENCE = Dataset(
