@@ -4,6 +4,8 @@ way). Item 2: every partner or reach figure of news.json is in the data or liste
 reason. Item 3: dates as precise as the source gives them."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 import iccwc
@@ -71,3 +73,73 @@ def test_a_day_the_source_states_is_kept():
                 re.findall(r"adopted on (\d{1,2} [A-Z][a-z]+ \d{4})", text)}
         days = {d for d in days if d[:7] == r.date}
         assert r.adopted == (days.pop() if len(days) == 1 else r.date), r.id
+
+
+# ---------------------------------------------------------------- item 2: every partner or reach figure
+
+FIGURE = re.compile(r"\b(\d{1,3})\s*(?:States Parties|Parties|parties|Member States|member countries|members|"
+                    r"countries|States|networks)\b")
+
+
+def _out_of_scope():
+    """(news item url, figure as printed) -> reason, from the table in docs/later-facts-to-enter.md."""
+    from iccwc import paths
+    text = (paths.ROOT / "docs" / "later-facts-to-enter.md").read_text(encoding="utf-8")
+    rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| `/")]
+    return {(r[0].strip("| `"), r[2]): r[3].rstrip(" |") for r in rows}
+
+
+def test_every_partner_or_reach_figure_of_the_news_items_is_in_the_data_or_listed_out_of_scope():
+    import json
+    from iccwc import paths
+    from iccwc.data.load import load_toolkit_reach
+    from iccwc.data.sources import strip_html
+    items = json.loads((paths.layout()["raw"] / "iccwc-website" / "news.json").read_text(encoding="utf-8"))
+    pp, tr = iccwc.load_partner_presence(), load_toolkit_reach()
+    entered = {(s.split(", ", 1)[1].split(" (")[0], str(n)) for s, n in zip(pp["source"], pp["count"])
+               if s.startswith("iccwc-website/news.json, ")}
+    entered |= {(s.split(", ", 1)[1].split(" (")[0], str(n)) for s, n in zip(tr["source"], tr["value"])
+                if s.startswith("iccwc-website/news.json, ")}
+    listed = _out_of_scope()
+    assert all(len(reason) > 20 for reason in listed.values())
+    missing, found = [], set()
+    for it in items:
+        text = strip_html((it.get("title") or "") + " " + (it.get("body") or ""))
+        for m in FIGURE.finditer(text):
+            key = (it["url"], m.group(0))
+            found.add(key)
+            if (it["url"], m.group(1)) not in entered and key not in listed:
+                missing.append(key)
+    assert not missing, f"news figures neither in the data nor listed out of scope: {missing}"
+    assert set(listed) <= found, f"listed but not in news.json: {set(listed) - found}"
+
+
+def test_the_issue_s_figures_are_in_the_series():
+    from iccwc.analysis.overview import partner_series
+    from iccwc.analysis.toolkit_uptake import reach_series
+    from iccwc.data.load import load_toolkit_reach
+    s = partner_series(iccwc.load_partner_presence())
+    parties = s[(s["partner"] == "CITES Secretariat") & (s["network"] == "Parties")]
+    assert parties.loc[parties["count"] == 183, "as_of"].min() == "2016-09-26"        # the first 183
+    wise = s[s["network"] == "World WISE database"]
+    assert wise[["partner", "as_of", "count", "unit"]].values.tolist() == [["UNODC", "2021-06-29", 149, "countries"]]
+    assert len(s[(s["partner"] == "CITES Secretariat") & (s["network"] == "Member States")]) == 5
+    r = reach_series(load_toolkit_reach(), iccwc.load_toolkit())
+    supported = r[r["measure"] == "countries supported"]
+    assert supported[["date", "value", "qualifier", "label"]].values.tolist() == [["2016-09-24", 30, "over", ">30"]]
+
+
+def test_the_charts_show_the_new_figures():
+    from iccwc.analysis.toolkit_uptake import reach_series
+    from iccwc.data.load import load_toolkit_reach
+    from iccwc.views.charts.overview import partner_series_chart
+    from iccwc.views.charts.toolkit import reach_figure
+    from iccwc.views.interactive.toolkit import reach_rows
+    fig = partner_series_chart(iccwc.load_partner_presence())
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any(t.startswith("UNODC: World WISE database") for t in labels)
+    assert any(t.startswith("CITES Secretariat: Parties (20)") for t in labels)
+    series = reach_series(load_toolkit_reach(), iccwc.load_toolkit())
+    legend = [t.get_text() for leg in reach_figure(series).legends for t in leg.get_texts()]
+    assert "countries supported" in legend
+    assert "countries supported" in set(reach_rows(series)["measure"])

@@ -110,6 +110,8 @@ def test_month_only_dates_stay_months_and_labels_carry_qualifiers(series):
             assert r.label == str(r.value)
         elif r.qualifier == "around":
             assert r.label == f"~{r.value}"
+        elif r.qualifier == "over":                     # a lower bound ("over 30 countries")
+            assert r.label == f">{r.value}"
         else:
             assert r.label == f"{r.value}{r.mark}" and r.mark
     assert u.reach_footnotes(series) == {m: q for m, q in zip(series["mark"], series["qualifier"]) if m}

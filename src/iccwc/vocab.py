@@ -176,13 +176,17 @@ CHANGE_UNKNOWN = "steps unknown"
 #: "requests for toolkit implementation have been received", "Implementation has been successfully
 #: completed in N countries and is at different stages of implementation in N countries", and the
 #: news items' "has been, or is being, implemented in N countries" / "to implement ... in around N countries".
-REACH_MEASURES = ["requests", "completed", "under way", "countries implementing"]
+REACH_MEASURES = ["requests", "completed", "under way", "countries implementing", "countries supported"]
 REACH_MEASURE_LABELS = {
     "requests": "requests for Toolkit implementation received",
     "completed": "countries where implementation has been completed",
     "under way": "countries at different stages of implementation (not complete)",
     "countries implementing": "countries where the Toolkit has been, is being or is to be implemented "
                               "(complete and under way together)",
+    # ICCWC's reach as a whole, of which Toolkit work is a part (issue 26: "on-the-ground support in over
+    # 30 countries"): shown beside the Toolkit's counts in 01's reach over time.
+    "countries supported": "countries where ICCWC has delivered on-the-ground support (all its work, the "
+                           "Toolkit included)",
 }
 #: How a chart marks a qualifier the source prints with a count: approximate ("~20") or a lower
 #: bound (">150"). Any other qualifier (e.g. "has been, or is being") gets a footnote mark ("19*").

@@ -792,7 +792,8 @@ def coverage_summary(activities: pd.DataFrame) -> str:
 
 #: How the reach sentence says each measure; ``{n}`` is the number (with "around" etc. before it).
 _REACH_SAID = {"requests": "{n} requests received", "completed": "completed in {n} countries",
-               "under way": "under way in {n}", "countries implementing": "implemented in {n} countries"}
+               "under way": "under way in {n}", "countries implementing": "implemented in {n} countries",
+               "countries supported": "ICCWC on-the-ground support in {n} countries"}
 
 
 def toolkit_reach(series: pd.DataFrame) -> str:

@@ -57,7 +57,9 @@ def partner_chart(presence: pd.DataFrame):
     # Bars not counting countries (WCO members, CITES Parties...) are grey, each partner's unit said
     other = list(dict.fromkeys((r.partner, r.unit) for r in t.iloc[::-1].itertuples(index=False)
                                if r.unit != "countries"))
-    ax.set_xlabel("countries" + (f" ({'; '.join(f'{p}: {u}' for p, u in other)})" if other else ""))
+    units = {p: ", ".join(u for q, u in other if q == p) for p, _ in other}   # a partner once: "Member States, Parties"
+    ax.set_xlabel("countries" + (f" ({'; '.join(f'{p}: {u}' for p, u in units.items())})" if other else ""),
+                  loc="right")                        # ends at the axes' right edge: stays on the figure
     ax.set_title("Partners' networks, latest figures")
     fig.legend(handles=[Patch(facecolor="#0072B2", edgecolor="#0072B2", label="countries, number as printed"),
                         Patch(facecolor="#99c7e0", hatch=LOWER_BOUND_HATCH, edgecolor="white",

@@ -81,7 +81,8 @@ def partner_series_chart(pp: pd.DataFrame) -> Figure:
     """Each partner network's figures over time (``pp``: ``load_partner_presence()``): one row per
     partner and network, one point per figure at its date, labelled with the number as printed and the
     date (``YYYY-MM``); a lower bound ("more than 150") is a hollow point and its label says so; a
-    network's latest figure is drawn larger."""
+    network's latest figure is drawn larger. A figure the same as the one before it in its network (a
+    source repeating it) is a point with its tooltip but no label, so that labels do not pile up."""
     s = partner_series(pp)
     networks = list(dict.fromkeys(zip(s["partner"], s["network"])))
     fig = charts.figure(10, 0.75 * len(networks) + 1.4)
@@ -93,7 +94,9 @@ def partner_series_chart(pp: pd.DataFrame) -> Figure:
             charts.tip(ax.scatter([r.date], [y], s=60 if r.latest else 28, zorder=3, edgecolors=charts.TEXT,
                                   linewidths=0.8, facecolors="white" if r.lower_bound else charts.TEXT),
                        partner_tip(r) + ("; the latest figure" if r.latest else "") + f"\nSource: {r.source}")
-        for k, r in enumerate(g.itertuples(index=False)):
+        shown = [r for k, r in enumerate(g.itertuples(index=False))     # a label where the figure changes
+                 if r.latest or k == 0 or (r.count, r.qualifier) != (g["count"].iloc[k - 1], g["qualifier"].iloc[k - 1])]
+        for k, r in enumerate(shown):
             below = k % 2 == 1
             ax.annotate(f"{r.label}\n{r.as_of[:7]}", (r.date, y), xytext=(0, -9 if below else 8),
                         textcoords="offset points", ha="center", va="top" if below else "bottom", fontsize=7.5,

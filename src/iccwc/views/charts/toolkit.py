@@ -117,7 +117,7 @@ def stage_by_region_figure(df: pd.DataFrame, by: str = "region", title: str | No
 
 
 #: Colours of the reach measures (Okabe-Ito, colour-blind safe), in REACH_MEASURES order.
-REACH_COLOURS = dict(zip(REACH_MEASURES, ["#0072B2", "#009E73", "#E69F00", "#CC79A7"]))
+REACH_COLOURS = dict(zip(REACH_MEASURES, ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#D55E00"]))
 #: Marker of an observation's basis: a square for a status table's count, a circle for a source's words.
 _BASIS_MARKER = {TABLE_BASIS: "s", TEXT_BASIS: "o"}
 
