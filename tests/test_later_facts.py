@@ -143,3 +143,14 @@ def test_the_charts_show_the_new_figures():
     legend = [t.get_text() for leg in reach_figure(series).legends for t in leg.get_texts()]
     assert "countries supported" in legend
     assert "countries supported" in set(reach_rows(series)["measure"])
+
+
+def test_themes_of_a_news_sourced_instrument_are_unknown_not_none():
+    from iccwc.views.story import recognition_themes
+    rec = iccwc.load_recognitions()
+    s = recognition.summary(rec)
+    news_without = _news_rows(rec)["themes"].fillna("").eq("").sum()
+    assert s["themes_unknown"] == news_without >= 1
+    text = recognition_themes(rec)
+    other = s["instruments"] - s["with_theme"]
+    assert f"of the other **{other}**, **{other - news_without}** speak of wildlife crime in general" in text

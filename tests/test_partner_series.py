@@ -176,8 +176,8 @@ def test_series_chart_labels_each_point_with_its_figure_and_date(fictional):
     pp = build_partner_presence(_write(fictional / "p.csv", GOOD), Sources(fictional / "raw"))
     fig = overview_charts.partner_series_chart(pp)
     texts = charts.svg_texts(charts.svg(fig))
-    # each point: its number as printed (qualifier included), then its date
-    for label, when in [("12 provinces", "2019-03"), ("14 provinces", "2020-05"),
+    # each point: its number as printed (qualifier included; the unit at the network's latest only), then its date
+    for label, when in [("12", "2019-03"), ("14 provinces", "2020-05"),
                         ("40+ (more than 40) agencies", "2019-03")]:
         assert texts[texts.index(label) + 1] == when, texts
     for want in ["Narnian Wildlife Service: rangers (2)", "Narnian Wildlife Service: partner agencies (1)",

@@ -93,6 +93,22 @@ def toolkit_unknown(df: pd.DataFrame) -> pd.Series:
     return df["mentions_toolkit"].astype("boolean").isna().astype(bool)
 
 
+def themes_unknown(df: pd.DataFrame) -> pd.Series:
+    """The instruments with no theme whose source is not their own text (a news item: no heading, so
+    ``category_basis`` is not 'heading'): the item's words name no species, which does not say that the
+    instrument names none. Unknown, so counted neither as naming a species nor as speaking of wildlife
+    crime in general (issue 26).
+
+    Returns a bool Series aligned with ``df``.
+
+    >>> rec = iccwc.load_recognitions()
+    >>> bool((themes_unknown(rec) <= (rec["category_basis"].astype(str) != "heading")).all())
+    True
+    """
+    no_theme = df["themes"].isna() | (df["themes"].astype(str).str.strip() == "")
+    return (no_theme & (df["category_basis"].astype(str) != "heading")).astype(bool)
+
+
 def toolkit_word(value) -> str:
     """``mentions_toolkit`` in words: 'yes', 'no' or 'unknown' (empty: the source cannot tell).
 
@@ -265,7 +281,8 @@ def summary(df: pd.DataFrame) -> dict:
     {category: n}, by_year {year: n}, by_type {instrument_type: n}, by_source {source label: n},
     toolkit (instruments naming the Toolkit), toolkit_not_named (instruments whose quoted passages do not
     name it), toolkit_unknown (instruments whose source cannot tell: counted neither way),
-    toolkit_first_month ("YYYY-MM" or None), toolkit_first (their names), with_theme, with_place,
+    toolkit_first_month ("YYYY-MM" or None), toolkit_first (their names), with_theme, themes_unknown
+    (instruments without a theme known only from a news item: :func:`themes_unknown`), with_place,
     without_place.
 
     >>> rec = iccwc.load_recognitions()
@@ -291,6 +308,7 @@ def summary(df: pd.DataFrame) -> dict:
         "toolkit_first_month": None if first_tk is None else first_tk.strftime("%Y-%m"),
         "toolkit_first": list(tk.loc[tk["month"] == first_tk, "instrument"]) if first_tk is not None else [],
         "with_theme": int(themes_long(df)["id"].nunique()),
+        "themes_unknown": int(themes_unknown(df).sum()),
         "with_place": int(placed.sum()),
         "without_place": int((~placed).sum()),
     }

@@ -642,9 +642,14 @@ def recognition_themes(rec: pd.DataFrame) -> str:
     if not s["with_theme"]:
         return "None of the instruments names a species or commodity in its title or quoted text."
     themes = recognition.theme_counts(rec)
+    unknown = s.get("themes_unknown", 0)          # known only from a news item: the item cannot tell
     other = s["instruments"] - s["with_theme"]
     out = [f"Of the {plural(s['instruments'], 'instrument')}, {_b(s['with_theme'])} name a species or commodity in "
-           f"their title or quoted text; the other {_b(other)} speak of wildlife crime in general."]
+           f"their title or quoted text; the other {_b(other)} speak of wildlife crime in general."
+           if not unknown else
+           f"Of the {plural(s['instruments'], 'instrument')}, {_b(s['with_theme'])} name a species or commodity in "
+           f"their title or quoted text; of the other {_b(other)}, {_b(other - unknown)} speak of wildlife crime in "
+           f"general and for {_b(unknown)}, known only from a news item, the item's words cannot tell."]
     twice = themes[themes["instruments"] > 1]
     once = themes[themes["instruments"] == 1]["theme"].tolist()
     if len(twice):
@@ -827,7 +832,9 @@ def toolkit_reach(series: pd.DataFrame) -> str:
     text = series[series["basis"] == TEXT_BASIS]
     first, last = series.iloc[0], series.iloc[-1]
     n_src = text["source"].map(lambda s: s.rsplit(" (", 1)[0].split(", line ")[0]).nunique()
-    head = (f"The data hold {_b(len(series))} {'count' if len(series) == 1 else 'counts'} of the Toolkit's reach, "
+    whose = ("the Toolkit's reach (and ICCWC's as a whole: *countries supported*)"
+             if (series["measure"].astype(str) == "countries supported").any() else "the Toolkit's reach")
+    head = (f"The data hold {_b(len(series))} {'count' if len(series) == 1 else 'counts'} of {whose}, "
             f"from {when(first)} to {when(last)}: {_b(len(table))} counted from "
             f"{plural(table['date'].nunique(), 'status table')} and {_b(len(text))} stated in the words of "
             f"{plural(n_src, 'source')}.")

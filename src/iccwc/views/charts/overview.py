@@ -98,7 +98,8 @@ def partner_series_chart(pp: pd.DataFrame) -> Figure:
                  if r.latest or k == 0 or (r.count, r.qualifier) != (g["count"].iloc[k - 1], g["qualifier"].iloc[k - 1])]
         for k, r in enumerate(shown):
             below = k % 2 == 1
-            ax.annotate(f"{r.label}\n{r.as_of[:7]}", (r.date, y), xytext=(0, -9 if below else 8),
+            text = r.label if r.latest else r.label.removesuffix(f" {r.unit}")   # the unit once, at the latest
+            ax.annotate(f"{text}\n{r.as_of[:7]}", (r.date, y), xytext=(0, -9 if below else 8),
                         textcoords="offset points", ha="center", va="top" if below else "bottom", fontsize=7.5,
                         color=charts.TEXT, fontweight="bold" if r.latest else "normal")
     ax.set_yticks(range(len(networks)), [f"{p}: {n} ({int(((s['partner'] == p) & (s['network'] == n)).sum())})"
