@@ -51,6 +51,9 @@ _LAZY = {
     "coverage": ("iccwc.analysis.coverage", None),
     "snapshots": ("iccwc.analysis.snapshots", None),
     "overview": ("iccwc.analysis.overview", None),
+    "profiles": ("iccwc.analysis.profiles", None),
+    "country_profile": ("iccwc.analysis.profiles", "country_profile"),
+    "profile_countries": ("iccwc.analysis.profiles", "profile_countries"),
 }
 __all__ = ["DataError", *_LAZY]
 
