@@ -53,9 +53,10 @@ NO_COUNTRY_FIGURES = "the sources give no country figures"
 #: The Toolkit "stage" of a status date that does not list the country.
 NOT_LISTED = "not listed"
 
+#: What a country had done once step N was its last (the vocabulary's step names, vocab.STEPS).
 _STEP_PHRASE = {1: "made the request", 2: "nominated a focal point", 3: "done the preparatory work",
-                4: "held the initial meeting", 5: "had the in-country mission", 6: "had the draft report",
-                7: "had the action plan", 8: "had the presentation: all 8 steps"}
+                4: "held the initial meeting", 5: "received the in-country mission", 6: "reached the draft report",
+                7: "reached the action plan", 8: "completed all 8 steps, to the presentation"}
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,10 @@ class CountryProfile:
         if not listed:
             dates = ", ".join(date_label(t.status_date) for t in self.toolkit)
             return f"{self.name} is not listed in any Toolkit status table or list of the data ({dates})."
-        parts = [f"{self.name} asked for the Toolkit"]
-        for t in self.toolkit:
+        first = self.toolkit.index(listed[0])
+        before = ", ".join(date_label(t.status_date) for t in self.toolkit[:first])
+        parts = [f"{self.name} asked for the Toolkit" + (f" (not listed on {before})" if before else "")]
+        for t in self.toolkit[first:]:
             when = date_label(t.status_date)
             if not t.listed:
                 parts.append(f"on {when} it was not listed")

@@ -169,12 +169,19 @@ def by_iso2(iso2: str) -> Country | None:
 
 def name_of(iso3: str) -> str:
     """The one display name of a country (country profiles): pycountry's common name, else its name,
-    whatever spelling a source prints ("Turkey" and "Türkiye" are both shown "Türkiye").
+    whatever spelling a source prints ("Turkey" and "Türkiye" are both shown "Türkiye"). A name the
+    library writes inverted for sorting, the part after the comma ending in "of"/"of the" or one word,
+    is read back in order ("Congo, The Democratic Republic of the": "Democratic Republic of the Congo").
 
-    >>> name_of("TUR"), name_of("TZA"), name_of("SWZ")
-    ('Türkiye', 'Tanzania', 'Eswatini')
+    >>> name_of("TUR"), name_of("TZA"), name_of("SWZ"), name_of("COD"), name_of("VGB")
+    ('Türkiye', 'Tanzania', 'Eswatini', 'Democratic Republic of the Congo', 'British Virgin Islands')
     """
     rec = pycountry.countries.get(alpha_3=str(iso3).upper())
     if rec is None:
         raise UnknownCountry(str(iso3))
-    return getattr(rec, "common_name", None) or rec.name
+    name = getattr(rec, "common_name", None) or rec.name
+    head, sep, tail = name.partition(", ")
+    if sep and (tail.split()[-1] in ("of", "the") or len(tail.split()) == 1):
+        tail = tail[4:] if tail.startswith(("The ", "the ")) else tail
+        name = f"{tail} {head}"
+    return name
