@@ -61,7 +61,12 @@ _STEP_PHRASE = {1: "made the request", 2: "nominated a focal point", 3: "done th
 
 @dataclass(frozen=True)
 class ToolkitStatus:
-    """The Toolkit status of one country at one status date."""
+    """The Toolkit status of one country at one status date.
+
+    >>> t = country_profile("Kenya").toolkit[0]
+    >>> t.listed, t.last_step == len(t.steps_done), t.steps_known
+    (True, True, True)
+    """
     status_date: pd.Timestamp
     listed: bool                      # the status table or list of that date names the country
     country_as_printed: str | None
@@ -79,7 +84,12 @@ class ToolkitStatus:
 
 @dataclass(frozen=True, eq=False)
 class CountryProfile:
-    """Everything the data hold about one country. Build it with :func:`country_profile`."""
+    """Everything the data hold about one country. Build it with :func:`country_profile`.
+
+    >>> p = country_profile("Viet Nam")
+    >>> p.name, p.has_data, sum(p.activities_by("activity_type").values()) == len(p.activities)
+    ('Vietnam', True, True)
+    """
     iso3: str
     name: str                                   # the one display name (module docstring)
     region: str
@@ -289,7 +299,7 @@ def country_profile(name_or_iso3: str, data_dir=None) -> CountryProfile:
     (``has_data`` False) whose sentences say so.
 
     >>> p = country_profile("Kenya")
-    >>> p.toolkit[0].last_step >= 1, len(p.activities) == (iccwc.load_activities()["iso3"] == "KEN").sum()
+    >>> p.toolkit[0].last_step >= 1, len(p.activities) == int((iccwc.load_activities()["iso3"] == "KEN").sum())
     (True, True)
     """
     toolkit, activities, recognitions, presence = _frames(data_dir)
@@ -341,7 +351,12 @@ def profile_countries(data_dir=None) -> pd.DataFrame:
 
 
 def all_profiles(data_dir=None) -> dict[str, CountryProfile]:
-    """Every country of :func:`profile_countries`, ISO3 -> its profile (the data are read once)."""
+    """Every country of :func:`profile_countries`, ISO3 -> its profile (the data are read once).
+
+    >>> ps = all_profiles()
+    >>> sum(len(p.activities) for p in ps.values()) == len(iccwc.load_activities())
+    True
+    """
     frames = _frames(data_dir)
     return {c: _profile(c, *frames) for c in profile_countries(data_dir)["iso3"]}
 
@@ -353,6 +368,9 @@ def profile_html(p: CountryProfile) -> str:
 
     Here, not in iccwc.views: the layering contract lets the analysis layer import nothing above it,
     and a profile must show itself in JupyterLab without the caller importing a view.
+
+    >>> profile_html(country_profile("Kenya")).startswith("<div class='iccwc-profile'><h3>Kenya (KEN)</h3>")
+    True
     """
     e = html.escape
     s = p.sentences()
