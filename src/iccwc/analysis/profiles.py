@@ -30,7 +30,7 @@ raises :class:`iccwc.errors.UnknownName`, whose message suggests the closest nam
 >>> p.iso3, p.name, country_profile("Kenya").iso3
 ('KEN', 'Kenya', 'KEN')
 >>> sorted(p.rows())
-['activities', 'country', 'partner_presence', 'recognitions', 'sentences', 'toolkit']
+['activities', 'activity_counts', 'country', 'partner_presence', 'recognitions', 'sentences', 'toolkit']
 """
 from __future__ import annotations
 
@@ -142,6 +142,9 @@ class CountryProfile:
                         "names_in_sources": [{"name": n, "dataset": d} for n, d in self.names_in_sources]},
             "toolkit": tk,
             "activities": acts,
+            "activity_counts": {"by_type": self.activities_by("activity_type"),
+                                "by_category": self.activities_by("category"),
+                                "by_year": self.activities_by("year_start")},
             "recognitions": recs,
             "partner_presence": {"statement": self.partner_presence,
                                  "global_figures": self.partner_figures_global},
@@ -192,8 +195,9 @@ class CountryProfile:
         span = ("no year given" if years.empty else
                 f"{years.min()}" if years.min() == years.max() else f"{years.min()} to {years.max()}")
         extra = f" ({undated} with no year given)" if undated and not years.empty else ""
+        groups = "; ".join(f"{c} {k}" for c, k in self.activities_by("category").items())
         return (f"The data list {n} ICCWC {'activity' if n == 1 else 'activities'} in {self.name}, "
-                f"{span}{extra}: {types}.")
+                f"{span}{extra}: {types}. By category: {groups}.")
 
     def _recognitions_sentence(self) -> str:
         n = len(self.recognitions)
