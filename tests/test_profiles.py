@@ -86,6 +86,9 @@ def test_an_unknown_name_suggests_the_closest():
         iccwc.country_profile("Kenia", D)
     assert exc.value.suggestions[0] == "Kenya"
     assert str(exc.value).startswith("unknown country 'Kenia': did you mean 'Kenya'")
+    with pytest.raises(UnknownName) as exc:
+        iccwc.country_profile("GABONN", D)                 # case aside, the closest spelling as printed
+    assert exc.value.suggestions == ["Gabon"]
     with pytest.raises(LookupError, match="no similar name"):
         iccwc.country_profile("Xqzw", D)
 
@@ -141,3 +144,20 @@ def test_real_examples_of_the_brief():
     assert iccwc.country_profile("DRC").name == "Democratic Republic of the Congo"
     tza = iccwc.country_profile("Tanzania")
     assert "arusha-declaration" in set(tza.recognitions["id"])          # adopted in Arusha (SC66 Part 2)
+
+
+def test_views_count_activities_as_the_profiles_do():
+    """The coverage views (the interactive page's inline rows, a map popup) carry one row per activity:
+    the same counts as a profile (item 4: a text naming both tools is in both types)."""
+    from iccwc.views.interactive import coverage as icov
+    from iccwc.views.maps import coverage as mcov
+    act = iccwc.load_activities()
+    inline = pd.DataFrame(icov.rows(act))
+    assert len(inline) == len(act)
+    framework = inline.loc[inline["activity_type"] == "Indicator Framework", "iso3"]
+    assert framework.nunique() == 8
+    bolivia = iccwc.country_profile("Bolivia")
+    assert set(bolivia.activities_by("activity_type")) >= {"Toolkit", "Indicator Framework"}
+    popup = mcov.popup_html("Bolivia", act[act["iso3"] == "BOL"], None)
+    assert f"({len(bolivia.activities)} activities)" in popup
+    assert popup.count("Toolkit and Indicator Framework implementation") == 2     # under each of its two types

@@ -262,8 +262,9 @@ def _resolve(name_or_iso3: str, toolkit, activities, data_dir) -> str:
                 return exc.code_of.split(",")[0]
     spellings = sorted({*toolkit["country"].astype(str), *activities["country"].astype(str),
                         *(countries.name_of(c) for c in set(known.values()))})
-    close = difflib.get_close_matches(text, spellings, n=3, cutoff=0.6) or difflib.get_close_matches(
-        text.casefold(), [s.casefold() for s in spellings], n=3, cutoff=0.6)
+    folded = {s.casefold(): s for s in spellings}
+    close = difflib.get_close_matches(text, spellings, n=3, cutoff=0.6) or [
+        folded[s] for s in difflib.get_close_matches(text.casefold(), list(folded), n=3, cutoff=0.6)]
     raise UnknownName(text, close, "country", "iccwc.profile_countries() lists the countries with data")
 
 
