@@ -144,6 +144,7 @@ class CountryProfile:
             "activities": acts,
             "activity_counts": {"by_type": self.activities_by("activity_type"),
                                 "by_category": self.activities_by("category"),
+                                "by_website_group": self.activities_by("website_group"),
                                 "by_year": self.activities_by("year_start")},
             "recognitions": recs,
             "partner_presence": {"statement": self.partner_presence,
@@ -268,19 +269,26 @@ def _resolve(name_or_iso3: str, toolkit, activities, data_dir) -> str:
     raise UnknownName(text, close, "country", "iccwc.profile_countries() lists the countries with data")
 
 
-def _toolkit_history(iso3: str, toolkit: pd.DataFrame) -> tuple[ToolkitStatus, ...]:
+def _changes_between_dates(toolkit: pd.DataFrame) -> dict[pd.Timestamp, dict[str, str]]:
+    """For each status date after the first: ISO3 -> its change since the previous date."""
+    dates = [pd.Timestamp(d) for d in sorted(pd.unique(pd.to_datetime(toolkit["status_date"])))]
+    out = {}
+    for before, after in zip(dates, dates[1:]):
+        c = changes(toolkit, before=before, after=after)
+        out[after] = dict(zip(c["iso3"].astype(str), c["change"].astype(str)))
+    return out
+
+
+def _toolkit_history(iso3: str, toolkit: pd.DataFrame, moved=None) -> tuple[ToolkitStatus, ...]:
     if toolkit.empty:
         return ()
+    moved = _changes_between_dates(toolkit) if moved is None else moved
     dates = sorted(pd.unique(pd.to_datetime(toolkit["status_date"])))
     out, prev = [], None
     for d in dates:
         d = pd.Timestamp(d)
         rows = toolkit[(pd.to_datetime(toolkit["status_date"]) == d) & (toolkit["iso3"].astype(str) == iso3)]
-        change = None
-        if prev is not None:
-            c = changes(toolkit, before=prev, after=d)
-            hit = c[c["iso3"] == iso3]
-            change = str(hit["change"].iloc[0]) if len(hit) else None
+        change = None if prev is None else moved.get(d, {}).get(iso3)
         if rows.empty:
             out.append(ToolkitStatus(d, False, None, None, NOT_LISTED, (), None, change, None))
         else:
@@ -312,7 +320,7 @@ def country_profile(name_or_iso3: str, data_dir=None) -> CountryProfile:
                     recognitions, presence)
 
 
-def _profile(iso3, toolkit, activities, recognitions, presence) -> CountryProfile:
+def _profile(iso3, toolkit, activities, recognitions, presence, moved=None) -> CountryProfile:
     info = countries.by_iso3(iso3)
     acts = activities[activities["iso3"].astype(str) == iso3].reset_index(drop=True)
     recs = recognitions[recognitions["place_country_iso2"].astype(str) == info.iso2].reset_index(drop=True)
@@ -322,7 +330,7 @@ def _profile(iso3, toolkit, activities, recognitions, presence) -> CountryProfil
             spellings.append((n, dataset))
     return CountryProfile(
         iso3=iso3, name=info.name, region=info.region, document_region=info.document_region,
-        names_in_sources=tuple(spellings), toolkit=_toolkit_history(iso3, toolkit), activities=acts,
+        names_in_sources=tuple(spellings), toolkit=_toolkit_history(iso3, toolkit, moved), activities=acts,
         recognitions=recs, partner_presence=NO_COUNTRY_FIGURES, partner_figures_global=int(len(presence)))
 
 
@@ -363,7 +371,8 @@ def all_profiles(data_dir=None) -> dict[str, CountryProfile]:
     True
     """
     frames = _frames(data_dir)
-    return {c: _profile(c, *frames) for c in profile_countries(data_dir)["iso3"]}
+    moved = _changes_between_dates(frames[0])
+    return {c: _profile(c, *frames, moved=moved) for c in profile_countries(data_dir)["iso3"]}
 
 
 # ---------------------------------------------------------------------- HTML (JupyterLab)
