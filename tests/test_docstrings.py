@@ -17,7 +17,7 @@ import iccwc
 #: The modules ``import iccwc`` exposes (see iccwc._LAZY) and the package itself.
 MODULES = ["iccwc", "iccwc.data.load", "iccwc.data.status_dates", "iccwc.analysis.toolkit_uptake",
            "iccwc.analysis.recognition", "iccwc.analysis.coverage", "iccwc.analysis.snapshots",
-           "iccwc.analysis.overview"]
+           "iccwc.analysis.overview", "iccwc.analysis.profiles"]
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

@@ -74,6 +74,32 @@ def test_type_rules(text, want):
     assert website.activity_type(text) == want
 
 
+@pytest.mark.parametrize("text, want", [
+    ("Toolkit and Indicator Framework implementation", ["Toolkit", "Indicator Framework"]),
+    ("Indicator Framework and Toolkit", ["Toolkit", "Indicator Framework"]),          # vocabulary order
+    ("Indicator Framework implementation", ["Indicator Framework"]),
+    ("Toolkit workshop", ["Toolkit"]),
+    ("Operation COBRA III post operational review training workshop", ["training or workshop"]),
+])
+def test_a_text_naming_both_tools_is_one_activity_per_tool(text, want):
+    assert website.activity_types(text) == want
+
+
+def test_both_tools_on_a_line_are_two_activities(tmp_path):
+    path = write(tmp_path, "tools.csv", [
+        f'Kenya,"FICTIONAL Toolkit and Indicator Framework implementation (2019)\nFICTIONAL Toolkit and '
+        f'Indicator Framework implementation (2019)\nFICTIONAL Indicator Framework (2018)",,{LEC},,,True,,38.4,1.4',
+    ])
+    notes = []
+    df = read(path, notes=notes)
+    assert df["activity_type"].tolist() == ["Toolkit", "Indicator Framework", "Indicator Framework"]
+    assert df["source_line"].tolist() == [2, 2, 4] and df["duplicates"].tolist() == [1, 1, 0]   # line 3: a copy
+    assert df.loc[0, "description"] == df.loc[1, "description"] == (
+        "FICTIONAL Toolkit and Indicator Framework implementation")
+    assert df["source"].is_unique and "its Indicator Framework part" in df.loc[1, "source"]
+    assert len(notes) == 2          # the copy on line 3 is counted once for each of its two activities
+
+
 def write(folder: Path, name: str, rows: list[str], header: str = HEADER) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

@@ -10,6 +10,7 @@ and one module per question the project answers::
     iccwc.recognition.counts_by_year(rec)          # instruments per year
     iccwc.coverage.toolkit_by_region(tk)           # Toolkit requests and stages per region
     iccwc.snapshots.changes(iccwc.load_toolkit(status_date="all"))   # with two status dates or more: what moved
+    iccwc.country_profile("Kenya")                 # everything the sources say about one country
 
 Every one of these functions has a docstring that says what it returns (the columns of a
 DataFrame) and shows an example on the committed data, e.g. ``help(iccwc.toolkit_uptake.select)``;
@@ -51,6 +52,9 @@ _LAZY = {
     "coverage": ("iccwc.analysis.coverage", None),
     "snapshots": ("iccwc.analysis.snapshots", None),
     "overview": ("iccwc.analysis.overview", None),
+    "profiles": ("iccwc.analysis.profiles", None),
+    "country_profile": ("iccwc.analysis.profiles", "country_profile"),
+    "profile_countries": ("iccwc.analysis.profiles", "profile_countries"),
 }
 __all__ = ["DataError", *_LAZY]
 

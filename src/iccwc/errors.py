@@ -69,6 +69,26 @@ class ProblemList:
         return bool(self.items)
 
 
+class UnknownName(LookupError):
+    """A name (of a country, ...) asked for that the data do not know; ``suggestions`` are the closest
+    names they hold (may be empty)."""
+
+    def __init__(self, name: str, suggestions: list[str], kind: str = "name", hint: str | None = None):
+        self.name = name
+        self.suggestions = list(suggestions)
+        msg = f"unknown {kind} {name!r}"
+        if self.suggestions:
+            msg += ": did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        else:
+            msg += ": no similar name in the data"
+        if hint:
+            msg += f" ({hint})"
+        super().__init__(msg)
+
+    def __str__(self) -> str:         # LookupError/KeyError would print the message in quotes
+        return self.args[0]
+
+
 # --------------------------------------------------------------------------- exit codes, defined once
 
 #: The command line's exit codes (``iccwc --help`` lists them; tests/test_cli_errors.py checks them).

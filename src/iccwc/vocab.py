@@ -133,9 +133,10 @@ ACTIVITY_TYPE_LABELS = {
 }
 #: How an activity's text (the ICCWC website's description line) gives its type: the FIRST rule
 #: whose pattern matches (case-insensitive regular expression) wins; no match gives "other".
-#: Order matters: "Toolkit and Indicator Framework implementation" is a Toolkit activity; "Operation
-#: COBRA III post operational review training workshop" is a workshop, not the operation itself;
-#: "Operation Thunderball (2019)" names the operation ("Operational ..." and "Preoperational ..." do not).
+#: Order matters: "Operation COBRA III post operational review training workshop" is a workshop, not the
+#: operation itself; "Operation Thunderball (2019)" names the operation ("Operational ..." and
+#: "Preoperational ..." do not). Except for :data:`ONE_ACTIVITY_PER_TOOL`: a text naming both tools is
+#: one activity of each type (issue 24, item 4).
 ACTIVITY_TYPE_RULES = [
     ("Toolkit", r"\btoolkit\b"),
     ("Indicator Framework", r"\bindicator framework\b"),
@@ -146,6 +147,11 @@ ACTIVITY_TYPE_RULES = [
     ("enforcement operation", r"\boperation\s"),
     ("assessment or mission", r"\bassessments?\b|\bmission\b"),
 ]
+#: ICCWC's two analytic tools, each implemented in a country as a thing done on its own. A text that
+#: names both ("Toolkit and Indicator Framework implementation (2019)") is one activity per tool, each of
+#: one type, so that filtering or counting by type finds every country that implemented a tool, and
+#: counts by type add up to the number of activities (docs/data.md, "Adding ICCWC activities").
+ONE_ACTIVITY_PER_TOOL = ["Toolkit", "Indicator Framework"]
 #: The ICCWC website's groups (pins.csv, column "group") -> the document's Part 4 categories.
 WEBSITE_GROUPS = {
     "Analysis of national responses": "analysis of national responses",

@@ -144,3 +144,44 @@ def _resolve(printed: str, aliases: Path, stamp: tuple) -> Country:
     return Country(printed=key, iso3=rec.alpha_3, iso2=rec.alpha_2, numeric=rec.numeric,
                    name=name, region=continent,
                    document_region=DOCUMENT_REGION_OF_CONTINENT.get(continent, continent))
+
+
+def by_iso3(iso3: str) -> Country:
+    """The country of an ISO 3166 alpha-3 code (a code the data hold), with its one display name.
+
+    ``name`` (and ``printed``) is :func:`name_of`. Raises :class:`UnknownCountry` for a code
+    pycountry does not know.
+    """
+    rec = pycountry.countries.get(alpha_3=str(iso3).upper())
+    if rec is None:
+        raise UnknownCountry(str(iso3))
+    continent = _geonames().get(rec.alpha_3, "")
+    name = name_of(rec.alpha_3)
+    return Country(printed=name, iso3=rec.alpha_3, iso2=rec.alpha_2, numeric=rec.numeric, name=name,
+                   region=continent, document_region=DOCUMENT_REGION_OF_CONTINENT.get(continent, continent))
+
+
+def by_iso2(iso2: str) -> Country | None:
+    """The country of an ISO 3166 alpha-2 code (GeoNames' country of a place), or None."""
+    rec = pycountry.countries.get(alpha_2=str(iso2).upper())
+    return None if rec is None else by_iso3(rec.alpha_3)
+
+
+def name_of(iso3: str) -> str:
+    """The one display name of a country (country profiles): pycountry's common name, else its name,
+    whatever spelling a source prints ("Turkey" and "Türkiye" are both shown "Türkiye"). A name the
+    library writes inverted for sorting, the part after the comma ending in "of"/"of the" or one word,
+    is read back in order ("Congo, The Democratic Republic of the": "Democratic Republic of the Congo").
+
+    >>> name_of("TUR"), name_of("TZA"), name_of("SWZ"), name_of("COD"), name_of("VGB")
+    ('Türkiye', 'Tanzania', 'Eswatini', 'Democratic Republic of the Congo', 'British Virgin Islands')
+    """
+    rec = pycountry.countries.get(alpha_3=str(iso3).upper())
+    if rec is None:
+        raise UnknownCountry(str(iso3))
+    name = getattr(rec, "common_name", None) or rec.name
+    head, sep, tail = name.partition(", ")
+    if sep and (tail.split()[-1] in ("of", "the") or len(tail.split()) == 1):
+        tail = tail[4:] if tail.startswith(("The ", "the ")) else tail
+        name = f"{tail} {head}"
+    return name

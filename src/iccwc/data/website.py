@@ -27,7 +27,10 @@ tested in ``tests/test_website_parser.py``:
   year or period, a year before ICCWC (:data:`iccwc.vocab.FIRST_ACTIVITY_YEAR`) or in the future,
   or a period that ends before it starts, is an error. An empty description is an error.
 * **Type.** ``activity_type`` follows from the activity's text by the first matching rule of
-  :data:`iccwc.vocab.ACTIVITY_TYPE_RULES` ("other" when none matches).
+  :data:`iccwc.vocab.ACTIVITY_TYPE_RULES` ("other" when none matches). A text that names both of
+  ICCWC's tools (:data:`iccwc.vocab.ONE_ACTIVITY_PER_TOOL`: "Toolkit and Indicator Framework
+  implementation (2019)") is two activities, one typed *Toolkit* and one *Indicator Framework*, both
+  with the website's words, years and line (:func:`activity_types`); ``source`` says which part.
 * **Status.** The website gives none: ``status`` is empty (not "completed").
 * **Coordinates.** ``latitude``/``longitude`` are the website's marker. They must be numbers inside
   the country's box: the bounds of its Natural Earth polygon (``data/raw/natural-earth``) widened by
@@ -60,7 +63,7 @@ from iccwc.data.inputs import WEBSITE_FOLDER
 from iccwc.data.provenance import check as check_provenance
 from iccwc.data.textio import read_text
 from iccwc.errors import DataError, ProblemList
-from iccwc.vocab import ACTIVITY_TYPE_RULES, FIRST_ACTIVITY_YEAR, WEBSITE_GROUPS
+from iccwc.vocab import ACTIVITY_TYPE_RULES, ACTIVITY_TYPES, FIRST_ACTIVITY_YEAR, ONE_ACTIVITY_PER_TOOL, WEBSITE_GROUPS
 
 #: The folder under data/raw that holds the website's files.
 FOLDER = WEBSITE_FOLDER
@@ -89,6 +92,20 @@ def activity_type(text: str) -> str:
         if rx.search(text.strip()):
             return name
     return "other"
+
+
+def activity_types(text: str) -> list[str]:
+    """The activities' types a text stands for: one per tool of ONE_ACTIVITY_PER_TOOL it names when it
+    names two or more (each is a thing done), else the one type of :func:`activity_type`.
+
+    >>> activity_types("Toolkit and Indicator Framework implementation"), activity_types("WIST deployment")
+    (['Toolkit', 'Indicator Framework'], ['WIST'])
+    """
+    rules = dict(_RULES)
+    tools = [t for t in ONE_ACTIVITY_PER_TOOL if rules[t].search(text.strip())]
+    if len(tools) > 1:
+        return sorted(tools, key=ACTIVITY_TYPES.index)
+    return [activity_type(text)]
 
 
 @dataclass(frozen=True)
@@ -211,8 +228,8 @@ COLUMNS = ["country", "iso3", "region", "document_region", "category", "website_
            "duplicates", "source"]
 
 
-def _key(iso3: str, text: str, start, end) -> tuple:
-    return iso3, " ".join(text.split()).casefold(), start, end
+def _key(iso3: str, text: str, start, end, kind: str = "") -> tuple:
+    return iso3, " ".join(text.split()).casefold(), start, end, kind
 
 
 def read_website(path: str | Path, topojson: Path, this_year: int | None = None,
@@ -289,22 +306,26 @@ def read_website(path: str | Path, topojson: Path, this_year: int | None = None,
                     continue
                 if country is None or category is None:
                     continue
-                key = _key(country.iso3, piece.text, piece.year_start, piece.year_end)
-                if key in first:
-                    rows[first[key]]["duplicates"] += 1
-                    dup_lines.setdefault(key, [rows[first[key]]["source_line"]]).append(line_no)
-                    continue
-                first[key] = len(rows)
-                rows.append({
-                    "country": title, "iso3": country.iso3, "region": country.region,
-                    "document_region": country.document_region, "category": category, "website_group": group,
-                    "activity_type": activity_type(piece.text), "description": piece.text,
-                    "year_start": piece.year_start, "year_end": piece.year_end,
-                    "latitude": lat, "longitude": lon, "source_file": path.name, "source_line": line_no,
-                    "duplicates": 0,
-                    "source": f"{path.name}, line {line_no}" + (f" (activity {n_on_line} on the line)"
-                                                                if n_on_line > 1 else ""),
-                })
+                kinds = activity_types(piece.text)
+                for kind in kinds:
+                    key = _key(country.iso3, piece.text, piece.year_start, piece.year_end, kind)
+                    if key in first:
+                        rows[first[key]]["duplicates"] += 1
+                        dup_lines.setdefault(key, [rows[first[key]]["source_line"]]).append(line_no)
+                        continue
+                    first[key] = len(rows)
+                    rows.append({
+                        "country": title, "iso3": country.iso3, "region": country.region,
+                        "document_region": country.document_region, "category": category, "website_group": group,
+                        "activity_type": kind, "description": piece.text,
+                        "year_start": piece.year_start, "year_end": piece.year_end,
+                        "latitude": lat, "longitude": lon, "source_file": path.name, "source_line": line_no,
+                        "duplicates": 0,
+                        "source": f"{path.name}, line {line_no}"
+                                  + (f" (activity {n_on_line} on the line)" if n_on_line > 1 else "")
+                                  + (f" (its {kind} part: the line names {' and '.join(kinds)})"
+                                     if len(kinds) > 1 else ""),
+                    })
     problems.raise_if_any(f"{path.name}: the ICCWC website's activities cannot be used")
     if notes is not None:
         for key, lines in dup_lines.items():
