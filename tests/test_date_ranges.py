@@ -72,3 +72,18 @@ def test_status_command_prints_each_range():
     res = run_cli("status")
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["date_ranges"]["recognitions"]["what"] == "adoption dates"
+
+
+def test_pages_say_each_datasets_dates_not_the_toolkit_date_for_all():
+    """The index and a page's source line name the dates of the datasets that page reads (issue 26, item 4)."""
+    from iccwc.commands.pipeline import RenderOptions, SiteContext
+    status = iccwc.data_status()
+    site = SiteContext(RenderOptions(), status, {}, "now", [])
+    ranges = status["date_ranges"]
+    rec = ranges["recognitions"]
+    text = site.data_dates(["recognitions.csv"])
+    assert text == f"{rec['what']} {rec['first']} to {rec['last']}"
+    assert "Toolkit status" not in text
+    every = site.data_dates()
+    assert all(r["what"] in every for r in ranges.values())
+    assert f"data: {text};" in site.source_line(["recognitions.csv"])

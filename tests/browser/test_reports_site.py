@@ -127,7 +127,7 @@ def test_every_link_resolves_and_pages_link_to_each_other(rendered, page, name):
     else:
         assert page.eval_on_selector_all("ol li > a", "els => els.map(e => e.getAttribute('href'))") == [
             f"{n}.html" for n in NOTEBOOKS]
-        assert page.locator("text=Data as of").count() == len(NOTEBOOKS)
+        assert page.locator("text=Dates of the data").count() == len(NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -824,11 +824,26 @@ class SiteContext:
         dates = self.status.get("toolkit_status_dates") or []
         return dates[-1] if dates else ""
 
-    def source_line(self) -> str:
+    def data_dates(self, reads: list[str] | None = None) -> str:
+        """What dates the data of a page cover, dataset by dataset (``reads``: the processed files the notebook
+        reads; None: every dataset), from ``data_status()["date_ranges"]``: "adoption dates 2011-07 to 2019-10;
+        Toolkit status dates 2015-11-09". Empty when the status has no ranges."""
+        ranges = self.status.get("date_ranges") or {}
+        wanted = None if reads is None else {Path(r).stem for r in reads}
+        parts = []
+        for name, r in ranges.items():
+            if wanted is not None and name not in wanted:
+                continue
+            span = r["first"] if r["first"] == r["last"] else f"{r['first']} to {r['last']}"
+            parts.append(f"{r['what']} {span}")
+        return "; ".join(parts)
+
+    def source_line(self, reads: list[str] | None = None) -> str:
         titles = "; ".join(f"{s.get('issuer', '')} ({s.get('issued', '')})" for s in self.status.get("sources", [])[:3])
         more = len(self.status.get("sources", [])) - 3
+        dates = self.data_dates(reads)
         return (titles + (f" and {more} more" if more > 0 else "")
-                + (f"; data as of {self.as_of}" if self.as_of else "") + "; details under How this was made")
+                + (f"; data: {dates}" if dates else "") + "; details under How this was made")
 
 
 def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | None = None) -> SiteContext:
@@ -858,7 +873,7 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     title = render.notebook_title(nb, path.stem)
     site = site or _site_context(None, [(path, nb)], RenderOptions())
     st = site.status
-    page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(),
+    page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(reads),
                           with_code=site.options.with_code, sources=st.get("sources", []))
     page.nb.cells.append(reader.made_cell(st.get("sources", []), st.get("toolkit_status_dates", []),
                                           _rows_for(st.get("rows", {}), reads), site.versions, site.generated,
@@ -882,7 +897,7 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     log(f"      rendered {target.name} ({len(body.encode()) / 1024:.0f} KB, {len(page.downloads)} download(s)) "
         f"in {time.perf_counter() - t0:.1f} s")
     pause_point("rendered")
-    return render.Entry(target.name, path.name, title, render.notebook_summary(nb), secs, site.as_of,
+    return render.Entry(target.name, path.name, title, render.notebook_summary(nb), secs, site.data_dates(reads) or site.as_of,
                         tuple(d.name for d in page.downloads))
 
 

@@ -493,8 +493,13 @@ class Entry:
     title: str
     summary: str
     seconds: float      # how long it took to execute (kept for the run's log; not shown on the page)
-    as_of: str = ""     # the data's date (latest Toolkit status date)
+    as_of: str = ""     # the dates its data cover, per dataset it reads (SiteContext.data_dates)
     downloads: tuple = ()   # file names of the page's downloads
+
+
+def _ranges(status: dict) -> str:
+    return "; ".join(f"{k}: {v['what']} {v['first']}" + ("" if v["first"] == v["last"] else f" to {v['last']}")
+                     for k, v in (status.get("date_ranges") or {}).items())
 
 
 def index_html(entries: list[Entry], *, generated: str, status: dict, parameters: dict) -> str:
@@ -502,7 +507,7 @@ def index_html(entries: list[Entry], *, generated: str, status: dict, parameters
     e = html.escape
     rows = "\n".join(
         f'<li><a href="{e(x.file, quote=True)}">{e(x.title)}</a>'
-        f"<p>{e(x.summary)}</p><p class=\"nb\">Data as of {e(x.as_of or 'unknown')}; notebook {e(x.notebook)}"
+        f"<p>{e(x.summary)}</p><p class=\"nb\">Dates of the data: {e(x.as_of or 'unknown')}; notebook {e(x.notebook)}"
         + (f"; {len(x.downloads)} download(s) on the page" if x.downloads else "") + "</p></li>" for x in entries)
     sources = "".join(
         f"<li>{e(s.get('title', ''))} ({e(s.get('issuer', ''))}, {e(s.get('issued', ''))}); "
@@ -527,7 +532,7 @@ charts. The pages work in any browser, offline too: no Python and no internet ne
 {rows}
 </ol>
 <h2>Data</h2>
-<p>Toolkit status date(s): {e(dates) or "none"}.</p>
+<p>Toolkit status date(s): {e(dates) or "none"}. Each dataset's dates: {e(_ranges(status)) or "unknown"}.</p>
 <ul>{sources}</ul>
 <footer>Generated {e(generated)} by <code>python -m iccwc run</code>; parameters: {params}.</footer>
 </body></html>
