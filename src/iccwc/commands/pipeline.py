@@ -476,7 +476,7 @@ def _page_key(execution_key: str, site, reads: list[str] | None) -> str:
     """What a page shows besides its notebook's outputs: the data's sources, dates and row counts,
     the page order, the render options (the time it was generated is not compared)."""
     st = site.status
-    return _combined({"execution": execution_key, "as_of": site.as_of, "source_line": site.source_line(),
+    return _combined({"execution": execution_key, "as_of": site.as_of, "source_line": site.source_line(reads),
                       "sources": st.get("sources", []), "dates": st.get("toolkit_status_dates", []),
                       "rows": _rows_for(st.get("rows", {}), reads), "order": site.order,
                       "parameters": site.parameters, "render": site.options.record()})
