@@ -1,6 +1,6 @@
 """Fetch the JavaScript the rendered pages use into .vendor/ (git-ignored), with `npm pack`.
 
-Each tarball is checked against the sha256 recorded in iccwc.commands.static_assets.CHECKSUMS.
+Each tarball is checked against the sha256 recorded in iccwc.site.static_assets.CHECKSUMS.
 `python -m iccwc run` does the same when .vendor/ lacks a package, and copies the files the pages
 load into reports/_static/; this script (`make vendor`) fetches them ahead, e.g. in CI while the
 npm registry is reachable. The browser tests also use these copies.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from iccwc import paths
-from iccwc.commands.static_assets import (CHECKSUMS, PACKAGES, VENDOR, VendorError, _extract,  # noqa: F401
+from iccwc.site.static_assets import (CHECKSUMS, PACKAGES, VENDOR, VendorError, _extract,  # noqa: F401
                                           fetch, fetch_all, package_dir)
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import pytest
 import iccwc
 from iccwc.analysis.coverage import years_by_region
 from iccwc.analysis.toolkit_uptake import reach_series
-from iccwc.commands import reader
+from iccwc.site import reader
 from iccwc.data.load import load_toolkit_reach
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import coverage as cc

@@ -375,7 +375,7 @@ def test_a_notebook_saves_fixed_widths_and_the_page_makes_them_follow_it_again()
     loop): the saved spec has fixed widths; the shared page turns exactly those back into "container"."""
     import json
 
-    from iccwc.commands import vega_page
+    from iccwc.site import vega as vega_page
     from iccwc.views.interactive import base, toolkit
     tk = iccwc.load_toolkit(status_date="latest")
     from iccwc.analysis.toolkit_uptake import reach_series
@@ -390,7 +390,7 @@ def test_a_notebook_saves_fixed_widths_and_the_page_makes_them_follow_it_again()
 
 
 def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them():
-    from iccwc.commands import vega_page
+    from iccwc.site import vega as vega_page
     from iccwc.views.interactive import base, toolkit
     from iccwc.analysis.toolkit_uptake import reach_series
     from iccwc.data.load import load_toolkit_reach
@@ -404,7 +404,7 @@ def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them():
 
 
 def test_each_stage_and_region_option_names_the_map_layer_that_follows_it(latest, activities):
-    from iccwc.commands import vega_page
+    from iccwc.site import vega as vega_page
     from iccwc.views.maps import coverage as cmap
     from iccwc.views.maps import toolkit as tmap
     assert vega_page.ALL == base.ALL

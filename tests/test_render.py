@@ -1,4 +1,4 @@
-"""Executed notebook -> HTML (iccwc.commands.render): which widget state goes into the page, and how."""
+"""Executed notebook -> HTML (iccwc.site.render): which widget state goes into the page, and how."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import nbformat
 
-from iccwc.commands import render
+from iccwc.site import render
 
 STATE_BLOCK = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">\s*(.*?)\s*</script>', re.S)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from iccwc.commands import render
+from iccwc.site import render
 
 VIEW = 'script type="application/vnd.jupyter.widget-view+json"'
 

@@ -11,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from iccwc.commands import reader, render, static_assets
+from iccwc.site import reader, render, static_assets
 from iccwc.data.csvio import unneutralise
 
 
@@ -63,8 +63,8 @@ def test_reader_view_keeps_what_is_meant_for_readers_only():
     page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="CITES Secretariat, 2016-01")
     texts = [o.get("text", "") for c in page.nb.cells if c.cell_type == "code" for o in c.outputs]
     datas = [o.get("data", {}) for c in page.nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert "a  b\n1  2\n" in texts                                   # printed for readers
-    assert not any("sha256" in t or "python 3.11" in t or "Explorer shows" in t or "Deprecation" in t for t in texts)
+    assert texts == [""] * len(texts)                                  # no printed text at all
+    assert not any(o.get("output_type") == "stream" for c in page.nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "TEXT TWIN\n" not in texts and any(d.get("text/markdown") == "**12** of them" for d in datas)
     assert not any(d.get("text/plain") for d in datas)              # no raw reprs, no repr beside rich output
     assert any(reader.WIDGET_VIEW in d for d in datas)
@@ -108,16 +108,15 @@ def test_chart_gets_svg_and_png_downloads_a_source_line_and_a_label():
 
 
 def test_page_has_navigation_rewritten_links_fallbacks_and_one_font():
-    page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="s")
     state = {"version_major": 2, "version_minor": 0, "state": {"m1": {
         "model_name": "LeafletMapModel", "model_module": "jupyter-leaflet", "model_module_version": "^0.20",
         "state": {"_model_name": "LeafletMapModel"}}}}
-    body = render.notebook_html(page.nb, "01 A title", state, with_code=False,
-                                assets=static_assets.Assets(True))
-    body = render.finish_page(body, prev=render.Link("00-overview.html", "Overview <b>"), nxt=None,
-                              pages={"00-overview", "01-a"}, view_kinds=reader.view_kinds(state, {"m1"}))
+    page = reader.prepare(sample(), "01-a", as_of="2015-11-09", source_line="s", pages={"00-overview", "01-a"},
+                          view_kinds=reader.view_kinds(state, {"m1"}))
+    body = render.notebook_html(page.nb, "01 A title", state, with_code=False, assets=static_assets.Assets(True),
+                                page={"nav": render.nav(render.Link("00-overview.html", "Overview <b>"), None)})
     assert 'href="00-overview.html#top"' in body and ".ipynb" not in body
-    assert body.count('<nav class="iccwc-nav') == 2 and 'href="index.html"' in body
+    assert len(re.findall(r'<nav [^>]*class="iccwc-nav', body)) == 2 and 'href="index.html"' in body
     assert "Overview &lt;b&gt;" in body
     assert body.count("This map needs JavaScript") == 1
     assert "system-ui" in body and "!important" in body
@@ -127,7 +126,7 @@ def test_page_has_navigation_rewritten_links_fallbacks_and_one_font():
     # Scripts from _static/ only, by relative links; jupyter-leaflet mapped to its local copy.
     srcs = re.findall(r'src="([^"]+)"', body) + re.findall(r"widgetRendererSrc = '([^']+)'", body)
     assert srcs and all(s.startswith("_static/") for s in srcs), srcs
-    assert '"jupyter-leaflet": "_static/jupyter-leaflet/index"' in body
+    assert '"jupyter-leaflet": "_static/jupyter-leaflet/index"' in body and '"vega": "_static/vega/vega.min"' in body
     assert "cdn.jsdelivr" not in body and "https://" not in re.sub(r'xmlns[^ ]*"[^"]*"', "", body.split("</head>")[0])
 
 
@@ -136,15 +135,63 @@ def test_cdn_pages_still_name_the_pinned_cdn_urls():
     assert render.REQUIRE_JS_URL in body
 
 
-def test_made_section_names_sources_data_version_and_software_escaped():
-    cell = reader.made_cell([{"title": "SC66 <doc>", "issuer": "CITES", "issued": "2016-01", "path": "raw/a.txt",
-                              "sha256": "ab" * 32}], ["2015-11-09"], {"toolkit_status": 17},
-                            {"python": "3.11.2", "pandas": "2.2"}, "2026-01-01 00:00 UTC", "python -m iccwc run",
-                            {"region": "Asia", "data_dir": "/x"})
-    html = cell.outputs[0]["data"]["text/html"]
-    assert "How this was made" in html and "SC66 &lt;doc&gt;" in html and "2015-11-09" in html
-    assert "pandas 2.2" in html and "toolkit_status 17" in html and "region = &#x27;Asia&#x27;" in html
-    assert "/x" not in html
+def test_made_section_names_sources_data_dates_and_software_escaped():
+    made = reader.made([{"title": "SC66 <doc>", "issuer": "CITES", "issued": "2016-01", "path": "raw/a.txt",
+                         "sha256": "ab" * 32}], "Toolkit status dates 2015-11-09", {"python": "3.11.2", "pandas": "2.2"},
+                       "2026-01-01 00:00 UTC", {"region": "Asia", "data_dir": "/x"})
+    body = render.notebook_html(sample(), "t", page={"made": made})
+    section = body[body.index('class="iccwc-made"'):]
+    assert "How this was made" in section and "SC66 &lt;doc&gt;" in section and "2015-11-09" in section
+    assert "pandas 2.2" in section and "region: Asia" in section and "abababababab" in section
+    assert "/x" not in section and "raw/a.txt" not in section and "python -m" not in section
+
+
+def test_a_notebook_with_its_own_how_this_was_made_heading_gets_no_second_one():
+    nb = sample()
+    nb.cells.append(nbformat.v4.new_markdown_cell("## How this was made\n\nMethod."))
+    assert reader.made([], "", {}, "now", nb=nb)["heading"] is False
+    assert reader.made([], "", {}, "now", nb=sample())["heading"] is True
+
+
+def test_cells_for_authors_and_kernel_only_are_not_in_the_page():
+    nb = sample()
+    nb.cells += [nbformat.v4.new_markdown_cell("The cell below checks it.", metadata={"tags": ["for-authors"]}),
+                 code("explorer.widget", out("display_data", data={"text/html": "<p>EXPLORER</p>"}), tags=["kernel-only"]),
+                 code("check()", out("display_data", data={"text/html": "<p>CHECK</p>"}), tags=["for-authors"])]
+    page = reader.prepare(nb, "01-a", as_of="", source_line="s")
+    text = str(page.nb.cells)
+    assert "The cell below" not in text and "EXPLORER" not in text and "CHECK" not in text
+    assert len(reader.prepare(nb, "01-a", as_of="", source_line="s", with_code=True).nb.cells) == len(nb.cells)
+
+
+def test_cells_of_one_figure_become_one_component_with_tabs():
+    nb = nbformat.v4.new_notebook()
+    fig = lambda view: {"iccwc": {"figure": "stage-map", "view": view}}  # noqa: E731
+    a = code("m", out("display_data", data={"text/html": "<p>MAP</p>"}))
+    a.metadata.update(fig("Map"))
+    a.metadata["iccwc"]["title"] = "Where countries stand"
+    b = code("t", out("stream", name="stdout", text="TEXT COPY"), out("display_data", data={"text/html": TABLE}),
+             out("display_data", data={"text/markdown": "note"}))
+    b.metadata.update(fig("Table"))
+    c = code("other", out("display_data", data={"text/html": "<p>OTHER</p>"}))
+    nb.cells = [nbformat.v4.new_markdown_cell("## 1. Map"), a, b, c]
+    page = reader.prepare(nb, "01-a", as_of="", source_line="s")
+    assert len(page.nb.cells) == 3                       # heading, the figure, the other output
+    merged = page.nb.cells[1]
+    assert merged.metadata["iccwc"]["figure"] == {"id": "stage-map", "title": "Where countries stand", "views": [
+        {"key": "map", "label": "Map"}, {"key": "table", "label": "Table"}]}
+    panels = [o["metadata"]["iccwc"]["panel"] for o in merged.outputs]
+    assert [(p["view"], p["open"], p["close"]) for p in panels] == [
+        ("map", True, True), ("table", True, False), ("table", False, True)]
+    body = render.notebook_html(page.nb, "t", with_code=False)
+    assert len(re.findall(r'<figure [^>]*class="iccwc-figure" [^>]*id="stage-map"', body)) == 1
+    assert body.count('role="tabpanel"') == 2 and re.search(r'<button [^>]*data-view="table"[^>]*role="tab"', body)
+    assert "TEXT COPY" not in body and "Where countries stand" in body
+
+
+def test_markdown_links_are_made_for_the_site():
+    assert reader.site_links("[a](01-a.ipynb), [b](../docs/x.md), [c](#top), ![i](x.png)", {"01-a"}) == (
+        "[a](01-a.html), b, [c](#top), ![i](x.png)")
 
 
 def test_slug_and_rows():
@@ -213,17 +260,6 @@ def test_a_version_without_a_recorded_checksum_is_refused(tmp_path):
 def test_every_pinned_package_has_a_checksum():
     for name, ver in static_assets.PACKAGES.items():
         assert len(static_assets.CHECKSUMS.get(f"{name}@{ver}", "")) == 64, f"{name}@{ver}"
-
-
-def test_links_outside_the_site_become_text_that_names_the_file():
-    body = ('<head><link href="x.css"></head><p><a href="../docs/updating.md">the guide</a> '
-            '<a href="02-b.html#s">next</a> <a href="https://example.org/">web</a> <a href="#top">top</a> '
-            '<a href="01-a.table-1-x.as-of-d.csv" download>CSV</a></p>')
-    out = render.unlink_missing(body, {"02-b.html", "01-a.table-1-x.as-of-d.csv"})
-    assert '<span class="iccwc-repo-ref" title="in the project\'s repository: docs/updating.md">the guide</span>' in out
-    for kept in ('href="02-b.html#s"', 'href="https://example.org/"', 'href="#top"', 'href="x.css"',
-                 'href="01-a.table-1-x.as-of-d.csv" download'):
-        assert kept in out
 
 
 def test_an_image_output_gets_alt_text_a_source_and_a_download():

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 import iccwc
-from iccwc.commands import reader, render
+from iccwc.site import reader, render
 from iccwc.data import geo
 from iccwc.views.explorers import base
 from iccwc.views.explorers.coverage import coverage_explorer
@@ -133,8 +133,7 @@ def test_a_plain_html_output_is_still_kept():
 
 
 def test_page_css_hides_kernel_only_and_shows_the_note():
-    page = render.finish_page("<html><head></head><body><p>x</p></body></html>")
-    css = re.search(r'<style id="iccwc-page">(.*?)</style>', page, re.S).group(1)
+    css = (render.TEMPLATES / render.TEMPLATE / "static" / "page.css").read_text()
     assert re.search(r"\.%s\s*\{\s*display:\s*none\s*!important" % base.KERNEL_ONLY, css)
     assert re.search(r"\.%s\s*\{\s*display:\s*block\s*!important" % base.STATIC_ONLY, css)
 

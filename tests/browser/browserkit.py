@@ -64,7 +64,7 @@ def satisfies(have: str, wanted: str) -> bool:
 
 def serve_cdn(page, vendored: dict[str, Path]) -> list[str]:
     """Route CDN URLs to the vendored copies; refuse every other outside request. Returns the refused URLs."""
-    from iccwc.commands.render import CDN_PACKAGES
+    from iccwc.site.render import CDN_PACKAGES
     refused: list[str] = []
     served: list[str] = []
 

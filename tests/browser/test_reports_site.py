@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from iccwc.commands import static_assets
+from iccwc.site import static_assets
 from iccwc.commands.pipeline import find_notebooks
 from iccwc.data.csvio import unneutralise
 

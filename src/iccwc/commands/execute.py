@@ -62,7 +62,7 @@ async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, 
     this process's); ``record_timing=False`` leaves no execution timestamps in the cells (``update``
     saves the notebooks it executes).
 
-    The state is kept apart from ``nb`` (see :func:`iccwc.commands.render.notebook_html`).
+    The state is kept apart from ``nb`` (see :func:`iccwc.site.render.notebook_html`).
     Raises what nbclient raises (``CellExecutionError``, ``DeadKernelError``, ...), with the
     kernel's stderr in an attribute ``kernel_stderr`` when it wrote any.
     """
@@ -119,7 +119,7 @@ async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup
         for index, cell in enumerate(nb.cells):
             await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         finished = True
-        from iccwc.commands.render import collect_widget_state
+        from iccwc.site.render import collect_widget_state
         return collect_widget_state(client)
     except Exception as exc:
         error = exc.error if isinstance(exc, KernelDidNotStart) else exc

@@ -18,13 +18,13 @@ Steps, each timed and reported as it goes:
    cell tagged ``parameters``) and the widget state kept for the HTML; the kernels read the
    processed files built aside. When one notebook fails, the others are cancelled and every
    kernel is shut down.
-4. **Render** each to HTML (:mod:`iccwc.commands.render`) in ``<reports>/.staging-<id>/``, with
+4. **Render** each to HTML (:mod:`iccwc.site.render`) in ``<reports>/.staging-<id>/``, with
    ``index.html`` and the new ``.fingerprint``; then switch the whole generation (processed files
    and reports) in with one journaled switch (:func:`iccwc.data.generations.switch`).
 
    Pages are the reader's view (no code; ``--with-code`` for the author's) with downloads beside
-   them (:mod:`iccwc.commands.reader`); their scripts are in ``<reports>/_static/``, copied there
-   before the check from the ``.vendor/`` cache (:mod:`iccwc.commands.static_assets`; the only
+   them (:mod:`iccwc.site.reader`); their scripts are in ``<reports>/_static/``, copied there
+   before the check from the ``.vendor/`` cache (:mod:`iccwc.site.static_assets`; the only
    files written outside the switch: pinned, checked, and the same for every generation).
 
 Until the switch, ``data/processed`` and the pages in ``reports/`` are not touched: a failing notebook, bad
@@ -49,7 +49,7 @@ from pathlib import Path
 from iccwc import paths
 # render and reader (nbformat, nbconvert) and execute (nbclient) are imported where they are used, so that a
 # run with nothing to do starts in a fraction of a second (importing nbformat alone takes about 0.8 s).
-from iccwc.commands import static_assets
+from iccwc.site import static_assets
 from iccwc.commands.versions import versions
 
 STATE_FILE = ".fingerprint"
@@ -782,7 +782,7 @@ def _import_for_run():
     from importlib import import_module
     import_module("nbformat")
     import_module("nbclient")
-    return import_module("iccwc.commands.render")
+    return import_module("iccwc.site.render")
 
 
 def _entry_record(e) -> dict:
@@ -847,7 +847,7 @@ class SiteContext:
 
 
 def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | None = None) -> SiteContext:
-    from iccwc.commands import render
+    from iccwc.site import render
     from iccwc.commands.versions import PACKAGES
     from iccwc.data.load import data_status
     try:
@@ -864,7 +864,7 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     """Render one executed notebook into ``staging``; with ``keep_copy`` (a folder), also save its
     executed copy (with the widget state) there, from which a later run can render the page again."""
     t0 = time.perf_counter()
-    from iccwc.commands import reader, render
+    from iccwc.site import reader, render
     from iccwc.data.generations import pause_point, write_durably
     if keep_copy:
         keep_copy.mkdir(parents=True, exist_ok=True)
@@ -873,23 +873,19 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     title = render.notebook_title(nb, path.stem)
     site = site or _site_context(None, [(path, nb)], RenderOptions())
     st = site.status
-    page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(reads),
-                          with_code=site.options.with_code, sources=st.get("sources", []))
-    page.nb.cells.append(reader.made_cell(st.get("sources", []), st.get("toolkit_status_dates", []),
-                                          _rows_for(st.get("rows", {}), reads), site.versions, site.generated,
-                                          "python -m iccwc run" + (" --with-code" if site.options.with_code else ""),
-                                          site.parameters))
     if widget_state is None:
         widget_state = nb.get("metadata", {}).get("widgets", {}).get(render.WIDGET_STATE)
-    body = render.notebook_html(page.nb, title, widget_state, with_code=site.options.with_code,
-                                assets=site.options.assets)
     stems = [s for s, _ in site.order]
+    page = reader.prepare(nb, path.stem, as_of=site.as_of, source_line=site.source_line(reads),
+                          with_code=site.options.with_code, sources=st.get("sources", []), pages=set(stems),
+                          view_kinds=reader.view_kinds(widget_state, render.displayed_models(nb)))
     i = stems.index(path.stem) if path.stem in stems else -1
     prev = render.Link(f"{stems[i - 1]}.html", site.order[i - 1][1]) if i > 0 else None
     nxt = render.Link(f"{stems[i + 1]}.html", site.order[i + 1][1]) if 0 <= i < len(stems) - 1 else None
-    body = render.finish_page(body, prev=prev, nxt=nxt, pages=set(stems),
-                              view_kinds=reader.view_kinds(widget_state, render.displayed_models(nb)),
-                              files={d.name for d in page.downloads} | {d.name[:-4] + ".png" for d in page.downloads})
+    made = reader.made(st.get("sources", []), site.data_dates(reads), site.versions, site.generated,
+                       site.parameters, nb)
+    body = render.notebook_html(page.nb, title, widget_state, with_code=site.options.with_code,
+                                assets=site.options.assets, page={"nav": render.nav(prev, nxt), "made": made})
     target = staging / (path.stem + ".html")
     for d in page.downloads:
         write_durably(staging / d.name, d.data)
@@ -905,7 +901,7 @@ def _index(data_dir, entries, parameters, shown_dir: Path, status: dict | None =
     """The index page, on the processed files under ``data_dir`` (the generation built aside when
     the data were rebuilt), naming ``shown_dir`` (the data folder it is switched into) as the data.
     ``status``: their :func:`iccwc.data.load.data_status` when already computed (the site's)."""
-    from iccwc.commands import render
+    from iccwc.site import render
     from iccwc.data.load import data_status
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     status = dict(status) if status is not None else data_status(data_dir)

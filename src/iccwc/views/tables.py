@@ -144,7 +144,7 @@ def show_table(df: pd.DataFrame, *, index: bool = True, title: str | None = None
     reflows on a phone, and the shared page offers it as a CSV). ``title`` goes above both (bold above
     the HTML); ``text``: how to print the table (default ``df.to_string(index=index)``).
 
-    Tag the cell ``text-copy`` (:data:`iccwc.commands.reader.TEXT_COPY`): the shared page drops the
+    Tag the cell ``text-copy`` (:data:`iccwc.site.reader.TEXT_COPY`): the shared page drops the
     printed copy, so each table is on the page once."""
     from IPython.display import HTML, Markdown, display
     if title:

@@ -24,7 +24,7 @@ from their saved state, no kernel) it would change its own text and nothing else
 box (and any panel that only asks for a choice, such as the Toolkit explorer's country panel before a
 country is chosen) carries the CSS class :data:`KERNEL_ONLY` and the :attr:`~Explorer.note` the class
 :data:`STATIC_ONLY` (and ``display: none`` in its layout): the shared page's stylesheet
-(:mod:`iccwc.commands.render`) hides the first and shows the second; JupyterLab and Voila, which
+(:mod:`iccwc.site.render`) hides the first and shows the second; JupyterLab and Voila, which
 do not load that stylesheet, show the controls and not the note. The map's own zoom, popups and
 layers control need no kernel and stay.
 
@@ -34,7 +34,7 @@ explorer shows, as they are (:meth:`Explorer.static_html`). JupyterLab and Voila
 view (it ranks first) while the kernel holds its model; a code host, or a saved notebook opened
 in JupyterLab before it runs (no model: JupyterLab falls back to the next form), shows the static
 form instead of ``VBox(children=...)``. The shared page shows the widget view only
-(:func:`iccwc.commands.reader.prepare` drops the ``text/html`` beside it).
+(:func:`iccwc.site.reader.prepare` drops the ``text/html`` beside it).
 """
 from __future__ import annotations
 

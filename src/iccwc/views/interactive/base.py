@@ -97,7 +97,7 @@ def sources(*frames_and_columns, files=()) -> list[str]:
 def map_link(param: str, label: str, layers: dict[str, str]) -> dict:
     """A control the page's maps follow: when the select ``param`` (shown as ``label``) is set to a value,
     the maps whose layers control lists the layer ``layers[value]`` show that layer and hide the others
-    of ``layers``; "All" shows them all (see :mod:`iccwc.commands.vega_page`)."""
+    of ``layers``; "All" shows them all (see :mod:`iccwc.site.vega`)."""
     return {param: {"label": label.strip(), "layers": {str(k): str(v) for k, v in layers.items()}}}
 
 
@@ -180,7 +180,7 @@ class Shown:
 def for_notebook(d: dict, width: int = STATIC_WIDTH) -> dict:
     """The spec as a notebook saves it: ``width: "container"`` becomes ``width`` px, and
     ``usermeta.iccwc.container_width`` records it, so the shared page can make those widths follow the
-    page again (:func:`iccwc.commands.vega_page.for_page`). JupyterLab 4's Vega renderer cannot size a
+    page again (:func:`iccwc.site.vega.for_page`). JupyterLab 4's Vega renderer cannot size a
     chart to its output area: a layered chart there hangs the page in a resize loop, a concatenated one
     shrinks to a few pixels (seen in JupyterLab 4.6.6, vega-embed 6.21)."""
     if "\"container\"" not in json.dumps(d):

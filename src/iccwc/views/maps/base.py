@@ -77,7 +77,7 @@ class Map(ipyleaflet.Map):
     title, its attribution line (the polygons' source, the data files, their date) and where the map can
     be seen (:data:`WHERE_SHOWN`). JupyterLab and Voila draw the widget view when the kernel holds its
     model; the shared page drops the ``text/html`` beside a widget view
-    (:func:`iccwc.commands.reader.prepare`)."""
+    (:func:`iccwc.site.reader.prepare`)."""
 
     def static_text(self) -> str:
         """The map in words: its title, its attribution line and :data:`WHERE_SHOWN` (plain text)."""
@@ -242,7 +242,7 @@ def set_view(m: ipyleaflet.Map, centre, zoom: float, size=None) -> None:
         m.zoom = zoom + NUDGE if moved and zoom == m.zoom else zoom
     m.zoom = zoom
     # The size the view was computed for, for the shared pages: where the map is narrower (a phone),
-    # their script zooms out (by a fraction of a level) until this same area fits (render.FIT_JS).
+    # their script zooms out (by a fraction of a level) until this same area fits (the site template's page.js).
     classes = [c for c in m._dom_classes if c.startswith(VIEW_CLASS)]
     wanted = [] if size is None else [f"{VIEW_CLASS}{int(size[0])}x{int(size[1])}"]
     if classes != wanted:

@@ -98,7 +98,7 @@ def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
     head = [f"<b>{e(country)}</b> ({len(records)} {'activity' if len(records) == 1 else 'activities'})"]
     if stage:
         head.append(f"Toolkit stage (table): {e(stage)}")
-    # The head is also the marker's hover tooltip in a shared page (render.FIT_JS: .iccwc-tip).
+    # The head is also the marker's hover tooltip in a shared page (the site template's page.js: .iccwc-tip).
     parts = [f"<span class='{TIP_CLASS}'>{'<br>'.join(head)}</span>"]
     for t in ACTIVITY_TYPES:
         # by first year, undated last; a stable sort keeps the source's order within a year

@@ -258,8 +258,7 @@
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a.iccwc-png');
     if (!a) return;
-    var box = a.closest('.iccwc-figure') || document;
-    var panel = box.querySelector('.iccwc-panel:not([hidden]) svg') ? box.querySelector('.iccwc-panel:not([hidden])') : box;
+    var panel = a.closest('.jp-OutputArea-output') || a.closest('.iccwc-panel') || document;
     var svg = panel.querySelector('.iccwc-vega-live svg') || panel.querySelector('svg');
     if (!svg) return;
     ev.preventDefault();

@@ -14,7 +14,7 @@ block:
   PNG made in the page from what the chart shows at that moment (the controls as the reader set them);
 * a "Source:" line naming the chart's own sources (``usermeta.iccwc.sources``).
 
-:data:`SCRIPT` draws every such block with ``vega.View`` (SVG renderer, hover on). Its controls are
+The page's script (``templates/iccwc/static/page.js``) draws every such block with ``vega.View`` (SVG renderer, hover on). Its controls are
 the specification's bound parameters, rendered by Vega as HTML inputs under the chart; its tooltips
 are Vega's default (the browser's own tooltip, from the mark's ``tooltip`` encoding). Nothing is
 fetched: the script and the data are in the reports folder.
@@ -24,7 +24,6 @@ from __future__ import annotations
 import html
 import json
 
-from iccwc.commands import static_assets
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 SVG = "image/svg+xml"
@@ -130,102 +129,5 @@ def fragment(spec: dict, svg: str | None, *, name: str, source_line: str, csv_na
             f'Download this chart: {" ".join(links)}</p>')
 
 
-#: Below this width (CSS pixels) of its box, a chart's long axis and legend labels are shortened (SCRIPT: narrow).
+#: Below this width (CSS pixels) of its box, a chart's long axis and legend labels are shortened (static/page.js: narrow).
 NARROW = 560
-
-#: The page script that draws each interactive chart with the page's own copy of Vega.
-SCRIPT = """<script>
-(function () {
-  // A control the page's maps follow (data-iccwc-map-layers: {param: {label, layers: {value: layer name}}}):
-  // each map whose layers control lists those layers shows the chosen value's layer and hides the others
-  // of the list ("All": every one). It ticks the layers control's own boxes, so the list says what is on;
-  // layers not in the list (the grey world) are left alone.
-  function followMaps(box, view) {
-    var links = JSON.parse(box.getAttribute('data-iccwc-map-layers') || '{}');
-    Object.keys(links).forEach(function (param) {
-      var byValue = links[param].layers, names = Object.keys(byValue).map(function (k) { return byValue[k]; });
-      view.addSignalListener(param, function (name, value) {
-        document.querySelectorAll('.leaflet-control-layers-overlays label').forEach(function (label) {
-          var layer = label.textContent.trim(), input = label.querySelector('input');
-          if (!input || names.indexOf(layer) < 0) return;
-          var want = value === '%(all)s' || byValue[value] === layer;
-          if (input.checked !== want) input.click();
-        });
-      });
-    });
-  }
-  // A concatenated chart sized to its container ("width": "container") gives each view the container's
-  // width, so its axis labels make the whole drawing wider than the page, and the browser then shrinks it
-  // (11 px text drawn at 7 px on a phone). Narrow the views by that excess, so the drawing fits at 1:1.
-  function fit(view, live, tries) {
-    var svg = live.querySelector('svg');
-    var excess = svg ? parseFloat(svg.getAttribute('width')) - live.clientWidth : 0;
-    tries = tries === undefined ? 3 : tries;      // a narrower view can wrap labels or legends: measure again
-    if (!(excess > 1) || !live.clientWidth || !tries || view.width() <= 120) return Promise.resolve();
-    return view.width(Math.max(120, view.width() - excess)).runAsync().then(function () { return fit(view, live, tries - 1); });
-  }
-  // On a narrow screen (a phone), long labels left of a view (a timeline's categories) and in a legend would
-  // leave the views no room, and the drawing would run off the page: they are shortened (Vega ends them with
-  // an ellipsis; a mark's tooltip keeps the whole text), and labels along a view's width that would overlap
-  // drop every other one. The data are not walked.
-  function narrow(spec, width) {
-    if (!(width > 0) || width >= %(narrow)d) return spec;
-    var axis = Math.max(80, Math.round(width * 0.35)), legend = Math.max(100, width - axis - 50);
-    function cap(o, key, most) { o[key] = Math.min(o[key] || most, most); }
-    (function walk(node) {
-      if (Array.isArray(node)) { node.forEach(walk); return; }
-      if (!node || typeof node !== 'object') return;
-      (node.axes || []).forEach(function (a) {
-        if (a.orient === 'left' || a.orient === 'right') cap(a, 'labelLimit', axis);
-        else if (!a.labelOverlap) a.labelOverlap = true;
-      });
-      (node.legends || []).forEach(function (l) { cap(l, 'labelLimit', legend); cap(l, 'titleLimit', legend); });
-      Object.keys(node).forEach(function (k) { if (k !== 'data' && k !== 'axes' && k !== 'legends') walk(node[k]); });
-    })(spec);
-    var config = spec.config = spec.config || {};
-    config.axis = config.axis || {}; config.legend = config.legend || {};
-    cap(config.axis, 'labelLimit', axis);
-    cap(config.legend, 'labelLimit', legend);
-    cap(config.legend, 'titleLimit', legend);
-    return spec;
-  }
-  function draw() {
-    var boxes = document.querySelectorAll('figure.iccwc-vega');
-    if (!boxes.length || !window.require) return;
-    require.config({paths: {vega: '%(vega)s'}});
-    require(['vega'], function (vega) {
-      boxes.forEach(function (box) {
-        var data = box.querySelector('script[type="%(type)s"]');
-        if (!data || box.querySelector('.iccwc-vega-live')) return;
-        var live = document.createElement('div');
-        live.className = 'iccwc-vega-live';
-        box.appendChild(live);
-        var spec = narrow(JSON.parse(data.textContent), live.clientWidth);
-        var view = new vega.View(vega.parse(spec), {renderer: 'svg', container: live, hover: true});
-        view.runAsync().then(function () { return fit(view, live); }).then(function () {
-          window.addEventListener('resize', function () { requestAnimationFrame(function () { fit(view, live); }); });
-          var still = box.querySelector('.iccwc-vega-static');
-          if (still) still.remove();
-          box.classList.add('iccwc-vega-drawn');
-          box.iccwcView = view;
-          followMaps(box, view);
-        }).catch(function (e) { console.error('iccwc: a chart could not be drawn', e); live.remove(); });
-      });
-    });
-  }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', draw); else draw();
-})();
-</script>""" % {"vega": static_assets.VEGA_MODULE, "type": VEGA_SCRIPT_TYPE, "all": ALL, "narrow": NARROW}
-
-#: Styles of the interactive charts and their controls (one font, inputs large enough to touch).
-CSS = """
-figure.iccwc-vega { margin: 0.4rem 0; max-width: 100%; }
-figure.iccwc-vega .iccwc-vega-static svg { max-width: 100%; height: auto; }
-figure.iccwc-vega .iccwc-vega-live { display: flex; flex-direction: column; }
-figure.iccwc-vega .vega-bindings { order: -1; display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 0.5rem 0;
-  font-size: 14px; }   /* the controls above the chart they filter */
-figure.iccwc-vega .vega-bind { display: flex; align-items: center; gap: 0.4rem; }
-figure.iccwc-vega .vega-bind-name { font-weight: 600; }
-figure.iccwc-vega select, figure.iccwc-vega input { font-size: 14px; min-height: 28px; }
-figure.iccwc-vega .iccwc-vega-live svg { max-width: 100%; }
-"""

@@ -72,7 +72,7 @@ FILES = {
 #: ``embed-amd.js`` defines, besides ``@jupyter-widgets/base`` and ``controls`` (ipywidgets 8) and the
 #: manager itself, ``@jupyter-widgets/base7`` and ``controls7`` (825 KB): the ipywidgets 7 models, for
 #: saved states whose model versions are 1.x. The pages' states come from the installed ipywidgets 8
-#: (model versions 2.0.0; :func:`iccwc.commands.render.check_widget_versions` refuses anything else),
+#: (model versions 2.0.0; :func:`iccwc.site.render.check_widget_versions` refuses anything else),
 #: and no other module lists them as a dependency. Each block is the file's own
 #: ``/*! For license ... */``, ``define("name",...)`` and ``//# sourceMappingURL`` lines; a file laid out
 #: otherwise (a new version) is refused rather than copied half-cut.
@@ -137,7 +137,7 @@ def fetch(name: str, ver: str, vendor: Path | None = None) -> Path:
         return dest
     want = CHECKSUMS.get(f"{name}@{ver}")
     if want is None:
-        raise VendorError(f"no sha256 recorded for {name}@{ver} in iccwc.commands.static_assets.CHECKSUMS")
+        raise VendorError(f"no sha256 recorded for {name}@{ver} in iccwc.site.static_assets.CHECKSUMS")
     npm = shutil.which("npm")
     if npm is None:
         raise VendorError(f"npm is not installed: cannot fetch {name}@{ver} (apt-get install npm)")

@@ -1,35 +1,33 @@
-"""The reader's view of an executed notebook, and what a shared page carries besides it.
+"""The reader's view of an executed notebook: what a shared page shows, decided on the notebook before
+it is converted (tags, metadata), never by editing the converted HTML.
 
-Policy staff read these pages in a browser, without Python. :func:`reader_notebook` keeps what is
-meant for them and drops what is meant for the notebook's authors and tests, output by output:
+Policy staff read these pages in a browser, without Python. :func:`prepare` keeps what is meant for them
+and drops what is meant for the notebook's authors and tests:
 
 =========================================================  ===========================================
 kept                                                       dropped
 =========================================================  ===========================================
 Markdown cells; ``text/markdown`` outputs                  code (the page is rendered without inputs)
-``text/html`` outputs (tables, charts), images             the parameters cell (tag ``parameters``)
-widget views (maps, explorers), with a fallback note       outputs that are only ``text/plain``: reprs
-printed text (``stdout``) of the other cells               of dicts and objects (``{'requests': 17...``)
-                                                           ``stderr`` (warnings)
-                                                           the printed sources (a cell calling
-                                                           ``sources_text(``) and package versions
-                                                           (``versions_text(``): both are in the
-                                                           closing "How this was made" section
-                                                           the printed self-checks of a cell whose
-                                                           first line says it is tested in tests/
-                                                           cells tagged ``remove-cell``,
-                                                           ``remove-output`` or ``remove-input``
-                                                           the printed text of a cell tagged
-                                                           ``text-copy`` (a text twin, for nbval, of
-                                                           a table or chart shown as HTML)
-                                                           the ``text/html`` beside a widget view (an
-                                                           explorer's static form, for code hosts):
-                                                           the page draws the view
+``text/html`` outputs (tables, charts), images             cells tagged ``for-authors`` (checks, notes
+widget views (maps), with a note for when scripts          about the code), ``kernel-only`` (an
+cannot run                                                 explorer whose controls need Python),
+interactive charts (Vega-Lite), drawn by the page          ``parameters``, ``remove-cell``
+                                                           all printed text (``stdout``, ``stderr``):
+                                                           the notebook's text copies for nbval
+                                                           outputs that are only ``text/plain``
+                                                           the ``text/html`` beside a widget view
 =========================================================  ===========================================
 
-Test markers (``# NBVAL_IGNORE_OUTPUT``) and asserts are in code, so never shown.
+**Figures.** Consecutive code cells whose metadata say ``{"iccwc": {"figure": "<id>", "view": "Map"}}``
+with the same id become one cell: one figure, its views (the cells' ``view`` labels) as tabs. The cell's
+metadata ``iccwc.figure`` then holds ``{id, title, views: [{key, label}]}`` and each output's metadata
+``iccwc.panel`` says which tab it is in (``open`` on a tab's first output, ``close`` on its last): the
+site template (``templates/iccwc/index.html.j2``) draws the component from them.
 
-Downloads: each HTML table in an output gets a CSV of its rows, and each chart (an inline SVG) an
+**Links.** A markdown link to another notebook (``01-x.ipynb``) goes to its page (``01-x.html``); a
+relative link to anything outside the site (a file of the project's repository) becomes its text.
+
+**Downloads.** Each HTML table in an output gets a CSV of its rows, and each chart (an inline SVG) an
 SVG file and a PNG made in the browser from it; files are named
 ``<notebook>.table-<n>-<what>.as-of-<date>.csv`` / ``.chart-<n>-<what>.as-of-<date>.svg``, with the
 section heading above as "what". Every CSV cell starting with ``= + - @`` (tab, CR) is neutralised
@@ -45,15 +43,19 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import nbformat
-
-from iccwc.commands import vega_page
+from iccwc.site import vega as vega_page
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _TESTED = re.compile(r"tested in tests/", re.I)
 #: The tag of a cell whose printed text is a plain-text copy, for the notebook's tests (nbval compares it),
 #: of a table or chart another cell shows: the reader's view drops that printed text (its other outputs stay).
 TEXT_COPY = "text-copy"
+#: Cells for the notebook's authors (checks, notes about the code): in JupyterLab, never in the page.
+FOR_AUTHORS = "for-authors"
+#: Cells that need a Python kernel to work (ipywidgets explorers): in JupyterLab, never in the page.
+KERNEL_ONLY = "kernel-only"
+#: A cell with one of these tags is not in the reader's view.
+DROPPED = frozenset({FOR_AUTHORS, KERNEL_ONLY, "parameters", "remove-cell"})
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S | re.I)
@@ -77,22 +79,91 @@ def slug(text: str, limit: int = 40) -> str:
 
 
 def keep_output(cell, output) -> bool:
-    """Whether the reader's view shows this output of a code cell (see the module's table)."""
-    src = cell.get("source", "")
+    """Whether the reader's view shows this output of a code cell (see the module's table): rich outputs
+    only, never printed text."""
     tags = set(cell.get("metadata", {}).get("tags", []))
-    if tags & {"parameters", "remove-cell", "remove-output"}:
+    if tags & (DROPPED | {"remove-output"}):
         return False
-    kind = output.get("output_type")
-    if kind == "stream":
-        if output.get("name") != "stdout":
-            return False
-        if TEXT_COPY in tags:
-            return False
-        first = src.lstrip().splitlines()[0] if src.strip() else ""
-        return not ("sources_text(" in src or "versions_text(" in src or (first.startswith("#") and _TESTED.search(first)))
-    if kind in ("display_data", "execute_result"):
+    if output.get("output_type") in ("display_data", "execute_result"):
         return any(m in output.get("data", {}) for m in _RICH)
-    return False               # errors cannot reach here (a failing notebook is not rendered)
+    return False               # printed text; errors cannot reach here (a failing notebook is not rendered)
+
+
+_MD_LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
+_SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#|//)", re.I)
+
+
+def site_links(text: str, pages: set[str]) -> str:
+    """Markdown links made for the site: to another notebook's page, or (anything else relative, not in
+    the site) the link's text alone.
+
+    >>> site_links("[01](01-a.ipynb#x), [docs](../docs/u.md), [w](https://a.org)", {"01-a"})
+    '[01](01-a.html#x), docs, [w](https://a.org)'
+    """
+    def fix(m):
+        bang, label, target = m.groups()
+        if bang or _SCHEME.match(target):
+            return m.group(0)
+        path, _, anchor = target.partition("#")
+        stem = path[:-len(".ipynb")] if path.endswith(".ipynb") else None
+        if stem is not None and stem in pages:
+            return f"[{label}]({stem}.html" + (f"#{anchor}" if anchor else "") + ")"
+        if path in {f"{p}.html" for p in pages} | {"index.html"}:
+            return m.group(0)
+        return label
+    return _MD_LINK.sub(fix, text)
+
+
+def _kind(label: str) -> str:
+    low = label.lower()
+    return "map" if "map" in low else "table" if "table" in low else "chart"
+
+
+def group_figures(cells: list) -> list:
+    """Consecutive code cells of one figure (metadata ``iccwc.figure`` id) as one cell, its outputs marked
+    by tab (see the module's docs). Cells that are not figures are returned as they are."""
+    out, i = [], 0
+    while i < len(cells):
+        cell = cells[i]
+        meta = cell.get("metadata", {}).get("iccwc") or {}
+        fid = meta.get("figure") if cell.cell_type == "code" else None
+        if not isinstance(fid, str) or not fid:
+            out.append(cell)
+            i += 1
+            continue
+        group = [cell]
+        while (i + len(group) < len(cells) and cells[i + len(group)].cell_type == "code"
+               and (cells[i + len(group)].get("metadata", {}).get("iccwc") or {}).get("figure") == fid):
+            group.append(cells[i + len(group)])
+        i += len(group)
+        merged = copy.copy(cell)
+        merged.metadata = copy.deepcopy(cell.metadata)
+        outputs, views = [], []
+        for c in group:
+            label = str((c.get("metadata", {}).get("iccwc") or {}).get("view") or "Chart")
+            key = slug(label, 20)
+            mine = [o for o in c.get("outputs", []) if o.get("output_type") != "stream"]
+            if not mine:
+                continue
+            if not views or views[-1]["key"] != key:
+                views.append({"key": key, "label": label})
+            for o in mine:
+                o.setdefault("metadata", {})
+                o["metadata"]["iccwc"] = {**o["metadata"].get("iccwc", {}),
+                                          "panel": {"view": key, "kind": _kind(label), "open": False, "close": False}}
+                outputs.append(o)
+        if not outputs:
+            continue
+        for n, o in enumerate(outputs):      # a tab's first and last outputs open and close its panel
+            p = o["metadata"]["iccwc"]["panel"]
+            p["open"] = n == 0 or outputs[n - 1]["metadata"]["iccwc"]["panel"]["view"] != p["view"]
+            p["close"] = n == len(outputs) - 1 or outputs[n + 1]["metadata"]["iccwc"]["panel"]["view"] != p["view"]
+        merged.outputs = outputs
+        merged.metadata["iccwc"] = {**merged.metadata.get("iccwc", {}),
+                                    "figure": {"id": slug(fid, 40), "title": str(meta.get("title") or ""),
+                                               "views": views}}
+        out.append(merged)
+    return out
 
 
 class _Rows(HTMLParser):
@@ -167,12 +238,6 @@ class Page:
     downloads: list[Download] = field(default_factory=list)
 
 
-def _fallback(kind: str) -> str:
-    what = "map" if kind == "map" else "interactive view"
-    return (f'<p class="iccwc-fallback" role="note">This {what} needs JavaScript; open this page in a browser with '
-            f'JavaScript on, with the <code>_static</code> folder beside it (no internet is needed).</p>')
-
-
 def _links(items: list[tuple[str, str]]) -> str:
     return " ".join(f'<a class="iccwc-download" href="{html.escape(href, quote=True)}" download>{html.escape(text)}</a>'
                     for href, text in items)
@@ -206,9 +271,12 @@ def cited_line(names: list[str], sources: list[dict]) -> str:
 
 
 def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = False,
-            sources: list[dict] | None = None) -> Page:
-    """A copy of ``nb`` for a shared page: the reader's view (unless ``with_code``), downloads and
-    their links beside each table and chart, a source line under each chart. ``nb`` is not changed.
+            sources: list[dict] | None = None, pages: set[str] | frozenset = frozenset(),
+            view_kinds: dict[str, str] | None = None) -> Page:
+    """A copy of ``nb`` for a shared page: the reader's view (unless ``with_code``), figures as one
+    component each, links made for the site (``pages``: the stems of the site's pages), downloads and
+    their links beside each table and chart, a source line under each chart, a note with each widget view
+    for when scripts cannot run (``view_kinds``: model id -> "map" or "view"). ``nb`` is not changed.
 
     A chart whose HTML names its files (``data-iccwc-sources``, written by
     :func:`iccwc.views.charts.base.html` after ``cite``) gets a line naming those sources only
@@ -223,19 +291,23 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
         """The current chart's download name, without extension: <stem>.chart-<n>-<heading>[kind].as-of-<date>."""
         return f"{stem}.chart-{n_charts}-{slug(heading or what)}{kind}.as-of-{date}"
 
+    pages = set(pages)
     for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "remove-cell" in tags or (not with_code and tags & DROPPED):
+            continue
         if cell.cell_type == "markdown":
             found = _HEADING.findall(cell.source)
             if found:
                 heading = re.sub(r"[*_`]", "", found[-1])
+            if not with_code:
+                cell = copy.copy(cell)
+                cell.source = site_links(cell.source, pages)
             out.cells.append(cell)
             continue
         if cell.cell_type != "code":
             if with_code:
                 out.cells.append(cell)
-            continue
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if "remove-cell" in tags or (not with_code and "parameters" in tags):
             continue
         c = copy.copy(cell)
         c.metadata = copy.copy(cell.metadata)
@@ -250,6 +322,13 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                 # An explorer's static form (text/html beside its widget view, for code hosts): the page
                 # draws the widget view, so one copy of each chart and table (and no second download).
                 data.pop("text/html", None)
+                kind = (view_kinds or {}).get(data[WIDGET_VIEW].get("model_id", ""), "view")
+                o.setdefault("metadata", {})
+                o["metadata"]["iccwc"] = {**o["metadata"].get("iccwc", {}),
+                                          "fallback": "map" if kind == "map" else "interactive view"}
+            if "text/markdown" in data and not with_code:
+                md = data["text/markdown"]
+                data["text/markdown"] = site_links("".join(md) if isinstance(md, list) else md, pages)
             if not with_code and any(m in data for m in _RICH):
                 data.pop("text/plain", None)          # the rich form is shown; the repr never
             if vega_page.VEGALITE in data:
@@ -326,24 +405,9 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
         c.outputs = new_outputs
         if with_code or new_outputs:
             out.cells.append(c)
+    if not with_code:
+        out.cells = group_figures(out.cells)
     return Page(out, downloads)
-
-
-_VIEW_SCRIPT = re.compile(r'(<script type="application/vnd\.jupyter\.widget-view\+json">\s*(\{.*?\})\s*</script>)', re.S)
-
-
-def add_fallbacks(body: str, view_kinds: dict[str, str]) -> str:
-    """After each saved widget view, a one-line note shown until the widget manager draws the view
-    (CSS hides it once a rendered widget is its sibling): never blank space when scripts cannot run."""
-    import json
-
-    def note(m):
-        try:
-            mid = json.loads(m.group(2)).get("model_id", "")
-        except ValueError:
-            mid = ""
-        return m.group(1) + _fallback(view_kinds.get(mid, "view"))
-    return _VIEW_SCRIPT.sub(note, body)
 
 
 def view_kinds(widget_state: dict | None, shown: set[str]) -> dict[str, str]:
@@ -367,24 +431,17 @@ def view_kinds(widget_state: dict | None, shown: set[str]) -> dict[str, str]:
     return kinds
 
 
-def made_cell(sources: list[dict], status_dates: list[str], rows: dict, versions: dict, generated: str,
-              command: str, parameters: dict | None = None):
-    """The closing "How this was made" section, as a cell with one HTML output (escaped)."""
-    e = html.escape
-    src = "".join(f"<li>{e(s.get('title', ''))} ({e(s.get('issuer', ''))}, {e(s.get('issued', ''))}); file "
-                  f"<code>{e(s.get('path', ''))}</code>, sha256 <code>{e(s.get('sha256', '')[:12])}</code>…</li>"
-                  for s in sources)
-    rows_t = ", ".join(f"{e(k)} {v}" for k, v in rows.items())
-    vers = ", ".join(f"{e(k)} {e(v)}" for k, v in versions.items())
-    params = ", ".join(f"{e(k)} = {e(repr(v))}" for k, v in (parameters or {}).items() if k != "data_dir")
-    body = (f'<section class="iccwc-made"><h2 id="how-this-was-made">How this was made</h2>'
-            f"<p>Every number on this page is computed from the sources below, by the project's notebooks "
-            f"(<code>{e(command)}</code>, {e(generated)}). Where a source is silent, the data are empty, not guessed.</p>"
-            f"<h3>Sources</h3><ul>{src}</ul>"
-            f"<h3>Data version</h3><p>Toolkit status date(s): {e(', '.join(status_dates)) or 'none'}. "
-            f"Rows: {rows_t}.</p>"
-            + (f"<p>Parameters: {params}.</p>" if params else "")
-            + f"<h3>Software</h3><p>{vers}.</p></section>")
-    cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": body})]
-    return cell
+def made(sources: list[dict], data_dates: str, versions: dict, generated: str, parameters: dict | None = None,
+         nb=None) -> dict:
+    """What the closing "How this was made" section of a page says (the site template draws it): the
+    sources (title, issuer, date, sha256 of the file), the dates of the data, what the page is limited to
+    (its parameters), the software, when it was made; ``heading``: whether the template gives the section
+    its heading (False when the notebook has its own "How this was made" heading)."""
+    own = nb is not None and any(c.cell_type == "markdown" and re.search(r"^#+\s+How this was made", c.source, re.M | re.I)
+                                 for c in nb.cells)
+    shown = {k: v for k, v in (parameters or {}).items() if k != "data_dir" and v not in (None, "", "latest")}
+    return {"heading": not own,
+            "sources": [{"title": s.get("title", "") or s.get("path", ""), "issuer": s.get("issuer", ""),
+                         "issued": s.get("issued", ""), "sha256": str(s.get("sha256", ""))[:12]} for s in sources],
+            "dates": data_dates, "limited_to": [f"{k.replace('_', ' ')}: {v}" for k, v in shown.items()],
+            "software": [f"{k} {v}" for k, v in versions.items()], "generated": generated}
