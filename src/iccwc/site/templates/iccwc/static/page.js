@@ -169,6 +169,7 @@
   // Another address opened on the same page (a pasted link): its controls and tabs are set again.
   window.addEventListener('hashchange', function () {
     state = readHash(); order = Object.keys(state);
+    if (document.querySelector('.leaflet-container')) restoreLayers();
     document.querySelectorAll('.iccwc-figure').forEach(function (fig) {
       var first = fig.querySelector('.iccwc-tabs button');
       if (first) selectTab(fig, fig.id in state ? state[fig.id] : first.getAttribute('data-view'), false);
@@ -254,6 +255,42 @@
     };
   }
 
+  // A map's layers list is a control too: the layers a reader switched off are kept in the address
+  // (#<figure>-hidden=Africa|Asia) and switched off again when that address is opened.
+  function mapKey(container) {
+    var fig = container.closest('.iccwc-figure'), all = document.querySelectorAll('.leaflet-container');
+    if (fig && fig.id && fig.querySelectorAll('.leaflet-container').length === 1) return fig.id + '-hidden';
+    return 'map-' + (Array.prototype.indexOf.call(all, container) + 1) + '-hidden';
+  }
+  function overlays(container) {
+    return Array.prototype.slice.call(container.querySelectorAll('.leaflet-control-layers-overlays label'));
+  }
+  document.addEventListener('change', function (ev) {
+    var input = ev.target, list = input.closest && input.closest('.leaflet-control-layers-overlays');
+    if (!list) return;
+    var container = list.closest('.leaflet-container');
+    var off = overlays(container).filter(function (l) { var i = l.querySelector('input'); return i && !i.checked; })
+      .map(function (l) { return l.textContent.trim(); });
+    writeHash(mapKey(container), off.join('|'), !off.length);
+  });
+  function restoreLayers() {
+    var tries = 0, timer = setInterval(function () {
+      var maps = document.querySelectorAll('.leaflet-container');
+      var ready = Array.prototype.every.call(maps, function (m) { return overlays(m).length || !m.querySelector('.leaflet-control-layers'); });
+      if (!(maps.length && ready) && ++tries <= 60) return;
+      clearInterval(timer);
+      maps.forEach(function (m) {
+        var key = mapKey(m);
+        if (!(key in state)) return;
+        var off = state[key].split('|');
+        overlays(m).forEach(function (l) {
+          var input = l.querySelector('input');
+          if (input && input.checked === (off.indexOf(l.textContent.trim()) >= 0)) input.click();
+        });
+      });
+    }, 250);
+  }
+
   /* ---------------------------------------------------------------- 5. PNG downloads */
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a.iccwc-png');
@@ -278,6 +315,6 @@
   });
 
   setupMaps();
-  function start() { setupFigures(); drawCharts(document); }
+  function start() { setupFigures(); drawCharts(document); if (document.querySelector('.jupyter-widgets')) restoreLayers(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 })();

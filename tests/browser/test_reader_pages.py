@@ -1,0 +1,195 @@
+"""The shared pages as their readers meet them (issue 23), in headless Chromium with the network blocked:
+the answer on the first screen, each figure once, no words meant for the notebook's authors, every view
+restorable from the page's address, a clean printout, and the pages' length within budget.
+
+The headline numbers a page must show are computed here from ``data/processed`` with pandas, never typed.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from browserkit import block_network, screenshot
+
+from iccwc import paths
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["00-overview", "01-toolkit-uptake", "02-recognition-over-time", "03-regional-coverage"]
+WIDTHS = {390: 844, 900: 900, 1280: 900}
+
+#: Words that belong to the notebook's authors and maintainers, never to a reader's page (whole words,
+#: any case). A reader meets none of them in the page's visible text.
+PROCESS_WORDS = ["cell", "cells", "nbval", "make", "kernel", "parameter", "parameters", "papermill", "pytest",
+                 "test", "tests", "data/raw", "data/processed", "python -m", ".ipynb", "notebook's tests",
+                 "NBVAL_IGNORE_OUTPUT", "assert"]
+_WORDS = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(w) for w in PROCESS_WORDS) + r")(?![\w/-])", re.I)
+
+
+def expected_headlines() -> dict[str, set[str]]:
+    """Numbers each page's headline must show, from the processed data (as the page prints them)."""
+    d = paths.PROCESSED
+    tk = pd.read_csv(d / "toolkit_status.csv")
+    latest = tk[tk["status_date"] == tk["status_date"].max()]
+    requests = len(latest)
+    complete = int((latest["stage"] == "complete").sum())
+    rec = pd.read_csv(d / "recognitions.csv")
+    act = pd.read_csv(d / "activities.csv")
+    activities, countries = len(act), act["iso3"].nunique()
+    return {
+        "00-overview": {str(requests), str(len(rec)), str(activities)},
+        "01-toolkit-uptake": {str(requests), str(complete), str(requests - complete)},
+        "02-recognition-over-time": {str(len(rec))},
+        "03-regional-coverage": {str(activities), str(countries)},
+    }
+
+
+def open_page(browser, rendered, name: str, width: int, fragment: str = ""):
+    ctx = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    blocked = block_network(pg)
+    pg.goto((rendered / f"{name}.html").as_uri() + fragment)
+    pg.wait_for_load_state("load")
+    pg.wait_for_timeout(1500)
+    return ctx, pg, blocked, errors
+
+
+def drawn_figure_top(pg) -> float | None:
+    """The top (page px) of the first figure drawn on the page: a Leaflet map with shapes, or a chart's SVG."""
+    return pg.evaluate("""() => {
+      for (const fig of document.querySelectorAll('.iccwc-figure, .jp-OutputArea-output')) {
+        const map = fig.querySelector('.leaflet-container path, .leaflet-container .leaflet-marker-icon');
+        const svg = fig.querySelector('svg');
+        const el = map || (svg && svg.getBoundingClientRect().height > 80 ? svg : null);
+        if (el) return el.getBoundingClientRect().top + window.scrollY;
+      }
+      return null;
+    }""")
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("name", PAGES)
+def test_the_first_screen_holds_the_headline_numbers_and_a_drawn_figure(browser, rendered, name, width):
+    ctx, pg, blocked, errors = open_page(browser, rendered, name, width)
+    try:
+        pg.wait_for_function("() => document.querySelector('.leaflet-container path, .iccwc-figure svg, .iccwc-chart svg')",
+                             timeout=30_000)
+        head = pg.locator("dl.iccwc-headline").first
+        assert head.count() == 1, f"{name}: no headline numbers"
+        box = head.bounding_box()
+        assert box and box["y"] + box["height"] <= WIDTHS[width], f"{name} at {width}px: headline below the first screen"
+        shown = set(pg.locator("dl.iccwc-headline dd").all_inner_texts())
+        shown = {re.sub(r"[^\d]", "", s) or s for s in shown}
+        missing = expected_headlines()[name] - shown
+        assert not missing, f"{name}: headline lacks {missing} (shows {shown})"
+        top = drawn_figure_top(pg)
+        assert top is not None and top < WIDTHS[width], f"{name} at {width}px: no drawn figure on the first screen"
+        screenshot(pg, f"reader-{name}-{width}")
+        assert blocked == [] and errors == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_words_for_authors_and_no_printed_text(browser, rendered, name):
+    ctx, pg, blocked, _ = open_page(browser, rendered, name, 1280)
+    try:
+        text = pg.evaluate("() => document.body.innerText")
+        found = sorted({m.group(0).lower() for m in _WORDS.finditer(text)})
+        assert not found, f"{name}: the reader's view speaks of {found}"
+        assert pg.locator("pre").count() == 0, f"{name}: printed text blocks"
+        assert pg.locator(".jp-InputArea").count() == 0
+        # nothing runs off the right edge on a phone
+        pg.set_viewport_size({"width": 390, "height": 844})
+        pg.wait_for_timeout(500)
+        assert pg.evaluate("() => document.documentElement.scrollWidth") <= 392
+    finally:
+        ctx.close()
+
+
+def test_the_pages_together_stay_within_their_length_budget(browser, rendered):
+    screens = {}
+    for width in (1280, 390):
+        total = 0.0
+        for name in PAGES:
+            ctx, pg, _, _ = open_page(browser, rendered, name, width)
+            try:
+                total += pg.evaluate("() => document.documentElement.scrollHeight") / WIDTHS[width]
+            finally:
+                ctx.close()
+        screens[width] = round(total, 1)
+    print(f"\npages' length: {screens[1280]} screens at 1280 px, {screens[390]} at 390 px")
+    assert screens[1280] < 24 and screens[390] < 50, screens
+
+
+def figure_with_tabs(pg) -> tuple[str, list[str]]:
+    return pg.evaluate("""() => {
+      const fig = [...document.querySelectorAll('.iccwc-figure')].find(f => f.querySelectorAll('.iccwc-tabs button').length > 1);
+      return fig ? [fig.id, [...fig.querySelectorAll('.iccwc-tabs button')].map(b => b.dataset.view)] : [null, []];
+    }""")
+
+
+@pytest.mark.parametrize("name", ["01-toolkit-uptake", "03-regional-coverage"])
+def test_a_figures_tab_is_kept_in_the_address_and_restored_from_it(browser, rendered, name):
+    ctx, pg, blocked, errors = open_page(browser, rendered, name, 1280)
+    try:
+        fig, views = figure_with_tabs(pg)
+        assert fig and len(views) > 1, f"{name}: no figure with tabs"
+        pg.locator(f"#{fig} .iccwc-tabs button[data-view='{views[1]}']").click()
+        assert f"{fig}={views[1]}" in pg.evaluate("() => location.hash")
+        visible = pg.locator(f"#{fig} .iccwc-panel:not([hidden])")
+        assert visible.count() == 1 and visible.get_attribute("data-view") == views[1]
+        address = pg.evaluate("() => location.href")
+    finally:
+        ctx.close()
+    ctx, pg, _, _ = open_page(browser, rendered, name, 390, "#" + address.split("#", 1)[1])
+    try:
+        visible = pg.locator(f"#{fig} .iccwc-panel:not([hidden])")
+        assert visible.count() == 1 and visible.get_attribute("data-view") == views[1]
+        assert pg.locator(f"#{fig} .iccwc-tabs button[aria-selected='true']").get_attribute("data-view") == views[1]
+    finally:
+        ctx.close()
+
+
+def test_a_chart_control_is_kept_in_the_address_and_restored_from_it(browser, rendered):
+    name = "03-regional-coverage"
+    ctx, pg, _, _ = open_page(browser, rendered, name, 1280)
+    try:
+        pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
+        select = pg.locator("figure.iccwc-vega-drawn select").first
+        select.scroll_into_view_if_needed()
+        param = select.evaluate("s => s.closest('.vega-bind').querySelector('.vega-bind-name').textContent")
+        values = select.evaluate("s => [...s.options].map(o => o.value)")
+        value = values[-1]
+        select.select_option(value)
+        pg.wait_for_timeout(300)
+        assert "=" in pg.evaluate("() => location.hash"), "choosing a value left the address as it was"
+        fragment = pg.evaluate("() => location.hash")
+    finally:
+        ctx.close()
+    ctx, pg, _, _ = open_page(browser, rendered, name, 1280, fragment)
+    try:
+        pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
+        again = pg.locator("figure.iccwc-vega-drawn select").first
+        assert again.input_value() == value, f"{param}: {fragment} did not restore {value!r}"
+    finally:
+        ctx.close()
+
+
+def test_print_hides_controls_and_navigation_and_keeps_the_sources(browser, rendered):
+    ctx, pg, _, _ = open_page(browser, rendered, "03-regional-coverage", 1280)
+    try:
+        pg.emulate_media(media="print")
+        hidden = pg.evaluate("""() => [...document.querySelectorAll(
+            '.iccwc-nav, .iccwc-tabs, .vega-bindings, .leaflet-control-layers, .leaflet-control-zoom, .iccwc-downloads')]
+            .filter(e => getComputedStyle(e).display !== 'none').map(e => e.className)""")
+        assert hidden == [], f"shown in print: {hidden}"
+        made = pg.locator(".iccwc-made")
+        assert made.count() == 1 and made.is_visible() and "Sources" in made.inner_text()
+    finally:
+        ctx.close()
