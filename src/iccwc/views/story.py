@@ -91,7 +91,7 @@ def overview_sc66(data_dir=None) -> str:
             f"{_b(doc['recognitions'])} examples of recognition of ICCWC, from {month_label(doc['first_recognition'])} "
             f"to {month_label(doc['last_recognition'])}, and the national networks of {_b(doc['partners'])} partners.")
     if agree:
-        return said + f" The data as of {when} agree on every one of these numbers (checked below)."
+        return said + f" The data as of {when} agree on every one of these numbers."
     differ = [f"{k.replace('_', ' ')}: the document {r.document}, the data {r.data}"
               for k, r in c.iterrows() if not r.agree]
     return said + f" The data as of {when} differ: {'; '.join(differ)}."
@@ -217,21 +217,26 @@ def toolkit_headline(shown: pd.DataFrame, region: str | None = None, sc66: pd.Da
                          f"report{'' if one else 's'} (step 8) without that column marked")
             out.append(head + ".")
     if sc66 is not None:
-        d = overview.SC66_CLAIMS
-        t = toolkit_summary(sc66)
-        agree = (t["requests"], t["complete"], t["under_way"]) == (
-            d["toolkit_requests"], d["toolkit_complete"], d["toolkit_under_way"])
-        sc_when = date_label(t["status_date"])
-        said = (f"The SC66 document said that {_b(d['toolkit_requests'])} requests had been received, that "
-                f"implementation had been completed in {_b(d['toolkit_complete'])} countries and that it was at "
-                f"different stages in {_b(d['toolkit_under_way'])}")
-        if agree:
-            out.append(said + f"; its table as of {sc_when} agrees"
-                       + (" (all regions)." if region else "."))
-        else:
-            out.append(said + f"; its table as of {sc_when} says {t['requests']}, {t['complete']} and "
-                       f"{t['under_way']}.")
+        out.append(toolkit_sc66_check(sc66, region))
     return " ".join(out)
+
+
+def toolkit_sc66_check(sc66: pd.DataFrame, region: str | None = None) -> str:
+    """What the SC66 document said of the Toolkit in its own words, and whether its table agrees.
+
+    ``sc66``: the SC66 snapshot (all regions); ``region``: the region the page shows, if any.
+    """
+    d = overview.SC66_CLAIMS
+    t = toolkit_summary(sc66)
+    agree = (t["requests"], t["complete"], t["under_way"]) == (
+        d["toolkit_requests"], d["toolkit_complete"], d["toolkit_under_way"])
+    sc_when = date_label(t["status_date"])
+    said = (f"The SC66 document said that {_b(d['toolkit_requests'])} requests had been received, that "
+            f"implementation had been completed in {_b(d['toolkit_complete'])} countries and that it was at "
+            f"different stages in {_b(d['toolkit_under_way'])}")
+    if agree:
+        return said + f"; its table as of {sc_when} agrees" + (" (all regions)." if region else ".")
+    return said + f"; its table as of {sc_when} says {t['requests']}, {t['complete']} and {t['under_way']}."
 
 
 #: How the funnel sentence says that a country reached each step (9: the action-plan column).
@@ -732,10 +737,11 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- 03 coverage
 
-def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> str:
+def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None, counts: bool = True) -> str:
     """The notebook's prose about real coverage, as Markdown built from the data (so it cannot contradict it).
 
-    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it.
+    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it; ``counts=False``: without
+    the counts by region, type and group (for a page that shows them in a chart and table beside it).
 
     >>> "activities" in coverage_story(iccwc.load_activities(), None)
     True
@@ -768,6 +774,8 @@ def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> st
         + (f"; {plural(int((~dated).sum()), 'activity', 'activities')} without a year (the Toolkit table gives none) "
            f"{'is' if (~dated).sum() == 1 else 'are'} not in the yearly counts." if (~dated).any() else "."),
     ]
+    if not counts:
+        lines = lines[-1:]
     if d["website_activities"]:
         lines += ["", f"**What the website adds.** The ICCWC website lists **{d['website_activities']}** activities "
                       f"in **{d['website_countries']}** countries"
@@ -778,7 +786,7 @@ def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> st
                      f"**{d['new_countries']}** countries the table does not have, and Toolkit work in "
                      f"{len(d['new_toolkit'])} more: {and_list(d['new_toolkit']) or 'none'}."
                      if d["table_requests"] else ".")]
-    return "\n".join(lines)
+    return "\n".join(lines).strip("\n")
 
 
 def coverage_summary(activities: pd.DataFrame) -> str:
