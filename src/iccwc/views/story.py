@@ -907,7 +907,7 @@ def headline_html(items, as_of: str) -> str:
     ``<div><dt>label</dt><dd>value</dd></div>`` (a value of None is said as *unknown*), then one line
     ``<p class="iccwc-headline-as-of">`` saying the date they are as of. Text is escaped.
 
-    >>> headline_html([("Requests", 17), ("Complete", None)], "As of 9 November 2015.")[:52]
+    >>> headline_html([("Requests", 17), ("Complete", None)], "As of 9 November 2015.")[:53]
     '<dl class="iccwc-headline"><div><dt>Requests</dt><dd>'
     """
     rows = "".join(f"<div><dt>{_html(label)}</dt><dd>{_html(UNKNOWN if value is None else value)}</dd></div>"
