@@ -682,8 +682,8 @@ def recognition_places(rec: pd.DataFrame) -> str:
         out.append(f"The data give a place of adoption for {_b(s['with_place'])} "
                    f"{_instruments(s['with_place'])}, in {plural(len(places), 'place')}: {and_list(places)}.")
     if s["without_place"]:
-        out.append(f"The other {_b(s['without_place'])} have no place stated in their source and are listed below "
-                   "the map rather than placed on it.")
+        out.append(f"The other {_b(s['without_place'])} have no place stated in their source, so they are listed "
+                   "apart rather than placed on the map.")
     return " ".join(out) or "The data hold no instrument."
 
 
