@@ -263,3 +263,162 @@ def test_a_region_whose_requests_are_all_complete_reads_well():
     assert not re.search(r"\b0 (were|of them)\b|\*\*0\*\*", summary), summary
     funnel = story.toolkit_funnel(shown, "Asia")
     assert funnel.endswith("(**1** country fewer). No country drops out at any other step."), funnel
+
+
+# --------------------------------------------------------------------------- the pages' headlines
+
+def _csv(data_dir, name: str):
+    """A processed CSV read with plain pandas, not the package's loaders (the numbers must agree)."""
+    import pandas as pd
+    from iccwc import paths
+    folder = paths.PROCESSED if data_dir is None else Path(data_dir) / "processed"
+    return pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+
+
+def _month(ym: str) -> str:
+    import pandas as pd
+    return pd.Timestamp(ym + "-01").strftime("%B %Y")
+
+
+def _toolkit_expected(data_dir) -> dict[str, str]:
+    tk = _csv(data_dir, "toolkit_status.csv")
+    latest = tk[tk["status_date"] == tk["status_date"].max()]
+    n = len(latest)
+    complete = int((latest["stage"] == "complete").sum())
+    unknown = int((latest["last_step"] == "").sum())
+    out = {"Countries that asked for the Toolkit": str(n)}
+    if unknown == n:
+        out.update({"Completed all 8 steps": "unknown", "Under way": "unknown"})
+    else:
+        out.update({"Completed all 8 steps": str(complete), "Under way": str(n - complete - unknown)})
+        if unknown:
+            out["Steps not known"] = str(unknown)
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_toolkit_headline_numbers_are_what_pandas_computes_from_the_csv(folders, kind):
+    """01's headline (the committed data, two snapshots with a FICTIONAL later one, and a FICTIONAL one
+    alone): requests, completed, under way of the latest status date, and that date."""
+    data_dir = folders[kind]
+    shown = iccwc.load_toolkit(data_dir, status_date="latest")
+    html = story.headline_toolkit(shown)
+    assert html.startswith('<dl class="iccwc-headline"><div><dt>')
+    assert story.headline_numbers(html) == _toolkit_expected(data_dir)
+    latest = _csv(data_dir, "toolkit_status.csv")["status_date"].max()
+    assert f"As of {story.date_label(latest)}" in html
+
+
+def test_toolkit_headline_for_one_region_counts_its_rows_only():
+    shown = iccwc.load_toolkit(status_date="latest")
+    asia = shown[shown["region"] == "Asia"]
+    tk = _csv(None, "toolkit_status.csv")
+    rows = tk[(tk["status_date"] == tk["status_date"].max()) & (tk["region"] == "Asia")]
+    got = story.headline_numbers(story.headline_toolkit(asia, "Asia"))
+    assert got["Countries that asked for the Toolkit in Asia"] == str(len(rows))
+    assert got["Completed all 8 steps"] == str(int((rows["stage"] == "complete").sum()))
+
+
+@pytest.mark.parametrize("kind", ["sc66", "only"])
+def test_recognition_headline_numbers_are_what_pandas_computes_from_the_csv(folders, kind):
+    data_dir = folders[kind]
+    rec = _csv(data_dir, "recognitions.csv")
+    named = int((rec["mentions_toolkit"] == "True").sum())
+    unknown = int((rec["mentions_toolkit"] == "").sum())
+    html = story.headline_recognition(iccwc.load_recognitions(data_dir))
+    assert story.headline_numbers(html) == {
+        "Instruments recognising ICCWC": str(len(rec)), "First": _month(rec["date"].min()),
+        "Latest": _month(rec["date"].max()),
+        "Name the Analytic Toolkit": f"{named}" + (f" (+{unknown} unknown)" if unknown else "")}
+    assert f"As of {_month(rec['date'].max())}" in html
+
+
+def _activities_expected(data_dir) -> dict[str, str]:
+    act = _csv(data_dir, "activities.csv")
+    starts = act.loc[act["year_start"] != "", "year_start"].astype(float).astype(int)
+    ends = act.loc[act["year_end"] != "", "year_end"].astype(float).astype(int)
+    last = max(ends.max(), starts.max())
+    return {"ICCWC activities": str(len(act)), "Countries": str(act["iso3"].nunique()),
+            "Regions": str(act.loc[act["document_region"] != "", "document_region"].nunique()),
+            "Years covered": f"{starts.min()}\u2013{last}" if starts.min() != last else str(last)}
+
+
+def test_coverage_headline_numbers_are_what_pandas_computes_from_the_csv():
+    html = story.headline_coverage(iccwc.load_activities(), iccwc.load_toolkit(status_date="latest"))
+    assert story.headline_numbers(html) == _activities_expected(None)
+    assert "Toolkit stages as of " + story.date_label(_csv(None, "toolkit_status.csv")["status_date"].max()) in html
+
+
+def test_coverage_headline_on_the_fictional_website_fixture(tmp_path):
+    """The FICTIONAL website fixture, rebuilt in a copy of the data: the headline follows its rows."""
+    import shutil
+    fixture = FIXTURES / "website"
+    if not any(fixture.glob("*.csv")):
+        pytest.skip("no FICTIONAL website fixture")
+    data = copy_data(tmp_path / "data")
+    web = data / "raw" / "iccwc-website"
+    src = next(p for p in sorted(fixture.glob("*.csv")) if (fixture / (p.stem + ".provenance.json")).exists()) \
+        if any(fixture.glob("*.provenance.json")) else None
+    if src is None:
+        pytest.skip("the FICTIONAL website fixture has no provenance record to copy")
+    for p in web.glob("pins*"):
+        p.unlink()
+    shutil.copy(src, web / src.name)
+    shutil.copy(fixture / (src.stem + ".provenance.json"), web / (src.stem + ".provenance.json"))
+    try:
+        rebuild(data, log=lambda msg: None)
+    except Exception as e:                     # a fixture made to be refused is no headline's business
+        pytest.skip(f"the fixture does not rebuild on its own: {e}")
+    html = story.headline_coverage(iccwc.load_activities(data))
+    assert story.headline_numbers(html) == _activities_expected(data)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_overview_headline_gives_one_number_per_question(folders, kind):
+    data_dir = folders[kind]
+    pp = _csv(data_dir, "partner_presence.csv")
+    expected = {"Countries that asked for the Toolkit": _toolkit_expected(data_dir)["Countries that asked for the Toolkit"],
+                "Instruments recognising ICCWC": str(len(_csv(data_dir, "recognitions.csv"))),
+                "Countries with ICCWC activities": str(_csv(data_dir, "activities.csv")["iso3"].nunique()),
+                "Partner networks counted": str(len(pp[["partner", "network"]].drop_duplicates()))}
+    html = story.headline_overview(data_dir)
+    assert story.headline_numbers(html) == expected
+    assert html.count("<dt>") == 4 and "Toolkit as of " in html
+
+
+def test_headline_escapes_and_says_unknown():
+    html = story.headline_html([("A <b>", None), ("B & C", 3)], "As of <now>.")
+    assert story.headline_numbers(html) == {"A <b>": "unknown", "B & C": "3"}
+    assert "<b>" not in html and "&lt;now&gt;" in html
+
+
+PROCESS_WORDS = re.compile(r"(?<![\w/.])(cells?|tests?|nbval|make|kernel|parameters?|papermill|data/raw|"
+                           r"data/processed|python -m)(?![\w/])|\.(ipynb|py|csv)\b|notebook's tests", re.I)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_what_a_page_shows_has_no_process_words(folders, kind):
+    """The texts the pages show a reader (headlines, findings) never speak of the machinery."""
+    data_dir = folders[kind]
+    tk = iccwc.load_toolkit(data_dir)
+    shown = iccwc.load_toolkit(data_dir, status_date="latest")
+    rec = iccwc.load_recognitions(data_dir)
+    from iccwc.data.activities import activities_as_of
+    act = activities_as_of(iccwc.load_activities(data_dir), shown)
+    shown_texts = [story.headline_toolkit(shown), story.headline_recognition(rec), story.headline_coverage(act, shown),
+                   story.headline_overview(data_dir), story.overview_sc66(data_dir),
+                   story.toolkit_funnel(shown, counts=False), story.toolkit_stalls(shown),
+                   story.toolkit_regions(shown, counts=False), story.toolkit_progress(tk),
+                   story.coverage_story(act, None, counts=False), story.recognition_bodies(rec),
+                   story.recognition_toolkit(rec), story.recognition_themes(rec), story.recognition_places(rec),
+                   story.recognition_reporting(iccwc.load_iccwc_documents(data_dir))]
+    for text in shown_texts:
+        assert not PROCESS_WORDS.search(text), (PROCESS_WORDS.search(text), text)
+
+
+def test_short_variants_leave_out_the_counts_only():
+    shown = iccwc.load_toolkit(status_date="latest")
+    full, short = story.toolkit_funnel(shown), story.toolkit_funnel(shown, counts=False)
+    assert short and short in full and not short.startswith("As of")
+    full, short = story.toolkit_regions(shown), story.toolkit_regions(shown, counts=False)
+    assert short and short in full and "By continent" not in short

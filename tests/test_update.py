@@ -92,9 +92,12 @@ def test_update_with_a_later_document_gives_green_notebook_tests_and_new_reports
     assert nbval.returncode == 0, nbval.stdout[-4000:]
 
     # The rendered text states the new numbers and names the countries that changed.
-    page = page_text((out / "01-toolkit-uptake.html").read_text(encoding="utf-8"))
-    assert ("As of 1 June 2016, 19 countries had asked for the Analytic Toolkit: 7 had completed all 8 steps and "
-            "12 were under way.") in page
+    html01 = (out / "01-toolkit-uptake.html").read_text(encoding="utf-8")
+    page = page_text(html01)
+    # the headline numbers (story.headline_toolkit), then the SC66 document's own (under How this was made)
+    assert ("<dt>Countries that asked for the Toolkit</dt><dd>19</dd></div><div><dt>Completed all 8 steps</dt>"
+            "<dd>7</dd></div><div><dt>Under way</dt><dd>12</dd>") in html01
+    assert "As of 1 June 2016, the date of the Toolkit status table shown." in page
     assert ("The SC66 document said that 17 requests had been received, that implementation had been completed in 6 "
             "countries and that it was at different stages in 11; its table as of 9 November 2015 agrees.") in page
     assert ("Between 9 November 2015 and 1 June 2016, the requests went from 17 to 19, the countries complete from 6 "
@@ -105,12 +108,14 @@ def test_update_with_a_later_document_gives_green_notebook_tests_and_new_reports
                  "(step 4 to 5) and Mexico (step 6 to 7)"):
         assert line in page, line
     assert "The data hold one Toolkit snapshot" not in page and "17 rows" not in page
-    overview_page = page_text((out / "00-overview.html").read_text(encoding="utf-8"))
-    assert "As of 1 June 2016 (the latest of 2 status dates in the data), 19 countries" in overview_page
+    html00 = (out / "00-overview.html").read_text(encoding="utf-8")
+    assert "<dt>Countries that asked for the Toolkit</dt><dd>19</dd>" in html00
+    assert "Toolkit as of 1 June 2016;" in page_text(html00)
 
     # The index: each notebook's 'What this answers' paragraph, whole, and no timings.
     index = page_text((out / "index.html").read_text(encoding="utf-8"))
-    assert "Which countries asked for the ICCWC Wildlife and Forest Crime Analytic Toolkit;" in index
+    assert ("Which countries asked for the ICCWC Wildlife and Forest Crime Analytic Toolkit, and how far each has "
+            "come through its 8 implementation steps.") in index
     assert "executed in" not in index and not re.search(r"\d+\.\d s\b", index)
     assert "2015-11-09, 2016-06-01" in index
 

@@ -91,7 +91,7 @@ def overview_sc66(data_dir=None) -> str:
             f"{_b(doc['recognitions'])} examples of recognition of ICCWC, from {month_label(doc['first_recognition'])} "
             f"to {month_label(doc['last_recognition'])}, and the national networks of {_b(doc['partners'])} partners.")
     if agree:
-        return said + f" The data as of {when} agree on every one of these numbers (checked below)."
+        return said + f" The data as of {when} agree on every one of these numbers."
     differ = [f"{k.replace('_', ' ')}: the document {r.document}, the data {r.data}"
               for k, r in c.iterrows() if not r.agree]
     return said + f" The data as of {when} differ: {'; '.join(differ)}."
@@ -217,21 +217,26 @@ def toolkit_headline(shown: pd.DataFrame, region: str | None = None, sc66: pd.Da
                          f"report{'' if one else 's'} (step 8) without that column marked")
             out.append(head + ".")
     if sc66 is not None:
-        d = overview.SC66_CLAIMS
-        t = toolkit_summary(sc66)
-        agree = (t["requests"], t["complete"], t["under_way"]) == (
-            d["toolkit_requests"], d["toolkit_complete"], d["toolkit_under_way"])
-        sc_when = date_label(t["status_date"])
-        said = (f"The SC66 document said that {_b(d['toolkit_requests'])} requests had been received, that "
-                f"implementation had been completed in {_b(d['toolkit_complete'])} countries and that it was at "
-                f"different stages in {_b(d['toolkit_under_way'])}")
-        if agree:
-            out.append(said + f"; its table as of {sc_when} agrees"
-                       + (" (all regions)." if region else "."))
-        else:
-            out.append(said + f"; its table as of {sc_when} says {t['requests']}, {t['complete']} and "
-                       f"{t['under_way']}.")
+        out.append(toolkit_sc66_check(sc66, region))
     return " ".join(out)
+
+
+def toolkit_sc66_check(sc66: pd.DataFrame, region: str | None = None) -> str:
+    """What the SC66 document said of the Toolkit in its own words, and whether its table agrees.
+
+    ``sc66``: the SC66 snapshot (all regions); ``region``: the region the page shows, if any.
+    """
+    d = overview.SC66_CLAIMS
+    t = toolkit_summary(sc66)
+    agree = (t["requests"], t["complete"], t["under_way"]) == (
+        d["toolkit_requests"], d["toolkit_complete"], d["toolkit_under_way"])
+    sc_when = date_label(t["status_date"])
+    said = (f"The SC66 document said that {_b(d['toolkit_requests'])} requests had been received, that "
+            f"implementation had been completed in {_b(d['toolkit_complete'])} countries and that it was at "
+            f"different stages in {_b(d['toolkit_under_way'])}")
+    if agree:
+        return said + f"; its table as of {sc_when} agrees" + (" (all regions)." if region else ".")
+    return said + f"; its table as of {sc_when} says {t['requests']}, {t['complete']} and {t['under_way']}."
 
 
 #: How the funnel sentence says that a country reached each step (9: the action-plan column).
@@ -245,17 +250,20 @@ def _between(a: int, b: int) -> str:
     return f"between steps {a} and {b}" if b <= 8 else f"between step {a} and implementing the action plan"
 
 
-def toolkit_funnel(shown: pd.DataFrame, region: str | None = None) -> str:
-    """How many countries reached each step, and where the funnel narrows most."""
+def toolkit_funnel(shown: pd.DataFrame, region: str | None = None, counts: bool = True) -> str:
+    """How many countries reached each step, and where the funnel narrows most.
+
+    ``counts=False``: only where the funnel narrows (for a page that shows the counts beside it, in a
+    chart and its table)."""
     f = funnel_counts(shown)
     reached = dict(zip(f["step_number"].astype(int), f["countries"].astype(int)))
     when = date_label(toolkit_summary(shown)["status_date"]) if len(shown) else "the status date shown"
     parts = [f"{'all ' if k == 1 and reached[1] > 1 else ''}{_b(reached[k])} {_REACHED[k]}" for k in range(1, 10)]
-    text = f"As of {when}{_where(region)}: {and_list(parts)}." + _steps_unknown(shown)
+    text = (f"As of {when}{_where(region)}: {and_list(parts)}." if counts else "") + _steps_unknown(shown)
     d = funnel_drops(shown)
     top = int(d["fewer"].max()) if len(d) else 0
     if top <= 0:
-        return text + " No step has fewer countries than the one before."
+        return (text + " No step has fewer countries than the one before.").strip()
     most = [_between(int(r.from_step), int(r.to_step)) for r in d.itertuples() if r.fewer == top]
     text += (f" The funnel narrows most {and_list(most)} ({_b(top)} {'country' if top == 1 else 'countries'} fewer"
              f"{' each' if len(most) > 1 else ''}).")
@@ -265,7 +273,7 @@ def toolkit_funnel(shown: pd.DataFrame, region: str | None = None) -> str:
         text += " No country drops out at any other step."
     elif none and len(none) <= 3:
         text += f" No country drops out {and_list(none, 'or')}."
-    return text
+    return text.strip()
 
 
 #: Where a country whose last step is n stands, said after its count.
@@ -324,17 +332,21 @@ def _breakdown(row: pd.Series) -> str:
     return and_list(f"{int(row.get(s, 0))} {_STAGE_SAID[s]}" for s in stages)
 
 
-def toolkit_regions(shown: pd.DataFrame) -> str:
-    """Requests by continent and by the document's grouping, with their stages."""
+def toolkit_regions(shown: pd.DataFrame, counts: bool = True) -> str:
+    """Requests by continent and by the document's grouping, with their stages.
+
+    ``counts=False``: only the findings (which grouping is all complete, where the planning phase holds
+    most), for a page that shows the counts beside it."""
     if shown.empty:
         return "No country is shown."
     n = len(shown)
     cont = stage_by_region(shown)
     parts = [f"{region} {_b(int(r['total']))} ({_breakdown(r)})" for region, r in cont.iterrows()]
-    out = [f"By continent, of the {plural(n, 'request')}: {and_list(parts)}."]
+    out = [f"By continent, of the {plural(n, 'request')}: {and_list(parts)}."] if counts else []
     grouped = stage_by_region(shown, "document_region")
     gparts = [f"{'the ' if g == 'Americas' else ''}{g} {_b(int(r['total']))}" for g, r in grouped.iterrows()]
-    out.append(f"In the grouping the document uses for its Part 4 maps: {and_list(gparts)}.")
+    if counts:
+        out.append(f"In the grouping the document uses for its Part 4 maps: {and_list(gparts)}.")
     done = [g for g, r in grouped.iterrows() if int(r["complete"]) == int(r["total"])]
     if len(grouped) > 1:
         if len(done) == 1:
@@ -670,8 +682,8 @@ def recognition_places(rec: pd.DataFrame) -> str:
         out.append(f"The data give a place of adoption for {_b(s['with_place'])} "
                    f"{_instruments(s['with_place'])}, in {plural(len(places), 'place')}: {and_list(places)}.")
     if s["without_place"]:
-        out.append(f"The other {_b(s['without_place'])} have no place stated in their source and are listed below "
-                   "the map rather than placed on it.")
+        out.append(f"The other {_b(s['without_place'])} have no place stated in their source, so they are listed "
+                   "apart rather than placed on the map.")
     return " ".join(out) or "The data hold no instrument."
 
 
@@ -725,10 +737,11 @@ def recognition_summary_md(rec: pd.DataFrame, docs: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- 03 coverage
 
-def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> str:
+def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None, counts: bool = True) -> str:
     """The notebook's prose about real coverage, as Markdown built from the data (so it cannot contradict it).
 
-    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it.
+    ``toolkit``: the SC66 Toolkit table (one date), or None when the data lack it; ``counts=False``: without
+    the counts by region, type and group (for a page that shows them in a chart and table beside it).
 
     >>> "activities" in coverage_story(iccwc.load_activities(), None)
     True
@@ -761,6 +774,8 @@ def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> st
         + (f"; {plural(int((~dated).sum()), 'activity', 'activities')} without a year (the Toolkit table gives none) "
            f"{'is' if (~dated).sum() == 1 else 'are'} not in the yearly counts." if (~dated).any() else "."),
     ]
+    if not counts:
+        lines = lines[-1:]
     if d["website_activities"]:
         lines += ["", f"**What the website adds.** The ICCWC website lists **{d['website_activities']}** activities "
                       f"in **{d['website_countries']}** countries"
@@ -771,7 +786,7 @@ def coverage_story(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> st
                      f"**{d['new_countries']}** countries the table does not have, and Toolkit work in "
                      f"{len(d['new_toolkit'])} more: {and_list(d['new_toolkit']) or 'none'}."
                      if d["table_requests"] else ".")]
-    return "\n".join(lines)
+    return "\n".join(lines).strip("\n")
 
 
 def coverage_summary(activities: pd.DataFrame) -> str:
@@ -801,11 +816,12 @@ _REACH_SAID = {"requests": "{n} requests received", "completed": "completed in {
                "countries supported": "ICCWC on-the-ground support in {n} countries"}
 
 
-def toolkit_reach(series: pd.DataFrame) -> str:
+def toolkit_reach(series: pd.DataFrame, items: bool = True) -> str:
     """The Toolkit's reach over time: every count, grouped by date and source, whether a document's words
     agree with its own table, and the latest count.
 
-    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series` (with the Toolkit table).
+    ``series``: :func:`iccwc.analysis.toolkit_uptake.reach_series` (with the Toolkit table);
+    ``items=False``: without the list of every count (for a page that shows them in a table beside it).
 
     >>> import iccwc
     >>> from iccwc.data.load import load_toolkit_reach
@@ -843,7 +859,7 @@ def toolkit_reach(series: pd.DataFrame) -> str:
         r0 = next(g.itertuples(index=False))
         kind = "counted in the status table" if basis == TABLE_BASIS else "in the source's words"
         bullets.append(f"- {when(r0)} ({kind}; {source}): {and_list(said(r) for r in g.itertuples(index=False))}.")
-    out = [head, "\n".join(bullets)]
+    out = [head, "\n".join(bullets)] if items else [head]
     check = reach_against_tables(series)
     for src, c in check.groupby("source", sort=False):
         doc = src.split(",")[0]
@@ -873,3 +889,132 @@ def toolkit_reach(series: pd.DataFrame) -> str:
     tail.append(f"No source in the data gives a count after {when(last)}.")
     out.append(" ".join(tail))
     return "\n\n".join(out)
+
+
+# --------------------------------------------------------------------------- headlines (each page's first lines)
+
+#: What a headline says for a number the data do not give.
+UNKNOWN = "unknown"
+
+
+def _html(text) -> str:
+    from html import escape
+    return escape(str(text), quote=True)
+
+
+def headline_html(items, as_of: str) -> str:
+    """A page's headline numbers: ``<dl class="iccwc-headline">`` of ``(label, value)`` pairs, each
+    ``<div><dt>label</dt><dd>value</dd></div>`` (a value of None is said as *unknown*), then one line
+    ``<p class="iccwc-headline-as-of">`` saying the date they are as of. Text is escaped.
+
+    >>> headline_html([("Requests", 17), ("Complete", None)], "As of 9 November 2015.")[:53]
+    '<dl class="iccwc-headline"><div><dt>Requests</dt><dd>'
+    """
+    rows = "".join(f"<div><dt>{_html(label)}</dt><dd>{_html(UNKNOWN if value is None else value)}</dd></div>"
+                   for label, value in items)
+    return f'<dl class="iccwc-headline">{rows}</dl><p class="iccwc-headline-as-of">{_html(as_of)}</p>'
+
+
+def headline_numbers(html: str) -> dict[str, str]:
+    """The ``{label: value}`` pairs of a :func:`headline_html` (for tests and checks).
+
+    >>> headline_numbers(headline_html([("Requests", 17)], "As of 9 November 2015."))
+    {'Requests': '17'}
+    """
+    import re
+    from html import unescape
+    return {unescape(k): unescape(v) for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)}
+
+
+def _span(first, last) -> str:
+    return str(first) if first == last else f"{first}\u2013{last}"
+
+
+def headline_toolkit(shown: pd.DataFrame, region: str | None = None) -> str:
+    """01's headline: countries that asked for the Toolkit, how many completed all 8 steps, how many are
+    under way (and, when a status list names countries without steps, how many are not known), as of the
+    status date shown. ``shown``: one snapshot (possibly one region's rows).
+
+    >>> import iccwc
+    >>> list(headline_numbers(headline_toolkit(iccwc.load_toolkit(status_date="latest"))))[:2]
+    ['Countries that asked for the Toolkit', 'Completed all 8 steps']
+    """
+    s = toolkit_summary(shown)
+    all_unknown = bool(s["requests"]) and s["steps_unknown"] == s["requests"]
+    items = [(f"Countries that asked for the Toolkit{_where(region)}", s["requests"]),
+             ("Completed all 8 steps", None if all_unknown else s["complete"]),
+             ("Under way", None if all_unknown else s["under_way"])]
+    if s["steps_unknown"] and not all_unknown:
+        items.append(("Steps not known", s["steps_unknown"]))
+    when = (f"As of {date_label(s['status_date'])}, the date of the Toolkit status table shown."
+            if s["status_date"] else "The date of the Toolkit status table is not known.")
+    return headline_html(items, when)
+
+
+def headline_recognition(rec: pd.DataFrame) -> str:
+    """02's headline: instruments recognising ICCWC, the first and the latest (month), and how many name the
+    Analytic Toolkit (with how many the sources cannot tell), as of the latest instrument's month.
+
+    >>> import iccwc
+    >>> list(headline_numbers(headline_recognition(iccwc.load_recognitions())))
+    ['Instruments recognising ICCWC', 'First', 'Latest', 'Name the Analytic Toolkit']
+    """
+    s = recognition.summary(rec)
+    first = month_label(s["first"]) if s["first"] else None
+    last = month_label(s["last"]) if s["last"] else None
+    named = str(s["toolkit"]) + (f" (+{s['toolkit_unknown']} {UNKNOWN})" if s["toolkit_unknown"] else "")
+    as_of = (f"As of {last}, the latest instrument the sources name." if last else
+             "The data hold no instrument recognising ICCWC.")
+    return headline_html([("Instruments recognising ICCWC", s["instruments"]), ("First", first), ("Latest", last),
+                          ("Name the Analytic Toolkit", named if s["instruments"] else None)], as_of)
+
+
+def headline_coverage(activities: pd.DataFrame, toolkit: pd.DataFrame | None = None) -> str:
+    """03's headline: ICCWC activities, the countries and the document's regions they are in, and the years
+    they cover, as of the latest year (and the Toolkit table's date, when ``toolkit`` is given).
+
+    >>> import iccwc
+    >>> list(headline_numbers(headline_coverage(iccwc.load_activities())))
+    ['ICCWC activities', 'Countries', 'Regions', 'Years covered']
+    """
+    starts = activities["year_start"].dropna()
+    ends = activities["year_end"].dropna()
+    span = _span(int(starts.min()), int(max(ends.max() if len(ends) else starts.max(), starts.max()))) \
+        if len(starts) else None
+    regions = activities["document_region"].dropna().astype(str).nunique()
+    as_of = ("Activities " + (f"to {span.split(chr(0x2013))[-1]}" if span else "with no year")
+             + " on the ICCWC website's map of activities")
+    if toolkit is not None and len(toolkit):
+        as_of += f"; Toolkit stages as of {date_label(pd.Timestamp(toolkit['status_date'].max()))}"
+    return headline_html([("ICCWC activities", len(activities)), ("Countries", int(activities["iso3"].nunique())),
+                          ("Regions", int(regions)), ("Years covered", span)], as_of + ".")
+
+
+def headline_overview(data_dir=None, activities: pd.DataFrame | None = None) -> str:
+    """00's headline: one number for each question: countries that asked for the Toolkit (01), instruments
+    recognising ICCWC (02), countries with ICCWC activities (03) and the partner networks counted; then the
+    date each is as of.
+
+    >>> list(headline_numbers(headline_overview()))[:2]
+    ['Countries that asked for the Toolkit', 'Instruments recognising ICCWC']
+    """
+    from iccwc.data.load import load_activities, load_partner_presence
+    h = overview.headline(data_dir)
+    if activities is None:
+        activities = load_activities(data_dir)
+    pp = load_partner_presence(data_dir)
+    latest = overview.latest_partner_figures(pp)
+    starts = activities["year_start"].dropna()
+    when = [f"Toolkit as of {date_label(h['status_date'])}" if h["status_date"] else "Toolkit status date not known",
+            (f"instruments {month_label(h['first_recognition'])} to {month_label(h['last_recognition'])}"
+             if h["recognitions"] else "no instrument"),
+            (f"activities {_span(int(starts.min()), int(max(activities['year_end'].max(), starts.max())))}"
+             if len(starts) else "activities with no year"),
+            (f"partner figures to {pd.Timestamp(latest['date'].max()).strftime('%B %Y')}" if len(latest)
+             else "no partner figure")]
+    said = "; ".join(when) + "."
+    return headline_html([("Countries that asked for the Toolkit", h["toolkit_requests"]),
+                          ("Instruments recognising ICCWC", h["recognitions"]),
+                          ("Countries with ICCWC activities", int(activities["iso3"].nunique())),
+                          ("Partner networks counted", h["partner_networks"])],
+                         said[:1].upper() + said[1:])
