@@ -181,7 +181,8 @@ def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution
                     any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)))
         for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
             cell.execution_count = i + 1
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"execution {len(calls)} of {name}\n")]
+            cell.outputs = [nbformat.v4.new_output(      # (a rich output: the page shows no printed text)
+                "display_data", data={"text/markdown": f"execution {len(calls)} of {name}"})]
         await asyncio.sleep(0)
         return None
     monkeypatch.setattr(execute, "execute_notebook", counted)
