@@ -168,3 +168,20 @@ def change_a_dropdown(page, scope: str = "") -> tuple[str, str]:
         page.wait_for_function(f"() => ({SIGNATURE_JS})() !== {before!r}", timeout=30_000)
         return others[-1], f"{before} -> {page.evaluate(SIGNATURE_JS)}"
     raise AssertionError("no dropdown with a second option to change")
+
+
+#: A reader opening the figure tab that holds an element (a figure shows one of its views at a time).
+REVEAL = """el => { const p = el.closest('.iccwc-panel');
+  if (p && p.hidden) p.closest('.iccwc-figure').querySelector('.iccwc-tabs button[data-view="' + p.dataset.view + '"]').click(); }"""
+
+
+def open_tabs_with(page, selector: str) -> int:
+    """Open, figure by figure, the tab whose view holds ``selector`` (as a reader clicking it would).
+    Returns how many tabs were opened. A figure with two such views ends on the last one."""
+    tabs = page.evaluate("""sel => [...document.querySelectorAll('.iccwc-panel')]
+        .filter(p => p.hidden && p.querySelector(sel))
+        .map(p => '#' + p.closest('.iccwc-figure').id + ' .iccwc-tabs button[data-view="' + p.dataset.view + '"]')""",
+                         selector)
+    for tab in tabs:
+        page.locator(tab).click()
+    return len(tabs)

@@ -29,10 +29,19 @@ def figures_in(path) -> int:
 
 
 def open_page(page, path, width=1280):
+    """Open a page and draw every interactive chart on it: a chart in a figure's other tab (a figure shows
+    one of its views at a time) is drawn when a reader opens that tab, so each such tab is opened, and
+    stays open (no figure holds two interactive charts)."""
     page.set_viewport_size({"width": width, "height": 900})
     aborted = block_network(page)
     page.goto(path.as_uri())
     n = figures_in(path)
+    page.wait_for_load_state("load")
+    tabs = page.evaluate("""() => [...document.querySelectorAll('.iccwc-panel')]
+        .filter(p => p.querySelector('figure.iccwc-vega') && p.hidden)
+        .map(p => '#' + p.closest('.iccwc-figure').id + ' .iccwc-tabs button[data-view="' + p.dataset.view + '"]')""")
+    for tab in tabs:
+        page.locator(tab).click()
     page.wait_for_function(f"() => document.querySelectorAll('figure.iccwc-vega-drawn').length === {n}",
                            timeout=30_000)
     return aborted, n

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -21,7 +22,7 @@ from iccwc.site import static_assets
 from iccwc.commands.pipeline import find_notebooks
 from iccwc.data.csvio import unneutralise
 
-from browserkit import block_network, screenshot
+from browserkit import REVEAL, block_network, open_tabs_with, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTEBOOKS = [p.stem for p in find_notebooks()]
@@ -93,6 +94,10 @@ def test_page_offline_draws_maps_and_charts_shows_no_code_and_cuts_nothing(rende
     assert page.locator(".leaflet-container").count() == maps
     for i in range(maps):
         assert page.locator(".leaflet-container").nth(i).locator("path").count() > 50
+    open_tabs_with(page, "figure.iccwc-vega")                    # an in-page chart is drawn when its tab opens
+    n_vega = len(re.findall(r'<figure\b[^>]*\bclass="iccwc-vega"', html))
+    page.wait_for_function(f"() => document.querySelectorAll('figure.iccwc-vega-drawn').length === {n_vega}",
+                           timeout=30_000)
     assert (page.locator("svg[role=img]").count() + page.locator("figure.iccwc-vega-drawn").count()
             == html.count('data-png='))                                          # one per chart, each drawn
     assert page.locator(".jp-InputArea-editor, .jp-CodeCell .jp-InputArea, .highlight").count() == 0
@@ -152,6 +157,7 @@ def test_downloads_exist_and_csv_rows_match_the_table(rendered, page, name):
             assert f"CSV ({data['n']} rows)" == links.nth(i).inner_text()
             continue
         if href.endswith(".csv"):
+            links.nth(i).evaluate(REVEAL)                             # the table's tab, as a reader opens it
             shown = links.nth(i).evaluate("""a => {
                 const out = a.closest('.jp-OutputArea-output');
                 const t = out.querySelector('table');
@@ -237,7 +243,7 @@ VISIBLE_CONTROLS = """() => [...document.querySelectorAll(
     'select, input, button, textarea, [role=slider], [role=button], [role=checkbox], .widget-slider, '
     + '.widget-checkbox, .widget-dropdown, .widget-button, .widget-text, .widget-toggle-buttons')]
   .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
-  .filter(e => !e.closest('.leaflet-control-layers, .leaflet-control-zoom, figure.iccwc-vega'))
+  .filter(e => !e.closest('.leaflet-control-layers, .leaflet-control-zoom, figure.iccwc-vega, .iccwc-tabs'))
   .map(e => e.outerHTML.slice(0, 100))"""
 
 
@@ -321,6 +327,7 @@ def test_every_in_page_chart_control_changes_its_chart(rendered, page, name):
     figures = page.locator("figure.iccwc-vega")
     for f in range(figures.count()):
         fig = figures.nth(f)
+        fig.evaluate(REVEAL)                                      # its figure's tab, as a reader opens it
         fig.scroll_into_view_if_needed()
         page.wait_for_function(f"() => ({CHART_SIGNATURE})({f}) !== ''", timeout=30_000)
         for kind in ("select", "input[type=range]", "input[type=checkbox]", "input[type=radio]"):

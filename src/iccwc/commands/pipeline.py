@@ -479,7 +479,7 @@ def _page_key(execution_key: str, site, reads: list[str] | None) -> str:
     return _combined({"execution": execution_key, "as_of": site.as_of, "source_line": site.source_line(reads),
                       "sources": st.get("sources", []), "dates": st.get("toolkit_status_dates", []),
                       "rows": _rows_for(st.get("rows", {}), reads), "order": site.order,
-                      "parameters": site.parameters, "render": site.options.record()})
+                      "parameters": site.parameters, "render": site.options.record(), "profiles": site.profiles})
 
 
 def _read_executed(folder: Path, name: str, sha: str | None):
@@ -818,6 +818,7 @@ class SiteContext:
     generated: str
     order: list[tuple[str, str]]          # (notebook stem, title), in index order
     parameters: dict = field(default_factory=dict)
+    profiles: dict | None = None          # {href, countries: {name: ISO3}} when the site has a profiles page
 
     @property
     def as_of(self) -> str:
@@ -854,9 +855,34 @@ def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | N
         status = data_status(data_dir)
     except Exception:  # noqa: BLE001 - the pages still render, saying the data's status is unknown
         status = {"sources": [], "toolkit_status_dates": [], "rows": {}}
+    order = [(p.stem, render.notebook_title(nb, p.stem)) for p, nb in loaded]
     return SiteContext(options, status, versions(list(dict.fromkeys(PACKAGES + list(TOOLS)))),
-                       datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                       [(p.stem, render.notebook_title(nb, p.stem)) for p, nb in loaded], dict(parameters or {}))
+                       datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), order, dict(parameters or {}),
+                       _profile_links(data_dir, order))
+
+
+def _profile_links(data_dir, order) -> dict | None:
+    """Where a country's name in a page's tables links to: the site's country profiles page (a notebook
+    whose name ends in ``country-profiles``), with every name the data give a country (and its display
+    name) -> its ISO3 code. None when the site has no such page or the data cannot be read."""
+    stem = next((s for s, _ in order if s.endswith("country-profiles")), None)
+    if stem is None:
+        return None
+    from iccwc.data import countries
+    from iccwc.data.load import load_activities, load_toolkit
+    try:
+        frames = (load_toolkit(data_dir), load_activities(data_dir))
+    except Exception:  # noqa: BLE001 - the pages still render, without the links
+        return None
+    names = {}
+    for df in frames:
+        for name, iso3 in zip(df["country"].astype(str), df["iso3"].astype(str)):
+            names[name] = iso3
+            try:
+                names[countries.by_iso3(iso3).name] = iso3
+            except countries.UnknownCountry:
+                pass
+    return {"href": f"{stem}.html", "countries": dict(sorted(names.items()))}
 
 
 def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, site: SiteContext | None = None,
@@ -882,10 +908,12 @@ def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, s
     i = stems.index(path.stem) if path.stem in stems else -1
     prev = render.Link(f"{stems[i - 1]}.html", site.order[i - 1][1]) if i > 0 else None
     nxt = render.Link(f"{stems[i + 1]}.html", site.order[i + 1][1]) if 0 <= i < len(stems) - 1 else None
+    target_name = path.stem + ".html"
     made = reader.made(st.get("sources", []), site.data_dates(reads), site.versions, site.generated,
                        site.parameters, nb)
     body = render.notebook_html(page.nb, title, widget_state, with_code=site.options.with_code,
-                                assets=site.options.assets, page={"nav": render.nav(prev, nxt), "made": made})
+                                assets=site.options.assets, page={"nav": render.nav(prev, nxt), "made": made},
+                                profiles=site.profiles if site.profiles and site.profiles["href"] != target_name else None)
     target = staging / (path.stem + ".html")
     for d in page.downloads:
         write_durably(staging / d.name, d.data)

@@ -431,6 +431,10 @@ def view_kinds(widget_state: dict | None, shown: set[str]) -> dict[str, str]:
     return kinds
 
 
+#: Packages that check the notebooks and play no part in making a page's numbers: not listed on it.
+TEST_TOOLS = frozenset({"nbval", "pytest", "playwright"})
+
+
 def made(sources: list[dict], data_dates: str, versions: dict, generated: str, parameters: dict | None = None,
          nb=None) -> dict:
     """What the closing "How this was made" section of a page says (the site template draws it): the
@@ -444,4 +448,4 @@ def made(sources: list[dict], data_dates: str, versions: dict, generated: str, p
             "sources": [{"title": s.get("title", "") or s.get("path", ""), "issuer": s.get("issuer", ""),
                          "issued": s.get("issued", ""), "sha256": str(s.get("sha256", ""))[:12]} for s in sources],
             "dates": data_dates, "limited_to": [f"{k.replace('_', ' ')}: {v}" for k, v in shown.items()],
-            "software": [f"{k} {v}" for k, v in versions.items()], "generated": generated}
+            "software": [f"{k} {v}" for k, v in versions.items() if k not in TEST_TOOLS], "generated": generated}

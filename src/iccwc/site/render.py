@@ -224,7 +224,8 @@ def slim_css(page: str) -> str:
 
 
 def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code: bool = True,
-                  assets: static_assets.Assets | None = None, page: dict | None = None) -> str:
+                  assets: static_assets.Assets | None = None, page: dict | None = None,
+                  profiles: dict | None = None) -> str:
     """The HTML of an executed notebook, with the widget state its outputs need.
 
     ``widget_state`` is what :func:`collect_widget_state` returned; without it, the state
@@ -233,7 +234,8 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
     ``assets``: where the scripts come from (default: the CDN); local assets are linked relatively
     (``_static/``), with jupyter-leaflet and vega mapped to their local copies for require.js.
     ``page``: what the template adds around the notebook (``nav``: {prev, next} links as {href, title};
-    ``made``: :func:`iccwc.site.reader.made`).
+    ``made``: :func:`iccwc.site.reader.made`). ``profiles``: where the tables' country names link to
+    (``{href, countries: {name: ISO3}}``; the page's script makes the links).
     """
     if widget_state is None:
         widget_state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE)
@@ -251,7 +253,8 @@ def notebook_html(nb, title: str, widget_state: dict | None = None, *, with_code
     paths = {"vega": static_assets.VEGA_MODULE}
     if assets.local:
         paths["jupyter-leaflet"] = static_assets.LEAFLET_MODULE
-    site = {**(page or {}), "paths": paths, "config": {"all": vega_page.ALL, "narrow": vega_page.NARROW}}
+    site = {**(page or {}), "paths": paths, "config": {"all": vega_page.ALL, "narrow": vega_page.NARROW,
+                                                      **({"profiles": profiles} if profiles else {})}}
     # One conversion at a time: HTMLExporter.from_notebook_node re-registers its widget filter with
     # the notebook's metadata on the shared exporter, so two threads converting at once can judge one
     # notebook's widget views by the other's state and drop them all (seen in the pipeline).

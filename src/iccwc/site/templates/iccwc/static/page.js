@@ -291,6 +291,26 @@
     }, 250);
   }
 
+  /* ---------------------------------------------------------------- 6. countries link to their profiles */
+  // config.profiles: {href: the country profiles page, countries: {name as the data write it: ISO3}}. Each table
+  // cell that is exactly a country's name (or carries data-iso3) links to that country's profile.
+  function linkCountries() {
+    var p = config.profiles;
+    if (!p || !p.href) return;
+    var names = p.countries || {};
+    document.querySelectorAll('.jp-OutputArea-output table tbody td, .jp-OutputArea-output table tbody th')
+      .forEach(function (cell) {
+        if (cell.querySelector('a, svg, input, select') || cell.closest('.leaflet-container, figure.iccwc-vega')) return;
+        var code = cell.getAttribute('data-iso3') || names[cell.textContent.trim()];
+        if (!code || !/^[A-Z]{3}$/.test(code)) return;
+        var a = document.createElement('a');
+        a.href = p.href + '#country=' + code;
+        a.title = 'What the sources say about this country';
+        while (cell.firstChild) a.appendChild(cell.firstChild);
+        cell.appendChild(a);
+      });
+  }
+
   /* ---------------------------------------------------------------- 5. PNG downloads */
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a.iccwc-png');
@@ -315,6 +335,6 @@
   });
 
   setupMaps();
-  function start() { setupFigures(); drawCharts(document); if (document.querySelector('.jupyter-widgets')) restoreLayers(); }
+  function start() { setupFigures(); linkCountries(); drawCharts(document); if (document.querySelector('.jupyter-widgets')) restoreLayers(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 })();
