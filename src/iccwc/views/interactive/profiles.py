@@ -254,3 +254,19 @@ def options(d: dict) -> tuple[list[str], list[str]]:
 def profile_data(d: dict) -> list[dict]:
     """The per-country rows inline in a spec (its dataset :data:`ROWS`)."""
     return d["datasets"][ROWS]
+
+
+def headline(countries) -> dict[str, int]:
+    """The page's headline numbers from :func:`iccwc.analysis.profiles.profile_countries`: countries with a
+    profile, with a Toolkit status, with activities, where an instrument was adopted."""
+    return {"countries with a profile": int(len(countries)),
+            "with a Toolkit status": int((countries["toolkit_dates"] > 0).sum()),
+            "with ICCWC activities": int((countries["activities"] > 0).sum()),
+            "where a recognising instrument was adopted": int((countries["recognitions"] > 0).sum())}
+
+
+def headline_html(numbers: dict[str, int]) -> str:
+    """The headline numbers as the pages show them: ``<dl class="iccwc-headline">``, text escaped."""
+    import html
+    items = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{int(v)}</dd></div>" for k, v in numbers.items())
+    return f'<dl class="iccwc-headline">{items}</dl>'
