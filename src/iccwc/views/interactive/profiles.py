@@ -41,8 +41,8 @@ LISTS = {"prof_toolkit": "Toolkit status at each status date", "prof_activities"
 CHARS = ("isValid(containerSize()[0]) && containerSize()[0] > 0"
          " ? clamp(floor((containerSize()[0] - 30) / 6.3), 36, 150) : 48")
 _FONT = 12
-#: The names of the spec's two datasets: the countries' rows, the world's shapes.
-ROWS, WORLD = "prof_rows", "prof_world"
+#: The name of the spec's dataset of the countries' rows.
+ROWS = "prof_rows"
 _LINE = 16
 
 
@@ -126,17 +126,18 @@ def explorer(rows: list[dict], world: dict | None, country: str | None = None,
 
     parts = [head]
     if world is not None:
-        shapes = alt.NamedData(name=WORLD)
+        # the world inline in the map's one geoshape layer (not a named dataset: the page's CSV download
+        # is its largest named dataset, which must be the countries' rows)
+        shapes = alt.Data(values=light_world(world), format=alt.DataFormat(type="json", property="features"))
         proj = "equalEarth"
-        land = alt.Chart(shapes, name="prof_world").mark_geoshape(
-            fill="#e4e8ec", stroke="white", strokeWidth=0.4).project(type=proj)
-        chosen = alt.Chart(shapes, name="prof_chosen").transform_filter(
-            f"datum.properties.iso3 == {PARAM}").mark_geoshape(fill=ACCENT, stroke=ACCENT, strokeWidth=0.6).project(type=proj)
+        land = alt.Chart(shapes, name="prof_world").mark_geoshape(stroke="white", strokeWidth=0.4).encode(
+            fill=alt.condition(f"datum.properties.iso3 == {PARAM}", alt.value(ACCENT), alt.value("#e4e8ec"))
+        ).project(type=proj)
         ring = alt.Chart(data, name="prof_point").transform_filter(_ONE).transform_filter(
             "isValid(datum.lat)").mark_point(shape="circle", size=260, stroke="#d55e00", strokeWidth=2,
                                              filled=False, opacity=1).encode(
             longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("name:N", title="country")]).project(type=proj)
-        parts.append(alt.layer(land, chosen, ring, name="prof_map").properties(width="container", height=190))
+        parts.append(alt.layer(land, ring, name="prof_map").properties(width="container", height=190))
 
     sentences = alt.Chart(data, name="prof_sentences", title=alt.TitleParams(
         "What the sources say", fontSize=13, anchor="start")).transform_filter(_ONE).transform_calculate(
@@ -171,10 +172,7 @@ def explorer(rows: list[dict], world: dict | None, country: str | None = None,
         alt.Tooltip("item.place:N", title="place"), alt.Tooltip("item.issuing_body:N", title="issued by"),
         alt.Tooltip("item.source:N", title="source")], "None adopted at a place in this country, in the data"))
 
-    datasets = {ROWS: rows}
-    if world is not None:
-        datasets[WORLD] = light_world(world)["features"]
-    chart = alt.vconcat(*parts, spacing=14).add_params(pick, chars).properties(title=title, datasets=datasets)
+    chart = alt.vconcat(*parts, spacing=14).add_params(pick, chars).properties(datasets={ROWS: rows})
     desc = (f"{len(rows)} countries: choose one to see its Toolkit status, activities and instruments, "
             "on a map, a timeline and in lists")
     return base.finish(chart, title, desc, cited(rows)).configure_view(stroke=None)
@@ -200,7 +198,7 @@ def timeline(data, rows: list[dict]) -> alt.LayerChart:
     lo, hi = timeline_rows(rows)
     x = alt.X("when:T", title=None, scale=alt.Scale(domain=[lo, hi]),
               axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True))
-    y = alt.Y("row:N", title=None, scale=alt.Scale(domain=TIMELINE_ROWS), axis=alt.Axis(labelFontSize=base.MIN_TEXT))
+    y = alt.Y("row:N", title=None, scale=alt.Scale(domain=TIMELINE_ROWS), axis=None)
     stages = [s for s in STAGE_FILLS]
 
     def one(field):
@@ -220,14 +218,18 @@ def timeline(data, rows: list[dict]) -> alt.LayerChart:
     act_points = acts.mark_circle(color="#009E73", opacity=0.85).encode(
         x=x, y=y, size=alt.Size("activities:Q", legend=None, scale=alt.Scale(range=[40, 260])),
         tooltip=[alt.Tooltip("year:O", title="year"), alt.Tooltip("activities:Q", title="activities starting")])
-    act_labels = acts.mark_text(dy=-12, fontSize=base.MIN_TEXT, color=TEXT).encode(x=x, y=y, text="activities:Q")
+    act_labels = acts.mark_text(dy=15, fontSize=base.MIN_TEXT, color=TEXT).encode(x=x, y=y, text="activities:Q")
+    # the rows' names inside the plot, above each row (a y axis would push every view of the page right)
+    names = alt.Chart(alt.Data(values=[{"row": r} for r in TIMELINE_ROWS])).mark_text(
+        align="left", baseline="bottom", dy=-9, fontSize=base.MIN_TEXT, color="#555555", fontStyle="italic").encode(
+        x=alt.value(2), y=y, text="row:N")
     instruments = one("recognitions").transform_calculate(
         when="toDate(length(datum.item.date) == 7 ? datum.item.date + '-15' : datum.item.date)",
         row="'Instruments'", name="datum.item.instrument").mark_point(
         shape="diamond", size=110, filled=True, color="#CC79A7", opacity=1).encode(
         x=x, y=y, tooltip=[alt.Tooltip("name:N", title="instrument"), alt.Tooltip("item.date:N", title="date")])
-    return alt.layer(toolkit, act_points, act_labels, instruments, name="prof_timeline").properties(
-        width="container", height=110, title=alt.TitleParams("Timeline: everything dated", fontSize=13, anchor="start"))
+    return alt.layer(names, toolkit, act_points, act_labels, instruments, name="prof_timeline").properties(
+        width="container", height=150, title=alt.TitleParams("Timeline: everything dated", fontSize=13, anchor="start"))
 
 
 def cited(rows: list[dict]) -> list[str]:
