@@ -423,6 +423,11 @@ def locator_points(profiles: dict[str, CountryProfile], world: dict | None = Non
     there. A country with none of these is left out (the map then shows no point for it).
 
     ``world``: an already loaded :func:`iccwc.data.geo.world` (None: no polygons, markers only).
+
+    >>> from iccwc.data import geo
+    >>> lat, lon = locator_points({"KEN": country_profile("KEN")}, geo.world())["KEN"]
+    >>> -5 < lat < 5 and 33 < lon < 42
+    True
     """
     from iccwc.data import geo
     by_id = {f["id"]: f for f in world["features"]} if world else {}
