@@ -34,7 +34,7 @@ def rows():
 
 @pytest.fixture(scope="module")
 def spec(rows):
-    return base.spec(views.explorer(rows, WORLD, "KEN"))
+    return base.spec(views.profile_chart(rows, WORLD, "KEN"))
 
 
 def test_page_rows_are_each_countrys_profile_rows(rows):
@@ -82,20 +82,20 @@ def test_every_part_of_the_profile_follows_the_picker(spec):
 
 
 def test_opening_country_default_and_unknown(rows):
-    first = base.spec(views.explorer(rows, None))
+    first = base.spec(views.profile_chart(rows, None))
     assert next(p for p in first["params"] if p["name"] == "country")["value"] == rows[0]["iso3"]
     assert "prof_map" not in {p.get("name") for p in first["vconcat"]}          # no world: no map
     assert profiles.most_active(D) == "KEN"                                     # 3 activities
     with pytest.raises(ValueError, match="not one of the countries"):
-        views.explorer(rows, None, "FRA")
+        views.profile_chart(rows, None, "FRA")
 
 
 def test_the_spec_is_deterministic_and_draws_the_chosen_country(rows, spec):
-    assert base.spec(views.explorer(rows, WORLD, "KEN")) == spec
+    assert base.spec(views.profile_chart(rows, WORLD, "KEN")) == spec
     svg = base.svg_of_spec(spec)
     assert "FICTIONAL Operation Testbird" in svg and "Kenya" in svg
     assert "None adopted at a place in this country" not in svg             # Kenya has its Nairobi declaration
-    gabon = base.svg_of_spec(base.spec(views.explorer(rows, WORLD, "GAB")))
+    gabon = base.svg_of_spec(base.spec(views.profile_chart(rows, WORLD, "GAB")))
     assert "None in the data" in gabon and "FICTIONAL Operation Testbird" not in gabon   # a list says it is empty
     assert "31 Mar 2017: listed, steps unknown" in gabon
 
@@ -118,7 +118,7 @@ def test_headline_numbers_come_from_the_data():
 
 def test_the_page_compiles_it_to_vega():
     from iccwc.site import vega
-    d = base.spec(views.explorer(profiles.page_rows(D, WORLD), WORLD, "CHL"))
+    d = base.spec(views.profile_chart(profiles.page_rows(D, WORLD), WORLD, "CHL"))
     compiled = vega.compile_spec(d)
     sig = next(s for s in compiled["signals"] if s["name"] == "country")
     assert sig["value"] == "CHL" and sig["bind"]["labels"][:2] == ["Chile", "Democratic Republic of the Congo"]

@@ -97,7 +97,7 @@ def _list(data, name: str, field: str, text: str, tooltip: list, none: str) -> a
         width="container", height=alt.Step(_LINE))
 
 
-def explorer(rows: list[dict], world: dict | None, country: str | None = None,
+def profile_chart(rows: list[dict], world: dict | None, country: str | None = None,
              title: str = "Country profiles: everything the sources say about one country") -> alt.VConcatChart:
     """The profile of every country of ``rows`` (:func:`iccwc.analysis.profiles.page_rows`), the chosen
     one by the select ``country`` (opening on ``country``, default the first row's); ``world``: the
