@@ -412,3 +412,68 @@ def profile_html(p: CountryProfile) -> str:
     out.append(f"<p><b>Recognitions.</b> {e(s['recognitions'])}</p>")
     out.append(f"<p><b>Partners.</b> {e(s['partner_presence'])}</p></div>")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------- the shared page's data
+
+def locator_points(profiles: dict[str, CountryProfile], world: dict | None = None) -> dict[str, tuple[float, float]]:
+    """ISO3 -> (lat, lon) of a point locating each country on a small map: a point inside its 1:110m
+    polygon (:func:`iccwc.data.geo.interior_point`), else the mean of its activities' map markers (small
+    countries with no polygon: Singapore, Malta), else the mean of the places of the instruments adopted
+    there. A country with none of these is left out (the map then shows no point for it).
+
+    ``world``: an already loaded :func:`iccwc.data.geo.world` (None: no polygons, markers only).
+
+    >>> from iccwc.data import geo
+    >>> lat, lon = locator_points({"KEN": country_profile("KEN")}, geo.world())["KEN"]
+    >>> -5 < lat < 5 and 33 < lon < 42
+    True
+    """
+    from iccwc.data import geo
+    by_id = {f["id"]: f for f in world["features"]} if world else {}
+    out = {}
+    for iso3, p in profiles.items():
+        if iso3 in by_id:
+            lat, lon = geo.interior_point(by_id[iso3])
+        else:
+            pts = p.activities[["latitude", "longitude"]].dropna() if len(p.activities) else pd.DataFrame()
+            if pts.empty and len(p.recognitions):
+                pts = p.recognitions[["place_latitude", "place_longitude"]].dropna().set_axis(
+                    ["latitude", "longitude"], axis=1)
+            if pts.empty:
+                continue
+            lat, lon = float(pts["latitude"].mean()), float(pts["longitude"].mean())
+        out[iso3] = (round(float(lat), 2), round(float(lon), 2))
+    return out
+
+
+def page_rows(data_dir=None, world: dict | None = None) -> list[dict]:
+    """The rows a page carries for its country picker: one per country of :func:`profile_countries` (in
+    its order, by display name), each :meth:`CountryProfile.rows` with four keys added at the top
+    level for the page to filter and place it: ``iso3``, ``name``, ``lat``, ``lon`` (None when
+    :func:`locator_points` has no point). JSON-plain.
+
+    >>> rows = page_rows()
+    >>> rows[0]["iso3"] == rows[0]["country"]["iso3"], {k: rows[0][k] for k in country_profile(rows[0]["iso3"]).rows()} == country_profile(rows[0]["iso3"]).rows()
+    (True, True)
+    """
+    profiles = all_profiles(data_dir)
+    points = locator_points(profiles, world)
+    out = []
+    for iso3, p in profiles.items():
+        lat, lon = points.get(iso3, (None, None))
+        out.append({"iso3": iso3, "name": p.name, "lat": lat, "lon": lon, **p.rows()})
+    return out
+
+
+def most_active(data_dir=None) -> str:
+    """The ISO3 code of the country with the most activities (ties: the first by display name): the
+    country a profile page opens on when none is chosen.
+
+    >>> most_active() in set(profile_countries()["iso3"])
+    True
+    """
+    t = profile_countries(data_dir)
+    if t.empty:
+        raise LookupError("no country has profile data")
+    return str(t.loc[t["activities"].idxmax(), "iso3"])
