@@ -131,3 +131,14 @@ def test_index_shows_no_timings_and_escapes():
                              parameters={})
     assert "12.3" not in page and "executed in" not in page
     assert "Toolkit &lt;uptake&gt;" in page and "Which countries &amp; how far." in page
+
+
+def test_country_names_link_to_the_profiles_page_by_every_name_the_data_give():
+    import pandas as pd
+    from iccwc import paths
+    links = render.profile_links(None, [("00-overview", "o"), ("04-country-profiles", "p")])
+    assert links["href"] == "04-country-profiles.html"
+    for f in ("toolkit_status.csv", "activities.csv"):
+        df = pd.read_csv(paths.PROCESSED / f)
+        assert all(links["countries"][n] == c for n, c in zip(df["country"], df["iso3"]))
+    assert render.profile_links(None, [("00-overview", "o")]) is None           # no profiles page: no links

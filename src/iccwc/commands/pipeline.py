@@ -858,31 +858,7 @@ def _site_context(data_dir, loaded, options: RenderOptions, parameters: dict | N
     order = [(p.stem, render.notebook_title(nb, p.stem)) for p, nb in loaded]
     return SiteContext(options, status, versions(list(dict.fromkeys(PACKAGES + list(TOOLS)))),
                        datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), order, dict(parameters or {}),
-                       _profile_links(data_dir, order))
-
-
-def _profile_links(data_dir, order) -> dict | None:
-    """Where a country's name in a page's tables links to: the site's country profiles page (a notebook
-    whose name ends in ``country-profiles``), with every name the data give a country (and its display
-    name) -> its ISO3 code. None when the site has no such page or the data cannot be read."""
-    stem = next((s for s, _ in order if s.endswith("country-profiles")), None)
-    if stem is None:
-        return None
-    from iccwc.data import countries
-    from iccwc.data.load import load_activities, load_toolkit
-    try:
-        frames = (load_toolkit(data_dir), load_activities(data_dir))
-    except Exception:  # noqa: BLE001 - the pages still render, without the links
-        return None
-    names = {}
-    for df in frames:
-        for name, iso3 in zip(df["country"].astype(str), df["iso3"].astype(str)):
-            names[name] = iso3
-            try:
-                names[countries.by_iso3(iso3).name] = iso3
-            except countries.UnknownCountry:
-                pass
-    return {"href": f"{stem}.html", "countries": dict(sorted(names.items()))}
+                       render.profile_links(data_dir, order))
 
 
 def _render_one(path: Path, nb, widget_state, staging: Path, secs: float, log, site: SiteContext | None = None,

@@ -306,3 +306,27 @@ def index_html(entries: list[Entry], *, generated: str, status: dict, parameters
         ranges=list((status.get("date_ranges") or {}).items()),
         limited_to=[f"{k.replace('_', ' ')}: {v}" for k, v in shown.items()],
         css=(TEMPLATES / TEMPLATE / "static" / "site-index.css").read_text(encoding="utf-8"))
+
+
+def profile_links(data_dir, order) -> dict | None:
+    """Where a country's name in a page's tables links to: the site's country profiles page (a notebook
+    whose name ends in ``country-profiles``), with every name the data give a country (and its display
+    name) -> its ISO3 code. None when the site has no such page or the data cannot be read."""
+    stem = next((s for s, _ in order if s.endswith("country-profiles")), None)
+    if stem is None:
+        return None
+    from iccwc.data import countries
+    from iccwc.data.load import load_activities, load_toolkit
+    try:
+        frames = (load_toolkit(data_dir), load_activities(data_dir))
+    except Exception:  # noqa: BLE001 - the pages still render, without the links
+        return None
+    names = {}
+    for df in frames:
+        for name, iso3 in zip(df["country"].astype(str), df["iso3"].astype(str)):
+            names[name] = iso3
+            try:
+                names[countries.by_iso3(iso3).name] = iso3
+            except countries.UnknownCountry:
+                pass
+    return {"href": f"{stem}.html", "countries": dict(sorted(names.items()))}

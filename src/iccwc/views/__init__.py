@@ -15,3 +15,13 @@ One contract per kind of view:
 
 Importing any of it never changes the user's session (no matplotlib backend or rcParams change).
 """
+
+from pathlib import Path as _Path
+
+
+def style_element(name: str, type_attr: bool = False) -> str:
+    """The stylesheet ``views/css/<name>`` (package data) as a ``<style>`` element, for a view's HTML that
+    must carry its own style (JupyterLab, widgets and shared pages alike): no CSS is written in Python."""
+    css = (_Path(__file__).parent / "css" / name).read_text(encoding="utf-8")
+    attr = ' type="text/css"' if type_attr else ""
+    return f"<style{attr}>{css}</style>"

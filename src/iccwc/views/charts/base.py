@@ -41,6 +41,7 @@ STAGE_COLOURS = {
     "in process": "#1d91c0",
     "complete": "#0c2c84",
 }
+from iccwc.views import style_element  # noqa: E402
 from iccwc.vocab import STEPS_UNKNOWN  # noqa: E402
 
 #: The fill of a country whose steps are unknown (stage "listed, steps unknown", from a status list):
@@ -155,8 +156,7 @@ def tips_of(fig: Figure) -> dict[str, str]:
 #: Class of a mark's ``<g>`` that has a tooltip, and the style that cues it: a help cursor, and the mark
 #: a little lighter while hovered. Inline SVG's style applies to the whole page, so it names only that class.
 TIP_CLASS = "iccwc-tip"
-_TIP_STYLE = (f'<style type="text/css">.{TIP_CLASS}{{cursor:help}}'
-              f'.{TIP_CLASS}:hover{{opacity:0.75}}</style>')
+_TIP_STYLE = style_element("chart-tips.css", type_attr=True)      # its rules name TIP_CLASS
 # Characters XML 1.0 does not allow, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -274,16 +274,7 @@ def svg_texts(svg_text: str) -> list[str]:
 # becomes a block of "column: value" lines (the header comes from each cell's data-label), so no
 # column is cut off or needs sideways scrolling. A container query, so it works in JupyterLab,
 # widgets and shared pages alike.
-_TABLE_STYLE = ("<style>.iccwc-table-box{container-type:inline-size;max-width:100%}"
-                ".iccwc-table{border-collapse:collapse;font-size:12px}"
-                ".iccwc-table th,.iccwc-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
-                "text-align:left!important;vertical-align:top;overflow-wrap:anywhere}.iccwc-table td:first-child{white-space:nowrap}"
-                "@container (max-width: 560px){.iccwc-table thead{display:none}"
-                ".iccwc-table,.iccwc-table tbody,.iccwc-table tr,.iccwc-table th,.iccwc-table td{display:block;width:auto}"
-                ".iccwc-table tr{border-bottom:1px solid #bbb;padding:4px 0}"
-                ".iccwc-table th,.iccwc-table td{border:0;padding:1px 4px;white-space:normal!important}"
-                ".iccwc-table td[data-label]::before,.iccwc-table th[data-label]::before{content:attr(data-label) ': ';"
-                "font-weight:bold}.iccwc-table td:empty{display:none}}</style>")
+_TABLE_STYLE = style_element("table.css")
 
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</t[hd]>", re.S)

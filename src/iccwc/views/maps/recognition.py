@@ -17,6 +17,7 @@ import ipyleaflet
 import ipywidgets
 import pandas as pd
 
+from iccwc.views import style_element
 from iccwc.views.maps import base as basemap
 from iccwc.views.charts import base as charts
 from iccwc.analysis.recognition import has_place, toolkit_word
@@ -71,8 +72,7 @@ def _colour(categories: list[str]) -> str:
 
 # Place labels: DivIcon text beside each dot. Leaflet gives DivIcons a white box; LABEL_CSS removes it (it is
 # shipped inside the map's legend control, so it travels with the map).
-LABEL_CSS = ("<style>.leaflet-marker-icon.leaflet-div-icon{background:transparent;border:0}"
-             ".iccwc-popup{font:12px sans-serif}</style>")
+LABEL_CSS = style_element("map-labels.css")
 LABEL_FONT_PX = 12
 CHAR_PX = 7.4        # average width of a bold 12 px sans-serif character (generous)
 DOT_GAP_PX = 11      # from the dot's centre to the label
