@@ -297,8 +297,10 @@ def test_a_chart_that_cites_its_files_gets_a_source_line_naming_those_sources_on
     uncited = charts.figure(3, 2)
     charts.axes(uncited).bar(["b"], [2])
     nb = sample()
-    nb.cells += [code("charts.show(fig)", out("display_data", data={"text/html": charts.html(fig)})),
-                 code("charts.show(g)", out("display_data", data={"text/html": charts.html(uncited)}))]
+    def shown(f):                             # the output a cell displaying charts.show(f) saves
+        data, meta = charts.show(f)._repr_html_()
+        return out("display_data", data={"text/html": data}, metadata={"text/html": meta})
+    nb.cells += [code("charts.show(fig)", shown(fig)), code("charts.show(g)", shown(uncited))]
     sources = [{"path": "raw/documents/sc66.txt", "title": "SC66 document", "issuer": "CITES", "issued": "2016-01"},
                {"path": "raw/iccwc-website/pins.csv", "title": "Map data", "issuer": "ICCWC", "issued": "2022-08"}]
     page = reader.prepare(nb, "01-a", as_of="2015-11-09", source_line="EVERY SOURCE", sources=sources)

@@ -243,7 +243,11 @@ def _links(items: list[tuple[str, str]]) -> str:
                     for href, text in items)
 
 
-_CITED = re.compile(r"""<div class='iccwc-chart' data-iccwc-sources='([^']*)'""")
+def view_record(output) -> dict:
+    """What the view that made an output recorded in its metadata (``{"iccwc": {...}}``, at the top or
+    under the mimetype, as IPython files a display object's metadata): e.g. a chart's sources."""
+    meta = output.get("metadata") or {}
+    return meta.get("iccwc") or (meta.get("text/html") or {}).get("iccwc") or {}
 
 
 def _label_of(source: dict) -> str:
@@ -278,8 +282,8 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
     their links beside each table and chart, a source line under each chart, a note with each widget view
     for when scripts cannot run (``view_kinds``: model id -> "map" or "view"). ``nb`` is not changed.
 
-    A chart whose HTML names its files (``data-iccwc-sources``, written by
-    :func:`iccwc.views.charts.base.html` after ``cite``) gets a line naming those sources only
+    A chart whose output's metadata names its files (``iccwc.chart.sources``, written by
+    :func:`iccwc.views.charts.base.show` after ``cite``) gets a line naming those sources only
     (looked up in ``sources``, the data's source records); any other chart gets ``source_line``."""
     out = copy.copy(nb)
     out.cells = []
@@ -383,13 +387,11 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                     extra.append(f'<p class="iccwc-downloads">Download this table: '
                                  f'{_links([(name, f"CSV ({len(rows) - 1} rows)")])}</p>')
                 charts = []
+                names = view_record(o).get("chart", {}).get("sources") or []   # the chart's own files
                 for m in _SVG.finditer(frag):
                     n_charts += 1
                     name = chart_name()
                     downloads.append(Download(name + ".svg", m.group(0).encode("utf-8"), "chart", heading))
-                    box = frag.rfind("<div class='iccwc-chart'", 0, m.start())   # this chart's own block
-                    cited = _CITED.match(frag, box) if box >= 0 else None
-                    names = [n for n in html.unescape(cited.group(1)).split("|") if n] if cited else []
                     charts.append((name, cited_line(names, sources or []) if names else source_line))
                 if charts:
                     label = html.escape(f"Chart: {heading}" if heading else "Chart", quote=True)

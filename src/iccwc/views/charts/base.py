@@ -252,9 +252,15 @@ def html(fig: Figure) -> str:
     return f"<div class='iccwc-chart'{attr} style='max-width:{width}px;--iccwc-w:{width}px'>{svg(fig)}</div>"
 
 
+#: The key of a view's record in its output's metadata (what the shared page reads: a chart's sources).
+META = "iccwc"
+
+
 def show(fig: Figure) -> HTML:
-    """The figure for a notebook cell: ``display(charts.show(fig))`` (or the cell's last expression)."""
-    return HTML(html(fig))
+    """The figure for a notebook cell: ``display(charts.show(fig))`` (or the cell's last expression). Its
+    output's metadata records the files :func:`cite` named (``{"iccwc": {"chart": {"sources": [...]}}}``):
+    the shared page's "Source:" line under the chart names those."""
+    return HTML(html(fig), metadata={META: {"chart": {"sources": sources_of(fig)}}})
 
 
 def widget(fig: Figure | None = None, into: ipywidgets.HTML | None = None, **layout) -> ipywidgets.HTML:
