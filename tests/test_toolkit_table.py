@@ -80,3 +80,23 @@ def test_show_table_prints_the_text_copy_then_displays_the_same_table_as_html(ca
     assert table.data == charts.table_html(df, index=False) and "&lt;b&gt;CoP&lt;/b&gt;" in table.data
     tables.show_table(df, text=lambda d: "as text")
     assert capsys.readouterr().out == "as text\n" and shown[-1].data == charts.table_html(df)
+
+
+def _cells(html: str) -> list[list[str]]:
+    """The text of each row's cells of the first table in ``html`` (a line break read as a space)."""
+    from bs4 import BeautifulSoup
+    table = BeautifulSoup(html, "html.parser").find("table")
+    return [[" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"], recursive=False)]
+            for tr in table.find_all("tr")]
+
+
+def test_the_rows_a_table_view_records_are_the_cells_it_shows():
+    import iccwc
+    from iccwc.views import tables
+    from iccwc.views.charts import base as charts
+    shown = iccwc.load_toolkit(status_date="latest")
+    assert tables.progress_table_rows(shown) == _cells(tables.progress_table_html(shown))
+    df = shown[["country", "last_step", "stage"]].head(5).assign(note=[None, "a & b", "=1", "", "x"])
+    assert charts.table_rows(df, index=False) == _cells(charts.table_html(df, index=False))
+    data, meta = charts.table_view(df, index=False)._repr_html_()
+    assert meta == {"iccwc": {"table": {"rows": charts.table_rows(df, index=False)}}}

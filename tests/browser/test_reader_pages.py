@@ -196,3 +196,50 @@ def test_print_hides_controls_and_navigation_and_keeps_the_sources(browser, rend
         assert made.count() == 1 and made.is_visible() and "Sources" in made.inner_text()
     finally:
         ctx.close()
+
+
+def test_a_country_name_in_a_table_links_to_its_profile_and_opens_it(browser, rendered):
+    tk = pd.read_csv(paths.PROCESSED / "toolkit_status.csv")
+    latest = tk[tk["status_date"] == tk["status_date"].max()]
+    ctx, pg, blocked, _ = open_page(browser, rendered, "01-toolkit-uptake", 1280)
+    try:
+        links = pg.eval_on_selector_all("table.iccwc-toolkit-table a[href*='#country=']",
+                                        "els => els.map(a => [a.textContent.trim(), a.getAttribute('href')])")
+        assert sorted(links) == sorted(
+            [n, f"04-country-profiles.html#country={c}"] for n, c in zip(latest["country"], latest["iso3"]))
+        name, href = links[0]
+        pg.goto((rendered / href.split("#")[0]).as_uri() + "#" + href.split("#")[1])
+        pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
+        code = href.split("=")[1]
+        assert pg.locator("figure.iccwc-vega-drawn select").first.input_value() == code
+        assert blocked == []
+    finally:
+        ctx.close()
+
+
+def test_a_maps_layers_switched_off_are_kept_in_the_address_and_restored(browser, rendered):
+    name = "03-regional-coverage"
+    ctx, pg, _, _ = open_page(browser, rendered, name, 1280)
+    try:
+        pg.wait_for_function("() => document.querySelectorAll('.leaflet-control-layers-overlays label').length > 1",
+                             timeout=30_000)
+        before = pg.eval_on_selector_all(".leaflet-control-layers-overlays label",
+                                         "els => els.map(l => [l.textContent.trim(), l.querySelector('input').checked])")
+        pg.locator(".leaflet-control-layers").first.hover()
+        label = pg.locator(".leaflet-control-layers-overlays label").first
+        layer = label.inner_text().strip()
+        label.locator("input").uncheck()
+        fragment = pg.evaluate("() => location.hash")
+        assert "-hidden=" in fragment, fragment
+    finally:
+        ctx.close()
+    ctx, pg, _, _ = open_page(browser, rendered, name, 1280, fragment)
+    try:
+        pg.wait_for_function("() => document.querySelectorAll('.leaflet-control-layers-overlays label').length > 1",
+                             timeout=30_000)
+        pg.wait_for_timeout(1000)
+        states = pg.eval_on_selector_all(".leaflet-control-layers-overlays label",
+                                         "els => els.map(l => [l.textContent.trim(), l.querySelector('input').checked])")
+        assert states == [[n, False if n == layer else on] for n, on in before], states
+    finally:
+        ctx.close()

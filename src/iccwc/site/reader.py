@@ -27,8 +27,11 @@ site template (``templates/iccwc/index.html.j2``) draws the component from them.
 **Links.** A markdown link to another notebook (``01-x.ipynb``) goes to its page (``01-x.html``); a
 relative link to anything outside the site (a file of the project's repository) becomes its text.
 
-**Downloads.** Each HTML table in an output gets a CSV of its rows, and each chart (an inline SVG) an
-SVG file and a PNG made in the browser from it; files are named
+**Downloads.** Each table whose view recorded its rows in the output's metadata
+(``{"iccwc": {"table": {"rows": ...}}}``: :func:`iccwc.views.charts.base.table_view`,
+:func:`iccwc.views.tables.progress_table_view`) gets a CSV of them, and each chart (an inline SVG) an
+SVG file and a PNG made in the browser from it, with a source line naming the files the chart's view
+recorded (``{"iccwc": {"chart": {"sources": ...}}}``); nothing is read back out of the HTML. Files are named
 ``<notebook>.table-<n>-<what>.as-of-<date>.csv`` / ``.chart-<n>-<what>.as-of-<date>.svg``, with the
 section heading above as "what". Every CSV cell starting with ``= + - @`` (tab, CR) is neutralised
 (:func:`iccwc.data.csvio.neutralise`, the OWASP rule). Each chart also gets a source line.
@@ -41,7 +44,6 @@ import html
 import io
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from iccwc.site import vega as vega_page
 
@@ -57,7 +59,6 @@ KERNEL_ONLY = "kernel-only"
 #: A cell with one of these tags is not in the reader's view.
 DROPPED = frozenset({FOR_AUTHORS, KERNEL_ONLY, "parameters", "remove-cell"})
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.M)
-_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S | re.I)
 _RICH = ("text/html", "text/markdown", "image/png", "image/jpeg", "image/svg+xml", "text/latex", WIDGET_VIEW,
          "application/vnd.vegalite.v5+json")
@@ -166,53 +167,6 @@ def group_figures(cells: list) -> list:
     return out
 
 
-class _Rows(HTMLParser):
-    """The rows of the first table in an HTML fragment: a list of lists of cell texts."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.rows, self._row, self._cell, self.depth, self.caption, self._in_caption = [], None, None, 0, "", False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.depth += 1
-        elif self.depth == 1 and tag == "tr":
-            self._row = []
-        elif self.depth == 1 and tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        elif self.depth == 1 and tag == "caption":
-            self._in_caption = True
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self.depth -= 1
-        elif self.depth == 1 and tag in ("td", "th") and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif self.depth == 1 and tag == "tr" and self._row is not None:
-            if self._row:
-                self.rows.append(self._row)
-            self._row = None
-        elif tag == "caption":
-            self._in_caption = False
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-        elif self._in_caption:
-            self.caption += data
-
-
-def table_rows(fragment: str) -> list[list[str]]:
-    """The rows (header rows first, as in the table) of the first ``<table>`` in ``fragment``."""
-    p = _Rows()
-    p.feed(fragment)
-    p.close()
-    return p.rows
-
-
 def table_csv(rows: list[list[str]]) -> str:
     """CSV text of ``rows``, every cell neutralised for spreadsheets (OWASP: ``= + - @``)."""
     from iccwc.data.csvio import neutralise
@@ -247,7 +201,7 @@ def view_record(output) -> dict:
     """What the view that made an output recorded in its metadata (``{"iccwc": {...}}``, at the top or
     under the mimetype, as IPython files a display object's metadata): e.g. a chart's sources."""
     meta = output.get("metadata") or {}
-    return meta.get("iccwc") or (meta.get("text/html") or {}).get("iccwc") or {}
+    return {**((meta.get("text/html") or {}).get("iccwc") or {}), **(meta.get("iccwc") or {})}
 
 
 def _label_of(source: dict) -> str:
@@ -377,10 +331,8 @@ def prepare(nb, stem: str, *, as_of: str, source_line: str, with_code: bool = Fa
                 frag = data["text/html"]
                 frag = "".join(frag) if isinstance(frag, list) else frag
                 extra = []
-                for t in _TABLE.findall(frag):
-                    rows = table_rows(t)
-                    if len(rows) < 2:
-                        continue
+                rows = view_record(o).get("table", {}).get("rows") or []    # the rows the view recorded
+                if len(rows) >= 2:
                     n_tables += 1
                     name = f"{stem}.table-{n_tables}-{slug(heading or 'table')}.as-of-{date}.csv"
                     downloads.append(Download(name, table_csv(rows).encode("utf-8"), "table", heading))

@@ -96,6 +96,25 @@ def progress_table_html(df: pd.DataFrame, selected: str | None = None, caption: 
             f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def progress_table_rows(df: pd.DataFrame) -> list[list[str]]:
+    """:func:`progress_table_html`'s table as text rows, header first: each step's mark as the table shows it
+    (✓ done, ? unknown, empty not done). What the page's CSV download of that table holds."""
+    head = ["Party"] + [f"Step {num} {label}" if num else label for num, label in HEADERS] + ["Stage"]
+    rows = [head]
+    for _, r in df.iterrows():
+        marks = [UNKNOWN if pd.isna(r[c]) else CHECK if bool(r[c]) else "" for c in MARK_COLUMNS]
+        rows.append([str(r["country"])] + marks + [str(r["stage"])])
+    return rows
+
+
+def progress_table_view(df: pd.DataFrame, caption: str | None = None):
+    """:func:`progress_table_html` for a notebook cell, its rows (:func:`progress_table_rows`) recorded in the
+    output's metadata for the page's CSV download."""
+    from IPython.display import HTML
+    return HTML(progress_table_html(df, caption=caption),
+                metadata={charts.META: {"table": {"rows": progress_table_rows(df)}}})
+
+
 def country_detail_html(df: pd.DataFrame, country: str | None) -> str:
     """One country's step-by-step progress (``country``: name as printed, or None for a prompt)."""
     if not country:
@@ -146,13 +165,13 @@ def show_table(df: pd.DataFrame, *, index: bool = True, title: str | None = None
 
     Tag the cell ``text-copy`` (:data:`iccwc.site.reader.TEXT_COPY`): the shared page drops the
     printed copy, so each table is on the page once."""
-    from IPython.display import HTML, Markdown, display
+    from IPython.display import Markdown, display
     if title:
         print(title)
     print(text(df) if text else df.to_string(index=index))
     if title:
         display(Markdown(f"**{title}**"))
-    display(HTML(charts.table_html(df, index=index)))
+    display(charts.table_view(df, index=index))
 
 
 def sources_view(data_dir=None):
@@ -188,6 +207,11 @@ def reach_table_html(series: pd.DataFrame) -> str:
     return charts.table_html(reach_table(series), index=False)
 
 
+def reach_table_view(series: pd.DataFrame):
+    """:func:`reach_table` for a notebook cell, its rows recorded for the page's CSV download."""
+    return charts.table_view(reach_table(series), index=False)
+
+
 def partner_series_view(presence: pd.DataFrame):
     """The partner figures as a series, for display: one row per figure (partner, network, as of, the
     number as printed, whether it is the network's latest figure, source), as an escaped HTML table that
@@ -200,5 +224,4 @@ def partner_series_view(presence: pd.DataFrame):
                        "figure": [f"{q} {n} {u}".strip() if q else f"{n} {u}"
                                   for q, n, u in zip(s["qualifier"], s["count"], s["unit"])],
                        "latest": ["latest" if x else "" for x in s["latest"]], "source": s["source"]})
-    from IPython.display import HTML
-    return HTML(charts.table_html(df, index=False))
+    return charts.table_view(df, index=False)

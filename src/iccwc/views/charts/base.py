@@ -30,6 +30,7 @@ import re
 
 import ipywidgets
 import matplotlib
+import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -314,6 +315,22 @@ def table_html(df, index: bool = True) -> str:
     df.index = df.index.set_names([words(n) for n in df.index.names])
     table = df.to_html(escape=True, index=index, border=0, classes="iccwc-table", na_rep="")
     return f"{_TABLE_STYLE}<div class='iccwc-table-box'>{_labelled(table)}</div>"
+
+
+def table_rows(df, index: bool = True) -> list[list[str]]:
+    """The rows of :func:`table_html`'s table as text, header first (column names as words), a missing value
+    as "": what the table's CSV download holds."""
+    words = (lambda name: name.replace("_", " ") if isinstance(name, str) else ("" if name is None else str(name)))
+    if index:
+        df = df.reset_index(names=[words(n) for n in df.index.names])
+    text = lambda v: "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)  # noqa: E731
+    return [[words(c) for c in df.columns]] + [[text(v) for v in row] for row in df.itertuples(index=False)]
+
+
+def table_view(df, index: bool = True) -> HTML:
+    """A DataFrame as :func:`table_html`, for a notebook cell, its rows recorded in its output's metadata
+    (``{"iccwc": {"table": {"rows": ...}}}``): the shared page offers them as a CSV."""
+    return HTML(table_html(df, index=index), metadata={META: {"table": {"rows": table_rows(df, index)}}})
 
 
 def escape(text) -> str:
