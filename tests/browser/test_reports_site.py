@@ -177,6 +177,9 @@ def test_downloads_exist_and_csv_rows_match_the_table(rendered, page, name):
             rows = list(csv.reader(io.StringIO((rendered / href).read_text(encoding="utf-8"))))
             csv_rows = [[unneutralise(c) for c in r] for r in rows]
             shown = [r for r in shown if r]
+            if len(shown) > 1 and shown[1][0] and not any(shown[1][1:]) and len(shown[1]) == len(shown[0]):
+                # pandas heads a named index on a row of its own: the CSV has one header row, the name first
+                shown = [[shown[1][0]] + shown[0][1:]] + shown[2:]
             assert [_numbers(r) for r in csv_rows] == [_numbers(r) for r in shown], href   # numbers as numbers
             for row in rows:
                 assert not any(c.startswith(("=", "+", "-", "@")) for c in row), row
