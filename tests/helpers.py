@@ -145,14 +145,18 @@ def add_news_fixture(raw: Path, fixture: str, name: str, issued: str) -> str:
 
 def write_notebook(path: Path, title: str, body: str, params: bool = True, reads: list[str] | None = None) -> Path:
     """A small notebook for pipeline tests: a title, a ``parameters`` cell (unless ``params`` is False),
-    then ``import iccwc`` and ``body``; ``reads``: its ``metadata.iccwc.reads``."""
+    then ``import iccwc`` and ``body`` (which can call ``show(...)``: a Markdown output, what a page shows of
+    a value); ``reads``: its ``metadata.iccwc.reads``."""
     import nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nWhat it answers: {title.lower()}.")]
     if params:
         nb.cells.append(nbformat.v4.new_code_cell('data_dir = None\nstatus_date = "latest"\nregion = None',
                                                   metadata={"tags": ["parameters"]}))
-    nb.cells.append(nbformat.v4.new_code_cell("import iccwc\n" + body))
+    # show(...): what the page shows of a value (a shared page shows no printed text)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import iccwc\nfrom IPython.display import Markdown, display\n"
+        "def show(*a):\n    display(Markdown(' '.join(map(str, a))))\n" + body))
     if reads is not None:
         nb.metadata["iccwc"] = {"reads": reads}
     nbformat.write(nb, path)

@@ -23,7 +23,7 @@ from helpers import add_snapshot_2016, write_notebook
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-def notebook(path, title, body="print('rows', len(iccwc.load_toolkit(data_dir)))", params=True):
+def notebook(path, title, body="show('rows', len(iccwc.load_toolkit(data_dir)))", params=True):
     return write_notebook(path, title, body, params)
 
 
@@ -32,7 +32,7 @@ def project(tmp_path, data_copy):
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     notebook(nbs / "00-first.ipynb", f"First {EVIL}")
-    notebook(nbs / "01-second.ipynb", "Second", "print('REGION=' + str(region))")
+    notebook(nbs / "01-second.ipynb", "Second", "show('REGION=' + str(region))")
     return {"data": data_copy, "notebooks": nbs, "out": tmp_path / "reports"}
 
 
@@ -78,7 +78,7 @@ def test_run_then_noop_then_changes(project):
     assert snapshot(out) == outputs
 
     # A changed notebook: runs again (the data rebuild is skipped), says why.
-    notebook(project["notebooks"] / "01-second.ipynb", "Second, edited", "print('edited')")
+    notebook(project["notebooks"] / "01-second.ipynb", "Second, edited", "show('edited')")
     record = project["data"] / ".iccwc-state" / "processed.json"
     record.unlink()                                  # (lost: written again even though the rebuild is skipped)
     third = go(project)
@@ -153,7 +153,7 @@ def test_region_parameter_is_injected(project):
     assert "REGION=Asia" in html
     # The reader's view states the parameters in "How this was made"; the author's view shows the
     # papermill-style injected cell.
-    assert "Parameters: region = 'Asia'" in html and "celltag_injected-parameters" not in html
+    assert "limited to region: Asia" in html and "celltag_injected-parameters" not in html
     assert res.outputs and default_out_dir("Asia") == paths.REPORTS / "region-asia"
     assert default_out_dir(None) == paths.REPORTS
 

@@ -20,9 +20,9 @@ from iccwc.commands.pipeline import NotebookFailed, notebook_reads, run
 from iccwc.data.generations import hash_folder
 
 READS = {"00-toolkit": ["toolkit_status.csv"], "01-recognitions": ["recognitions.csv"], "02-undeclared": None}
-BODY = {"00-toolkit": "print('toolkit rows', len(iccwc.load_toolkit(data_dir)))",
-        "01-recognitions": "print('recognition rows', len(iccwc.load_recognitions(data_dir)))",
-        "02-undeclared": "print('undeclared')"}
+BODY = {"00-toolkit": "show('toolkit rows', len(iccwc.load_toolkit(data_dir)))",
+        "01-recognitions": "show('recognition rows', len(iccwc.load_recognitions(data_dir)))",
+        "02-undeclared": "show('undeclared')"}
 
 
 def notebook(path, body, reads=None):
@@ -106,7 +106,7 @@ def test_a_page_whose_surroundings_changed_is_rendered_from_its_executed_copy(pr
     assert sorted(p.name for p in copies.iterdir()) == [f"{n}.ipynb.json" for n in READS]
     before = pages(out)
     # A new notebook: the others' pages gain a link to it (their order changed), but need not run.
-    notebook(project["notebooks"] / "03-new.ipynb", "print('new page')", ["toolkit_status.csv"])
+    notebook(project["notebooks"] / "03-new.ipynb", "show('new page')", ["toolkit_status.csv"])
     res = go(project)
     assert res.executed == ["03-new.ipynb"]
     assert res.rendered == sorted(f"{n}.ipynb" for n in READS) and res.kept == []
