@@ -4,6 +4,7 @@ Paths come from iccwc.paths, never typed as strings.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -143,6 +144,11 @@ def add_news_fixture(raw: Path, fixture: str, name: str, issued: str) -> str:
     return f"iccwc-website/{name}.json"
 
 
+#: Code defining ``show(*values)`` in a test notebook: the values as a Markdown output (a shared page shows
+#: no printed text, so a value a test looks for in the page is shown, not printed).
+SHOW = "from IPython.display import Markdown, display\ndef show(*a):\n    display(Markdown(' '.join(map(str, a))))\n"
+
+
 def write_notebook(path: Path, title: str, body: str, params: bool = True, reads: list[str] | None = None) -> Path:
     """A small notebook for pipeline tests: a title, a ``parameters`` cell (unless ``params`` is False),
     then ``import iccwc`` and ``body`` (which can call ``show(...)``: a Markdown output, what a page shows of
@@ -154,10 +160,21 @@ def write_notebook(path: Path, title: str, body: str, params: bool = True, reads
         nb.cells.append(nbformat.v4.new_code_cell('data_dir = None\nstatus_date = "latest"\nregion = None',
                                                   metadata={"tags": ["parameters"]}))
     # show(...): what the page shows of a value (a shared page shows no printed text)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import iccwc\nfrom IPython.display import Markdown, display\n"
-        "def show(*a):\n    display(Markdown(' '.join(map(str, a))))\n" + body))
+    nb.cells.append(nbformat.v4.new_code_cell("import iccwc\n" + SHOW + body))
     if reads is not None:
         nb.metadata["iccwc"] = {"reads": reads}
     nbformat.write(nb, path)
     return path
+
+
+#: Words that belong to the notebooks' authors and maintainers, never to what a reader's page shows (whole
+#: words, any case): the pages' browser tests and the story texts' unit tests check against this one list.
+PROCESS_WORDS = ["cell", "cells", "nbval", "make", "kernel", "parameter", "parameters", "papermill", "pytest",
+                 "test", "tests", "data/raw", "data/processed", "python -m", ".ipynb", "notebook's tests",
+                 "NBVAL_IGNORE_OUTPUT", "assert"]
+_PROCESS_WORD = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(w) for w in PROCESS_WORDS) + r")(?![\w/-])", re.I)
+
+
+def process_words(text: str) -> list[str]:
+    """The :data:`PROCESS_WORDS` in ``text`` (lower case, sorted, each once)."""
+    return sorted({m.group(0).lower() for m in _PROCESS_WORD.finditer(text)})

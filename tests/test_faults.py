@@ -23,7 +23,7 @@ from iccwc import paths
 from iccwc.data import generations
 from iccwc.data.generations import hash_folder
 from iccwc.errors import DataError
-from helpers import add_snapshot_2016, copy_data, snapshot
+from helpers import SHOW, add_snapshot_2016, copy_data, snapshot
 
 #: A notebook that sleeps $SLOW seconds (the kernel inherits the run's environment), then reads the data.
 BODY = "import os, time\ntime.sleep(float(os.environ.get('SLOW', '0')))\nshow('rows', len(iccwc.load_toolkit(data_dir)))"
@@ -35,8 +35,7 @@ def _notebooks(folder: Path) -> Path:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"),
                     nbformat.v4.new_code_cell("data_dir = None", metadata={"tags": ["parameters"]}),
-                    nbformat.v4.new_code_cell("import iccwc\nfrom IPython.display import Markdown, display\n"
-                                              "def show(*a):\n    display(Markdown(' '.join(map(str, a))))\n" + BODY)]
+                    nbformat.v4.new_code_cell("import iccwc\n" + SHOW + BODY)]
         nbformat.write(nb, folder / f"{name}.ipynb")
     return folder
 

@@ -2,6 +2,7 @@
 stand-in, screenshots, servers, and "change a widget and see the page change"."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import mimetypes
 import os
@@ -185,3 +186,31 @@ def open_tabs_with(page, selector: str) -> int:
     for tab in tabs:
         page.locator(tab).click()
     return len(tabs)
+
+
+@contextlib.contextmanager
+def opened(browser, url: str, width: int, height: int = 900):
+    """A page opened at ``url`` in a fresh context of ``width`` x ``height``, the network blocked; the page
+    carries ``blocked`` (aborted URLs) and ``errors`` (uncaught script errors). The context closes after."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(30_000)
+        pg.errors = []
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        pg.blocked = block_network(pg)
+        pg.goto(url)
+        pg.wait_for_load_state("load")
+        yield pg
+    finally:
+        ctx.close()
+
+
+@contextlib.contextmanager
+def settled(pages, ms: int, selector: str | None = None):
+    """A page of ``opened`` once ``selector`` (if given) is in it and ``ms`` more milliseconds have passed."""
+    with pages as pg:
+        if selector:
+            pg.wait_for_selector(selector, state="attached")
+        pg.wait_for_timeout(ms)
+        yield pg

@@ -5,13 +5,13 @@ and opening ``04-country-profiles.html#country=<ISO3>`` restores it. Screenshots
 """
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import pytest
 
-from browserkit import block_network, screenshot
+from browserkit import opened, screenshot, settled
 
+from helpers import process_words
 from iccwc import paths
 
 pytestmark = pytest.mark.browser
@@ -20,9 +20,6 @@ PAGE = "04-country-profiles"
 HEIGHTS = {390: 844, 1280: 900}
 #: The site's budget for one page's HTML.
 BUDGET = 1_000_000
-PROCESS_WORDS = ["cell", "cells", "test", "tests", "nbval", "make", "kernel", "parameter", "parameters",
-                 "papermill", "pytest", "data/raw", "data/processed", "python -m", ".ipynb", "assert"]
-_WORDS = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(w) for w in PROCESS_WORDS) + r")(?![\w/-])", re.I)
 
 
 def expected(iso3: str) -> dict:
@@ -37,16 +34,9 @@ def expected(iso3: str) -> dict:
 
 
 def open_page(browser, rendered, width: int, fragment: str = ""):
-    ctx = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]})
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    blocked = block_network(pg)
-    pg.goto((rendered / f"{PAGE}.html").as_uri() + fragment)
-    pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
-    pg.wait_for_timeout(500)
-    return ctx, pg, blocked, errors
+    """The profiles page, network blocked, its chart drawn."""
+    return settled(opened(browser, (rendered / f"{PAGE}.html").as_uri() + fragment, width, HEIGHTS[width]), 500,
+                   "figure.iccwc-vega-drawn select")
 
 
 def shown(pg) -> dict:
@@ -81,8 +71,7 @@ def check_country(now: dict, iso3: str, name: str) -> None:
 
 @pytest.mark.parametrize("width", sorted(HEIGHTS))
 def test_choosing_a_country_changes_the_profile_and_the_address_restores_it(browser, rendered, width):
-    ctx, pg, blocked, errors = open_page(browser, rendered, width)
-    try:
+    with open_page(browser, rendered, width) as pg:
         first = shown(pg)
         names = dict(pg.evaluate("""() => [...document.querySelector('figure.iccwc-vega-drawn select').options]
                                     .map(o => [o.value, o.textContent])"""))
@@ -102,27 +91,21 @@ def test_choosing_a_country_changes_the_profile_and_the_address_restores_it(brow
         assert pg.evaluate("() => document.documentElement.scrollWidth") <= width + 2
         text = pg.evaluate("() => [...document.querySelectorAll('.jp-Cell')].map(c => c.innerText).join(' ')")
         assert "How this was made" in text
-        assert not sorted({m.group(0).lower() for m in _WORDS.finditer(text)})
+        assert not process_words(text)
         screenshot(pg, f"profile-{pick}-{width}")
-        assert blocked == [] and errors == []
-    finally:
-        ctx.close()
+        assert pg.blocked == [] and pg.errors == []
     # the address opens that country
-    ctx, pg, blocked, errors = open_page(browser, rendered, width, f"#country={pick}")
-    try:
+    with open_page(browser, rendered, width, f"#country={pick}") as pg:
         again = shown(pg)
         check_country(again, pick, names[pick])
         assert again["activities"] == now["activities"]
-        assert blocked == [] and errors == []
-    finally:
-        ctx.close()
+        assert pg.blocked == [] and pg.errors == []
 
 
 def test_a_link_opens_a_country_and_the_page_is_within_budget(browser, rendered):
     size = (rendered / f"{PAGE}.html").stat().st_size
     assert size < BUDGET, f"{PAGE}.html is {size} bytes"
-    ctx, pg, _, errors = open_page(browser, rendered, 390, "#country=KEN")
-    try:
+    with open_page(browser, rendered, 390, "#country=KEN") as pg:
         now = shown(pg)
         check_country(now, "KEN", "Kenya")
         screenshot(pg, "profile-KEN-390")
@@ -131,6 +114,4 @@ def test_a_link_opens_a_country_and_the_page_is_within_budget(browser, rendered)
         label = pg.evaluate("() => document.querySelector('figure.iccwc-vega-drawn select option[value=TZA]').textContent")
         check_country(shown(pg), "TZA", label)
         assert "Arusha Declaration" in " ".join(shown(pg)["instruments"])
-        assert errors == []
-    finally:
-        ctx.close()
+        assert pg.errors == []

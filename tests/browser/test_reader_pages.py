@@ -11,8 +11,9 @@ import re
 import pandas as pd
 import pytest
 
-from browserkit import block_network, screenshot
+from browserkit import opened, screenshot, settled
 
+from helpers import process_words
 from iccwc import paths
 
 pytestmark = pytest.mark.browser
@@ -21,13 +22,6 @@ pytestmark = pytest.mark.browser
 FOUR = ["00-overview", "01-toolkit-uptake", "02-recognition-over-time", "03-regional-coverage"]
 PAGES = FOUR + ["04-country-profiles"]
 WIDTHS = {390: 844, 900: 900, 1280: 900}
-
-#: Words that belong to the notebook's authors and maintainers, never to a reader's page (whole words,
-#: any case). A reader meets none of them in the page's visible text.
-PROCESS_WORDS = ["cell", "cells", "nbval", "make", "kernel", "parameter", "parameters", "papermill", "pytest",
-                 "test", "tests", "data/raw", "data/processed", "python -m", ".ipynb", "notebook's tests",
-                 "NBVAL_IGNORE_OUTPUT", "assert"]
-_WORDS = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(w) for w in PROCESS_WORDS) + r")(?![\w/-])", re.I)
 
 
 def expected_headlines() -> dict[str, set[str]]:
@@ -50,16 +44,8 @@ def expected_headlines() -> dict[str, set[str]]:
 
 
 def open_page(browser, rendered, name: str, width: int, fragment: str = ""):
-    ctx = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    blocked = block_network(pg)
-    pg.goto((rendered / f"{name}.html").as_uri() + fragment)
-    pg.wait_for_load_state("load")
-    pg.wait_for_timeout(1500)
-    return ctx, pg, blocked, errors
+    """A page of the site, network blocked, settled (its scripts run, its maps and charts begun)."""
+    return settled(opened(browser, (rendered / f"{name}.html").as_uri() + fragment, width, WIDTHS[width]), 1500)
 
 
 def drawn_figure_top(pg) -> float | None:
@@ -78,8 +64,7 @@ def drawn_figure_top(pg) -> float | None:
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 @pytest.mark.parametrize("name", PAGES)
 def test_the_first_screen_holds_the_headline_numbers_and_a_drawn_figure(browser, rendered, name, width):
-    ctx, pg, blocked, errors = open_page(browser, rendered, name, width)
-    try:
+    with open_page(browser, rendered, name, width) as pg:
         pg.wait_for_function("() => document.querySelector('.leaflet-container path, .iccwc-figure svg, .iccwc-chart svg')",
                              timeout=30_000)
         head = pg.locator("dl.iccwc-headline").first
@@ -93,17 +78,14 @@ def test_the_first_screen_holds_the_headline_numbers_and_a_drawn_figure(browser,
         top = drawn_figure_top(pg)
         assert top is not None and top < WIDTHS[width], f"{name} at {width}px: no drawn figure on the first screen"
         screenshot(pg, f"reader-{name}-{width}")
-        assert blocked == [] and errors == []
-    finally:
-        ctx.close()
+        assert pg.blocked == [] and pg.errors == []
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_words_for_authors_and_no_printed_text(browser, rendered, name):
-    ctx, pg, blocked, _ = open_page(browser, rendered, name, 1280)
-    try:
+    with open_page(browser, rendered, name, 1280) as pg:
         text = pg.evaluate("() => document.body.innerText")
-        found = sorted({m.group(0).lower() for m in _WORDS.finditer(text)})
+        found = process_words(text)
         assert not found, f"{name}: the reader's view speaks of {found}"
         assert pg.locator("pre").count() == 0, f"{name}: printed text blocks"
         assert pg.locator(".jp-InputArea-editor, .jp-InputPrompt").count() == 0      # no code
@@ -111,8 +93,6 @@ def test_no_words_for_authors_and_no_printed_text(browser, rendered, name):
         pg.set_viewport_size({"width": 390, "height": 844})
         pg.wait_for_timeout(500)
         assert pg.evaluate("() => document.documentElement.scrollWidth") <= 392
-    finally:
-        ctx.close()
 
 
 def test_the_pages_together_stay_within_their_length_budget(browser, rendered):
@@ -120,11 +100,8 @@ def test_the_pages_together_stay_within_their_length_budget(browser, rendered):
     for width in (1280, 390):
         total = 0.0
         for name in FOUR:
-            ctx, pg, _, _ = open_page(browser, rendered, name, width)
-            try:
+            with open_page(browser, rendered, name, width) as pg:
                 total += pg.evaluate("() => document.documentElement.scrollHeight") / WIDTHS[width]
-            finally:
-                ctx.close()
         screens[width] = round(total, 1)
     print(f"\npages' length: {screens[1280]} screens at 1280 px, {screens[390]} at 390 px")
     assert screens[1280] < 24 and screens[390] < 50, screens
@@ -139,8 +116,7 @@ def figure_with_tabs(pg) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize("name", ["01-toolkit-uptake", "03-regional-coverage"])
 def test_a_figures_tab_is_kept_in_the_address_and_restored_from_it(browser, rendered, name):
-    ctx, pg, blocked, errors = open_page(browser, rendered, name, 1280)
-    try:
+    with open_page(browser, rendered, name, 1280) as pg:
         fig, views = figure_with_tabs(pg)
         assert fig and len(views) > 1, f"{name}: no figure with tabs"
         pg.locator(f"#{fig} .iccwc-tabs button[data-view='{views[1]}']").click()
@@ -148,21 +124,15 @@ def test_a_figures_tab_is_kept_in_the_address_and_restored_from_it(browser, rend
         visible = pg.locator(f"#{fig} .iccwc-panel:not([hidden])")
         assert visible.count() == 1 and visible.get_attribute("data-view") == views[1]
         address = pg.evaluate("() => location.href")
-    finally:
-        ctx.close()
-    ctx, pg, _, _ = open_page(browser, rendered, name, 390, "#" + address.split("#", 1)[1])
-    try:
+    with open_page(browser, rendered, name, 390, "#" + address.split("#", 1)[1]) as pg:
         visible = pg.locator(f"#{fig} .iccwc-panel:not([hidden])")
         assert visible.count() == 1 and visible.get_attribute("data-view") == views[1]
         assert pg.locator(f"#{fig} .iccwc-tabs button[aria-selected='true']").get_attribute("data-view") == views[1]
-    finally:
-        ctx.close()
 
 
 def test_a_chart_control_is_kept_in_the_address_and_restored_from_it(browser, rendered):
     name = "03-regional-coverage"
-    ctx, pg, _, _ = open_page(browser, rendered, name, 1280)
-    try:
+    with open_page(browser, rendered, name, 1280) as pg:
         pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
         select = pg.locator("figure.iccwc-vega-drawn select").first
         select.scroll_into_view_if_needed()
@@ -173,20 +143,14 @@ def test_a_chart_control_is_kept_in_the_address_and_restored_from_it(browser, re
         pg.wait_for_timeout(300)
         assert "=" in pg.evaluate("() => location.hash"), "choosing a value left the address as it was"
         fragment = pg.evaluate("() => location.hash")
-    finally:
-        ctx.close()
-    ctx, pg, _, _ = open_page(browser, rendered, name, 1280, fragment)
-    try:
+    with open_page(browser, rendered, name, 1280, fragment) as pg:
         pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
         again = pg.locator("figure.iccwc-vega-drawn select").first
         assert again.input_value() == value, f"{param}: {fragment} did not restore {value!r}"
-    finally:
-        ctx.close()
 
 
 def test_print_hides_controls_and_navigation_and_keeps_the_sources(browser, rendered):
-    ctx, pg, _, _ = open_page(browser, rendered, "03-regional-coverage", 1280)
-    try:
+    with open_page(browser, rendered, "03-regional-coverage", 1280) as pg:
         pg.emulate_media(media="print")
         hidden = pg.evaluate("""() => [...document.querySelectorAll(
             '.iccwc-nav, .iccwc-tabs, .vega-bindings, .leaflet-control-layers, .leaflet-control-zoom, .iccwc-downloads')]
@@ -194,15 +158,12 @@ def test_print_hides_controls_and_navigation_and_keeps_the_sources(browser, rend
         assert hidden == [], f"shown in print: {hidden}"
         made = pg.locator(".iccwc-made")
         assert made.count() == 1 and made.is_visible() and "Sources" in made.inner_text()
-    finally:
-        ctx.close()
 
 
 def test_a_country_name_in_a_table_links_to_its_profile_and_opens_it(browser, rendered):
     tk = pd.read_csv(paths.PROCESSED / "toolkit_status.csv")
     latest = tk[tk["status_date"] == tk["status_date"].max()]
-    ctx, pg, blocked, _ = open_page(browser, rendered, "01-toolkit-uptake", 1280)
-    try:
+    with open_page(browser, rendered, "01-toolkit-uptake", 1280) as pg:
         links = pg.eval_on_selector_all("table.iccwc-toolkit-table a[href*='#country=']",
                                         "els => els.map(a => [a.textContent.trim(), a.getAttribute('href')])")
         assert sorted(links) == sorted(
@@ -212,34 +173,30 @@ def test_a_country_name_in_a_table_links_to_its_profile_and_opens_it(browser, re
         pg.wait_for_selector("figure.iccwc-vega-drawn select", state="attached")
         code = href.split("=")[1]
         assert pg.locator("figure.iccwc-vega-drawn select").first.input_value() == code
-        assert blocked == []
-    finally:
-        ctx.close()
+        assert pg.blocked == []
+
+
+OVERLAYS = ".leaflet-control-layers-overlays label"
+
+
+def overlay_states(pg) -> list[list]:
+    """Each map layer in the layers lists, once they are drawn: [name, ticked]."""
+    pg.wait_for_function(f"() => document.querySelectorAll('{OVERLAYS}').length > 1", timeout=30_000)
+    return pg.eval_on_selector_all(OVERLAYS, "els => els.map(l => [l.textContent.trim(), l.querySelector('input').checked])")
 
 
 def test_a_maps_layers_switched_off_are_kept_in_the_address_and_restored(browser, rendered):
     name = "03-regional-coverage"
-    ctx, pg, _, _ = open_page(browser, rendered, name, 1280)
-    try:
-        pg.wait_for_function("() => document.querySelectorAll('.leaflet-control-layers-overlays label').length > 1",
-                             timeout=30_000)
-        before = pg.eval_on_selector_all(".leaflet-control-layers-overlays label",
-                                         "els => els.map(l => [l.textContent.trim(), l.querySelector('input').checked])")
+    with open_page(browser, rendered, name, 1280) as pg:
+        before = overlay_states(pg)
         pg.locator(".leaflet-control-layers").first.hover()
-        label = pg.locator(".leaflet-control-layers-overlays label").first
+        label = pg.locator(OVERLAYS).first
         layer = label.inner_text().strip()
         label.locator("input").uncheck()
         fragment = pg.evaluate("() => location.hash")
         assert "-hidden=" in fragment, fragment
-    finally:
-        ctx.close()
-    ctx, pg, _, _ = open_page(browser, rendered, name, 1280, fragment)
-    try:
-        pg.wait_for_function("() => document.querySelectorAll('.leaflet-control-layers-overlays label').length > 1",
-                             timeout=30_000)
+    with open_page(browser, rendered, name, 1280, fragment) as pg:
+        overlay_states(pg)
         pg.wait_for_timeout(1000)
-        states = pg.eval_on_selector_all(".leaflet-control-layers-overlays label",
-                                         "els => els.map(l => [l.textContent.trim(), l.querySelector('input').checked])")
+        states = overlay_states(pg)
         assert states == [[n, False if n == layer else on] for n, on in before], states
-    finally:
-        ctx.close()

@@ -240,13 +240,32 @@ def _frames(data_dir):
             load_partner_presence(data_dir))
 
 
-def _names_in_data(toolkit: pd.DataFrame, activities: pd.DataFrame) -> dict[str, str]:
-    """Every spelling in the data (casefolded) -> its ISO3 code, and every code -> itself."""
+def names_in_data(toolkit: pd.DataFrame, activities: pd.DataFrame) -> dict[str, str]:
+    """Every name the data give a country, as written, and its one display name -> its ISO3 code (a code
+    the library does not know keeps the names as written only)."""
     out = {}
     for df in (toolkit, activities):
         for name, iso3 in zip(df["country"].astype(str), df["iso3"].astype(str)):
-            out[name.casefold()] = iso3
-            out[iso3.casefold()] = iso3
+            out[name] = iso3
+            try:
+                out[countries.by_iso3(iso3).name] = iso3
+            except countries.UnknownCountry:
+                pass
+    return out
+
+
+def country_names(data_dir=None) -> dict[str, str]:
+    """:func:`names_in_data` of the data in ``data_dir``, sorted by name (the shared pages link each of these
+    names to its country's profile)."""
+    return dict(sorted(names_in_data(load_toolkit(data_dir), load_activities(data_dir)).items()))
+
+
+def _names_in_data(toolkit: pd.DataFrame, activities: pd.DataFrame) -> dict[str, str]:
+    """Every name of :func:`names_in_data` (casefolded) -> its ISO3 code, and every code -> itself."""
+    out = {}
+    for name, iso3 in names_in_data(toolkit, activities).items():
+        out[name.casefold()] = iso3
+        out[iso3.casefold()] = iso3
     return out
 
 

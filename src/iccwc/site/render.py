@@ -315,18 +315,9 @@ def profile_links(data_dir, order) -> dict | None:
     stem = next((s for s, _ in order if s.endswith("country-profiles")), None)
     if stem is None:
         return None
-    from iccwc.data import countries
-    from iccwc.data.load import load_activities, load_toolkit
+    from iccwc.analysis.profiles import country_names
     try:
-        frames = (load_toolkit(data_dir), load_activities(data_dir))
+        names = country_names(data_dir)
     except Exception:  # noqa: BLE001 - the pages still render, without the links
         return None
-    names = {}
-    for df in frames:
-        for name, iso3 in zip(df["country"].astype(str), df["iso3"].astype(str)):
-            names[name] = iso3
-            try:
-                names[countries.by_iso3(iso3).name] = iso3
-            except countries.UnknownCountry:
-                pass
-    return {"href": f"{stem}.html", "countries": dict(sorted(names.items()))}
+    return {"href": f"{stem}.html", "countries": names}
