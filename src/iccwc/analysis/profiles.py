@@ -242,7 +242,12 @@ def _frames(data_dir):
 
 def names_in_data(toolkit: pd.DataFrame, activities: pd.DataFrame) -> dict[str, str]:
     """Every name the data give a country, as written, and its one display name -> its ISO3 code (a code
-    the library does not know keeps the names as written only)."""
+    the library does not know keeps the names as written only).
+
+    >>> t = pd.DataFrame({"country": ["DRC"], "iso3": ["COD"]})
+    >>> names_in_data(t, t.iloc[:0])
+    {'DRC': 'COD', 'Democratic Republic of the Congo': 'COD'}
+    """
     out = {}
     for df in (toolkit, activities):
         for name, iso3 in zip(df["country"].astype(str), df["iso3"].astype(str)):
@@ -256,7 +261,11 @@ def names_in_data(toolkit: pd.DataFrame, activities: pd.DataFrame) -> dict[str, 
 
 def country_names(data_dir=None) -> dict[str, str]:
     """:func:`names_in_data` of the data in ``data_dir``, sorted by name (the shared pages link each of these
-    names to its country's profile)."""
+    names to its country's profile).
+
+    >>> country_names()["Vietnam"], country_names()["Kenya"]
+    ('VNM', 'KEN')
+    """
     return dict(sorted(names_in_data(load_toolkit(data_dir), load_activities(data_dir)).items()))
 
 
