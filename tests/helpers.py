@@ -178,3 +178,47 @@ _PROCESS_WORD = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(w) for w in PRO
 def process_words(text: str) -> list[str]:
     """The :data:`PROCESS_WORDS` in ``text`` (lower case, sorted, each once)."""
     return sorted({m.group(0).lower() for m in _PROCESS_WORD.finditer(text)})
+
+
+def pool_of(runner):
+    """A stand-in for :class:`iccwc.commands.execute.KernelPool` with no kernel, for tests that
+    monkeypatch ``execute.KernelPool``: each submitted notebook is given to ``runner(nb, *, cwd, gate,
+    timeout, name, log, setup, env, record_timing)`` (a coroutine function returning a widget state or
+    None), as the real pool gives it to a kernel; the future gives (seconds, state)."""
+    import asyncio
+    import time as _time
+
+    class Pool:
+        def __init__(self, *, cwd, timeout, gate=None, prepare=None, env=None, record_timing=True, log=print):
+            self.cwd, self.timeout, self.env, self.record_timing, self.log = cwd, timeout, env, record_timing, log
+            if gate is None:
+                gate = asyncio.Event()
+                gate.set()
+            self.gate, self.size, self.launched, self._jobs = gate, 0, 0, []
+
+        def grow(self, size):
+            self.size = self.launched = max(self.size, size)
+
+        def submit(self, name, nb, *, setup=None, cost=0.0):
+            async def job():
+                t0 = _time.perf_counter()
+                state = await runner(nb, cwd=self.cwd, gate=self.gate, timeout=self.timeout, name=name,
+                                     log=self.log, setup=setup, env=self.env, record_timing=self.record_timing)
+                return _time.perf_counter() - t0, state
+            self._jobs.append(asyncio.ensure_future(job()))
+            return self._jobs[-1]
+
+        def close(self):
+            pass
+
+        async def until_launched(self, count, timeout=10.0):
+            pass
+
+        async def wait_closed(self):
+            await asyncio.gather(*self._jobs, return_exceptions=True)
+
+        async def aclose(self):
+            for j in self._jobs:
+                j.cancel()
+            await self.wait_closed()
+    return Pool

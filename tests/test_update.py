@@ -166,7 +166,7 @@ def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution
     and a run afterwards has nothing to do."""
     import asyncio
     import inspect
-    from helpers import write_notebook
+    from helpers import pool_of, write_notebook
     from iccwc.commands import execute, pipeline
     from iccwc.commands.update import update
     calls, how = [], []
@@ -185,7 +185,7 @@ def test_update_executes_each_notebook_once_and_saves_and_renders_that_execution
                 "display_data", data={"text/markdown": f"execution {len(calls)} of {name}"})]
         await asyncio.sleep(0)
         return None
-    monkeypatch.setattr(execute, "execute_notebook", counted)
+    monkeypatch.setattr(execute, "KernelPool", pool_of(counted))
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     for name in ("00-a", "01-b"):
@@ -209,7 +209,7 @@ def test_a_failing_notebook_in_update_writes_nothing(tmp_path, data_copy, monkey
     """No kernel: the second notebook's execution raises. No notebook is saved, data/processed and the
     reports folder are as they were."""
     import inspect
-    from helpers import write_notebook
+    from helpers import pool_of, write_notebook
     from iccwc.commands import execute
     from iccwc.commands.update import update
     from iccwc.data.generations import hash_folder
@@ -221,7 +221,7 @@ def test_a_failing_notebook_in_update_writes_nothing(tmp_path, data_copy, monkey
         if name.startswith("01"):
             raise RuntimeError("FICTIONAL: the cell failed")
         return None
-    monkeypatch.setattr(execute, "execute_notebook", failing)
+    monkeypatch.setattr(execute, "KernelPool", pool_of(failing))
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     for name in ("00-a", "01-b"):

@@ -329,6 +329,11 @@ def _save_report(args, name: str, text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("run", "update"):
+        # This process is the run's own: it validates with jsonschema (nbformat) only schemas that
+        # need no IRI grammar (iccwc.commands.kernelside.SKIPPED_MODULE), so it skips building one.
+        from iccwc.commands.kernelside import skip_unused_format_checker
+        skip_unused_format_checker()
     try:
         check_arguments(args)
         return args.fn(args)

@@ -1,21 +1,25 @@
-"""Execute one notebook in a kernel of its own, on nbclient's and jupyter_client's public API only.
+"""Execute notebooks in Jupyter kernels, on nbclient's and jupyter_client's public API only.
 
-:func:`execute_notebook` starts the kernel at once and runs the cells only once ``gate`` is set
-(the pipeline lets kernels boot while it rebuilds the data). The kernel is launched with
-jupyter_client alone, before nbclient and nbformat are imported (about a second, most of it
-jsonschema's): the kernel boots meanwhile, and the notebook itself may arrive later (an
-awaitable), so the pipeline starts its kernels before it has imported nbformat to read the notebooks.
+:class:`KernelPool` runs a set of notebooks on a few kernels it reuses: each kernel starts at once,
+imports what the notebooks import (:func:`iccwc.commands.kernelside.prepare`) while the pipeline
+rebuilds the data, then executes one notebook after another, longest first, each from a fresh
+session (:func:`iccwc.commands.kernelside.begin`: namespace, history and execution counter,
+widgets, figures, settings). So a run pays a kernel's start and the stack's imports once per
+kernel, not once per notebook: docs/benchmark.md, "Kernels reused", has the measurements.
+:func:`execute_notebook` is the same for one notebook in a kernel of its own.
+
 Its pieces, all documented:
 
 * ``jupyter_client.AsyncKernelManager``: ``start_kernel()`` (with nbclient's own
   ``--HistoryManager.hist_file=:memory:`` for an IPython kernel), ``shutdown_kernel()`` and
   ``is_alive()``;
-* ``nbclient.NotebookClient`` given that kernel manager (``km=``), with
-  ``async_start_new_kernel_client()``, ``async_wait_for_reply()`` and ``async_execute_cell()``
-  (the steps of ``NotebookClient.async_execute`` after the kernel's start, with the wait for
-  ``gate`` before the first cell), and its ``kc``, ``widget_state`` and ``widget_buffers`` attributes.
+* ``nbclient.NotebookClient`` given that kernel manager (``km=``): ``async_start_new_kernel_client()``
+  once per kernel, then per notebook a client of its own given that kernel client (its ``kc``),
+  with ``async_wait_for_reply()`` and ``async_execute_cell()`` (the steps of
+  ``NotebookClient.async_execute`` after the kernel's start), and its ``widget_state`` and
+  ``widget_buffers`` attributes.
 
-The kernel manager is ours from start to end: we shut the kernel down ourselves, whatever
+The kernel managers are ours from start to end: each kernel is shut down by its worker, whatever
 happened, and even when the task is cancelled meanwhile (another notebook failed). nbclient's
 ``async_setup_kernel`` / ``async_execute`` are not used: they register an exit hook before the
 kernel client starts and remove it only if it started, so a kernel that dies while starting
@@ -24,20 +28,26 @@ at exit; they also take over SIGINT/SIGTERM for the whole event loop, once per n
 """
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
+import itertools
 import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KERNEL = "python3"
 #: What nbclient passes to an IPython kernel it starts (``NotebookClient.ipython_hist_file``): no history file.
 HISTORY = "--HistoryManager.hist_file=:memory:"
 
-#: A kernel that fails before the notebook's first cell is sent (it died before answering its first
+#: A kernel that fails before a notebook's first cell is sent (it died before answering its first
 #: request: seen once in CI, cause unknown; a port taken between being chosen and bound is the usual
 #: one) is replaced this many times; no cell has run by then, so starting another is safe. Its
 #: stderr is logged.
 KERNEL_START_RETRIES = 1
+
+_KERNELSIDE = '__import__("iccwc.commands.kernelside", fromlist=["_"])'
 
 
 class KernelDidNotStart(Exception):
@@ -48,89 +58,313 @@ class KernelDidNotStart(Exception):
         self.error = error
 
 
+def import_lines(notebooks) -> list[str]:
+    """The import statements of the notebooks' code cells, each once, in order (what a kernel imports
+    ahead: :func:`iccwc.commands.kernelside.prepare`). A cell that is not plain Python (a magic) is
+    skipped."""
+    lines = []
+    for nb in notebooks:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            lines += [ast.get_source_segment(cell.source, node) for node in tree.body
+                      if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return list(dict.fromkeys(lines))
+
+
+def prepare_code(lines: list[str]) -> str:
+    """What a kernel runs once, silently, before its first notebook (see :func:`import_lines`)."""
+    return f"{_KERNELSIDE}.prepare({lines!r})"
+
+
+@dataclass(order=True)
+class _Job:
+    order: tuple
+    name: str = field(compare=False)
+    nb: object = field(compare=False)
+    setup: str | None = field(compare=False)
+    future: asyncio.Future = field(compare=False)
+
+
+class KernelPool:
+    """Notebooks executed on up to ``size`` kernels, each reused from one notebook to the next.
+
+    ``gate``: the cells run only once it is set (the kernels start, and import, before).
+    ``prepare``: code each kernel runs once, silently, as soon as it has started (or an awaitable
+    giving it, or None): :func:`prepare_code`. ``env``: the kernels' environment (default: this
+    process's). ``record_timing=False`` leaves no execution timestamps in the cells.
+
+    :meth:`submit` a notebook; :meth:`close` once every notebook is submitted; the kernels are shut
+    down when the last notebook has run, or by :meth:`aclose` (which also cancels what is left).
+    """
+
+    def __init__(self, *, cwd: Path, timeout: int, gate: asyncio.Event | None = None, prepare=None,
+                 env: dict | None = None, record_timing: bool = True, log=print):
+        self.cwd, self.timeout, self.env, self.record_timing, self.log = cwd, timeout, env, record_timing, log
+        if gate is None:
+            gate = asyncio.Event()
+            gate.set()
+        self.gate, self._prepare = gate, prepare
+        self._queue: asyncio.PriorityQueue = asyncio.PriorityQueue()
+        self._seq = itertools.count()
+        self._workers: list[asyncio.Task] = []
+        self._closed = False
+        #: kernels whose process has been launched, and notebooks each kernel executed (by kernel)
+        self.launched = 0
+        self.executed: list[list[str]] = []
+
+    @property
+    def size(self) -> int:
+        return len(self._workers)
+
+    def grow(self, size: int) -> None:
+        """Start kernels until there are ``size`` (each boots at once)."""
+        while len(self._workers) < size and not self._closed:
+            self.executed.append([])
+            self._workers.append(asyncio.ensure_future(self._work(self.executed[-1])))
+
+    def submit(self, name: str, nb, *, setup: str | None = None, cost: float = 0.0) -> asyncio.Future:
+        """Execute ``nb`` in place (outputs, ``language_info``); the future gives (seconds, widget state
+        or None). ``setup``: code run silently before its first cell (not part of the notebook); it
+        failing fails the notebook. The costliest notebooks go first (``cost``: its expected seconds)."""
+        if self._closed:
+            raise RuntimeError("KernelPool.submit after close()")
+        future = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Job((0, -cost, next(self._seq)), name, nb, setup, future))
+        return future
+
+    def close(self) -> None:
+        """No more notebooks: each kernel stops once the queue is empty."""
+        if not self._closed:
+            self._closed = True
+            for _ in self._workers:
+                self._queue.put_nowait(_Job((1, 0, next(self._seq)), "", None, None, None))
+
+    async def until_launched(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until ``count`` kernels have been launched (or a worker ended, or ``timeout`` passed), so
+        that what follows (imports, the rebuild) runs while they boot rather than before they start."""
+        end = time.monotonic() + timeout
+        while self.launched < count and not any(w.done() for w in self._workers) and time.monotonic() < end:
+            await asyncio.sleep(0.01)
+
+    async def aclose(self) -> None:
+        """Cancel what is left and wait until every kernel is shut down."""
+        self.close()
+        for w in self._workers:
+            w.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        while not self._queue.empty():
+            job = self._queue.get_nowait()
+            if job.future is not None and not job.future.done():
+                job.future.cancel()
+
+    async def wait_closed(self) -> None:
+        """Wait until every kernel has stopped (after :meth:`close` and the last notebook)."""
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
+    # ------------------------------------------------------------------ one worker: one kernel at a time
+
+    async def _work(self, executed: list[str]) -> None:
+        kernel, failed = None, None
+        try:
+            try:
+                kernel = await self._new_kernel()
+            except Exception as exc:  # noqa: BLE001 - given to the next notebook, which names it
+                failed = exc
+            while True:
+                job = await self._queue.get()
+                if job.future is None:
+                    return
+                if job.future.cancelled():
+                    continue
+                if failed is not None:
+                    job.future.set_exception(failed)
+                    failed = None
+                    continue
+                for attempt in range(KERNEL_START_RETRIES + 1):
+                    try:
+                        if kernel is None:
+                            kernel = await self._new_kernel()
+                        result = await kernel.run(job, self)
+                        executed.append(job.name)
+                        job.future.set_result(result)
+                        break
+                    except KernelDidNotStart as lost:     # no cell ran: another kernel may run it
+                        if kernel is not None:
+                            await kernel.close(graceful=False)
+                        kernel = None
+                        if attempt == KERNEL_START_RETRIES:
+                            job.future.set_exception(lost.error)
+                        else:
+                            said = getattr(lost.error, "kernel_stderr", "")
+                            self.log(f"      the kernel for {job.name} stopped before its first cell ({lost.error}); "
+                                     "starting another" + (f". Its stderr:\n{said}" if said else ""))
+                    except asyncio.CancelledError:
+                        if not job.future.done():
+                            job.future.cancel()
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - the notebook's failure, to its caller
+                        job.future.set_exception(exc)
+                        if kernel is not None:               # its state is not a fresh session's any more
+                            await kernel.close(graceful=False)
+                        kernel = None
+                        break
+        finally:
+            if kernel is not None:
+                await kernel.close(graceful=True)
+
+    async def _new_kernel(self) -> "_Kernel":
+        """A started kernel, replaced up to KERNEL_START_RETRIES times if it dies while starting."""
+        for attempt in range(KERNEL_START_RETRIES + 1):
+            try:
+                return await _Kernel.start(self)
+            except KernelDidNotStart as failed:
+                if attempt == KERNEL_START_RETRIES:
+                    raise failed.error from None
+                said = getattr(failed.error, "kernel_stderr", "")
+                self.log(f"      a kernel stopped while starting ({failed.error}); starting another"
+                         + (f". Its stderr:\n{said}" if said else ""))
+        raise AssertionError("unreachable")
+
+
+class _Kernel:
+    """One kernel: its manager, its client, its stderr; notebooks run on it one after another."""
+
+    def __init__(self, km, errlog):
+        self.km, self.errlog, self.kc, self.language_info = km, errlog, None, None
+
+    @classmethod
+    async def start(cls, pool: KernelPool) -> "_Kernel":
+        """Start a kernel, connect, run the pool's preparation. Raises KernelDidNotStart."""
+        from jupyter_client.manager import AsyncKernelManager
+        km = AsyncKernelManager(kernel_name=KERNEL)
+        # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
+        kernel = cls(km, tempfile.TemporaryFile(mode="w+"))
+        try:
+            try:
+                await km.start_kernel(extra_arguments=[HISTORY] if km.ipykernel else [], cwd=str(pool.cwd),
+                                      stderr=kernel.errlog, **({"env": pool.env} if pool.env else {}))
+            except Exception as exc:
+                raise KernelDidNotStart(exc) from exc
+            pool.launched += 1
+            from nbclient import NotebookClient
+            import nbformat
+            client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=pool.timeout, kernel_name=KERNEL)
+            try:
+                await client.async_start_new_kernel_client()
+                kernel.kc = client.kc
+                info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
+            except Exception as exc:
+                raise KernelDidNotStart(exc) from exc
+            if info is not None and "language_info" in info["content"]:
+                kernel.language_info = info["content"]["language_info"]
+            prepare = pool._prepare
+            if inspect.isawaitable(prepare):
+                prepare = await asyncio.shield(prepare)
+            if prepare:
+                await kernel.silently(prepare, "the kernel's preparation")
+            return kernel
+        except BaseException as exc:
+            kernel._stderr_onto(exc.error if isinstance(exc, KernelDidNotStart) else exc)
+            await kernel.close(graceful=False)
+            raise
+
+    async def silently(self, code: str, what: str) -> None:
+        """Run ``code`` in the kernel without output or history; raise if it fails (KernelDidNotStart
+        when the kernel is gone: no cell of a notebook has run on it since)."""
+        try:
+            reply = await self._execute(code)
+        except (RuntimeError, OSError) as exc:
+            if not await self.km.is_alive():
+                raise KernelDidNotStart(exc) from exc
+            raise
+        content = (reply or {}).get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{what} failed in the kernel: {content.get('ename')}: {content.get('evalue')}")
+
+    async def _execute(self, code: str):
+        from nbclient import NotebookClient
+        import nbformat
+        client = NotebookClient(nbformat.v4.new_notebook(), km=self.km, kernel_name=KERNEL)
+        client.kc = self.kc
+        return await client.async_wait_for_reply(
+            await _result(self.kc.execute(code, silent=True, store_history=False)))
+
+    async def run(self, job: _Job, pool: KernelPool):
+        """Execute the job's notebook from a fresh session; (seconds, widget state or None)."""
+        await pool.gate.wait()
+        t0 = time.perf_counter()
+        pool.log(f"      started  {job.name}")
+        try:
+            await self.silently(f"{_KERNELSIDE}.begin()", "the fresh session before the notebook")
+            if job.setup:
+                await self.silently(job.setup, "the run's set-up code")
+        except KernelDidNotStart:
+            raise
+        except Exception as exc:
+            self._stderr_onto(exc)
+            raise
+        nb = job.nb
+        if self.language_info is not None:
+            nb.metadata["language_info"] = self.language_info
+        from nbclient import NotebookClient
+        client = NotebookClient(nb, km=self.km, timeout=pool.timeout, kernel_name=KERNEL,
+                                resources={"metadata": {"path": str(pool.cwd)}}, store_widget_state=True,
+                                record_timing=pool.record_timing, coalesce_streams=True)
+        client.kc = self.kc
+        try:
+            for index, cell in enumerate(nb.cells):
+                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except Exception as exc:
+            self._stderr_onto(exc)
+            raise
+        from iccwc.site.render import collect_widget_state
+        return time.perf_counter() - t0, collect_widget_state(client)
+
+    def _stderr_onto(self, error: BaseException) -> None:
+        """The end of what the kernel wrote on stderr, as ``error.kernel_stderr`` (if it wrote anything)."""
+        try:
+            self.errlog.seek(0)
+            tail = self.errlog.read()[-2000:].strip()
+        except (OSError, ValueError):
+            return
+        if tail and not hasattr(error, "kernel_stderr"):
+            try:
+                error.kernel_stderr = tail
+            except AttributeError:
+                pass
+
+    async def close(self, graceful: bool) -> None:
+        await shut_down(self.km, self.kc, graceful=graceful)
+        self.errlog.close()
+
+
 async def execute_notebook(nb, *, cwd: Path, gate: asyncio.Event, timeout: int, name: str = "notebook",
                            log=print, setup: str | None = None, env: dict | None = None,
                            record_timing: bool = True) -> dict | None:
-    """Execute ``nb`` in place (outputs, ``language_info``); return its widget state (or None).
+    """Execute ``nb`` in place in a kernel of its own (a :class:`KernelPool` of one); return its widget
+    state (or None). ``nb`` may also be an awaitable giving the notebook: the kernel starts before it
+    is awaited. The other arguments are :class:`KernelPool`'s and :meth:`KernelPool.submit`'s.
 
-    ``nb`` may also be an awaitable that gives the notebook and can be awaited again (an
-    ``asyncio.Future``): the kernel starts before it is awaited.
-    ``setup``, if given, is code run in the kernel once ``gate`` is set, before the first cell,
-    silently (not part of the notebook; the pipeline points the kernel at the processed data it
-    is building aside); it may be a function giving that code (or None), called once ``gate`` is set.
-    It failing fails the notebook. ``env``: the kernel's environment (default:
-    this process's); ``record_timing=False`` leaves no execution timestamps in the cells (``update``
-    saves the notebooks it executes).
-
-    The state is kept apart from ``nb`` (see :func:`iccwc.site.render.notebook_html`).
     Raises what nbclient raises (``CellExecutionError``, ``DeadKernelError``, ...), with the
     kernel's stderr in an attribute ``kernel_stderr`` when it wrote any.
     """
-    for attempt in range(KERNEL_START_RETRIES + 1):
-        try:
-            return await _in_new_kernel(nb, cwd, gate, timeout, setup, env, record_timing)
-        except KernelDidNotStart as failed:
-            if attempt == KERNEL_START_RETRIES:
-                raise failed.error from None
-            said = getattr(failed.error, "kernel_stderr", "")
-            log(f"      the kernel for {name} stopped while starting ({failed.error}); starting another"
-                + (f". Its stderr:\n{said}" if said else ""))
-    raise AssertionError("unreachable")
-
-
-async def _in_new_kernel(nb, cwd: Path, gate: asyncio.Event, timeout: int, setup=None,
-                         env: dict | None = None, record_timing: bool = True) -> dict | None:
-    """One kernel's life: start it, run every cell, shut it down. Raises KernelDidNotStart."""
-    from jupyter_client.manager import AsyncKernelManager
-    km = AsyncKernelManager(kernel_name=KERNEL)
-    client = None
-    # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
-    errlog = tempfile.TemporaryFile(mode="w+")
-    finished = False
+    pool = KernelPool(cwd=cwd, timeout=timeout, gate=gate, env=env, record_timing=record_timing, log=log)
+    pool.grow(1)
     try:
-        try:
-            await km.start_kernel(extra_arguments=[HISTORY] if km.ipykernel else [], cwd=str(cwd), stderr=errlog,
-                                  **({"env": env} if env else {}))
-        except Exception as exc:
-            raise KernelDidNotStart(exc) from exc
         if inspect.isawaitable(nb):          # the kernel boots while the notebook is being read
             nb = await nb
-        from nbclient import NotebookClient
-        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=KERNEL,
-                                resources={"metadata": {"path": str(cwd)}}, store_widget_state=True,
-                                record_timing=record_timing, coalesce_streams=True)
-        try:
-            await client.async_start_new_kernel_client()
-            info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
-        except Exception as exc:
-            raise KernelDidNotStart(exc) from exc
-        if info is not None and "language_info" in info["content"]:
-            nb.metadata["language_info"] = info["content"]["language_info"]
-        await gate.wait()
-        if callable(setup):
-            setup = setup()
-        if setup:
-            reply = await client.async_wait_for_reply(
-                await _result(client.kc.execute(setup, silent=True, store_history=False)))
-            content = (reply or {}).get("content", {})
-            if content.get("status") != "ok":
-                raise RuntimeError(f"the run's set-up code failed in the kernel: {content.get('ename')}: "
-                                   f"{content.get('evalue')}")
-        for index, cell in enumerate(nb.cells):
-            await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-        finished = True
-        from iccwc.site.render import collect_widget_state
-        return collect_widget_state(client)
-    except Exception as exc:
-        error = exc.error if isinstance(exc, KernelDidNotStart) else exc
-        errlog.seek(0)
-        tail = errlog.read()[-2000:].strip()
-        if tail and not hasattr(error, "kernel_stderr"):
-            error.kernel_stderr = tail
-        raise
+        future = pool.submit(name, nb, setup=setup)
+        pool.close()
+        _, state = await future
+        await pool.wait_closed()
+        return state
     finally:
-        await shut_down(km, client.kc if client is not None else None, graceful=finished)
-        errlog.close()
+        await pool.aclose()
 
 
 async def shut_down(km, kc, graceful: bool = False) -> None:

@@ -64,9 +64,10 @@ def executed_dir(data_root: Path, out_dir: Path) -> Path:
     """Where the executed copies of the notebooks rendered into ``out_dir`` are kept."""
     from iccwc.data.generations import state_dir
     return state_dir(data_root) / EXECUTED_DIR / _sha(str(Path(out_dir).resolve()).encode())[:16]
-#: Notebooks executing at once. Kernels spend much of their start waiting, so on 2 cores
-#: running more than 2 at a time still shortens the run (see scripts/bench.py).
-DEFAULT_JOBS = max(2, min(4, 2 * (os.cpu_count() or 1)))
+#: Kernels executing notebooks at once, each reused from one notebook to the next: one per core
+#: (at least 2, at most 4). More kernels than cores pay more starts and imports for no more CPU
+#: (docs/benchmark.md, "Kernels reused").
+DEFAULT_JOBS = max(2, min(4, os.cpu_count() or 1))
 TOOLS = ("nbclient", "nbconvert", "nbformat", "ipywidgets", "ipyleaflet", "jupyter-leaflet", "ipykernel")
 
 
@@ -268,22 +269,6 @@ def _failure_message(path: Path, exc: BaseException) -> str:
     return f"{rel}: {type(exc).__name__}: {exc}{said}"
 
 
-async def _execute_one(path: Path, nb, gate: asyncio.Event, sem: asyncio.Semaphore, timeout: int,
-                       log, cwd: Path, setup: str | None = None, env: dict | None = None,
-                       record_timing: bool = True):
-    """Start the kernel at once (it boots while the data are rebuilt), run the cells once ``gate`` is set.
-
-    Returns (seconds, widget state or None): the state is kept apart from ``nb`` (see render.notebook_html).
-    """
-    from iccwc.commands.execute import execute_notebook
-    async with sem:
-        t0 = time.perf_counter()
-        log(f"      started  {path.name}")
-        state = await execute_notebook(nb, cwd=cwd, gate=gate, timeout=timeout, name=path.name, log=log,
-                                       setup=setup, env=env, record_timing=record_timing)
-        return time.perf_counter() - t0, state
-
-
 # --------------------------------------------------------------------------- the run
 
 def _one_line_at_a_time(log):
@@ -430,29 +415,10 @@ def notebook_reads(nb, name: str) -> list[str] | None:
 #: Sent to the kernel of a notebook that declares its reads, before its first cell: opening a file of
 #: the processed folder that the declaration does not list fails the cell that does it, with a message
 #: naming the notebook and the file (an undeclared read would leave the page stale after a change).
-_GUARD = '''
-def _iccwc_guard(name, allowed, known, folders):
-    import os, sys
-    folders = {os.path.realpath(f) for f in folders}
-    class UndeclaredRead(RuntimeError):
-        pass
-    def hook(event, args):
-        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-            path = os.fsdecode(args[0])
-            base = os.path.basename(path)
-            if base in known and base not in allowed and os.path.dirname(os.path.realpath(path)) in folders:
-                raise UndeclaredRead(
-                    f"{name} read {base} from the processed data, but its metadata.iccwc.reads does not list it "
-                    f"(it lists: {', '.join(sorted(allowed)) or 'nothing'}). Add it there, so that a change to "
-                    f"{base} runs this notebook again.")
-    sys.addaudithook(hook)
-_iccwc_guard(%r, %r, %r, %r)
-del _iccwc_guard
-'''
-
-
 def _guard(name: str, reads: list[str], known, folders) -> str:
-    return _GUARD % (name, set(reads), set(known), [str(f) for f in folders])
+    """The kernel-side read guard for one notebook (:func:`iccwc.commands.kernelside.guard`), as code."""
+    return (f'__import__("iccwc.commands.kernelside", fromlist=["_"]).guard('
+            f'{name!r}, {sorted(reads)!r}, {sorted(known)!r}, {[str(f) for f in folders]!r})\n')
 
 
 def _rows_for(rows: dict, reads: list[str] | None) -> dict:
@@ -550,9 +516,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             certain[p.name] = ", ".join(common) + " changed"
 
     gate = asyncio.Event()
-    sem = asyncio.Semaphore(jobs)
-    # Each kernel gets its notebook once it has been read (it boots meanwhile).
-    ready = {p.name: _Later() for p in notebooks}
+    # What the kernels import ahead, once the notebooks are read (they boot meanwhile).
+    imports = asyncio.get_running_loop().create_future()
 
     def setup_for(name: str) -> str | None:
         code = redirect + (_guard(name, reads[name], known | set(reads[name]), [processed, staged_processed])
@@ -562,20 +527,25 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     # With ``save``, the notebooks run as they are saved: default parameters, the data folder in the
     # environment, no timestamps (update's own execution did the same).
     env = {**os.environ, "ICCWC_DATA_DIR": str(root)} if save else None
+    from iccwc.commands.execute import KernelPool, import_lines, prepare_code
+    pool = KernelPool(cwd=nb_dir, timeout=timeout, gate=gate, prepare=imports, env=env, record_timing=not save,
+                      log=log)
+    costs = {p.name: _expected_seconds(pages_old.get(p.name)) for p in notebooks}
+    tasks: dict[str, asyncio.Future] = {}
 
     def start(p: Path):
-        return asyncio.ensure_future(_execute_one(p, ready[p.name], gate, sem, timeout, log, nb_dir,
-                                                  lambda: setup_for(p.name), env=env, record_timing=not save))
+        tasks[p.name] = pool.submit(p.name, nbs[p], setup=setup_for(p.name), cost=costs[p.name])
+        pool.grow(min(jobs, len(tasks)))
 
-    # Kernels start now and boot while the data are validated and rebuilt; cells run after.
-    tasks = {p.name: start(p) for p in notebooks if p.name in certain}
+    # Kernels start now and boot (and import) while the data are validated and rebuilt; cells run after.
+    pool.grow(min(jobs, len(certain)))
     renders, warm, rebuilt = [], None, None
     try:
         t0 = time.perf_counter()
         staging.mkdir()
         (staging / generations.JOURNAL_MARK).write_text(
             str(generations.state_dir(root) / generations.JOURNAL_NAME), encoding="utf-8")
-        await _until_launched([ready[n] for n in tasks], list(tasks.values()), min(jobs, len(tasks)))
+        await pool.until_launched(pool.size)
         changed: list[str] = []
         if data_unchanged:
             log("[2/4] Data inputs unchanged since the last run: rebuild skipped")
@@ -596,7 +566,9 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                 log(f"      note: {p.name} declares no {', '.join(missing)} in its parameters cell")
             loaded.append((p, nb))
             nbs[p] = nb
-            ready[p.name].notebook.set_result(nb)
+            if p.name in certain:
+                start(p)
+        imports.set_result(prepare_code(import_lines(nb for _, nb in loaded)) if loaded else None)
         if rebuilt is None:
             processed_after = dict(processed_now)
         else:
@@ -638,7 +610,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                 else:
                     rerender[p.name] = copy
             if p.name in certain:
-                tasks[p.name] = start(p)
+                start(p)
+        pool.close()
         n_exec = len(tasks)
         log(f"[3/4] Executing {n_exec} of {len(notebooks)} notebook(s), up to {jobs} at a time; "
             "[4/4] rendering each to HTML as it finishes ...")
@@ -668,6 +641,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                 log(f"      finished {name} in {secs:.1f} s")
                 renders.append(asyncio.ensure_future(asyncio.to_thread(
                     _render_one, path, nbs[path], state, staging, secs, log, site, reads[name], staged_copies)))
+        await pool.wait_closed()
         await warm
         for r in renders:
             entry = await r
@@ -736,10 +710,10 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                          rendered=sorted(rerender), kept=kept, changed=list(changed), notebooks=saved)
     except BaseException:
         gate.set()
-        for t in tasks.values():
-            t.cancel()
-        await asyncio.gather(*tasks.values(), *renders, *(f for f in (warm, rebuilt) if f is not None),
-                             return_exceptions=True)
+        if not imports.done():
+            imports.set_result(None)
+        await pool.aclose()
+        await asyncio.gather(*renders, *(f for f in (warm, rebuilt) if f is not None), return_exceptions=True)
         if not (generations.state_dir(root) / generations.JOURNAL_NAME).exists():
             shutil.rmtree(gen_dir, ignore_errors=True)
             shutil.rmtree(staging, ignore_errors=True)
@@ -754,26 +728,11 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         raise
 
 
-class _Later:
-    """A notebook handed to its kernel once it has been read: awaitable (again, by a replacement kernel);
-    ``launched`` is set when a kernel awaits it, i.e. has been launched."""
-
-    def __init__(self):
-        self.launched = asyncio.Event()
-        self.notebook = asyncio.get_running_loop().create_future()
-
-    def __await__(self):
-        self.launched.set()
-        return self.notebook.__await__()
-
-
-async def _until_launched(laters: list, tasks: list, count: int, timeout: float = 10.0) -> None:
-    """Wait until ``count`` kernels have been launched (or a task ended, or ``timeout`` passed), so that
-    what follows (imports, the rebuild) runs while they boot rather than before they start."""
-    end = time.monotonic() + timeout
-    while (sum(later.launched.is_set() for later in laters) < count and not any(t.done() for t in tasks)
-           and time.monotonic() < end):
-        await asyncio.sleep(0.01)
+def _expected_seconds(page: dict | None) -> float:
+    """How long a notebook took to execute last time (its page's record), to start the longest first;
+    one never executed goes first."""
+    secs = ((page or {}).get("entry") or {}).get("seconds")
+    return float(secs) if isinstance(secs, (int, float)) else float("inf")
 
 
 def _import_for_run():

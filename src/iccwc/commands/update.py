@@ -4,8 +4,9 @@ Each notebook is executed once; the saved notebook and its page come from that s
 
 1. **Validate, rebuild, execute and render** with :func:`iccwc.commands.pipeline.run` (``save=True``):
    the processed data are rebuilt aside (bad input raises :class:`~iccwc.errors.DataError` before
-   anything is written, exit code 2); every ``notebooks/*.ipynb`` is executed in a kernel of its own
-   (:func:`iccwc.commands.execute.execute_notebook`: kernel-start retry, shutdown whatever happens),
+   anything is written, exit code 2); every ``notebooks/*.ipynb`` is executed
+   (:class:`iccwc.commands.execute.KernelPool`: kernels reused from one notebook to the next, each from a
+   fresh session; kernel-start retry, shutdown whatever happens),
    with the kernel's working folder the notebooks' folder, ``$ICCWC_DATA_DIR`` the data folder and
    the notebooks' own default parameters (``data_dir = None``), without execution timestamps; the
    pages are rendered from those executions (the widget state the HTML needs is kept apart from the
@@ -33,9 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iccwc import paths
-
-#: Notebooks executed at once (each is a kernel).
-DEFAULT_JOBS = 2
+from iccwc.commands.pipeline import DEFAULT_JOBS  # kernels at once (each reused): the run's
 
 
 class UpdateFailed(RuntimeError):
@@ -69,26 +68,29 @@ def _error_text(path: Path, exc: BaseException) -> str:
             + (f"\n    the kernel wrote:\n{said}" if said else ""))
 
 
-async def _execute(path: Path, data: Path, timeout: int, sem: asyncio.Semaphore, log):
-    """Execute one notebook with the pipeline's executor (kernel-start retry, shutdown whatever happens),
-    the data folder passed to the kernel, and no execution timestamps in the cells it saves."""
-    import nbformat
-    from iccwc.commands.execute import execute_notebook
-    async with sem:
-        t0 = time.perf_counter()
-        nb = nbformat.read(path, as_version=4)
-        ready = asyncio.Event()
-        ready.set()                    # the data are rebuilt already: the cells may run at once
-        await execute_notebook(nb, cwd=path.parent, gate=ready, timeout=timeout, name=path.name, log=log,
-                               env={**os.environ, "ICCWC_DATA_DIR": str(data)}, record_timing=False)
-        log(f"      executed {path.name} in {time.perf_counter() - t0:.1f} s")
-        return nb
-
-
 async def _execute_all(notebooks: list[Path], data: Path, timeout: int, jobs: int, log):
-    sem = asyncio.Semaphore(max(1, jobs))
-    return await asyncio.gather(*(_execute(p, data, timeout, sem, log) for p in notebooks),
-                                return_exceptions=True)
+    """Execute every notebook with the pipeline's kernels (reused from one notebook to the next, kernel-start
+    retry, shutdown whatever happens), the data folder passed to the kernels, and no execution timestamps
+    in the cells it saves. A list of notebooks or exceptions, in order."""
+    import nbformat
+    from iccwc.commands.execute import KernelPool, import_lines, prepare_code
+    nbs = [nbformat.read(p, as_version=4) for p in notebooks]
+    pool = KernelPool(cwd=notebooks[0].parent if notebooks else Path.cwd(), timeout=timeout,
+                      prepare=prepare_code(import_lines(nbs)), env={**os.environ, "ICCWC_DATA_DIR": str(data)},
+                      record_timing=False, log=log)
+    try:
+        # The largest notebook first (a rough guess of the longest).
+        futures = [pool.submit(p.name, nb, cost=p.stat().st_size) for p, nb in zip(notebooks, nbs)]
+        pool.grow(min(max(1, jobs), len(notebooks)))
+        pool.close()
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        await pool.wait_closed()
+    finally:
+        await pool.aclose()
+    for p, r in zip(notebooks, results):
+        if not isinstance(r, BaseException):
+            log(f"      executed {p.name} in {r[0]:.1f} s")
+    return [r if isinstance(r, BaseException) else nb for nb, r in zip(nbs, results)]
 
 
 def execute_and_save(notebooks: list[Path], data_dir=None, *, jobs: int = DEFAULT_JOBS, timeout: int = 600,

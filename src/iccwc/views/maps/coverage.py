@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from functools import lru_cache
 
 import ipyleaflet
 
@@ -129,10 +130,13 @@ def marker_radius(n: int) -> int:
     return int(round(min(4 * math.sqrt(max(n, 1)), 14)))
 
 
-# One layout and one style shared by every popup: each widget of its own would add two models per country
-# to a rendered page's widget state (about 60 KB for 130 countries).
-_POPUP_LAYOUT = W.Layout(max_width="320px")
-_POPUP_STYLE = W.HTML().style       # ipywidgets has no public HTMLStyle class
+@lru_cache(maxsize=1)
+def _popup_look() -> tuple[W.Layout, object]:
+    """One layout and one style shared by every popup: each widget of its own would add two models per
+    country to a rendered page's widget state (about 60 KB for 130 countries). Made on first use, not
+    at import: a widget made at import would be announced to no notebook when a run's kernel imports
+    this module ahead (iccwc.commands.kernelside), and the run empties this cache between notebooks."""
+    return W.Layout(max_width="320px"), W.HTML().style       # ipywidgets has no public HTMLStyle class
 
 
 class _Kept:
@@ -209,7 +213,8 @@ def region_layers(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame |
             marker = ipyleaflet.CircleMarker(
                 location=points[c], radius=marker_radius(len(rows)), color="#333333", weight=1,
                 fill_color=colour, fill_opacity=0.85, name=names[c])
-            marker.popup = W.HTML(popup, layout=_POPUP_LAYOUT, style=_POPUP_STYLE)
+            layout, style = _popup_look()
+            marker.popup = W.HTML(popup, layout=layout, style=style)
             if kept is not None:
                 kept.markers[(region, c)] = marker
         else:       # traitlets sends a value only when it differs from the one the page has

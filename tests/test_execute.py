@@ -1,0 +1,152 @@
+"""The kernels of a run (iccwc.commands.execute.KernelPool, iccwc.commands.kernelside): each kernel is
+reused from one notebook to the next, and each notebook still starts from a fresh session, with the
+outputs a fresh kernel gives it."""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from iccwc import paths
+from iccwc.commands.execute import KernelPool, execute_notebook, import_lines, prepare_code
+
+# The first notebook changes everything a kernel keeps that it can change; the second looks.
+POLLUTES = [
+    "import os, sys, warnings, functools\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport ipywidgets\n"
+    "from iccwc.data import geo",
+    "x = 41\nplt.figure()\nmatplotlib.rcParams['lines.linewidth'] = 7.5\nos.environ['ICCWC_FICTIONAL'] = '1'\n"
+    "sys.path.append('/FICTIONAL')\nos.chdir('/')\nwarnings.warn('FICTIONAL: shown once per location')\n"
+    "kept = ipywidgets.IntSlider(value=3)\nworld = geo.world()\n"
+    "import gc; gc.freeze()",
+]
+LOOKS = [
+    "import os, sys, warnings\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport ipywidgets\nimport gc\n"
+    "from iccwc.data import geo",
+    "with warnings.catch_warnings():\n    warnings.simplefilter('ignore')    # Widget.widgets: deprecated\n"
+    "    widgets = len(ipywidgets.Widget.widgets)\n"
+    "('x' in dir(), plt.get_fignums(), matplotlib.rcParams['lines.linewidth'] == 7.5, "
+    "'ICCWC_FICTIONAL' in os.environ, '/FICTIONAL' in sys.path, os.getcwd() == START, "
+    "widgets, geo._load.cache_info().currsize, gc.get_freeze_count())",
+    "warnings.warn('FICTIONAL: shown once per location')",
+    "'pandas' in sys.modules",
+]
+
+
+def book(cells: list[str], first: str | None = None) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in ([first] if first else []) + cells]
+    return nb
+
+
+def outputs(nb) -> list:
+    """What a notebook shows: its cells' execution counts and outputs, without the warning's file path
+    and line number (the same in both kernels, but they name the cell)."""
+    return [(c.execution_count, json.loads(re.sub(r'"[^"]*\.py:\d+: ', '"', json.dumps(c.outputs))))
+            for c in nb.cells if c.cell_type == "code"]
+
+
+async def in_one_kernel(books: dict[str, nbformat.NotebookNode], prepare: str | None = None):
+    pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, prepare=prepare, log=lambda *a: None)
+    futures = {name: pool.submit(name, nb, cost=-i) for i, (name, nb) in enumerate(books.items())}
+    pool.grow(1)
+    pool.close()
+    try:
+        results = await asyncio.gather(*futures.values(), return_exceptions=True)
+        await pool.wait_closed()
+    finally:
+        await pool.aclose()
+    return dict(zip(futures, results)), pool
+
+
+@pytest.mark.slow
+def test_a_reused_kernel_gives_each_notebook_a_fresh_session_with_a_fresh_kernels_outputs():
+    start = f"START = {str(paths.NOTEBOOKS)!r}"
+    pollutes, looks = book(POLLUTES), book(LOOKS, first=start)
+    prepare = prepare_code(import_lines([pollutes, looks]) + ["import pandas"])
+    results, pool = asyncio.run(in_one_kernel({"pollutes": pollutes, "looks": looks}, prepare))
+    assert not [r for r in results.values() if isinstance(r, BaseException)], results
+    assert pool.launched == 1 and pool.executed == [["pollutes", "looks"]]      # one kernel, both notebooks
+
+    alone = book(LOOKS, first=start)
+    asyncio.run(execute_notebook(alone, cwd=paths.NOTEBOOKS, gate=_set(), timeout=120, log=lambda *a: None))
+    assert outputs(looks)[:-1] == outputs(alone)[:-1]             # (the last cell asks whether it was prepared)
+    shown = looks.cells[2].outputs[0]["data"]["text/plain"]
+    # nothing of the first notebook is left: its name, figure, settings, folder, widget, cache, frozen objects
+    assert shown == "(False, [], False, False, False, True, 0, 0, 0)", shown
+    assert [c.execution_count for c in looks.cells] == [1, 2, 3, 4, 5]
+    assert "FICTIONAL: shown once per location" in looks.cells[3].outputs[0]["text"]   # shown again
+    # prepared: what the notebooks import was imported before their first cell
+    assert [nb.cells[4].outputs[0]["data"]["text/plain"] for nb in (looks, alone)] == ["True", "False"]
+
+
+@pytest.mark.slow
+def test_a_notebook_that_fails_leaves_the_next_one_a_new_kernel():
+    broken, fine = book(["x = 1", "raise ValueError('FICTIONAL: this cell fails')"]), book(["'x' in dir()"])
+    results, pool = asyncio.run(in_one_kernel({"broken": broken, "fine": fine}))
+    assert isinstance(results["broken"], Exception) and "FICTIONAL: this cell fails" in str(results["broken"])
+    assert fine.cells[0].outputs[0]["data"]["text/plain"] == "False"
+    assert pool.launched == 2 and pool.executed == [["fine"]]
+
+
+@pytest.mark.slow
+def test_the_longest_notebook_runs_first():
+    order = {name: book([f"{name!r}"]) for name in ("short", "long", "unknown")}
+    pool_costs = {"short": 1.0, "long": 9.0, "unknown": float("inf")}
+
+    async def go():
+        pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=60, log=lambda *a: None)
+        futures = [pool.submit(n, nb, cost=pool_costs[n]) for n, nb in order.items()]
+        pool.grow(1)
+        pool.close()
+        await asyncio.gather(*futures)
+        await pool.wait_closed()
+        return pool
+    assert asyncio.run(go()).executed == [["unknown", "long", "short"]]
+
+
+def test_no_notebook_changes_a_librarys_global_settings():
+    """A reused kernel keeps the libraries' global settings from one notebook to the next (only
+    matplotlib's rcParams and the warnings filters are put back): so no notebook may change them."""
+    setters = re.compile(r"\b(set_option|reset_option|rcParams\s*\[|rc\(|rcdefaults|style\.use|themes?\.enable|"
+                         r"renderers\.enable|data_transformers\.enable|filterwarnings|simplefilter|Widget\.close_all)")
+    found = [(p.name, m.group(0)) for p in sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+             for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"
+             for m in setters.finditer(c.source)]
+    assert not found, found
+
+
+def test_no_schema_a_run_validates_needs_the_skipped_iri_checker():
+    """The run's processes skip rfc3987_syntax (iccwc.commands.kernelside.SKIPPED_MODULE), which
+    jsonschema uses only for the "iri" and "iri-reference" formats: no schema they validate has them."""
+    import altair
+    import nbformat as nbf
+    schemas = [Path(altair.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json",
+               *sorted((Path(nbf.__file__).parent / "v4").glob("nbformat.v4*.schema.json"))]
+    assert len(schemas) > 1 and all(p.exists() for p in schemas), schemas
+    formats = {m for p in schemas for m in re.findall(r'"format":\s*"([^"]+)"', p.read_text(encoding="utf-8"))}
+    assert "uri" in formats and not {"iri", "iri-reference"} & formats, formats
+
+
+@pytest.mark.slow
+def test_the_run_process_and_its_kernels_skip_the_iri_grammar():
+    """jsonschema imported after the skip: no rfc3987_syntax (its grammar costs about a second), and it
+    still validates with formats (the Vega-Lite schema's "uri" checks stay)."""
+    code = ("from iccwc.commands.kernelside import skip_unused_format_checker as s; assert s()\n"
+            "import sys, jsonschema, altair as alt\n"
+            "assert sys.modules['rfc3987_syntax'] is None\n"
+            "assert 'iri' not in jsonschema.FormatChecker.checkers and 'uri' in jsonschema.FormatChecker.checkers\n"
+            "alt.Chart(alt.Data(url='data.csv')).mark_point().to_dict()\nprint('ok')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def _set() -> asyncio.Event:
+    gate = asyncio.Event()
+    gate.set()
+    return gate
