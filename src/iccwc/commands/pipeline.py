@@ -13,7 +13,9 @@ Steps, each timed and reported as it goes:
    the run before anything is written). Skipped when the data inputs and the processed files are
    as the last run left them.
 3. **Execute** every ``notebooks/*.ipynb`` (:mod:`iccwc.commands.execute`: nbclient's and
-   jupyter_client's public API), several at a time, each kernel starting during step 2, with
+   jupyter_client's public API) on a few kernels reused from one notebook to the next, each
+   notebook from a fresh session (:mod:`iccwc.commands.kernelside`), the longest first; the
+   kernels start, and import what the notebooks import, during step 2; with
    the parameters injected papermill-style (a cell tagged ``injected-parameters`` after the
    cell tagged ``parameters``) and the widget state kept for the HTML; the kernels read the
    processed files built aside. When one notebook fails, the others are cancelled and every
@@ -412,11 +414,11 @@ def notebook_reads(nb, name: str) -> list[str] | None:
     return sorted(set(reads))
 
 
-#: Sent to the kernel of a notebook that declares its reads, before its first cell: opening a file of
-#: the processed folder that the declaration does not list fails the cell that does it, with a message
-#: naming the notebook and the file (an undeclared read would leave the page stale after a change).
 def _guard(name: str, reads: list[str], known, folders) -> str:
-    """The kernel-side read guard for one notebook (:func:`iccwc.commands.kernelside.guard`), as code."""
+    """The kernel-side read guard for one notebook (:func:`iccwc.commands.kernelside.guard`), as code: sent
+    before its first cell, when it declares its reads. Opening a file of the processed folder that the
+    declaration does not list fails the cell that does it, with a message naming the notebook and the
+    file (an undeclared read would leave the page stale after a change)."""
     return (f'__import__("iccwc.commands.kernelside", fromlist=["_"]).guard('
             f'{name!r}, {sorted(reads)!r}, {sorted(known)!r}, {[str(f) for f in folders]!r})\n')
 
@@ -474,8 +476,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     ``save``: see :func:`run` (every notebook is executed then: ``force`` is set).
 
     The kernels are started first, with jupyter_client alone: they boot while nbformat, nbclient and
-    the renderer are imported (about a second: :func:`_import_for_run`), the notebooks read and the
-    data rebuilt."""
+    the renderer are imported (:func:`_import_for_run`) and the notebooks read, then import what the
+    notebooks import while the data are rebuilt."""
     from iccwc.data import generations
 
     root = lay["data"]
@@ -613,8 +615,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                 start(p)
         pool.close()
         n_exec = len(tasks)
-        log(f"[3/4] Executing {n_exec} of {len(notebooks)} notebook(s), up to {jobs} at a time; "
-            "[4/4] rendering each to HTML as it finishes ...")
+        log(f"[3/4] Executing {n_exec} of {len(notebooks)} notebook(s) on {pool.size} kernel(s), each reused from "
+            "one notebook to the next; [4/4] rendering each to HTML as it finishes ...")
         for name in sorted(certain):
             log(f"      to execute: {name} ({certain[name]})")
         for name in sorted(rerender):
