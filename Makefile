@@ -83,11 +83,11 @@ lint: install-test  ## the layering contracts (import-linter)
 vendor: install  ## fetch (npm pack, sha256-checked) the scripts the shared pages need into .vendor/; make run copies them to reports/_static/
 	$(PYTHON) scripts/vendor_js.py
 
-bench: install-test  ## benchmark: full run vs the kernel floor, no-op rerun, one-file change, memory (WRITE=1: into docs/benchmark.md and README)
+bench: install-test  ## benchmark: full run and update vs the bound (the run's own work), no-op rerun, one-file change, memory (WRITE=1: into docs/benchmark.md and README)
 	$(PYTHON) scripts/bench.py $(if $(WRITE),--write)
 
 .PHONY: bench-bound
-bench-bound: install-test  ## benchmark: a run's work (cells, rebuild, pages) in one process with no kernel: the least time any run could take (WRITE=1: into docs/benchmark.md)
+bench-bound: install-test  ## benchmark: a run's work (cells, widget states, rebuild, pages) in one process with no kernel: the least time any run could take (WRITE=1: into docs/benchmark.md)
 	$(PYTHON) scripts/bench_bound.py $(if $(WRITE),--write)
 
 .PHONY: bench-lab
