@@ -4,13 +4,14 @@ A selection drawn for the first time costs an explorer its matplotlib charts (60
 2-core machine), which the reader waits for; a selection drawn before comes back from the
 explorer's :class:`~iccwc.views.explorers.base.Drawn` drawings in a few ms. So once a browser shows an
 explorer (its map reports its view: :meth:`iccwc.views.explorers.base.Explorer.view` watches for
-that), :func:`start` forks the kernel's process (Linux only) and the copy, at a lower priority
-(nice 10), draws what the reader is likely to choose next: every other value of each control, with
-the others as they are (:meth:`~iccwc.views.explorers.base.Explorer.nearby`: the control just
-changed first, then the nearest values of each control in turn). It sends each drawing back, with
-the key it is kept under, through a pipe; a thread of the kernel reads them, and the explorer offers
-them to its drawings the next time it updates (:meth:`~iccwc.views.explorers.base.Drawn.offer`).
-After each change the explorer sends the new list of nearby selections.
+that), :func:`start` forks the kernel's process (Linux only) and the copy, at the lowest priority
+(``SCHED_IDLE``: it runs only on a CPU nothing else wants), draws what the reader is likely to
+choose next: every other value of each control, with the others as they are
+(:meth:`~iccwc.views.explorers.base.Explorer.nearby`: the control just changed first, then the
+nearest values of each control in turn). It sends each drawing back, with the key it is kept under,
+through a pipe; a thread of the kernel reads them, and the explorer offers them to its drawings the
+next time it updates (:meth:`~iccwc.views.explorers.base.Drawn.offer`). After each change the
+explorer sends the new list of nearby selections.
 
 Why a forked process and not a thread: a thread drawing in the kernel holds the GIL half the time
 while the reader's change is handled, doubling its cost; the copy shares nothing the kernel runs on
@@ -19,11 +20,11 @@ draws with the same functions on the same data (:meth:`~iccwc.views.explorers.ba
 so a drawing made ahead is byte for byte the one the kernel would make (tests check it).
 
 The copy touches no widget, socket or stream of the kernel: it closes its copies of the kernel's
-sockets, its standard streams go to /dev/null,
-it ignores SIGINT (a kernel interrupt), it ends when the kernel ends (the pipe closes; on Linux also
-``PR_SET_PDEATHSIG``) and with ``os._exit`` (no atexit handler of the kernel runs in it). One worker
-per process: starting one stops the one before. ``ICCWC_DRAW_AHEAD=0`` turns drawing ahead off.
-Where nothing shows the explorer (``iccwc run``, nbval, tests) nothing is forked.
+sockets, its standard streams go to /dev/null, it ignores SIGINT (a kernel interrupt), it ends when
+the kernel ends (the pipe closes; on Linux also ``PR_SET_PDEATHSIG``) and with ``os._exit`` (no
+atexit handler of the kernel runs in it). One worker per process: starting one stops the one
+before. ``ICCWC_DRAW_AHEAD=0`` turns drawing ahead off. Where nothing shows the explorer
+(``iccwc run``, nbval, tests) nothing is forked.
 """
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ import threading
 import warnings
 from multiprocessing.connection import Pipe
 
-#: Niceness of the process drawing ahead: a reader's change (nice 0) goes first.
-NICE = 10
+#: Niceness of the process drawing ahead where Linux's SCHED_IDLE policy is not to be had.
+NICE = 19
 
 _current: "Ahead | None" = None
 
@@ -164,6 +165,15 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
+def _lowest_priority() -> None:
+    """Run only when no other process wants the CPU: Linux's SCHED_IDLE policy (a process of any other
+    policy that wakes up takes the CPU from it at once), else nice :data:`NICE`."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(NICE)
+
+
 def _close_sockets(keep: int) -> None:
     """Close the copy's sockets but ``keep`` (its pipe): the kernel's own (its ZeroMQ ports) are then held
     by the kernel alone, and free once it ends."""
@@ -192,7 +202,7 @@ def _serve(explorer, conn, states: list[dict], parent: int) -> None:
     devnull = open(os.devnull, "w")
     sys.stdout = sys.stderr = devnull
     warnings.simplefilter("ignore")
-    os.nice(NICE)
+    _lowest_priority()
     done: set = set()
     for name, drawn in vars(explorer).items():              # what the explorer had drawn when forked
         if hasattr(drawn, "keys") and callable(getattr(drawn, "offer", None)):
