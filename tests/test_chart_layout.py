@@ -78,3 +78,15 @@ def test_words_stay_on_the_figure_and_clear_of_legends(data, name):
         box = t.get_window_extent(renderer)
         for lb in legend_boxes:
             assert not box.overlaps(lb), f"{name}: {t.get_text()!r} sits under the legend"
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_the_svg_is_what_savefig_writes_byte_for_byte(data, name, monkeypatch):
+    """charts.svg lays a figure out once and draws it once (charts.base._save_svg), where savefig with a
+    layout engine draws it twice: the SVG is the same as savefig's, and the figure keeps its layout engine."""
+    from iccwc.views.charts import base as charts
+    fast = charts.svg(fig := CHARTS[name](data))
+    assert fig.get_layout_engine() is not None
+    monkeypatch.setattr(charts, "_save_svg",
+                        lambda f, buf: f.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}))
+    assert charts.svg(CHARTS[name](data)) == fast

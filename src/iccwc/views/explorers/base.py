@@ -11,7 +11,11 @@ Every explorer (:func:`iccwc.views.explorers.toolkit.toolkit_explorer`,
 * ``controls_box``: the box in ``widget`` where the controls are laid out;
 * ``note``: one line saying what the controls are set to and that they work with a kernel only;
 * ``update()``: re-render every view (map, charts, tables) from the current control values; it is
-  called once when the explorer is built and whenever a control changes.
+  called once when the explorer is built and whenever a control changes;
+* ``drawings(values)``: what ``update()`` keeps drawn per selection (:class:`Drawn`: the charts, and
+  what else is slow to make), as a pure function of the data and the control values, so that a copy of
+  the kernel can draw the selections one change away while the reader looks (``nearby()``,
+  :mod:`iccwc.views.explorers.ahead`, started once a browser shows the explorer's map).
 
 The views an explorer shows are its other attributes (``map``, ``chart``, ``table``, ...). Charts
 are set with :func:`iccwc.views.charts.base.widget`, so they are SVG in ``ipywidgets.HTML`` values
@@ -44,6 +48,7 @@ import html as _html
 import re
 from collections import OrderedDict
 
+import ipyleaflet
 import ipywidgets as w
 import pandas as pd
 
@@ -104,6 +109,13 @@ def _hidden(widget: w.Widget) -> bool:
 
 #: How many drawings of one view an explorer keeps (:class:`Drawn`).
 KEPT = 48
+#: How many drawings made ahead (:mod:`iccwc.views.explorers.ahead`) one view holds until they are shown.
+KEPT_AHEAD = 256
+
+
+def chart_value(fig) -> str:
+    """What :func:`iccwc.views.charts.base.widget` sets a chart panel to: the figure's HTML, "" for None."""
+    return "" if fig is None else charts.html(fig)
 
 
 class Drawn:
@@ -111,17 +123,19 @@ class Drawn:
     selection shown before sets the same values again instead of drawing them anew.
 
     A key names what the view is drawn from (e.g. the rows shown and the status date). An explorer's
-    data do not change once it is built, so a key always stands for the same drawing. :meth:`chart`
-    keeps a chart's HTML (matplotlib draws one in 50-150 ms), :meth:`value` any other widget value
-    (an HTML summary), and :meth:`widgets` keeps the values a
+    data do not change once it is built, so a key always stands for the same drawing. :meth:`get`
+    keeps any value (a chart's HTML: matplotlib draws one in 50-250 ms; an HTML summary; a map's
+    view), :meth:`chart` and :meth:`value` set a widget to one, and :meth:`widgets` keeps the values a
     drawing left on some widgets' traits (a map's layer groups: the same layer widgets are shown
     again, none is made, and only the changed lists are sent to the page). The ``size`` keys used
-    last are kept.
+    last are kept. :meth:`offer` holds a value drawn ahead (:mod:`iccwc.views.explorers.ahead`) until
+    its key is asked for.
     """
 
     def __init__(self, size: int = KEPT):
         self.size = size
         self._kept: OrderedDict = OrderedDict()
+        self._ahead: OrderedDict = OrderedDict()
 
     def _get(self, key):
         hit = self._kept.get(key)
@@ -135,22 +149,37 @@ class Drawn:
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
 
-    def value(self, into: w.Widget, key, make) -> None:
-        """``into.value = make()``, or the value ``make()`` gave for ``key`` before."""
+    def keys(self) -> list:
+        """The keys of the drawings held (kept or offered)."""
+        return [*self._kept, *self._ahead]
+
+    def offer(self, key, value) -> None:
+        """Hold ``value``, drawn ahead for ``key``, until :meth:`get` asks for that key (the
+        :data:`KEPT_AHEAD` offered last are held)."""
+        if key in self._kept:
+            return
+        self._ahead[key] = value
+        self._ahead.move_to_end(key)
+        while len(self._ahead) > KEPT_AHEAD:
+            self._ahead.popitem(last=False)
+
+    def get(self, key, make):
+        """The value kept for ``key``, else the one offered for it, else ``make()``; kept."""
         hit = self._get(key)
         if hit is None:
-            hit = make()
+            hit = self._ahead.pop(key, None)
+            if hit is None:
+                hit = make()
             self._put(key, hit)
-        into.value = hit
+        return hit
+
+    def value(self, into: w.Widget, key, make) -> None:
+        """``into.value = make()``, or the value ``make()`` gave for ``key`` before."""
+        into.value = self.get(key, make)
 
     def chart(self, into: w.HTML, key, make_figure) -> None:
         """``charts.widget(make_figure(), into=into)``, or the value that gave for ``key`` before."""
-        hit = self._get(key)
-        if hit is None:
-            charts.widget(make_figure(), into=into)
-            self._put(key, into.value)
-        else:
-            into.value = hit
+        into.value = self.get(key, lambda: chart_value(make_figure()))
 
     def widgets(self, key, draw, watched) -> None:
         """``draw()``, then keep for ``key`` the values of the traits ``watched()`` names ((widget,
@@ -187,6 +216,32 @@ def quiet_collections() -> None:
     gc.freeze()
 
 
+#: What an ipyleaflet map's page sets on the map once it draws it (its view's edges): a browser shows it.
+_SHOWN = ("south", "north", "east", "west")
+
+
+def _alternatives(control: w.Widget) -> list:
+    """The other values of ``control``, nearest first (see :meth:`Explorer.nearby`)."""
+    if isinstance(control, w.Checkbox):
+        return [not control.value]
+    if isinstance(control, (w.IntRangeSlider, w.FloatRangeSlider)):
+        (lo, hi), step = control.value, control.step or 1
+        out, k = [], 1
+        while lo + k * step <= hi or lo - k * step >= control.min or hi + k * step <= control.max:
+            d = k * step
+            out += [v for v in [(lo + d, hi), (lo, hi - d), (lo - d, hi), (lo, hi + d)]
+                    if control.min <= v[0] <= v[1] <= control.max]
+            k += 1
+        return out
+    options = getattr(control, "options", None)
+    if isinstance(options, tuple) and options:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        if control.value in values:
+            i = values.index(control.value)
+            return [values[(i + k) % len(values)] for k in range(1, len(values))]
+    return []
+
+
 class ExplorerBox(w.VBox):
     """An explorer's whole box. Displayed, it carries the widget view and a static ``text/html`` form
     of what it shows (see the module's docstring)."""
@@ -208,15 +263,75 @@ class Explorer:
     controls_box: w.Box
     note: w.HTML
 
+    #: Controls whose values draw no chart (nothing to draw ahead for them).
+    DRAWS_NOTHING: tuple[str, ...] = ()
+    #: The process drawing ahead for this explorer, once a browser shows it (:mod:`.ahead`).
+    ahead = None
+
     def update(self, *_) -> None:
         """Re-render every view from the current control values."""
         raise NotImplementedError
 
+    def values(self) -> dict:
+        """Every control's value, by the control's name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def drawings(self, values: dict) -> list[tuple[str, object, object]]:
+        """What the explorer keeps in its :class:`Drawn` views for the selection ``values`` (as
+        :meth:`values` gives them): (name of the Drawn attribute, key, a function making the value),
+        in the order :meth:`update` shows them. A pure function of the data and ``values``: the
+        process drawing ahead (:mod:`iccwc.views.explorers.ahead`) calls it for selections not shown."""
+        return []
+
+    def kept(self, name: str, key, make):
+        """The value the :class:`Drawn` attribute ``name`` keeps for ``key`` (drawn ahead, or before),
+        else ``make()``: what :meth:`update` shows for each of :meth:`drawings`."""
+        if self.ahead is not None:
+            for got_name, got_key, value in self.ahead.take():
+                getattr(self, got_name).offer(got_key, value)
+        return getattr(self, name).get(key, make)
+
+    def nearby(self, changed: str | None = None) -> list[dict]:
+        """The selections one change away from the current one, as :meth:`values` gives them, the likeliest
+        first: every other value of the control ``changed`` (the one just changed: readers step through
+        one control), then of each control in turn, the nearest values first (the next options of a
+        list, a range's handles moved one step, then two...). Hidden controls, and those in
+        :data:`DRAWS_NOTHING`, are left as they are."""
+        now = self.values()
+        names = [n for n, c in self.controls.items() if n not in self.DRAWS_NOTHING and not _hidden(c)]
+        options = {n: _alternatives(self.controls[n]) for n in names}
+        order = [(changed, v) for v in options.get(changed, [])]
+        rest = [[(n, v) for v in options[n]] for n in names if n != changed]
+        for i in range(max((len(r) for r in rest), default=0)):
+            order += [r[i] for r in rest if i < len(r)]
+        return [{**now, n: v} for n, v in order]
+
     def _link(self, names=None, handler=None) -> None:
         """Call ``handler`` (default :meth:`update`) when the value of a control in ``names`` (default:
-        all) changes."""
+        all) changes; then, if a process draws ahead, send it the selections now nearby (:meth:`nearby`)."""
         for name in (self.controls if names is None else names):
             self.controls[name].observe(handler or self.update, names="value")
+            if name not in self.DRAWS_NOTHING:
+                self.controls[name].observe(lambda change, name=name: self._wish(name), names="value")
+
+    def _wish(self, changed: str | None = None) -> None:
+        if self.ahead is not None:
+            self.ahead.wish(self.nearby(changed))
+
+    def draw_ahead(self):
+        """Start drawing ahead (:func:`iccwc.views.explorers.ahead.start`) the selections nearby; done when a
+        browser first shows the explorer's map. Returns the :class:`~iccwc.views.explorers.ahead.Ahead`
+        (None where drawing ahead is off)."""
+        from iccwc.views.explorers import ahead
+        if self.ahead is None or not self.ahead.alive:
+            self.ahead = ahead.start(self, self.nearby())
+        return self.ahead
+
+    def _shown_in_a_browser(self, change) -> None:
+        """The map reported its view: a browser shows the explorer (not so in ``iccwc run`` or nbval)."""
+        change["owner"].unobserve(self._shown_in_a_browser, names=list(_SHOWN))
+        if self.drawings(self.values()):
+            self.draw_ahead()
 
     # ---------------------------------------------------------------- the page without a kernel
     def view(self, children: list[w.Widget], **kwargs) -> ExplorerBox:
@@ -228,6 +343,9 @@ class Explorer:
         if self.controls_box not in children:
             raise ValueError("an explorer's view must hold its controls box as a direct child")
         quiet_collections()
+        shown_by = getattr(self, "map", None)
+        if isinstance(shown_by, ipyleaflet.Map):
+            shown_by.observe(self._shown_in_a_browser, names=list(_SHOWN))
         self.controls_box.add_class(KERNEL_ONLY)
         self.note = w.HTML(layout=w.Layout(display="none", width="100%"))
         self.note.add_class(STATIC_ONLY)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import coverage as cc
-from iccwc.views.explorers.base import Drawn, Explorer, rows_key
+from iccwc.views.explorers.base import Drawn, Explorer, chart_value, rows_key
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import coverage as cm
 from iccwc.analysis.coverage import ALL, YEARS, filter_activities, region_summary, support_by_country
@@ -88,36 +88,44 @@ class CoverageExplorer(Explorer):
         self.widget = self.view([self.controls_box, body])
         self._shown = activities          # what coverage_map drew
         self._drawn_summary, self._drawn_chart = Drawn(), Drawn()
-        self._views: dict = {}            # region -> (centre, zoom) framing it
+        self._drawn_view = Drawn()        # region -> (centre, zoom) framing it
         self.update()
         self._link()
 
-    def selected(self) -> pd.DataFrame:
-        """The activities the filters (group, type, years) leave, in every region."""
-        c = self.controls
-        years = None if tuple(c["years"].value) == self._span else tuple(c["years"].value)
-        return filter_activities(self.activities, None, c["category"].value or None, c["activity_type"].value or None,
-                                 years)
+    def selected(self, values: dict | None = None) -> pd.DataFrame:
+        """The activities the filters (group, type, years: of the controls, or of ``values``:
+        :meth:`values`) leave, in every region."""
+        v = self.values() if values is None else values
+        years = None if tuple(v["years"]) == self._span else tuple(v["years"])
+        return filter_activities(self.activities, None, v["category"] or None, v["activity_type"] or None, years)
+
+    def drawings(self, values: dict, shown: pd.DataFrame | None = None) -> list[tuple[str, object, object]]:
+        """For the selection ``values`` (``shown``: its activities, when known): the summary and the chart,
+        keyed by the region and the activities shown, and the map's view of the region (its centre and
+        zoom, :func:`iccwc.views.maps.coverage.region_view`), keyed by the region."""
+        r = values["region"] or None
+        if shown is None:
+            shown = self.selected(values)
+        key = rows_key(shown)
+        return [("_drawn_summary", (r, key), lambda: summary_html(shown, self.toolkit, r)),
+                ("_drawn_view", r, lambda: cm.region_view(self.activities, r, self.toolkit, self.world)),
+                ("_drawn_chart", (r, key), lambda: chart_value(cc.activities_chart(shown, r)))]
 
     def update(self, *_) -> None:
         """Redraw summary, map and chart from the controls: the chart (matplotlib) last. The map's
         markers are restyled in place (:func:`iccwc.views.maps.coverage.show_activities`: no new
-        widget); a selection shown before gets its summary and chart back as they were drawn
-        (:class:`~iccwc.views.explorers.base.Drawn`), and a region its view
+        widget); a selection shown before, or drawn ahead, gets its summary and chart as they were
+        drawn (:class:`~iccwc.views.explorers.base.Drawn`, :meth:`drawings`), and a region its view
         (:func:`iccwc.views.maps.coverage.region_view`: centre, zoom) as computed the first time,
         shown at once (:func:`iccwc.views.maps.base.set_view`)."""
-        r = self.controls["region"].value or None
         shown = self.selected()
-        key = rows_key(shown)
-        self._drawn_summary.value(self.summary, (r, key), lambda: summary_html(shown, self.toolkit, r))
+        (summary, s_key, s_make), (view, v_key, v_make), (chart, c_key, c_make) = self.drawings(self.values(), shown)
+        self.summary.value = self.kept(summary, s_key, s_make)
         if self._shown is None or not shown.index.equals(self._shown.index):
             cm.show_activities(self.map, shown, self.toolkit, self.world)
             self._shown = shown
-        view = self._views.get(r)
-        if view is None:
-            view = self._views[r] = cm.region_view(self.activities, r, self.toolkit, self.world)
-        basemap.set_view(self.map, *view, cm.VIEW_SIZE)
-        self._drawn_chart.chart(self.chart, (r, key), lambda: cc.activities_chart(shown, r))
+        basemap.set_view(self.map, *self.kept(view, v_key, v_make), cm.VIEW_SIZE)
+        self.chart.value = self.kept(chart, c_key, c_make)
 
 
 def coverage_explorer(activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,

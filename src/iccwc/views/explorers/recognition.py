@@ -15,7 +15,7 @@ from iccwc.analysis.recognition import (ALL, _categories, filter_recognitions, h
 from iccwc.vocab import CATEGORIES
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import recognition as recognition_charts
-from iccwc.views.explorers.base import Drawn, Explorer, rows_key
+from iccwc.views.explorers.base import Drawn, Explorer, chart_value, rows_key
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import recognition as recognition_map
 
@@ -99,12 +99,24 @@ class RecognitionExplorer(Explorer):
         self.update()
         self._link()
 
+    def selected(self, values: dict | None = None) -> pd.DataFrame:
+        """The instruments the controls (or ``values``: :meth:`values`) select."""
+        v = self.values() if values is None else values
+        return filter_recognitions(self.data, tuple(v["years"]), v["category"], v["toolkit_only"])
+
+    def drawings(self, values: dict, sel: pd.DataFrame | None = None) -> list[tuple[str, object, object]]:
+        """The timeline of the selection ``values`` (``sel``: its rows, when known), keyed by its rows."""
+        if sel is None:
+            sel = self.selected(values)
+        return [("_drawn_chart", rows_key(sel), lambda: chart_value(recognition_charts.recognition_timeline(
+            sel, title="Selected instruments, by month of adoption",
+            x_range=recognition_charts.year_range(self.data))))]
+
     def update(self, *_) -> None:
         """Redraw summary, table, map and timeline from the controls: the timeline (matplotlib) last; a
-        selection shown before gets its map layers and timeline back as they were drawn
-        (:class:`~iccwc.views.explorers.base.Drawn`)."""
-        c = self.controls
-        sel = filter_recognitions(self.data, tuple(c["years"].value), c["category"].value, c["toolkit_only"].value)
+        selection shown before gets its map layers and timeline back as they were drawn, and one drawn
+        ahead its timeline (:class:`~iccwc.views.explorers.base.Drawn`, :meth:`drawings`)."""
+        sel = self.selected()
         self.selection = sel
         key = rows_key(sel)
         self.summary.value = f"<p>{charts.escape(summary_text(sel, len(self.data)))}</p>"
@@ -112,8 +124,8 @@ class RecognitionExplorer(Explorer):
         # the labels are laid out for the map's zoom: a drawing is kept for the zoom it was drawn at
         self._drawn_map.widgets((int(self.map.zoom), key), lambda: recognition_map.update_places(self.map, sel),
                                 self._map_traits)
-        self._drawn_chart.chart(self.chart, key, lambda: recognition_charts.recognition_timeline(
-            sel, title="Selected instruments, by month of adoption", x_range=recognition_charts.year_range(self.data)))
+        for name, key, make in self.drawings(self.values(), sel):
+            self.chart.value = self.kept(name, key, make)
 
     def _map_traits(self) -> list[tuple[w.Widget, str]]:
         """What :func:`iccwc.views.maps.recognition.update_places` sets: its two layer groups' layers."""

@@ -27,7 +27,7 @@ import pandas as pd
 
 from iccwc.views.charts import base as charts
 from iccwc.views.charts import toolkit as toolkit_charts
-from iccwc.views.explorers.base import KERNEL_ONLY, Drawn, Explorer, rows_key
+from iccwc.views.explorers.base import KERNEL_ONLY, Drawn, Explorer, chart_value, rows_key
 from iccwc.views.maps import base as basemap
 from iccwc.views.maps import toolkit as toolkit_map
 from iccwc.views import tables as toolkit_table
@@ -54,6 +54,8 @@ def _dropdown(description: str, options, value, width="15em") -> w.Dropdown:
 
 class ToolkitExplorer(Explorer):
     """See the module's docstring. ``data``: every status date."""
+
+    DRAWS_NOTHING = ("country",)
 
     def __init__(self, toolkit: pd.DataFrame, status_date="latest", region: str | None = None,
                  world: dict | None = None):
@@ -99,17 +101,30 @@ class ToolkitExplorer(Explorer):
         self.update()
 
     # ---------------------------------------------------------------- what is shown
-    def filters(self) -> dict:
-        """The filters as :func:`iccwc.analysis.toolkit_uptake.select` takes them."""
-        c = self.controls
-        return {"region": c["continent"].value or None,
-                "document_region": c["document_region"].value or None,
-                "stage": c["stage"].value or None,
-                "min_step": c["min_step"].value if c["min_step"].value > 1 else None}
+    def filters(self, values: dict | None = None) -> dict:
+        """The filters (of the controls, or of ``values``: :meth:`values`) as
+        :func:`iccwc.analysis.toolkit_uptake.select` takes them."""
+        v = self.values() if values is None else values
+        return {"region": v["continent"] or None,
+                "document_region": v["document_region"] or None,
+                "stage": v["stage"] or None,
+                "min_step": v["min_step"] if v["min_step"] > 1 else None}
 
-    def snapshot(self) -> pd.DataFrame:
-        """Every row of the chosen status date."""
-        return snapshot(self.data, pd.Timestamp(self.controls["status_date"].value))
+    def snapshot(self, values: dict | None = None) -> pd.DataFrame:
+        """Every row of the chosen status date (of the controls, or of ``values``)."""
+        return snapshot(self.data, pd.Timestamp((self.values() if values is None else values)["status_date"]))
+
+    def drawings(self, values: dict, cur: pd.DataFrame | None = None) -> list[tuple[str, object, object]]:
+        """The funnel and the stages-by-region chart of the selection ``values`` (``cur``: its rows, when
+        known), each keyed by the rows it shows (the funnel also by its title)."""
+        if cur is None:
+            cur = select(self.snapshot(values), **self.filters(values))
+        key = rows_key(cur)
+        title = (f"Countries that reached each Toolkit step\n(as of {date_label(values['status_date'])}; "
+                 f"{len(cur)} shown)")
+        return [("_drawn_funnel", (title, key), lambda: chart_value(toolkit_charts.funnel_figure(cur, title=title))),
+                ("_drawn_regions", key, lambda: chart_value(
+                    toolkit_charts.stage_by_region_figure(cur, "document_region") if len(cur) else None))]
 
     def current(self) -> pd.DataFrame:
         """The rows of the chosen status date that pass the filters."""
@@ -129,8 +144,8 @@ class ToolkitExplorer(Explorer):
 
         What is quick to draw goes first (status line, map, country list, detail and table), the charts
         (matplotlib, 50-150 ms each) last. The map shows again the layers it made for a country before
-        (:func:`iccwc.views.maps.toolkit.set_countries`); a selection shown before gets its charts back
-        as they were drawn (:class:`~iccwc.views.explorers.base.Drawn`)."""
+        (:func:`iccwc.views.maps.toolkit.set_countries`); a selection shown before, or drawn ahead, gets
+        its charts as they were drawn (:class:`~iccwc.views.explorers.base.Drawn`, :meth:`drawings`)."""
         if self._busy:
             return
         self._busy = True
@@ -139,7 +154,6 @@ class ToolkitExplorer(Explorer):
             snap = self.snapshot()
             cur = select(snap, **self.filters())
             when = date_label(c["status_date"].value)
-            key = rows_key(cur)
             self.status.value = _status_html(snap, cur, when)
             toolkit_map.set_countries(self.map, cur, self.world, on_click=self.choose)
             regional = c["continent"].value or c["document_region"].value
@@ -151,10 +165,9 @@ class ToolkitExplorer(Explorer):
         finally:
             self._busy = False
         self._show_country(cur)
-        title = f"Countries that reached each Toolkit step\n(as of {when}; {len(cur)} shown)"
-        self._drawn_funnel.chart(self.funnel, (title, key), lambda: toolkit_charts.funnel_figure(cur, title=title))
-        self._drawn_regions.chart(self.regions, key, lambda: toolkit_charts.stage_by_region_figure(
-            cur, "document_region") if len(cur) else None)
+        panels = {"_drawn_funnel": self.funnel, "_drawn_regions": self.regions}
+        for name, key, make in self.drawings(self.values(), cur):
+            panels[name].value = self.kept(name, key, make)
 
     def show_country(self, *_) -> None:
         """Update the detail panel and the table's outline for the chosen country."""

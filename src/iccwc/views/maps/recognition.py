@@ -55,8 +55,12 @@ def without_place(df: pd.DataFrame) -> pd.DataFrame:
 
 def popup_html(df: pd.DataFrame, place: str) -> str:
     """Popup text for one place: each instrument adopted there, its body and month (all escaped)."""
+    return _popup(place, df[has_place(df) & (df["place"] == place)].sort_values(["month", "id"], kind="stable"))
+
+
+def _popup(place: str, g: pd.DataFrame) -> str:
+    """:func:`popup_html` of ``place`` from ``g``: its instruments, in date order."""
     e = charts.escape
-    g = df[has_place(df) & (df["place"] == place)].sort_values(["month", "id"], kind="stable")
     parts = [f"<div class='iccwc-popup'><b>{e(place)}</b>"]
     for r in g.itertuples(index=False):
         toolkit = "<br><i>names the Analytic Toolkit</i>" if toolkit_word(r.mentions_toolkit) == "yes" else ""
@@ -116,8 +120,10 @@ def place_layers(df: pd.DataFrame, zoom: int = 2) -> tuple[ipyleaflet.LayerGroup
     markers, labels = [], []
     p = places(df)
     sides = label_layout(p, zoom).set_index("place")
+    # each place's instruments in date order (as popup_html selects them), grouped once
+    at = dict(tuple(df[has_place(df)].sort_values(["month", "id"], kind="stable").groupby("place", sort=False)))
     for r in p.itertuples(index=False):
-        popup = ipywidgets.HTML(value=popup_html(df, r.place))
+        popup = ipywidgets.HTML(value=_popup(r.place, at[r.place]))
         c = ipyleaflet.CircleMarker(location=(r.latitude, r.longitude), radius=8 + 2 * (r.instruments - 1),
                                     color="#ffffff", weight=2, fill_color=_colour(r.categories),
                                     fill_opacity=0.95, name=r.place, popup=popup)
