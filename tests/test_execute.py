@@ -15,6 +15,7 @@ import pytest
 
 from iccwc import paths
 from iccwc.commands.execute import KernelPool, execute_notebook, import_lines, prepare_code
+from iccwc.commands.pipeline import run_coroutine     # (asyncio.run, also where a loop runs: the browser tests')
 
 # The first notebook changes everything a kernel keeps that it can change; the second looks.
 POLLUTES = [
@@ -69,12 +70,12 @@ def test_a_reused_kernel_gives_each_notebook_a_fresh_session_with_a_fresh_kernel
     start = f"START = {str(paths.NOTEBOOKS)!r}"
     pollutes, looks = book(POLLUTES), book(LOOKS, first=start)
     prepare = prepare_code(import_lines([pollutes, looks]) + ["import pandas"])
-    results, pool = asyncio.run(in_one_kernel({"pollutes": pollutes, "looks": looks}, prepare))
+    results, pool = run_coroutine(in_one_kernel({"pollutes": pollutes, "looks": looks}, prepare))
     assert not [r for r in results.values() if isinstance(r, BaseException)], results
     assert pool.launched == 1 and pool.executed == [["pollutes", "looks"]]      # one kernel, both notebooks
 
     alone = book(LOOKS, first=start)
-    asyncio.run(execute_notebook(alone, cwd=paths.NOTEBOOKS, gate=_set(), timeout=120, log=lambda *a: None))
+    run_coroutine(execute_notebook(alone, cwd=paths.NOTEBOOKS, gate=_set(), timeout=120, log=lambda *a: None))
     assert outputs(looks)[:-1] == outputs(alone)[:-1]             # (the last cell asks whether it was prepared)
     shown = looks.cells[2].outputs[0]["data"]["text/plain"]
     # nothing of the first notebook is left: its name, figure, settings, folder, widget, cache, frozen objects
@@ -88,7 +89,7 @@ def test_a_reused_kernel_gives_each_notebook_a_fresh_session_with_a_fresh_kernel
 @pytest.mark.slow
 def test_a_notebook_that_fails_leaves_the_next_one_a_new_kernel():
     broken, fine = book(["x = 1", "raise ValueError('FICTIONAL: this cell fails')"]), book(["'x' in dir()"])
-    results, pool = asyncio.run(in_one_kernel({"broken": broken, "fine": fine}))
+    results, pool = run_coroutine(in_one_kernel({"broken": broken, "fine": fine}))
     assert isinstance(results["broken"], Exception) and "FICTIONAL: this cell fails" in str(results["broken"])
     assert fine.cells[0].outputs[0]["data"]["text/plain"] == "False"
     assert pool.launched == 2 and pool.executed == [["fine"]]
@@ -107,7 +108,7 @@ def test_the_longest_notebook_runs_first():
         await asyncio.gather(*futures)
         await pool.wait_closed()
         return pool
-    assert asyncio.run(go()).executed == [["unknown", "long", "short"]]
+    assert run_coroutine(go()).executed == [["unknown", "long", "short"]]
 
 
 def test_no_notebook_changes_a_librarys_global_settings():
