@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_data
+from helpers import add_snapshot_2016, copy_data
 
 
 # The garbage collector in a test process (each xdist worker is one). Importing the test modules (pandas,
@@ -33,6 +33,18 @@ def pytest_collection(session):
 def data_copy(tmp_path) -> Path:
     """A writable copy of data/ for tests that rebuild or break things."""
     return copy_data(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def data_2016(tmp_path_factory) -> Path:
+    """A copy of data/ with the FICTIONAL 2016 status document (tests/fixtures/snapshot-2016) beside SC66,
+    rebuilt: two Toolkit snapshots. Made once per test process and shared: READ ONLY (a test that changes
+    its data uses ``data_copy``)."""
+    data = copy_data(tmp_path_factory.mktemp("data-2016") / "data")
+    add_snapshot_2016(data)
+    from iccwc.data.build import rebuild
+    rebuild(data, log=lambda *_: None)
+    return data
 
 
 @pytest.fixture(scope="module")
