@@ -15,7 +15,7 @@ from iccwc.data.build import rebuild
 from iccwc.errors import DataError
 from iccwc.data.provenance import sha256_of
 from iccwc.data.schemas import DATASETS
-from helpers import FIXTURES, SC66, add_snapshot_2016
+from helpers import FIXTURES, SC66
 from iccwc.data.countries import resolve
 
 FICTIONAL = FIXTURES / "activities" / "FICTIONAL-test-activities.csv"
@@ -53,11 +53,7 @@ def write_user_file(folder, name, rows, header=USER_COLUMNS, provenance=True):
 
 def test_registered_and_described():
     assert DATASETS["activities"] is ACTIVITIES
-    # with the other datasets whatever was imported first (`iccwc status` once left it out)
-    import subprocess
-    import sys
-    status = subprocess.run([sys.executable, "-m", "iccwc", "status"], capture_output=True, text=True, check=True)
-    assert json.loads(status.stdout)["rows"]["activities"] == len(iccwc.load_activities())
+    assert iccwc.data_status()["rows"]["activities"] == len(iccwc.load_activities())   # a new process: below
     pkg = json.loads((paths.PROCESSED / "datapackage.json").read_text())
     res = {r["name"]: r for r in pkg["resources"]}["activities"]
     assert [f["name"] for f in res["schema"]["fields"]] == [
@@ -65,6 +61,16 @@ def test_registered_and_described():
         "description", "year_start", "year_end", "period", "status", "toolkit_stage", "latitude", "longitude",
         "source_file", "source_line", "duplicates", "source"]
     assert {f["name"]: f for f in res["schema"]["fields"]}["category"]["constraints"]["enum"] == CATEGORIES
+
+
+@pytest.mark.slow   # why: runs `python -m iccwc` in a subprocess (make test runs it; make test-fast does not)
+def test_status_in_a_new_process_counts_the_activities():
+    """With the other datasets whatever was imported first (`iccwc status` once left it out): a new Python
+    that runs only ``iccwc status`` imports nothing else first."""
+    import subprocess
+    import sys
+    status = subprocess.run([sys.executable, "-m", "iccwc", "status"], capture_output=True, text=True, check=True)
+    assert json.loads(status.stdout)["rows"]["activities"] == len(iccwc.load_activities())
 
 
 def test_toolkit_requests_are_toolkit_activities_matching_the_hand_count():
@@ -160,12 +166,11 @@ def test_loaded_types():
     assert act["source"].is_unique
 
 
-def test_latest_status_date_per_country_and_activities_as_of(data_copy):
+def test_latest_status_date_per_country_and_activities_as_of(data_2016):
     # A second (FICTIONAL, another helper's) status document: the activities follow each country's latest row.
-    add_snapshot_2016(data_copy)
-    rebuild(data_copy, log=lambda *_: None)
-    tk_all = iccwc.load_toolkit(data_copy)
-    all_act = act = iccwc.load_activities(data_copy)
+    # (data_2016, conftest.py: a copy of data/ with it, rebuilt)
+    tk_all = iccwc.load_toolkit(data_2016)
+    all_act = act = iccwc.load_activities(data_2016)
     act = act[act["toolkit_stage"].notna()]
     latest = tk_all.sort_values("status_date").groupby("iso3").tail(1).set_index("iso3")
     assert set(act["iso3"]) == set(latest.index) and len(act) == len(latest)
@@ -174,7 +179,7 @@ def test_latest_status_date_per_country_and_activities_as_of(data_copy):
         assert r.status == want
         assert latest.loc[r.iso3, "status_date"].date().isoformat() in r.source
     from iccwc.data.activities import activities_as_of
-    back = activities_as_of(all_act, iccwc.load_toolkit(data_copy, status_date="2015-11-09"))
+    back = activities_as_of(all_act, iccwc.load_toolkit(data_2016, status_date="2015-11-09"))
     pd.testing.assert_frame_equal(back, iccwc.load_activities())
 
 

@@ -10,9 +10,8 @@ import pytest
 
 import iccwc
 from iccwc import paths
+from iccwc.commands import cli
 from iccwc.data.schemas import DATASETS, date_range
-
-from helpers import run_cli
 
 #: Which column(s) hold each dataset's dates, read here independently of the schema's ``temporal``.
 DATE_COLUMNS = {"toolkit_status": ["status_date"], "recognitions": ["date"], "partner_presence": ["as_of"],
@@ -68,10 +67,15 @@ def test_typed_frames_give_the_same_range_as_the_text():
                                                                                     _processed_text(name))
 
 
-def test_status_command_prints_each_range():
-    res = run_cli("status")
-    assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["date_ranges"]["recognitions"]["what"] == "adoption dates"
+def test_status_command_prints_each_range(monkeypatch, capsys):
+    # `python -m iccwc status` is cli.main(["status"]); run in this process, as run_cli would (no
+    # $ICCWC_DATA_DIR, from the repository), rather than in a new Python that imports pandas again.
+    monkeypatch.delenv("ICCWC_DATA_DIR", raising=False)
+    monkeypatch.chdir(paths.ROOT)
+    code = cli.main(["status"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["date_ranges"]["recognitions"]["what"] == "adoption dates"
 
 
 def test_pages_say_each_datasets_dates_not_the_toolkit_date_for_all():

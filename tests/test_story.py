@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import iccwc
-from helpers import FIXTURES, SC66, add_snapshot_2016, copy_data, process_words
+from helpers import FIXTURES, SC66, copy_data, process_words
 from iccwc.analysis import overview, recognition, snapshots
 from iccwc.analysis.toolkit_uptake import funnel_counts, stage_by_region, stall_counts, toolkit_summary
 from iccwc.data.build import rebuild
@@ -47,12 +47,9 @@ def only_fictional(data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory):
+def folders(tmp_path_factory, data_2016):
     root = tmp_path_factory.mktemp("story")
-    two = copy_data(root / "two")
-    add_snapshot_2016(two)
-    rebuild(two, log=lambda msg: None)
-    return {"sc66": None, "two": two, "only": only_fictional(copy_data(root / "only"))}
+    return {"sc66": None, "two": data_2016, "only": only_fictional(copy_data(root / "only"))}
 
 
 KINDS = ["sc66", "two", "only"]

@@ -14,9 +14,7 @@ import iccwc
 from iccwc.views.charts import base as charts
 from iccwc.views.explorers import toolkit as te
 from iccwc.views.maps import toolkit as tm
-from iccwc.data.build import rebuild
 from iccwc.views.charts.base import svg_texts
-from helpers import add_snapshot_2016, copy_data
 
 
 def table_countries(ex) -> list[str]:
@@ -29,12 +27,8 @@ def ex():
 
 
 @pytest.fixture(scope="module")
-def two_dates(tmp_path_factory):
-    data = tmp_path_factory.mktemp("snap") / "data"
-    copy_data(data)
-    add_snapshot_2016(data)
-    rebuild(data, log=lambda *_: None)
-    return data
+def two_dates(data_2016):
+    return data_2016
 
 
 def test_initial_state_shows_all_17(ex):

@@ -12,22 +12,17 @@ import pytest
 
 from iccwc import load_toolkit
 from iccwc import paths
-from iccwc.data.build import rebuild
 from iccwc.vocab import CHANGES
 from iccwc.analysis.snapshots import (changes, moves, new_completions, new_requests, progress, resolve_date,
     snapshot, snapshot_dates, stage_counts, summary)
-from helpers import FIXTURES, add_snapshot_2016, copy_data
+from helpers import FIXTURES
 
 FIXTURE = FIXTURES / "snapshot-2016"
 
 
 @pytest.fixture(scope="module")
-def two_dates(tmp_path_factory):
-    data = tmp_path_factory.mktemp("snap") / "data"
-    copy_data(data)
-    add_snapshot_2016(data)
-    rebuild(data, log=lambda *_: None)
-    return load_toolkit(data)
+def two_dates(data_2016):
+    return load_toolkit(data_2016)
 
 
 @pytest.fixture(scope="module")

@@ -36,10 +36,18 @@ def locate_all(names) -> dict[str, Place | None]:
     """Each name -> its place (or None), in one pass over the cities.
 
     A city matches a name by its name or any alternate name, case-folded; the most
-    populous match wins (ties: the lower GeoNames id).
+    populous match wins (ties: the lower GeoNames id). The same set of names is looked
+    up once per process (the cities do not change while it runs).
     """
     wanted = {_key(n): n for n in names}
-    hits: dict[str, list[dict]] = {k: [] for k in wanted}
+    found = _locate_keys(frozenset(wanted))
+    return {name: None if found[key] is None else Place(name, *found[key]) for key, name in wanted.items()}
+
+
+@lru_cache(maxsize=32)
+def _locate_keys(keys: frozenset[str]) -> dict[str, tuple | None]:
+    """Each case-folded name -> (GeoNames name, id, latitude, longitude, ISO2) of its best city, or None."""
+    hits: dict[str, list[dict]] = {k: [] for k in keys}
     for city in _cities():
         own = city["name"].casefold()
         if own in hits:
@@ -48,14 +56,14 @@ def locate_all(names) -> dict[str, Place | None]:
         if alternates:
             for alt in {a.casefold() for a in alternates} & hits.keys() - {own}:
                 hits[alt].append(city)
-    out = {}
-    for key, name in wanted.items():
-        if not hits[key]:
-            out[name] = None
+    out: dict[str, tuple | None] = {}
+    for key, cities in hits.items():
+        if not cities:
+            out[key] = None
             continue
-        best = max(hits[key], key=lambda c: (c["population"], -c["geonameid"]))
-        out[name] = Place(name, best["name"], int(best["geonameid"]), float(best["latitude"]),
-                          float(best["longitude"]), best["countrycode"])
+        best = max(cities, key=lambda c: (c["population"], -c["geonameid"]))
+        out[key] = (best["name"], int(best["geonameid"]), float(best["latitude"]), float(best["longitude"]),
+                    best["countrycode"])
     return out
 
 
