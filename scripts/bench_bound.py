@@ -25,7 +25,6 @@ Usage: python scripts/bench_bound.py [--rounds N] [--write]
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import io
 import json
@@ -52,16 +51,6 @@ TARGET, AIM = 1.5, 1.2
 
 # --------------------------------------------------------------------------- in the child process
 
-def _imports(source: str) -> list[str]:
-    """The import statements of a cell, as source lines."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:                    # IPython syntax (magics): the shell runs the cell as it is
-        return []
-    return [ast.get_source_segment(source, node) for node in tree.body
-            if isinstance(node, (ast.Import, ast.ImportFrom))]
-
-
 def inner() -> dict:
     """Run every notebook's cells in this process; the CPU seconds of each part (JSON on stdout)."""
     started = time.process_time()          # the interpreter's own start, before this line
@@ -70,6 +59,7 @@ def inner() -> dict:
     import nbformat
     from IPython.core.displaypub import CapturingDisplayPublisher
     from IPython.core.interactiveshell import InteractiveShell
+    from iccwc.commands.execute import import_lines
     from iccwc.commands.pipeline import find_notebooks
 
     books = [(p, nbformat.read(p, as_version=4)) for p in find_notebooks()]
@@ -92,8 +82,7 @@ def inner() -> dict:
                 err = result.error_in_exec or result.error_before_exec
                 raise SystemExit(f"bench_bound: {name}: a cell failed: {type(err).__name__}: {err}\n{src[:400]}")
         out[name] = time.process_time() - t0
-    lines = list(dict.fromkeys(line for _, nb in books for c in nb.cells if c.cell_type == "code"
-                               for line in _imports(c.source)))
+    lines = import_lines(nb for _, nb in books)       # what a run's kernels import ahead
     run("imports", lines)
     import ipywidgets
     from iccwc.commands import kernelside

@@ -235,7 +235,8 @@ class _Kernel:
     """One kernel: its manager, its client, its stderr; notebooks run on it one after another."""
 
     def __init__(self, km, errlog):
-        self.km, self.errlog, self.kc, self.language_info = km, errlog, None, None
+        self.km, self.errlog, self.language_info = km, errlog, None
+        self.client = None             # the client that connected: its kc, and replies to silent calls
 
     @classmethod
     async def start(cls, pool: KernelPool) -> "_Kernel":
@@ -256,7 +257,7 @@ class _Kernel:
             client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=pool.timeout, kernel_name=KERNEL)
             try:
                 await client.async_start_new_kernel_client()
-                kernel.kc = client.kc
+                kernel.client = client
                 info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
             except Exception as exc:
                 raise KernelDidNotStart(exc) from exc
@@ -277,7 +278,8 @@ class _Kernel:
         """Run ``code`` in the kernel without output or history; raise if it fails (KernelDidNotStart
         when the kernel is gone: no cell of a notebook has run on it since)."""
         try:
-            reply = await self._execute(code)
+            reply = await self.client.async_wait_for_reply(
+                await _result(self.kc.execute(code, silent=True, store_history=False)))
         except (RuntimeError, OSError) as exc:
             if not await self.km.is_alive():
                 raise KernelDidNotStart(exc) from exc
@@ -286,41 +288,32 @@ class _Kernel:
         if content.get("status") != "ok":
             raise RuntimeError(f"{what} failed in the kernel: {content.get('ename')}: {content.get('evalue')}")
 
-    async def _execute(self, code: str):
-        from nbclient import NotebookClient
-        import nbformat
-        client = NotebookClient(nbformat.v4.new_notebook(), km=self.km, kernel_name=KERNEL)
-        client.kc = self.kc
-        return await client.async_wait_for_reply(
-            await _result(self.kc.execute(code, silent=True, store_history=False)))
+    @property
+    def kc(self):
+        return self.client.kc if self.client is not None else None
 
     async def run(self, job: _Job, pool: KernelPool):
         """Execute the job's notebook from a fresh session; (seconds, widget state or None)."""
         await pool.gate.wait()
         t0 = time.perf_counter()
         pool.log(f"      started  {job.name}")
+        from nbclient import NotebookClient
+        nb = job.nb
         try:
             await self.silently(f"{_KERNELSIDE}.begin()", "the fresh session before the notebook")
             if job.setup:
                 await self.silently(job.setup, "the run's set-up code")
-        except KernelDidNotStart:
-            raise
-        except Exception as exc:
-            self._stderr_onto(exc)
-            raise
-        nb = job.nb
-        if self.language_info is not None:
-            nb.metadata["language_info"] = self.language_info
-        from nbclient import NotebookClient
-        client = NotebookClient(nb, km=self.km, timeout=pool.timeout, kernel_name=KERNEL,
-                                resources={"metadata": {"path": str(pool.cwd)}}, store_widget_state=True,
-                                record_timing=pool.record_timing, coalesce_streams=True)
-        client.kc = self.kc
-        try:
+            if self.language_info is not None:
+                nb.metadata["language_info"] = self.language_info
+            client = NotebookClient(nb, km=self.km, timeout=pool.timeout, kernel_name=KERNEL,
+                                    resources={"metadata": {"path": str(pool.cwd)}}, store_widget_state=True,
+                                    record_timing=pool.record_timing, coalesce_streams=True)
+            client.kc = self.kc
             for index, cell in enumerate(nb.cells):
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
         except Exception as exc:
-            self._stderr_onto(exc)
+            if not isinstance(exc, KernelDidNotStart):   # (that one is the pool's to retry)
+                self._stderr_onto(exc)
             raise
         from iccwc.site.render import collect_widget_state
         return time.perf_counter() - t0, collect_widget_state(client)
