@@ -7,6 +7,7 @@ import pytest
 import iccwc
 from iccwc.views.explorers import coverage as ce
 from iccwc.views.maps import base as basemap
+from iccwc.views.maps import coverage as cm
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +19,11 @@ def _markers(m) -> dict[str, list]:
     return {layer.name: list(layer.layers) for layer in m.layers if type(layer) is ipyleaflet.LayerGroup}
 
 
+def _circles(m) -> dict[str, dict]:
+    """What the map shows of each country (its region, name, place, activities, radius, popup)."""
+    return cm.countries_shown(m)
+
+
 def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
     from ipywidgets.widgets.widget import _instances
     act, tk = data
@@ -25,13 +31,12 @@ def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
 
     def shown(e):
         return {"summary": e.summary.value, "chart": e.chart.value, "view": (tuple(e.map.center), e.map.zoom),
-                "markers": {r: [(type(x).__name__, getattr(x, "name", ""), getattr(x, "radius", None))
-                                for x in layers] for r, layers in _markers(e.map).items()},
+                "circles": _circles(e.map),
                 "attribution": basemap.attribution_of(e.map)}
     everything, layers = shown(ex), _markers(ex.map)
     ex.controls["activity_type"].value = "WIST"
     wist, wist_layers = shown(ex), _markers(ex.map)
-    assert wist["markers"] != everything["markers"]
+    assert wist["circles"] != everything["circles"]
     ex.controls["region"].value = "Asia"
     ex.controls["region"].value = ce.NO_FILTER
     made = len(_instances)
@@ -46,16 +51,16 @@ def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
 
 def test_filters_restyle_the_map_in_place_with_no_new_widget(data):
     """After the map's first drawing, selections never shown before (each type, each first year) make
-    no widget: each country's marker is resized, moved and its popup rewritten in place, and the
-    Toolkit shapes stay; every marker and popup is what a fresh explorer draws for the selection."""
+    no widget: each region's circles are redrawn in place (their layer's data), and the Toolkit
+    shapes stay; every circle and popup is what a fresh explorer draws for the selection."""
     from ipywidgets.widgets.widget import _instances
     act, tk = data
     ex = ce.coverage_explorer(act, tk)
 
     def drawn(e):
-        return {r: [(x.name, x.radius, tuple(x.location), x.popup.value) if type(x) is ipyleaflet.CircleMarker
-                    else (x.name, str(x.data["features"][0]["id"])) for x in layers]
-                for r, layers in _markers(e.map).items()}
+        return {"circles": _circles(e.map),
+                "shapes": {r: [(x.name, str(x.data["features"][0]["id"])) for x in layers
+                               if not isinstance(x, cm.CountryPoints)] for r, layers in _markers(e.map).items()}}
     made = len(_instances)
     lo, hi = ex.controls["years"].value
     seen = []

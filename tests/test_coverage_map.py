@@ -18,8 +18,9 @@ def _layer(m, name):
     return next(layer for layer in m.layers if type(layer) is ipyleaflet.LayerGroup and layer.name == name)
 
 
-def _markers(layer):
-    return {mk.name: mk for mk in layer.layers if isinstance(mk, ipyleaflet.CircleMarker)}
+def _markers(m, region):
+    """The circles of a region's layer, by country name: what the map shows of each (cm.countries_shown)."""
+    return {c["country"]: c for c in cm.countries_shown(m).values() if c["region"] == region}
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +41,20 @@ def test_one_switchable_layer_per_region_with_every_country(data):
     for region, countries in HAND_COUNT.items():
         layer = _layer(m, region)
         in_region = set(act.loc[act["document_region"] == region, "iso3"])
-        assert _codes(_markers(layer)) == in_region >= _codes(countries)     # a marker per country
-        polys = [g for g in layer.layers if isinstance(g, ipyleaflet.GeoJSON)][0]   # shapes: Toolkit requests
+        assert _codes(_markers(m, region)) == in_region >= _codes(countries)     # a circle per country
+        polys = layer.layers[0]                                                   # shapes: Toolkit requests
+        assert isinstance(polys, ipyleaflet.GeoJSON) and isinstance(layer.layers[-1], cm.CountryPoints)
         assert _codes(f["properties"]["country"] for f in polys.data["features"]) == _codes(countries)
     n = act.groupby("iso3").size()
-    kenya = _markers(_layer(m, "Africa & Europe"))["Kenya"]
-    assert kenya.radius == cm.marker_radius(int(n["KEN"])) > cm.marker_radius(1)   # larger for more
+    kenya = _markers(m, "Africa & Europe")["Kenya"]
+    assert kenya["radius"] == cm.marker_radius(int(n["KEN"])) > cm.marker_radius(1)   # larger for more
+    assert kenya["activities"] == n["KEN"] and f"<b>Kenya</b> ({n['KEN']} activities)" in kenya["popup"]
 
 
 def test_polygons_coloured_by_stage_and_popups_escaped(data):
     act, tk = data
     layer = _layer(cm.coverage_map(act, tk), "Asia")
-    polys = [g for g in layer.layers if isinstance(g, ipyleaflet.GeoJSON)][0]
+    polys = layer.layers[0]
     fills = {f["properties"]["country"]: f["properties"]["style"]["fillColor"] for f in polys.data["features"]}
     assert fills == {"Bangladesh": "#0c2c84", "Nepal": "#0c2c84", "Vietnam": "#0c2c84"}   # complete
     html = cm.popup_html("<b>x</b>", act.head(1).assign(description="<img src=x onerror=alert(1)>"), "complete")
@@ -104,11 +107,11 @@ def test_added_activities_reach_the_map_and_explorer(data_copy):
     act, tk = iccwc.load_activities(data_copy), iccwc.load_toolkit(data_copy, status_date="latest")
     ex = ce.coverage_explorer(act, tk, data_dir=data_copy)
     assert cm.region_layer_names(ex.map) == ["Americas", "Africa & Europe", "Asia", "Oceania"]
-    assert "Brazil" in _markers(_layer(ex.map, "Americas"))
-    assert "Thailand" in _markers(_layer(ex.map, "Asia"))
-    fiji = _markers(_layer(ex.map, "Oceania"))["Fiji"]
-    assert "<i>other</i>" in fiji.popup.value and "(2015)" in fiji.popup.value
-    kenya = _markers(_layer(ex.map, "Africa & Europe"))["Kenya"].popup.value
+    assert "Brazil" in _markers(ex.map, "Americas")
+    assert "Thailand" in _markers(ex.map, "Asia")
+    fiji = _markers(ex.map, "Oceania")["Fiji"]["popup"]
+    assert "<i>other</i>" in fiji and "(2015)" in fiji
+    kenya = _markers(ex.map, "Africa & Europe")["Kenya"]["popup"]
     assert "Toolkit stage (table): planning phase" in kenya and "&lt;img src=x onerror=alert(1)&gt;" in kenya
     assert "<img" not in kenya and "Operation Thunderball (2019)" in kenya
     ex.controls["region"].value = "Oceania"
@@ -135,8 +138,7 @@ def test_country_too_small_for_a_polygon_gets_a_marker_at_its_capital(data):
     extra = act.head(1).assign(country="Singapore", iso3="SGP", region="Asia", document_region="Asia",
                                source="test")
     both = cm.pd.concat([act, extra], ignore_index=True)
-    layer = _layer(cm.coverage_map(both, tk), "Asia")
-    assert "Singapore" in _markers(layer)
+    assert "Singapore" in _markers(cm.coverage_map(both, tk), "Asia")
     (s, w), (n, e) = cm.region_bounds(both, "Asia", tk)
     assert s <= 1.29 <= n
 
@@ -162,20 +164,20 @@ def test_the_opening_view_shows_every_marker_americas_included(data):
     act, tk = data
     m = cm.coverage_map(act, tk)
     inside = _visible(m)
-    markers = [mk for name in cm.region_layer_names(m) for mk in _markers(_layer(m, name)).values()]
+    markers = list(cm.countries_shown(m).values())
     assert len(markers) == act["iso3"].nunique()
-    assert all(inside(*mk.location) for mk in markers)
-    assert any(mk.location[1] < -100 for mk in markers)             # Canada, the United States
+    assert all(inside(*mk["location"]) for mk in markers)
+    assert any(mk["location"][1] < -100 for mk in markers)             # Canada, the United States
 
 
 def test_markers_at_the_website_coordinates_and_filters_redraw_them(data):
     act, tk = data
     ex = ce.coverage_explorer(act, tk)
     row = act[(act["iso3"] == "KEN") & act["latitude"].notna()].iloc[0]
-    kenya = _markers(_layer(ex.map, "Africa & Europe"))["Kenya"]
-    assert tuple(kenya.location) == (row["latitude"], row["longitude"])
+    kenya = _markers(ex.map, "Africa & Europe")["Kenya"]
+    assert tuple(kenya["location"]) == (row["latitude"], row["longitude"])
     ex.controls["activity_type"].value = "WIST"
-    shown = {n for r in cm.region_layer_names(ex.map) for n in _markers(_layer(ex.map, r))}
+    shown = {n for r in cm.region_layer_names(ex.map) for n in _markers(ex.map, r)}
     wist = act[act["activity_type"] == "WIST"]
     # The Toolkit countries keep their marker (their request is in the table); the others need a WIST.
     assert _codes(shown) == set(wist["iso3"]) | set(tk["iso3"])
@@ -220,3 +222,42 @@ def test_every_explorer_has_the_same_shape(data, rec):
         for name, control in ex.controls.items():
             if hasattr(control, "options") and not hasattr(control, "rows"):
                 assert control.index is not None and control.label, (type(ex).__name__, name)
+
+
+def test_a_circle_s_popup_shows_its_country_on_hover_or_click(data):
+    """Each region's circles are one layer with one popup widget: pointing at a circle (the layer's
+    hover or click event, as the page sends it to the kernel) puts that country's list in it."""
+    act, tk = data
+    m = cm.coverage_map(act, tk)
+    layer = _layer(m, "Asia").layers[-1]
+    feature = next(f for f in layer.data["features"] if f["id"] == "VNM")
+    lon, lat = feature["geometry"]["coordinates"]                  # GeoJSON order: longitude first
+    assert 8 < lat < 24 and 102 < lon < 110
+    for event in ("mouseover", "click"):
+        layer.popup.value = ""
+        layer._handle_mouse_events(None, {"event": event, "properties": feature["properties"]}, [])
+        assert layer.popup.value == feature["properties"]["popup"] == _markers(m, "Asia")["Vietnam"]["popup"]
+        assert layer.popup.value.startswith("<span class='iccwc-tip'><b>Vietnam</b>")
+    layer._handle_mouse_events(None, {"event": "mouseover", "properties": {"iso3": "XXX"}}, [])
+    assert "Vietnam" in layer.popup.value                           # not one of its circles: left as it was
+
+
+def test_a_filter_changes_one_thing_per_region(data):
+    """A filter that changes many countries' circles changes one trait per region on the page (its
+    circles layer's data), not one or two per country."""
+    from ipywidgets.widgets.widget import _instances
+    act, tk = data
+    ex = ce.coverage_explorer(act, tk)
+    changed = []
+    for w in list(_instances.values()):
+        w.observe(lambda c: changed.append((c["owner"], c["name"])), names=list(w.keys))
+    lo, hi = ex.controls["years"].value
+    before = cm.countries_shown(ex.map)
+    changed.clear()
+    ex.controls["years"].value = (hi, hi)
+    after = cm.countries_shown(ex.map)
+    on_map = [(w, n) for w, n in changed if isinstance(w, cm.CountryPoints)]
+    assert sum(c not in after or after[c]["radius"] != b["radius"] for c, b in before.items()) > 100
+    assert len(on_map) == len({w for w, _ in on_map}) <= len(cm.region_layer_names(ex.map))
+    assert {n for _, n in on_map} == {"data"}
+    assert not any(type(w) in (ipyleaflet.LayerGroup, ipyleaflet.CircleMarker, ipyleaflet.Map) for w, _ in changed)

@@ -1,13 +1,14 @@
-"""The regional coverage map: one switchable layer per document region, a sized marker per country.
+"""The regional coverage map: one switchable layer per document region, a sized circle per country.
 
 Each layer (an ``ipyleaflet.LayerGroup`` named after the region, listed in the map's
-``LayersControl``) holds the region's countries with an activity or a Toolkit request: a circle
-marker per country, its area growing with the country's number of activities (:func:`marker_radius`),
-placed at the ICCWC website's coordinates (or inside the country's polygon when the data give none),
-whose popup lists the country's activities by type with their years; and, for countries with a
-Toolkit request, the country's polygon filled by Toolkit stage. Built with the map kit of
-:mod:`iccwc.views.maps.base` (offline world, legend), so the map reads offline without tiles.
-Every text from data is escaped. To keep pages small (130 countries), popups share one layout.
+``LayersControl``) holds the region's countries with an activity or a Toolkit request: for countries
+with a Toolkit request, the country's polygon filled by Toolkit stage; and a circle per country
+(:class:`CountryPoints`: one GeoJSON layer of points per region), its area growing with the
+country's number of activities (:func:`marker_radius`), placed at the ICCWC website's coordinates
+(or inside the country's polygon when the data give none), whose popup lists the country's
+activities by type with their years. Built with the map kit of :mod:`iccwc.views.maps.base`
+(offline world, legend), so the map reads offline without tiles. Every text from data is escaped.
+:func:`countries_shown` reads back what the map shows of each country.
 
 :func:`focus` frames the markers of a region (all regions when None: :func:`region_bounds`) with the
 kit's one Web Mercator fit (:func:`iccwc.views.maps.base.fit_bounds`) at :data:`VIEW_SIZE`; framing
@@ -132,23 +133,82 @@ def marker_radius(n: int) -> int:
 
 @lru_cache(maxsize=1)
 def _popup_look() -> tuple[W.Layout, object]:
-    """One layout and one style shared by every popup: each widget of its own would add two models per
-    country to a rendered page's widget state (about 60 KB for 130 countries). Made on first use, not
-    at import: a widget made at import would be announced to no notebook when a run's kernel imports
-    this module ahead (iccwc.commands.kernelside), and the run empties this cache between notebooks."""
-    return W.Layout(max_width="320px"), W.HTML().style       # ipywidgets has no public HTMLStyle class
+    """One layout and one style shared by every region's popup widget. Made on first use, not at
+    import: a widget made at import would be announced to no notebook when a run's kernel imports this
+    module ahead (iccwc.commands.kernelside), and the run empties this cache between notebooks."""
+    return W.Layout(max_width=f"{POPUP_WIDTH}px"), W.HTML().style       # ipywidgets has no public HTMLStyle class
+
+
+#: What every country's circle shares (a region's layer adds its colour): the look the map had when
+#: each circle was an ``ipyleaflet.CircleMarker`` of its own.
+POINT_STYLE = {"radius": 4, "color": "#333333", "weight": 1, "opacity": 1.0, "fill": True, "fillOpacity": 0.85}
+
+
+#: A popup's largest size in pixels: a longer list scrolls inside it, so the popup stays beside its
+#: circle within the map's 480 px (a taller one pushed the circle off the view).
+POPUP_WIDTH, POPUP_HEIGHT = 320, 260
+
+
+class CountryPoints(ipyleaflet.GeoJSON):
+    """A region's countries as one layer: a circle per country (a GeoJSON point, drawn as a Leaflet
+    circle marker), sized by its activities (``properties.style.radius``), its popup's HTML in
+    ``properties.popup``.
+
+    One layer, not a marker and a popup widget per country: a filter then sends the page one message
+    per region (the layer's new ``data``) where it sent one or two per country (58-138 for one change,
+    the cost of 03's explorer in JupyterLab), and a page saves a model per region, not two per country.
+
+    The layer's one popup widget (:attr:`popup`, bound by Leaflet to every circle of the layer) shows
+    the circle the reader points at: in a kernel (JupyterLab, the app) the layer's hover and click
+    events set it from :attr:`popups`; in a shared page, with no kernel, the site's page.js writes the
+    circle's ``properties.popup`` into it before it opens."""
+
+    def __init__(self, region: str, colour: str, **kwargs):
+        layout, style = _popup_look()
+        super().__init__(data=points_collection([]), name=f"{region}: countries",
+                         point_style={**POINT_STYLE, "fillColor": colour}, hover_style={"weight": 3},
+                         popup=W.HTML("", layout=layout, style=style), popup_max_width=POPUP_WIDTH,
+                         popup_max_height=POPUP_HEIGHT, **kwargs)
+        #: Each shown country's popup HTML, by ISO3 code (what a hover or click shows).
+        self.popups: dict[str, str] = {}
+        self.on_hover(self._point_at)
+        self.on_click(self._point_at)
+
+    def _point_at(self, properties=None, **_) -> None:
+        html = self.popups.get(str((properties or {}).get("iso3")))
+        if html is not None and self.popup.value != html:
+            self.popup.value = html
+
+    def show(self, features: list[dict]) -> None:
+        """Show these countries (:func:`point_feature`); nothing is sent when they are what is shown."""
+        self.popups = {f["properties"]["iso3"]: f["properties"]["popup"] for f in features}
+        data = points_collection(features)
+        if data != self.data:
+            self.data = data
+
+
+def points_collection(features: list[dict]) -> dict:
+    """A GeoJSON FeatureCollection of country points."""
+    return {"type": "FeatureCollection", "features": features}
+
+
+def point_feature(iso3: str, country: str, location: tuple[float, float], n: int, popup: str) -> dict:
+    """A country's circle as a GeoJSON point feature (coordinates in GeoJSON's [longitude, latitude]
+    order): its name, number of activities, radius (:func:`marker_radius`) and popup HTML."""
+    return {"type": "Feature", "id": iso3, "geometry": {"type": "Point", "coordinates": [location[1], location[0]]},
+            "properties": {"iso3": iso3, "country": country, "activities": int(n), "popup": popup,
+                           "style": {"radius": marker_radius(n)}}}
 
 
 class _Kept:
     """What a coverage map keeps so that :func:`show_activities` redraws it in place: each region's
-    Toolkit-polygons layer, each country's marker (and popup widget), and the popups' HTML already
-    written. A filter then changes markers' sizes, places and popup texts and the groups' lists of
-    layers: no widget is made (or left behind) after the first drawing, and only what changed is sent
-    to the page."""
+    Toolkit-polygons layer and countries layer (:class:`CountryPoints`), and the popups' HTML already
+    written. A filter then changes the countries layers' data: no widget is made (or left behind) after
+    the first drawing, and only a region whose countries changed is sent to the page."""
 
     def __init__(self):
         self.polygons: dict[tuple, ipyleaflet.GeoJSON] = {}
-        self.markers: dict[tuple[str, str], ipyleaflet.CircleMarker] = {}
+        self.points: dict[str, CountryPoints] = {}
         self.popups: dict[tuple, str] = {}
         #: Each country's name as first drawn (from all the map's data): a filter that leaves a country
         #: no activity would otherwise name it as the Toolkit table does ("DRC", not "Democratic
@@ -172,10 +232,11 @@ def _names(activities: pd.DataFrame, toolkit: pd.DataFrame | None) -> dict[str, 
 
 def region_layers(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
                   world: dict | None = None, kept: _Kept | None = None, by_country: dict | None = None) -> list:
-    """The layers of a region: its Toolkit countries (polygons by stage) and a sized marker per country
-    (popup: its activities). With ``kept`` (a map's :class:`_Kept`), the layers made before are given
-    back, restyled in place (a marker's size, place, name and popup text), and new ones are kept.
-    ``by_country``: the rows of ``activities`` by ISO3 code (computed when not given)."""
+    """The layers of a region: its Toolkit countries (polygons by stage), then its countries' circles
+    (:class:`CountryPoints`: a circle per country sized by its activities, its popup listing them).
+    With ``kept`` (a map's :class:`_Kept`), the layers made before are given back, the circles redrawn
+    in place, and new layers are kept. ``by_country``: the rows of ``activities`` by ISO3 code
+    (computed when not given)."""
     colour = charts.REGION_COLOURS.get(region, charts.NEUTRAL)
     codes = region_countries(activities, region, toolkit)
     stage_of = {} if toolkit is None else dict(zip(toolkit["iso3"].astype(str), toolkit["stage"].astype(str)))
@@ -204,25 +265,18 @@ def region_layers(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame |
     if by_country is None:
         by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
     empty = activities.iloc[0:0]
+    features = []
     for c in codes:
         rows = by_country.get(c, empty)
-        stage = stage_of.get(c)
-        popup = _popup(kept, c, names[c], rows, stage)
-        marker = None if kept is None else kept.markers.get((region, c))
-        if marker is None:
-            marker = ipyleaflet.CircleMarker(
-                location=points[c], radius=marker_radius(len(rows)), color="#333333", weight=1,
-                fill_color=colour, fill_opacity=0.85, name=names[c])
-            layout, style = _popup_look()
-            marker.popup = W.HTML(popup, layout=layout, style=style)
-            if kept is not None:
-                kept.markers[(region, c)] = marker
-        else:       # traitlets sends a value only when it differs from the one the page has
-            marker.location = points[c]
-            marker.radius = marker_radius(len(rows))
-            marker.name = names[c]
-            marker.popup.value = popup
-        layers.append(marker)
+        features.append(point_feature(c, names[c], points[c], len(rows),
+                                      _popup(kept, c, names[c], rows, stage_of.get(c))))
+    circles = None if kept is None else kept.points.get(region)
+    if circles is None:
+        circles = CountryPoints(region, colour)
+        if kept is not None:
+            kept.points[region] = circles
+    circles.show(features)
+    layers.append(circles)
     return layers
 
 
@@ -237,13 +291,6 @@ def _popup(kept: _Kept | None, iso3: str, country: str, rows: pd.DataFrame, stag
             kept.popups.clear()
         hit = kept.popups[key] = popup_html(country, rows, stage)
     return hit
-
-
-def region_layer(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame | None = None,
-                 world: dict | None = None) -> ipyleaflet.LayerGroup:
-    """The region's Toolkit countries (polygons by stage) and a sized marker per country (popup: activities),
-    as a new LayerGroup named after the region (:func:`region_layers`)."""
-    return ipyleaflet.LayerGroup(layers=region_layers(activities, region, toolkit, world), name=region)
 
 
 def legend_html(regions: list[str]) -> str:
@@ -297,17 +344,32 @@ def region_layer_names(m: ipyleaflet.Map) -> list[str]:
 def show_activities(m: ipyleaflet.Map, activities: pd.DataFrame, toolkit: pd.DataFrame | None = None,
                     world: dict | None = None) -> None:
     """Redraw each region layer of ``m`` with ``activities`` (e.g. filtered by group, type or year); a
-    region with none left keeps its (empty) layer, so the LayersControl does not change. On a map made
-    by :func:`coverage_map`, the markers and polygons it drew are restyled in place (:class:`_Kept`)."""
+    region with none left keeps its layer, its countries layer empty, so the LayersControl does not
+    change. On a map made by :func:`coverage_map`, the layers it drew are redrawn in place
+    (:class:`_Kept`): a region whose circles changed is one message to the page."""
     kept = _KEPT.get(m)
     if kept is None:
         kept = _KEPT[m] = _Kept()
-    regions = activities["document_region"].astype(str)
-    with_toolkit = set() if toolkit is None else set(toolkit["document_region"].astype(str))
     by_country = dict(tuple(activities.groupby(activities["iso3"].astype(str), sort=False)))
     for layer in m.layers:
         if type(layer) is ipyleaflet.LayerGroup:
-            has = layer.name in with_toolkit or (regions == layer.name).any()
-            new = region_layers(activities, layer.name, toolkit, world, kept, by_country) if has else []
+            new = region_layers(activities, layer.name, toolkit, world, kept, by_country)
             if list(layer.layers) != new:
                 layer.layers = new
+
+
+def countries_shown(m: ipyleaflet.Map) -> dict[str, dict]:
+    """What the map shows of each country, by ISO3 code: its region (layer), name, ``location``
+    (latitude, longitude), number of ``activities``, circle ``radius`` and ``popup`` HTML."""
+    out = {}
+    for group in m.layers:
+        if type(group) is not ipyleaflet.LayerGroup:
+            continue
+        for layer in group.layers:
+            if isinstance(layer, CountryPoints):
+                for f in layer.data["features"]:
+                    p, (lon, lat) = f["properties"], f["geometry"]["coordinates"]
+                    out[p["iso3"]] = {"region": group.name, "country": p["country"], "location": (lat, lon),
+                                      "activities": p["activities"], "radius": p["style"]["radius"],
+                                      "popup": p["popup"]}
+    return out

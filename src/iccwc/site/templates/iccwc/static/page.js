@@ -198,9 +198,23 @@
         group.eachLayer(function (l) { l.iccwcOwner = group; });
         group.on('layeradd', function (e) { e.layer.iccwcOwner = group; });
       });
+      // A country's circle of a layer of circles (iccwc.views.maps.coverage.CountryPoints) carries its popup's HTML
+      // (made and escaped by the package) in properties.popup; the layer has one popup widget for all its circles,
+      // which a kernel fills on hover. With no kernel, the circle's own HTML is written into it before it opens.
+      function fillPopup(layer) {
+        var props = layer.feature && layer.feature.properties, owner = layer.iccwcOwner;
+        var popup = props && props.popup && owner && owner.getPopup && owner.getPopup(), content = popup && popup.getContent();
+        if (!content || !content.querySelector) return;
+        (content.querySelector('.widget-html-content') || content).innerHTML = props.popup;
+      }
       function tipOf(layer) {
         var props = layer.feature && layer.feature.properties, box = document.createElement('div');
         if (props && props.tooltip) { box.textContent = props.tooltip; return box; }
+        if (props && props.popup) {
+          box.innerHTML = props.popup;
+          var own = box.querySelector('.iccwc-tip');
+          if (own) { box.innerHTML = own.innerHTML + '<br><i>Click for the list.</i>'; return box; }
+        }
         var owners = [layer, layer.iccwcOwner];
         for (var i = 0; i < owners.length; i++) {
           var popup = owners[i] && owners[i].getPopup && owners[i].getPopup(), content = popup && popup.getContent();
@@ -214,6 +228,7 @@
         return null;
       }
       L.Path.addInitHook(function () {
+        this.on('click', function () { fillPopup(this); });
         this.on('mouseover', function (e) {
           if (this.getTooltip()) return;
           var tip = tipOf(this);
