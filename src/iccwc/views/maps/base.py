@@ -38,6 +38,19 @@ def get_world(world: dict | None = None, data_dir=None) -> dict:
     return world if world is not None else geo.world(data_dir)
 
 
+def shapes(data: dict, style: dict | None = None, style_of=None, **kwargs) -> ipyleaflet.GeoJSON:
+    """An ``ipyleaflet.GeoJSON`` layer of ``data`` (a FeatureCollection) whose features carry their style
+    (``properties.style``: ``style``, then what ``style_of(feature)`` returns), as ipyleaflet's own
+    ``style`` and ``style_callback`` would write it. Written here, once, on shallow copies of the
+    features: given either, ipyleaflet deep-copies the whole data to write it and sends the page the data
+    twice (the grey world: 200 KB twice, in every notebook with a map)."""
+    features = []
+    for f in data["features"]:
+        look = {**(f.get("properties") or {}).get("style", {}), **(style or {}), **(style_of(f) if style_of else {})}
+        features.append({**f, "properties": {**(f.get("properties") or {}), "style": look}})
+    return ipyleaflet.GeoJSON(data={**data, "features": features}, **kwargs)
+
+
 #: One grey-world layer per polygon set, shared by every map that shows it: a page with two maps
 #: saves the polygons (about 210 KB) once in its widget state, not once per map. Keyed by the
 #: polygons' id; the entry keeps them alive, so the id cannot be reused by another dict.
@@ -55,10 +68,8 @@ def world_layer(world: dict | None = None, exclude=()) -> ipyleaflet.GeoJSON:
     shown = data
     if exclude:
         shown = {**data, "features": [f for f in data["features"] if f["id"] not in set(exclude)]}
-    layer = ipyleaflet.GeoJSON(
-        data=shown, name="Countries (Natural Earth 1:110m)",
-        style={"color": BORDER, "weight": 0.5, "fillColor": LAND, "fillOpacity": 1.0},
-        hover_style={}, base=False)
+    layer = shapes(shown, {"color": BORDER, "weight": 0.5, "fillColor": LAND, "fillOpacity": 1.0},
+                   name="Countries (Natural Earth 1:110m)", hover_style={}, base=False)
     _WORLD_LAYERS[key] = (data, layer)
     return layer
 

@@ -253,10 +253,9 @@ def region_layers(activities: pd.DataFrame, region: str, toolkit: pd.DataFrame |
         if layer is None:
             props = {c: {"country": names[c], "stage": stage_of[c], "fill": charts.STAGE_FILLS[stage_of[c]],
                          "tooltip": polygon_tooltip(names[c], stage_of[c])} for c in poly}
-            layer = ipyleaflet.GeoJSON(
-                data=geo.country_features(poly, world, properties=props), name=f"{region}: Toolkit countries",
-                style={"color": colour, "weight": 1.5, "fillOpacity": 0.8},
-                style_callback=lambda f: {"fillColor": f["properties"]["fill"]},
+            layer = basemap.shapes(
+                geo.country_features(poly, world, properties=props), {"color": colour, "weight": 1.5, "fillOpacity": 0.8},
+                lambda f: {"fillColor": f["properties"]["fill"]}, name=f"{region}: Toolkit countries",
                 hover_style={"weight": 3})
             if kept is not None:
                 kept.polygons[pkey] = layer

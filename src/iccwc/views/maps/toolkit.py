@@ -112,8 +112,8 @@ def country_layers(df: pd.DataFrame, world: dict | None = None,
         r, name, stage = rows[i], str(rows[i]["country"]), str(rows[i]["stage"])
         feat = {**feat, "properties": {**feat["properties"], "country": name, "stage": stage,
                                        "last_step": None if pd.isna(r["last_step"]) else int(r["last_step"])}}
-        layer = ipyleaflet.GeoJSON(
-            data={"type": "FeatureCollection", "features": [feat]}, name=name, style=style_for(stage),
+        layer = basemap.shapes(
+            {"type": "FeatureCollection", "features": [feat]}, style_for(stage), name=name,
             hover_style={"weight": 2.5, "color": "#000000"},
             popup=ipywidgets.HTML(popups[i]), popup_max_width=260)
         marker = None
