@@ -69,6 +69,10 @@ def test_run_then_noop_then_changes(project):
     progress = "\n".join(first.log)
     for step in ("[1/4]", "[2/4]", "[3/4]", "finished 00-first.ipynb in", "rendered 01-second.html", "Done in"):
         assert step in progress
+    # Each notebook's seconds, remembered by the data folder for the next run into any reports folder.
+    import json
+    remembered = json.loads((project["data"] / ".iccwc-state" / "notebook-seconds.json").read_text(encoding="utf-8"))
+    assert set(remembered) == {"00-first.ipynb", "01-second.ipynb"} and all(v > 0 for v in remembered.values())
 
     # Nothing changed: no work, and it says so; no file touched.
     outputs = snapshot(out)
@@ -304,3 +308,19 @@ def test_a_cancelled_notebook_leaves_no_kernel_and_no_exit_hook(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("kernels left []") == len(delays), proc.stdout
     assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_notebook_s_expected_seconds_come_from_its_page_else_from_the_data_folder(tmp_path):
+    """The longest notebook starts first also in a new reports folder (a first update, a benchmark): the
+    data folder remembers each notebook's last seconds; a page's own record comes first; an unreadable
+    record orders nothing."""
+    from iccwc.commands import pipeline
+    assert pipeline._remembered_seconds(tmp_path) == {}
+    pipeline._remember_seconds(tmp_path, {"04-x.ipynb": 5.25, "00-y.ipynb": 1.0})
+    remembered = pipeline._remembered_seconds(tmp_path)
+    assert remembered == {"04-x.ipynb": 5.25, "00-y.ipynb": 1.0}
+    assert pipeline._expected_seconds(None, remembered.get("04-x.ipynb")) == 5.25
+    assert pipeline._expected_seconds({"entry": {"seconds": 2.0}}, 5.25) == 2.0
+    assert pipeline._expected_seconds(None, None) == float("inf")            # never run: goes first
+    (tmp_path / ".iccwc-state" / "notebook-seconds.json").write_text("{not json", encoding="utf-8")
+    assert pipeline._remembered_seconds(tmp_path) == {}

@@ -134,6 +134,10 @@ class KernelPool:
         if self._closed:
             raise RuntimeError("KernelPool.submit after close()")
         future = asyncio.get_running_loop().create_future()
+        # A caller that stops at the first failed notebook never awaits the others: their errors are
+        # reported through the first, and asyncio must not print them at exit ("exception was never
+        # retrieved"). Awaiting the future still raises its error.
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._queue.put_nowait(_Job((0, -cost, next(self._seq)), name, nb, setup, future))
         return future
 

@@ -44,6 +44,9 @@ LOCK_NAME = "lock"
 OWNER_NAME = "lock.owner"
 JOURNAL_NAME = "switch.json"
 PROCESSED_RECORD = "processed.json"
+#: Each notebook's seconds in the last run or update on this data folder (iccwc.commands.pipeline: it orders
+#: the next run's notebooks, longest first, whatever its reports folder).
+SECONDS_RECORD = "notebook-seconds.json"
 GEN_PREFIX = "gen-"
 OUT_STAGING_PREFIX = ".staging-"
 #: Written in each staging folder of a reports folder: the journal that may still need it.
@@ -247,7 +250,7 @@ def recover(data_root: Path, out_dirs: list[Path] = (), log=print) -> list[str]:
                         f"had begun ({done} of {len(moves)} file(s) still to move)")
     leftovers, size = [], 0
     if sd.is_dir():
-        ours = {JOURNAL_NAME + ".tmp", PROCESSED_RECORD + ".tmp"}     # (crash and problem reports are kept)
+        ours = {JOURNAL_NAME + ".tmp", PROCESSED_RECORD + ".tmp", SECONDS_RECORD + ".tmp"}   # (crash and problem reports are kept)
         leftovers += [p for p in sd.iterdir() if p.name.startswith(GEN_PREFIX) or p.name in ours]
     processed = Path(data_root) / "processed"
     undone = roll_back_write(processed)
