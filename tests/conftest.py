@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -59,3 +60,34 @@ def rec():
     """The recognitions (Part 2)."""
     import iccwc
     return iccwc.load_recognitions()
+
+
+@pytest.fixture(scope="session")
+def chart_data() -> dict:
+    """The committed data the notebooks' charts are drawn from (tests/notebook_charts.py), loaded once per test
+    process and shared: READ ONLY."""
+    from notebook_charts import load_chart_data
+    return load_chart_data()
+
+
+class DrawnChart(NamedTuple):
+    svg: str                     # charts.svg of the figure
+    keeps_layout_engine: bool    # the figure still had its layout engine after charts.svg
+
+
+@pytest.fixture(scope="session")
+def notebook_chart(chart_data):
+    """``notebook_chart(name)``: the chart ``name`` of tests/notebook_charts.py drawn from ``chart_data`` with
+    ``charts.svg`` (a :class:`DrawnChart`), once per test process (a chart takes 50-250 ms to draw) for the
+    tests that only read its SVG (test_chart_layout.py, test_chart_tooltips.py)."""
+    from notebook_charts import CHARTS
+    from iccwc.views.charts import base as charts
+    drawn: dict[str, DrawnChart] = {}
+
+    def get(name: str) -> DrawnChart:
+        if name not in drawn:
+            fig = CHARTS[name](chart_data)
+            svg = charts.svg(fig)
+            drawn[name] = DrawnChart(svg, fig.get_layout_engine() is not None)
+        return drawn[name]
+    return get

@@ -3,8 +3,9 @@ carries an SVG ``<title>`` saying what it shows, with numbers counted here from 
 
 Each test renders the chart's SVG (``charts.svg``, the one way a figure becomes SVG), parses it as XML,
 and compares the titled marks with counts and texts computed from the DataFrame in this file, not
-with the chart code's own helpers. The charts of :data:`CHARTS` are drawn once per test module
-(:func:`drawn`: the tests only read their marks); a test that changes the data or the figure draws its own.
+with the chart code's own helpers. The charts the notebooks draw (tests/notebook_charts.py) are drawn once per
+test process (:func:`drawn`: the tests only read their marks); a test that changes the data or the figure
+draws its own.
 """
 from __future__ import annotations
 
@@ -15,14 +16,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-import iccwc
+import notebook_charts
 from iccwc.analysis.coverage import years_by_region
-from iccwc.analysis.toolkit_uptake import reach_series
 from iccwc.site import reader
-from iccwc.data.load import load_toolkit_reach
 from iccwc.views.charts import base as charts
-from iccwc.views.charts import coverage as cc
-from iccwc.views.charts import overview as oc
 from iccwc.views.charts import recognition as rc
 from iccwc.views.charts import toolkit as tc
 from iccwc.vocab import (ACTIVITY_CATEGORIES, ACTIVITY_STATUSES, ACTIVITY_TYPES, MARK_COLUMNS, STAGE_LEGEND,
@@ -34,18 +31,21 @@ SVG = "{http://www.w3.org/2000/svg}"
 # --------------------------------------------------------------------------- data and helpers
 
 @pytest.fixture(scope="module")
-def d():
-    tk = iccwc.load_toolkit(status_date="latest")
-    return {"toolkit": tk, "recognitions": iccwc.load_recognitions(), "documents": iccwc.load_iccwc_documents(),
-            "partners": iccwc.load_partner_presence(), "activities": iccwc.load_activities(),
-            "reach": reach_series(load_toolkit_reach(), iccwc.load_toolkit())}
+def d(chart_data):
+    """The committed data the charts are drawn from (tests/notebook_charts.py), shared: READ ONLY."""
+    return chart_data
 
 
 def titled(fig) -> list[tuple[str, str]]:
-    """(id, text) of every titled mark in the figure's SVG, in document order. Checks on the way that the
-    SVG is well-formed XML, that each ``<title>`` is the first child of its mark's ``<g>``, that no other
-    element has one, and that the ids are unique."""
-    root = ET.fromstring(charts.svg(fig))
+    """(id, text) of every titled mark in the figure's SVG (:func:`titled_marks`)."""
+    return titled_marks(charts.svg(fig))
+
+
+def titled_marks(svg: str) -> list[tuple[str, str]]:
+    """(id, text) of every titled mark in an SVG made by ``charts.svg``, in document order. Checks on the way
+    that the SVG is well-formed XML, that each ``<title>`` is the first child of its mark's ``<g>``, that no
+    other element has one, and that the ids are unique."""
+    root = ET.fromstring(svg)
     out = []
     for g in root.iter(f"{SVG}g"):
         title = g.find(f"{SVG}title")
@@ -63,21 +63,22 @@ def texts(fig) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def drawn(d):
-    """``drawn(name)``: the titled marks (:func:`titled`) of the chart ``name`` of :data:`CHARTS`, drawn from
-    ``d`` the first time a test asks for it (a chart takes 50-250 ms to draw) and shared: a tuple, read only."""
+def drawn(notebook_chart):
+    """``drawn(name)``: the titled marks (:func:`titled_marks`) of the chart ``name`` of notebook_charts.CHARTS,
+    drawn from ``d`` once per test process (conftest.py's ``notebook_chart``): a tuple, read only."""
     marks = {}
 
     def get(name: str) -> tuple[tuple[str, str], ...]:
         if name not in marks:
-            marks[name] = tuple(titled(CHARTS[name][0](d)))
+            marks[name] = tuple(titled_marks(notebook_chart(name).svg))
         return marks[name]
     return get
 
 
 @pytest.fixture(scope="module")
 def tips_of(drawn):
-    """``tips_of(name)``: the tooltip texts of the chart ``name`` of :data:`CHARTS` (:func:`drawn`), in order."""
+    """``tips_of(name)``: the tooltip texts of the chart ``name`` of notebook_charts.CHARTS (:func:`drawn`), in
+    order."""
     return lambda name: [t for _, t in drawn(name)]
 
 
@@ -143,65 +144,46 @@ def _doc_regions(act):
     return set(act["document_region"].astype(str))
 
 
-#: chart -> (how the notebooks build it, how many marks it draws, counted from the rows)
-CHARTS = {
+#: chart of notebook_charts.CHARTS -> how many marks it draws, counted from the rows
+MARKS = {
     # 00
-    "at a glance": (lambda d: oc.at_a_glance(d["toolkit"], d["recognitions"], d["partners"]),
-                    lambda d: (int((d["toolkit"]["stage"].astype(str).value_counts().reindex(STAGES) > 0).sum())
-                               + d["recognitions"]["year"].nunique()
-                               + len(d["partners"].drop_duplicates(["partner", "network"])))),
-    "partner series": (lambda d: oc.partner_series_chart(d["partners"]), lambda d: len(d["partners"])),
+    "at a glance": lambda d: (int((d["toolkit"]["stage"].astype(str).value_counts().reindex(STAGES) > 0).sum())
+                              + d["recognitions"]["year"].nunique()
+                              + len(d["partners"].drop_duplicates(["partner", "network"]))),
+    "partner series": lambda d: len(d["partners"]),
     # 01
-    "funnel": (lambda d: tc.funnel_figure(d["toolkit"]),
-               lambda d: sum(int(done(d["toolkit"][c]).any()) for c in MARK_COLUMNS)),
-    "stages by continent": (lambda d: tc.stage_by_region_figure(d["toolkit"], "region"),
-                            lambda d: len(stage_cells(d["toolkit"], "region"))),
-    "stages by document region": (lambda d: tc.stage_by_region_figure(d["toolkit"], "document_region"),
-                                  lambda d: len(stage_cells(d["toolkit"], "document_region"))),
-    "reach over time": (lambda d: tc.reach_figure(d["reach"]),
-                        lambda d: len(d["reach"]) + int(d["reach"]["month_only"].sum())),
+    "funnel": lambda d: sum(int(done(d["toolkit"][c]).any()) for c in MARK_COLUMNS),
+    "stages by continent": lambda d: len(stage_cells(d["toolkit"], "region")),
+    "stages by document region": lambda d: len(stage_cells(d["toolkit"], "document_region")),
+    "reach over time": lambda d: len(d["reach"]) + int(d["reach"]["month_only"].sum()),
     # 02
-    "recognition timeline": (lambda d: rc.recognition_timeline(d["recognitions"]), lambda d: len(d["recognitions"])),
-    "reporting timeline": (lambda d: rc.reporting_timeline(d["documents"]), lambda d: len(d["documents"])),
-    "cumulative": (lambda d: rc.cumulative_chart(d["recognitions"]),
-                   lambda d: len(months(d["recognitions"])) + len(months(d["recognitions"], toolkit=True))),
-    "by year": (lambda d: rc.by_year_chart(d["recognitions"]),
-                lambda d: len(d["recognitions"].groupby(["year", "category"], observed=True).size())),
-    "by body": (lambda d: rc.by_body_chart(d["recognitions"]),
-                lambda d: d["recognitions"]["issuing_body_short"].nunique()),
-    "by type": (lambda d: rc.by_type_chart(d["recognitions"]),
-                lambda d: d["recognitions"]["instrument_type"].nunique()),
-    "themes": (lambda d: rc.themes_chart(d["recognitions"]),
-               lambda d: d["recognitions"]["themes"].dropna().str.split(";").explode().str.strip()
-               .replace("", pd.NA).dropna().nunique()),
+    "recognition timeline": lambda d: len(d["recognitions"]),
+    "reporting timeline": lambda d: len(d["documents"]),
+    "cumulative": lambda d: len(months(d["recognitions"])) + len(months(d["recognitions"], toolkit=True)),
+    "by year": lambda d: len(d["recognitions"].groupby(["year", "category"], observed=True).size()),
+    "by body": lambda d: d["recognitions"]["issuing_body_short"].nunique(),
+    "by type": lambda d: d["recognitions"]["instrument_type"].nunique(),
+    "themes": lambda d: d["recognitions"]["themes"].dropna().str.split(";").explode().str.strip()
+    .replace("", pd.NA).dropna().nunique(),
     # 03
-    "partners": (lambda d: cc.partner_chart(d["partners"]),      # a lower bound is a filled bar and its outline
-                 lambda d: len(latest_networks(d["partners"]))
-                 + int(latest_networks(d["partners"])["qualifier"].fillna("").astype(str).ne("").sum())),
-    "toolkit by document region, totals": (lambda d: cc.toolkit_region_chart(d["toolkit"], "document_region"),
-                                           lambda d: len(stage_cells(d["toolkit"], "document_region"))),
-    "toolkit by continent, totals": (lambda d: cc.toolkit_region_chart(d["toolkit"], "region"),
-                                     lambda d: len(stage_cells(d["toolkit"], "region"))),
-    "activities reach by region": (lambda d: cc.reach_chart(d["activities"], "document_region"),
-                                   lambda d: d["activities"]["document_region"].nunique()),
-    "activities reach by type": (lambda d: cc.reach_chart(d["activities"], "activity_type"),
-                                 lambda d: d["activities"]["activity_type"].nunique()),
-    "activities, all regions": (lambda d: cc.activities_chart(d["activities"]),
-                                lambda d: len(activity_cells(d["activities"], "document_region",
-                                                             _doc_regions(d["activities"])))),
-    "activities, Asia (explorer)": (
-        lambda d: cc.activities_chart(d["activities"], "Asia"),
-        lambda d: len(activity_cells(d["activities"][d["activities"]["document_region"].astype(str) == "Asia"],
-                                     "activity_type", set(ACTIVITY_TYPES)))),
-    "activities per year": (lambda d: cc.years_chart(d["activities"]),
-                            lambda d: int((years_by_region(d["activities"]).drop(columns="all regions") > 0)
-                                          .to_numpy().sum())),
+    "partners": lambda d: (len(latest_networks(d["partners"]))      # a lower bound is a filled bar and its outline
+                           + int(latest_networks(d["partners"])["qualifier"].fillna("").astype(str).ne("").sum())),
+    "toolkit by document region, totals": lambda d: len(stage_cells(d["toolkit"], "document_region")),
+    "toolkit by continent, totals": lambda d: len(stage_cells(d["toolkit"], "region")),
+    "activities reach by region": lambda d: d["activities"]["document_region"].nunique(),
+    "activities reach by type": lambda d: d["activities"]["activity_type"].nunique(),
+    "activities, all regions": lambda d: len(activity_cells(d["activities"], "document_region",
+                                                            _doc_regions(d["activities"]))),
+    "activities, Asia (explorer)": lambda d: len(activity_cells(
+        d["activities"][d["activities"]["document_region"].astype(str) == "Asia"], "activity_type", set(ACTIVITY_TYPES))),
+    "activities per year": lambda d: int((years_by_region(d["activities"]).drop(columns="all regions") > 0)
+                                         .to_numpy().sum()),
 }
 
 
-@pytest.mark.parametrize("name", CHARTS)
+@pytest.mark.parametrize("name", notebook_charts.CHARTS)
 def test_every_mark_drawn_from_the_rows_has_a_tooltip(d, tips_of, name):
-    _, marks = CHARTS[name]
+    marks = MARKS[name]
     shown = tips_of(name)
     assert marks(d) > 0
     assert len(shown) == marks(d), f"{name}: {len(shown)} titled marks, {marks(d)} drawn from the data"
