@@ -79,7 +79,7 @@ class DrawnChart(NamedTuple):
 def notebook_chart(chart_data):
     """``notebook_chart(name)``: the chart ``name`` of tests/notebook_charts.py drawn from ``chart_data`` with
     ``charts.svg`` (a :class:`DrawnChart`), once per test process (a chart takes 50-250 ms to draw) for the
-    tests that only read its SVG (test_chart_layout.py, test_chart_tooltips.py)."""
+    tests that only read its SVG (test_chart_layout.py, test_chart_tooltips.py, test_coverage_charts.py)."""
     from notebook_charts import CHARTS
     from iccwc.views.charts import base as charts
     drawn: dict[str, DrawnChart] = {}

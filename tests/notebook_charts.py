@@ -1,5 +1,6 @@
 """The matplotlib charts the notebooks draw, each as the notebooks make it from the committed data: one list
-for the tests that check every chart (tests/test_chart_layout.py, tests/test_chart_tooltips.py).
+for the tests that check every chart (tests/test_chart_layout.py, tests/test_chart_tooltips.py) and those that
+read one (tests/test_coverage_charts.py).
 
 conftest.py's ``chart_data`` fixture loads :func:`load_chart_data` once per test process, and its
 ``notebook_chart`` fixture draws each chart with ``charts.svg`` once per test process (a chart takes 50-250 ms
