@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import pytest
 
-from helpers import add_snapshot_2016, copy_data
+from helpers import FIXTURES, add_snapshot_2016, copy_data
 
 
 # The garbage collector in a test process (each xdist worker is one). Importing the test modules (pandas,
@@ -43,6 +43,20 @@ def data_2016(tmp_path_factory) -> Path:
     its data uses ``data_copy``)."""
     data = copy_data(tmp_path_factory.mktemp("data-2016") / "data")
     add_snapshot_2016(data)
+    from iccwc.data.build import rebuild
+    rebuild(data, log=lambda *_: None)
+    return data
+
+
+@pytest.fixture(scope="session")
+def data_status_list(tmp_path_factory) -> Path:
+    """A copy of data/ with the FICTIONAL status list of 31 March 2017 (tests/fixtures/status-files: four
+    countries, a Toolkit year, no steps) beside SC66, rebuilt: the list is the latest snapshot. Made once per
+    test process and shared: READ ONLY (a test that changes its data uses ``data_copy``)."""
+    import shutil
+    data = copy_data(tmp_path_factory.mktemp("data-status-list") / "data")
+    for f in (FIXTURES / "status-files").glob("fictional-toolkit-list-2017-03.*"):
+        shutil.copy(f, data / "raw" / "documents" / f.name)
     from iccwc.data.build import rebuild
     rebuild(data, log=lambda *_: None)
     return data
