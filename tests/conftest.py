@@ -97,9 +97,11 @@ def notebook_chart(chart_data):
     from notebook_charts import CHARTS
     from iccwc.views.charts import base as charts
     drawn: dict[str, DrawnChart] = {}
+    own_save = charts._save_svg          # test_chart_layout.py monkeypatches it (after reading its drawing)
 
     def get(name: str) -> DrawnChart:
         if name not in drawn:
+            assert charts._save_svg is own_save, "notebook_chart draws with charts.svg's own _save_svg only"
             fig = CHARTS[name](chart_data)
             svg = charts.svg(fig)
             drawn[name] = DrawnChart(svg, fig.get_layout_engine() is not None)
