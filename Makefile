@@ -72,7 +72,7 @@ app: install  ## serve the notebooks as live apps with Voila on 127.0.0.1 (token
 
 # ---------------------------------------------------------------- tests
 test-fast: install-test  ## unit tests only: no kernel, no browser, on 2 workers (about 45-50 s: 728 tests took 47 s on 2 idle cores)
-	$(PYTHON) -m pytest -m "not slow and not browser" -n 2 tests
+	$(PYTHON) -m pytest -m "not slow and not browser" -n 2 --dist worksteal tests
 
 test: install-test  ## every test: unit, notebooks (nbval), kernels, browser
 	$(PYTHON) -m pytest

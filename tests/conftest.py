@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from helpers import add_snapshot_2016, copy_data
+from helpers import FIXTURES, add_snapshot_2016, copy_data
 
 
 # The garbage collector in a test process (each xdist worker is one). Importing the test modules (pandas,
@@ -47,6 +48,20 @@ def data_2016(tmp_path_factory) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def data_status_list(tmp_path_factory) -> Path:
+    """A copy of data/ with the FICTIONAL status list of 31 March 2017 (tests/fixtures/status-files: four
+    countries, a Toolkit year, no steps) beside SC66, rebuilt: the list is the latest snapshot. Made once per
+    test process and shared: READ ONLY (a test that changes its data uses ``data_copy``)."""
+    import shutil
+    data = copy_data(tmp_path_factory.mktemp("data-status-list") / "data")
+    for f in (FIXTURES / "status-files").glob("fictional-toolkit-list-2017-03.*"):
+        shutil.copy(f, data / "raw" / "documents" / f.name)
+    from iccwc.data.build import rebuild
+    rebuild(data, log=lambda *_: None)
+    return data
+
+
 @pytest.fixture(scope="module")
 def sc66():
     """The Toolkit table as of SC66 (9 November 2015), the numbers the document states."""
@@ -59,3 +74,36 @@ def rec():
     """The recognitions (Part 2)."""
     import iccwc
     return iccwc.load_recognitions()
+
+
+@pytest.fixture(scope="session")
+def chart_data() -> dict:
+    """The committed data the notebooks' charts are drawn from (tests/notebook_charts.py), loaded once per test
+    process and shared: READ ONLY."""
+    from notebook_charts import load_chart_data
+    return load_chart_data()
+
+
+class DrawnChart(NamedTuple):
+    svg: str                     # charts.svg of the figure
+    keeps_layout_engine: bool    # the figure still had its layout engine after charts.svg
+
+
+@pytest.fixture(scope="session")
+def notebook_chart(chart_data):
+    """``notebook_chart(name)``: the chart ``name`` of tests/notebook_charts.py drawn from ``chart_data`` with
+    ``charts.svg`` (a :class:`DrawnChart`), once per test process (a chart takes 50-250 ms to draw) for the
+    tests that only read its SVG (test_chart_layout.py, test_chart_tooltips.py, test_coverage_charts.py)."""
+    from notebook_charts import CHARTS
+    from iccwc.views.charts import base as charts
+    drawn: dict[str, DrawnChart] = {}
+    own_save = charts._save_svg          # test_chart_layout.py monkeypatches it (after reading its drawing)
+
+    def get(name: str) -> DrawnChart:
+        if name not in drawn:
+            assert charts._save_svg is own_save, "notebook_chart draws with charts.svg's own _save_svg only"
+            fig = CHARTS[name](chart_data)
+            svg = charts.svg(fig)
+            drawn[name] = DrawnChart(svg, fig.get_layout_engine() is not None)
+        return drawn[name]
+    return get

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from types import MappingProxyType
 
 import pytest
 
@@ -14,7 +15,7 @@ from iccwc import errors
 from iccwc.data import build
 from iccwc.data.build import Inputs, build_all, rebuild, render, write_atomically
 from iccwc.errors import DataError
-from helpers import (newer, quiet, snapshot, write_doc)
+from helpers import (copy_data, newer, quiet, snapshot, write_doc)
 
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -55,13 +56,22 @@ def test_rebuild_never_writes_under_raw(data_copy):
     assert snapshot(raw) == before                    # bytes, mtimes and inodes
 
 
+@pytest.fixture(scope="module")
+def newer_files(tmp_path_factory) -> MappingProxyType:
+    """What a rebuild renders (file name -> bytes) once a newer document is added to a copy of data/: the
+    same bytes for every copy, so rendered once for the module (read only)."""
+    data = copy_data(tmp_path_factory.mktemp("newer") / "data")
+    write_doc(data, "newer.txt", newer())
+    inputs = Inputs.find(data)
+    return MappingProxyType(render(build_all(inputs), inputs))
+
+
 @pytest.fixture
-def rendered(data_copy):
+def rendered(data_copy, newer_files):
     """A newer document added, and every processed file made different from what a rebuild gives,
-    so a rebuild has every file to replace."""
+    so a rebuild has every file to replace; with what the rebuild renders (``newer_files``)."""
     write_doc(data_copy, "newer.txt", newer())
-    inputs = Inputs.find(data_copy)
-    files = render(build_all(inputs), inputs)
+    files = newer_files
     proc = data_copy / "processed"
     for name in files:
         if (proc / name).exists():

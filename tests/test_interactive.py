@@ -187,8 +187,14 @@ def latest():
     return iccwc.load_toolkit(status_date="latest")
 
 
-def test_toolkit_explorer_controls_data_tooltips(latest):
-    d = base.spec(itk.explorer(latest))
+@pytest.fixture(scope="module")
+def latest_spec(latest) -> dict:
+    """The spec of the Toolkit explorer of the latest snapshot, made once for the tests that read it (read only)."""
+    return base.spec(itk.explorer(latest))
+
+
+def test_toolkit_explorer_controls_data_tooltips(latest, latest_spec):
+    d = latest_spec
     p = params(d)
     regions = [r for r in cov.REGION_ORDER["document_region"] if r in set(latest["document_region"].astype(str))]
     assert p["tk_region"]["bind"]["options"] == ["All", *regions] and p["tk_region"]["value"] == "All"
@@ -221,8 +227,8 @@ def test_toolkit_explorer_filters_fictional(fictional_toolkit):
     assert label_values(svg, "country") == ["Dystopia"]
 
 
-def test_toolkit_explorer_is_deterministic(latest):
-    a = json.dumps(base.spec(itk.explorer(latest)))
+def test_toolkit_explorer_is_deterministic(latest, latest_spec):
+    a = json.dumps(latest_spec)                                  # base.spec(itk.explorer(latest)), made apart
     b = json.dumps(base.spec(itk.explorer(latest.copy())))
     assert a == b
     assert base.static_svg(itk.explorer(latest)) == base.static_svg(itk.explorer(latest))
@@ -236,9 +242,26 @@ def test_toolkit_explorer_refuses_two_snapshots(fictional_toolkit):
 
 # ----------------------------------------------------------------------------- Toolkit reach
 
-def test_reach_chart_carries_the_series():
-    series = reach_series(load_toolkit_reach(), iccwc.load_toolkit())
-    d = base.spec(itk.reach(series))
+@pytest.fixture(scope="module")
+def series() -> pd.DataFrame:
+    """The Toolkit's reach over time (read only)."""
+    return reach_series(load_toolkit_reach(), iccwc.load_toolkit())
+
+
+@pytest.fixture(scope="module")
+def reach_spec(series) -> dict:
+    """The reach chart's spec, made once for the tests that read it (read only)."""
+    return base.spec(itk.reach(series))
+
+
+@pytest.fixture(scope="module")
+def reach_shown(series) -> base.Shown:
+    """The reach chart as a notebook shows it (:func:`base.show`), made once for the tests that read it."""
+    return base.show(itk.reach(series))
+
+
+def test_reach_chart_carries_the_series(series, reach_spec):
+    d = reach_spec
     rows = inline_rows(d)
     assert rows[["date", "measure", "value", "label", "source"]].to_dict("records") == \
         series.assign(measure=series["measure"].astype(str))[["date", "measure", "value", "label", "source"]] \
@@ -259,11 +282,10 @@ def test_reach_chart_carries_the_series():
     assert p["reach_measure"]["bind"]["options"][1:] == [m for m in REACH_MEASURES if m in set(rows["measure"])]
 
 
-def test_reach_chart_labels_sit_on_the_outer_sides_so_near_counts_do_not_collide():
+def test_reach_chart_labels_sit_on_the_outer_sides_so_near_counts_do_not_collide(series, reach_spec):
     """A table's count and the same measure in a source's words fall weeks apart: the table's labels go
     left of their squares, the words' right of their circles, each layer showing only its own rows."""
-    series = reach_series(load_toolkit_reach(), iccwc.load_toolkit())
-    d = base.spec(itk.reach(series))
+    d = reach_spec
     texts_ = [l for l in d["layer"] if l["mark"]["type"] == "text"]
     got = {json.dumps(l["transform"][-1]["filter"]): (l["mark"]["align"], l["mark"]["dx"]) for l in texts_}
     assert got == {json.dumps('datum.basis === "status table"'): ("right", -5),
@@ -370,31 +392,22 @@ def test_coverage_filters_fictional(fictional_activities, values, kwargs):
     assert countries_per_region(svg) == expect
 
 
-def test_a_notebook_saves_fixed_widths_and_the_page_makes_them_follow_it_again():
+def test_a_notebook_saves_fixed_widths_and_the_page_makes_them_follow_it_again(latest, latest_spec, reach_spec,
+                                                                              reach_shown):
     """JupyterLab's renderer cannot size a chart to its output area (a layered chart hangs it in a resize
     loop): the saved spec has fixed widths; the shared page turns exactly those back into "container"."""
-    import json
-
     from iccwc.site import vega as vega_page
-    from iccwc.views.interactive import base, toolkit
-    tk = iccwc.load_toolkit(status_date="latest")
-    from iccwc.analysis.toolkit_uptake import reach_series
-    from iccwc.data.load import load_toolkit_reach
-    for chart in (toolkit.explorer(tk), toolkit.reach(reach_series(load_toolkit_reach(), iccwc.load_toolkit()))):
-        d = base.spec(chart)
-        saved = base.show(chart).spec
+    for d, saved in ((latest_spec, base.show(itk.explorer(latest)).spec),       # the Toolkit explorer
+                     (reach_spec, reach_shown.spec)):                          # the reach chart
         assert '"container"' in json.dumps(d) and '"container"' not in json.dumps(saved)
         assert saved["usermeta"]["iccwc"]["container_width"] == base.STATIC_WIDTH
         back = vega_page.for_page(saved)
         assert json.dumps(back).count('"container"') == json.dumps(d).count('"container"')
 
 
-def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them():
+def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them(reach_shown):
     from iccwc.site import vega as vega_page
-    from iccwc.views.interactive import base, toolkit
-    from iccwc.analysis.toolkit_uptake import reach_series
-    from iccwc.data.load import load_toolkit_reach
-    saved = base.show(toolkit.reach(reach_series(load_toolkit_reach(), iccwc.load_toolkit()))).spec
+    saved = reach_shown.spec                     # base.show(itk.reach(series))
     page = vega_page.for_page(saved)
     lines = page["title"] if isinstance(page["title"], list) else page["title"]["text"]
     assert isinstance(lines, list) and all(len(line) <= vega_page.TITLE_LINE for line in lines)
@@ -403,12 +416,12 @@ def test_the_page_wraps_long_chart_titles_so_a_phone_does_not_cut_them():
     assert vega_page.compile_spec(saved)["title"]      # Vega takes the lines
 
 
-def test_each_stage_and_region_option_names_the_map_layer_that_follows_it(latest, activities):
+def test_each_stage_and_region_option_names_the_map_layer_that_follows_it(latest, latest_spec, activities):
     from iccwc.site import vega as vega_page
     from iccwc.views.maps import coverage as cmap
     from iccwc.views.maps import toolkit as tmap
     assert vega_page.ALL == base.ALL
-    d = base.spec(itk.explorer(latest))
+    d = latest_spec
     link = d["usermeta"]["iccwc"]["map_layers"]["tk_stage"]
     on_map = {layer.name for layer in tmap.stage_map(latest).layers}
     assert list(link["layers"]) == params(d)["tk_stage"]["bind"]["options"][1:]      # every option but All

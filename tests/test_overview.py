@@ -23,28 +23,21 @@ def test_headline_matches_the_document():
     assert "not known" not in text
 
 
-def test_headline_of_a_status_list_says_the_steps_are_not_known(data_copy):
+def test_headline_of_a_status_list_says_the_steps_are_not_known(data_status_list):
     """A FICTIONAL status list (countries and a Toolkit year, no steps) is the latest snapshot: the headline
     counts its requests and says progress is unknown, never '0 had completed'."""
-    import shutil
-    from pathlib import Path
-
-    from iccwc.data.build import rebuild
     from iccwc.views.story import overview_headline
-    fixtures = Path(__file__).parent / "fixtures" / "status-files"
-    for f in fixtures.glob("fictional-toolkit-list-2017-03.*"):
-        shutil.copy(f, data_copy / "raw" / "documents" / f.name)
-    rebuild(data_copy, log=lambda m: None)
-    h = overview.headline(data_copy)
+    data = data_status_list      # conftest.py: a copy of data/ with tests/fixtures/status-files' list, rebuilt
+    h = overview.headline(data)
     assert (h["toolkit_requests"], h["toolkit_steps_unknown"], h["toolkit_complete"]) == (4, 4, 0)
-    text = overview_headline(data_copy)
+    text = overview_headline(data)
     assert text.startswith("As of 31 March 2017") and "**4** countries had asked" in text
     assert "is not known" in text and "had completed all 8 steps and" not in text
 
     # the 01 summary says the same: no "none had completed", no funnel of zeros
     from iccwc.data.load import load_toolkit
     from iccwc.views.story import toolkit_summary_md
-    md = toolkit_summary_md(load_toolkit(data_copy), load_toolkit(data_copy, status_date="latest"))
+    md = toolkit_summary_md(load_toolkit(data), load_toolkit(data, status_date="latest"))
     assert "how many had completed the 8 steps is not known" in md and "The funnel is not known" in md
     assert "none had completed" not in md and "0 requests" not in md
 
@@ -73,16 +66,9 @@ def test_sources_view_escapes_titles(data_copy):
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_progress_to_a_status_list_says_its_steps_are_not_known(data_copy):
-    import shutil
-    from pathlib import Path
-
-    from iccwc.data.build import rebuild
+def test_progress_to_a_status_list_says_its_steps_are_not_known(data_status_list):
     from iccwc.data.load import load_toolkit
     from iccwc.views.story import toolkit_progress
-    for f in (Path(__file__).parent / "fixtures" / "status-files").glob("fictional-toolkit-list-2017-03.*"):
-        shutil.copy(f, data_copy / "raw" / "documents" / f.name)
-    rebuild(data_copy, log=lambda m: None)
-    text = toolkit_progress(load_toolkit(data_copy))
+    text = toolkit_progress(load_toolkit(data_status_list))   # conftest.py: the list of 2017 beside SC66, rebuilt
     assert "gives no steps for **4** of its **4** countries, so they are counted in neither" in text
     assert "went back" not in text

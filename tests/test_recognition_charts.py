@@ -37,6 +37,12 @@ def later(rec):
     return rec[recognition.source_label(rec) == recognition.NEWS_ITEMS]
 
 
+@pytest.fixture(scope="module")
+def timeline_svg(rec) -> str:
+    """The SVG of the timeline of every instrument, drawn once for the tests that read it."""
+    return charts.svg(rc.recognition_timeline(rec))
+
+
 def _printed_years() -> dict[int, int]:
     """Years of the instruments as printed in Part 2 of the raw document (", <Month> <Year>" at a line end),
     counted without the curated data."""
@@ -138,13 +144,13 @@ def _overlap(a, b) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
-def test_timeline_svg_labels_every_instrument_and_boxes_do_not_overlap(rec):
-    fig = rc.recognition_timeline(rec)
-    labels = rc.svg_labels(charts.svg(fig))
+def test_timeline_svg_labels_every_instrument_and_boxes_do_not_overlap(rec, timeline_svg):
+    labels = rc.svg_labels(timeline_svg)
     assert set(labels) == set(rec["id"])
     for r in rec.itertuples():
         assert r.instrument in labels[r.id]
-    boxes = rc.label_boxes(fig)
+    fig = rc.recognition_timeline(rec)
+    boxes = rc.label_boxes(fig)                # lays the figure out as a draw does
     assert len(boxes) == 2 * len(rec)          # a label and a month text per instrument
     for a, b in itertools.combinations(boxes.itertuples(), 2):
         assert not _overlap(a, b), (a.text, b.text)
@@ -156,9 +162,8 @@ def test_timeline_svg_labels_every_instrument_and_boxes_do_not_overlap(rec):
     assert (boxes.loc[boxes["kind"] == "label", "x1"] <= ax_left).all()
 
 
-def test_timeline_spans_2011_to_the_latest_instrument_and_marks_the_source(rec, later):
-    fig = rc.recognition_timeline(rec)
-    texts = charts.svg_texts(charts.svg(fig))
+def test_timeline_spans_2011_to_the_latest_instrument_and_marks_the_source(rec, later, timeline_svg):
+    texts = charts.svg_texts(timeline_svg)
     last_year = int(rec["year"].max())
     assert last_year >= 2019 and {str(y) for y in range(2011, last_year + 1)} <= set(texts)
     assert rc.SOURCE_MARKERS[recognition.SC66_LIST][1] in texts and rc.SOURCE_MARKERS[recognition.NEWS_ITEMS][1] in texts
@@ -177,9 +182,10 @@ def test_timeline_of_nothing_says_so(rec):
 
 def test_reporting_timeline(docs):
     fig = rc.reporting_timeline(docs)
-    labels = rc.svg_labels(charts.svg(fig))
+    svg = charts.svg(fig)
+    labels = rc.svg_labels(svg)
     assert sorted(labels.values()) == sorted(docs["symbol"])
-    dates = rc.svg_labels(charts.svg(fig), kind="date")
+    dates = rc.svg_labels(svg, kind="date")
     assert dates["doc6"] == "Aug 2011" and dates["doc1"] == "Jan 2016"
     boxes = rc.label_boxes(fig)
     for a, b in itertools.combinations(boxes.itertuples(), 2):

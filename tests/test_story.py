@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -53,6 +54,19 @@ def folders(tmp_path_factory, data_2016):
 
 
 KINDS = ["sc66", "two", "only"]
+
+
+@pytest.fixture(scope="module")
+def prose(folders):
+    """``prose(kind)``: :func:`texts` of the folder ``kind``, written the first time a test asks (about 0.3 s)
+    and shared by the tests that read it: a read-only mapping of strings."""
+    written = {}
+
+    def get(kind: str):
+        if kind not in written:
+            written[kind] = MappingProxyType(texts(folders[kind]))
+        return written[kind]
+    return get
 
 
 def texts(data_dir) -> dict[str, str]:
@@ -136,20 +150,20 @@ def numbers_in(text: str) -> list[int]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_number_in_the_prose_is_one_the_analysis_computes(folders, kind):
+def test_every_number_in_the_prose_is_one_the_analysis_computes(folders, prose, kind):
     data = folders[kind]
     allowed = computed_numbers(data)
-    for name, text in texts(data).items():
+    for name, text in prose(kind).items():
         stray = [n for n in numbers_in(text) if n not in allowed[name[:2]]]
         assert not stray, f"{kind} {name}: numbers {stray} are not computed from these data:\n{text}"
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_headline_funnel_stalls_and_regions_state_the_computed_values(folders, kind):
+def test_headline_funnel_stalls_and_regions_state_the_computed_values(folders, prose, kind):
     data = folders[kind]
     shown = iccwc.load_toolkit(data, status_date="latest")
     s = toolkit_summary(shown)
-    t = texts(data)
+    t = prose(kind)
     head = re.search(r"\*\*(\d+)\*\* countries had asked for the Analytic Toolkit: \*\*(\d+)\*\* had completed all 8 "
                      r"steps and \*\*(\d+)\*\* were under way", t["01 headline"])
     assert head and tuple(map(int, head.groups())) == (s["requests"], s["complete"], s["under_way"]), t["01 headline"]
@@ -172,9 +186,9 @@ def test_headline_funnel_stalls_and_regions_state_the_computed_values(folders, k
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_sc66_claims_appear_only_where_its_snapshot_is_in_the_data(folders, kind):
+def test_sc66_claims_appear_only_where_its_snapshot_is_in_the_data(folders, prose, kind):
     data = folders[kind]
-    t = texts(data)
+    t = prose(kind)
     has = overview.has_sc66_snapshot(data)
     assert has == (kind != "only")
     assert ("SC66 document said" in t["01 headline"]) == has
@@ -214,8 +228,8 @@ def test_one_snapshot_says_so():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_sentences_read_as_sentences(folders, kind):
-    for name, text in texts(folders[kind]).items():
+def test_sentences_read_as_sentences(prose, kind):
+    for name, text in prose(kind).items():
         for para in text.split("\n"):
             body = para[2:] if para.startswith("- ") else para
             if not body:

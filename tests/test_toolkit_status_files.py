@@ -99,13 +99,12 @@ def test_xlsx_table_with_document_headers_and_true_false_cells(data_copy):
     assert len(tk) == 2 and set(tk["source_file"].astype(str)) == {path.name}
 
 
-def test_list_is_listed_steps_unknown_with_empty_steps(data_copy):
-    _add(data_copy, LIST)
-    rebuild(data_copy, log=quiet)
-    text = (data_copy / "processed" / "toolkit_status.csv").read_text(encoding="utf-8")
+def test_list_is_listed_steps_unknown_with_empty_steps(data_status_list):
+    data = data_status_list      # conftest.py: a copy of data/ with the LIST, rebuilt (read only)
+    text = (data / "processed" / "toolkit_status.csv").read_text(encoding="utf-8")
     zambia = next(line for line in text.splitlines() if line.startswith("Zambia,"))
     assert ",2017-03-31," + "," * (len(MARK_COLUMNS) + 1) + f'"{STEPS_UNKNOWN}",{LIST},5' in zambia
-    tk = iccwc.load_toolkit(data_copy, status_date="latest")
+    tk = iccwc.load_toolkit(data, status_date="latest")
     assert set(tk["stage"].astype(str)) == {STEPS_UNKNOWN}
     assert tk[MARK_COLUMNS].isna().all().all() and tk["last_step"].isna().all()   # unknown, not False
     s = toolkit_uptake.toolkit_summary(tk)
@@ -114,7 +113,7 @@ def test_list_is_listed_steps_unknown_with_empty_steps(data_copy):
     assert toolkit_uptake.stall_counts(tk)["countries"].sum() == 0
     assert len(toolkit_uptake.select(tk, min_step=2)) == 0 and len(toolkit_uptake.select(tk, min_step=1)) == 4
     # the activity the list gives has no status (unknown), not "ongoing or planned"
-    act = iccwc.load_activities(data_copy)
+    act = iccwc.load_activities(data)
     toolkit_rows = act[act["toolkit_stage"].astype(str) == STEPS_UNKNOWN]
     assert len(toolkit_rows) == 4 and toolkit_rows["status"].isna().all()
 
@@ -206,16 +205,14 @@ def test_other_file_in_documents_is_refused_not_ignored(data_copy, name):
     assert "*.csv or *.xlsx" in err.problems[0].expected and "cannot read" in str(err)
 
 
-def test_stage_bars_draw_countries_listed_without_steps(data_copy):
+def test_stage_bars_draw_countries_listed_without_steps(data_status_list):
     """A status list gives no steps: the stage-by-region bars draw those countries in a segment of their
     own (grey, named in the legend), so each bar is as long as its total and each tooltip's 'N of M'
     adds up to the bar."""
     from iccwc.views.charts import base as charts
     from iccwc.views.charts import toolkit as tc
     from iccwc.vocab import STAGE_LEGEND
-    _add(data_copy, LIST)
-    rebuild(data_copy, log=quiet)
-    tk = iccwc.load_toolkit(data_copy, status_date="latest")
+    tk = iccwc.load_toolkit(data_status_list, status_date="latest")     # with the LIST, rebuilt (conftest.py)
     fig = tc.stage_by_region_figure(tk, "document_region", totals=True)
     ax = fig.axes[0]
     table = toolkit_uptake.stage_by_region(tk, "document_region")
