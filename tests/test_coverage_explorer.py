@@ -19,11 +19,6 @@ def _markers(m) -> dict[str, list]:
     return {layer.name: list(layer.layers) for layer in m.layers if type(layer) is ipyleaflet.LayerGroup}
 
 
-def _circles(m) -> dict[str, dict]:
-    """What the map shows of each country (its region, name, place, activities, radius, popup)."""
-    return cm.countries_shown(m)
-
-
 def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
     from ipywidgets.widgets.widget import _instances
     act, tk = data
@@ -31,7 +26,7 @@ def test_going_back_to_a_selection_shows_it_as_drawn_with_no_new_widget(data):
 
     def shown(e):
         return {"summary": e.summary.value, "chart": e.chart.value, "view": (tuple(e.map.center), e.map.zoom),
-                "circles": _circles(e.map),
+                "circles": cm.countries_shown(e.map),
                 "attribution": basemap.attribution_of(e.map)}
     everything, layers = shown(ex), _markers(ex.map)
     ex.controls["activity_type"].value = "WIST"
@@ -58,7 +53,7 @@ def test_filters_restyle_the_map_in_place_with_no_new_widget(data):
     ex = ce.coverage_explorer(act, tk)
 
     def drawn(e):
-        return {"circles": _circles(e.map),
+        return {"circles": cm.countries_shown(e.map),
                 "shapes": {r: [(x.name, str(x.data["features"][0]["id"])) for x in layers
                                if not isinstance(x, cm.CountryPoints)] for r, layers in _markers(e.map).items()}}
     made = len(_instances)

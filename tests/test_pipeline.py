@@ -315,12 +315,13 @@ def test_a_notebook_s_expected_seconds_come_from_its_page_else_from_the_data_fol
     data folder remembers each notebook's last seconds; a page's own record comes first; an unreadable
     record orders nothing."""
     from iccwc.commands import pipeline
-    assert pipeline._remembered_seconds(tmp_path) == {}
-    pipeline._remember_seconds(tmp_path, {"04-x.ipynb": 5.25, "00-y.ipynb": 1.0})
-    remembered = pipeline._remembered_seconds(tmp_path)
+    from iccwc.data import generations
+    assert generations.remembered_seconds(tmp_path) == {}
+    generations.remember_seconds(tmp_path, {"04-x.ipynb": 5.25, "00-y.ipynb": 1.0})
+    remembered = generations.remembered_seconds(tmp_path)
     assert remembered == {"04-x.ipynb": 5.25, "00-y.ipynb": 1.0}
     assert pipeline._expected_seconds(None, remembered.get("04-x.ipynb")) == 5.25
     assert pipeline._expected_seconds({"entry": {"seconds": 2.0}}, 5.25) == 2.0
     assert pipeline._expected_seconds(None, None) == float("inf")            # never run: goes first
     (tmp_path / ".iccwc-state" / "notebook-seconds.json").write_text("{not json", encoding="utf-8")
-    assert pipeline._remembered_seconds(tmp_path) == {}
+    assert generations.remembered_seconds(tmp_path) == {}

@@ -532,7 +532,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     from iccwc.commands.execute import KernelPool, import_lines, prepare_code
     pool = KernelPool(cwd=nb_dir, timeout=timeout, gate=gate, prepare=imports, env=env, record_timing=not save,
                       log=log)
-    remembered = _remembered_seconds(root)
+    remembered = generations.remembered_seconds(root)
     costs = {p.name: _expected_seconds(pages_old.get(p.name), remembered.get(p.name)) for p in notebooks}
     tasks: dict[str, asyncio.Future] = {}
 
@@ -701,7 +701,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         stale += [copies / (n + ".json") for n in pages_old if n not in pages]
         processed.mkdir(parents=True, exist_ok=True)
         generations.switch(root, generation, moves, stale, [gen_dir, staging])
-        _remember_seconds(root, {**remembered, **{n: seconds[n] for n in tasks if n in seconds}})
+        generations.remember_seconds(root, {**remembered, **{n: seconds[n] for n in tasks if n in seconds}})
         for e in entries:
             log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)"
                 + ("  (kept)" if e.notebook in kept else ""))
@@ -735,37 +735,11 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
 def _expected_seconds(page: dict | None, remembered: float | None = None) -> float:
     """How long a notebook took to execute last time, to start the longest first: its page's record in
     this reports folder, else what the data folder remembers of any run or update (another ``--out``:
-    :func:`_remembered_seconds`); one never executed goes first."""
+    :func:`iccwc.data.generations.remembered_seconds`); one never executed goes first."""
     secs = ((page or {}).get("entry") or {}).get("seconds")
     if not isinstance(secs, (int, float)):
         secs = remembered
     return float(secs) if isinstance(secs, (int, float)) else float("inf")
-
-
-def _remembered_seconds(data_root: Path) -> dict[str, float]:
-    """Each notebook's seconds in the last run or update on this data folder, whatever its reports
-    folder (empty when none is recorded, or the record is unreadable: it only orders the work)."""
-    from iccwc.data import generations
-    try:
-        got = json.loads((generations.state_dir(data_root) / generations.SECONDS_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: float(v) for k, v in got.items() if isinstance(k, str) and isinstance(v, (int, float))} \
-        if isinstance(got, dict) else {}
-
-
-def _remember_seconds(data_root: Path, seconds: dict[str, float]) -> None:
-    """Record ``seconds`` for :func:`_remembered_seconds` (written aside, then renamed over; a failure
-    to write is no error: the record only orders the next run's notebooks)."""
-    from iccwc.data import generations
-    where = generations.state_dir(data_root)
-    tmp = where / (generations.SECONDS_RECORD + ".tmp")
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({k: round(v, 2) for k, v in sorted(seconds.items())}, indent=1), encoding="utf-8")
-        os.replace(tmp, where / generations.SECONDS_RECORD)
-    except OSError:
-        pass
 
 
 def _import_for_run():

@@ -178,6 +178,7 @@ def write_durably(path: Path, data: bytes) -> None:
 
 
 def _write_journal(path: Path, journal: dict) -> None:
+    """Write ``journal`` (JSON) beside ``path``, durably, then rename it over ``path``."""
     tmp = path.with_name(path.name + ".tmp")
     write_durably(tmp, json.dumps(journal, indent=1).encode("utf-8"))
     os.replace(tmp, path)                    # the commit point
@@ -384,6 +385,28 @@ def hash_folder(folder: Path) -> dict[str, str]:
         except OSError as exc:
             out[p.name] = f"unreadable: {exc.strerror or exc}"
     return out
+
+
+def remembered_seconds(data_root: Path) -> dict[str, float]:
+    """Each notebook's seconds in the last run or update on this data folder, whatever its reports
+    folder (:data:`SECONDS_RECORD`; empty when none is recorded or it is unreadable: it only orders work)."""
+    try:
+        got = json.loads((state_dir(data_root) / SECONDS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(got, dict):
+        return {}
+    return {k: float(v) for k, v in got.items() if isinstance(v, (int, float))}
+
+
+def remember_seconds(data_root: Path, seconds: dict[str, float]) -> None:
+    """Record ``seconds`` for :func:`remembered_seconds`, atomically; a failure to write is no error
+    (the record only orders the next run's notebooks)."""
+    try:
+        state_dir(data_root).mkdir(parents=True, exist_ok=True)
+        _write_journal(state_dir(data_root) / SECONDS_RECORD, {k: round(v, 2) for k, v in sorted(seconds.items())})
+    except OSError:
+        pass
 
 
 def write_processed_record(data_root: Path, generation: str, processed: Path) -> None:

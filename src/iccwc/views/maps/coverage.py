@@ -160,8 +160,8 @@ class CountryPoints(ipyleaflet.GeoJSON):
 
     The layer's one popup widget (:attr:`popup`, bound by Leaflet to every circle of the layer) shows
     the circle the reader points at: in a kernel (JupyterLab, the app) the layer's hover and click
-    events set it from :attr:`popups`; in a shared page, with no kernel, the site's page.js writes the
-    circle's ``properties.popup`` into it before it opens."""
+    events set it from the circle's ``properties.popup``; in a shared page, with no kernel, the site's
+    page.js writes the same into it before it opens."""
 
     def __init__(self, region: str, colour: str, **kwargs):
         layout, style = _popup_look()
@@ -169,19 +169,19 @@ class CountryPoints(ipyleaflet.GeoJSON):
                          point_style={**POINT_STYLE, "fillColor": colour}, hover_style={"weight": 3},
                          popup=W.HTML("", layout=layout, style=style), popup_max_width=POPUP_WIDTH,
                          popup_max_height=POPUP_HEIGHT, **kwargs)
-        #: Each shown country's popup HTML, by ISO3 code (what a hover or click shows).
-        self.popups: dict[str, str] = {}
         self.on_hover(self._point_at)
         self.on_click(self._point_at)
 
     def _point_at(self, properties=None, **_) -> None:
-        html = self.popups.get(str((properties or {}).get("iso3")))
+        """The popup of the circle the page names (by its ISO3 code, looked up in what the layer shows:
+        the page's copy of the HTML is not trusted)."""
+        iso3 = str((properties or {}).get("iso3"))
+        html = next((f["properties"]["popup"] for f in self.data["features"] if f["id"] == iso3), None)
         if html is not None and self.popup.value != html:
             self.popup.value = html
 
     def show(self, features: list[dict]) -> None:
         """Show these countries (:func:`point_feature`); nothing is sent when they are what is shown."""
-        self.popups = {f["properties"]["iso3"]: f["properties"]["popup"] for f in features}
         data = points_collection(features)
         if data != self.data:
             self.data = data
