@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import difflib
 import html
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -107,15 +108,15 @@ class CountryProfile:
         return any(t.listed for t in self.toolkit) or len(self.activities) > 0 or len(self.recognitions) > 0
 
     def activities_by(self, column: str) -> dict[str, int]:
-        """Activities per value of ``column`` (activity_type, category, website_group, year_start)."""
+        """Activities per value of ``column`` (activity_type, category, website_group, year_start); a
+        missing value counts as "not given"."""
+        values = self.activities[column].tolist()
         if column == "activity_type":
-            counts = self.activities["activity_type"].astype(str).value_counts()
-            return {t: int(counts[t]) for t in ACTIVITY_TYPES if t in counts}
-        col = self.activities[column]
-        if column in ("year_start", "year_end"):
-            col = col.astype("Int64").astype(str).replace("<NA>", "no year")
-        counts = col.astype(object).where(col.notna(), "not given").astype(str).value_counts()
-        return {k: int(counts[k]) for k in sorted(counts.index)}
+            counts = Counter(map(str, values))
+            return {t: counts[t] for t in ACTIVITY_TYPES if t in counts}
+        whole = column in ("year_start", "year_end")
+        counts = Counter("not given" if pd.isna(v) else str(int(v)) if whole else str(v) for v in values)
+        return {k: counts[k] for k in sorted(counts)}
 
     # ------------------------------------------------------------------ plain rows
     def rows(self) -> dict:
@@ -307,29 +308,91 @@ def _changes_between_dates(toolkit: pd.DataFrame) -> dict[pd.Timestamp, dict[str
     return out
 
 
-def _toolkit_history(iso3: str, toolkit: pd.DataFrame, moved=None) -> tuple[ToolkitStatus, ...]:
-    if toolkit.empty:
-        return ()
-    moved = _changes_between_dates(toolkit) if moved is None else moved
-    dates = sorted(pd.unique(pd.to_datetime(toolkit["status_date"])))
-    out, prev = [], None
-    for d in dates:
-        d = pd.Timestamp(d)
-        rows = toolkit[(pd.to_datetime(toolkit["status_date"]) == d) & (toolkit["iso3"].astype(str) == iso3)]
-        change = None if prev is None else moved.get(d, {}).get(iso3)
-        if rows.empty:
-            out.append(ToolkitStatus(d, False, None, None, NOT_LISTED, (), None, change, None))
-        else:
-            r = rows.iloc[0]
-            known = not pd.isna(r["last_step"])
-            done = tuple(f"Step {i}: {label.capitalize()}" for i, (col, label) in enumerate(STEPS, 1)
-                         if known and not pd.isna(r[col]) and bool(r[col]))
-            plan = None if pd.isna(r[ACTION_PLAN]) else bool(r[ACTION_PLAN])
-            out.append(ToolkitStatus(d, True, str(r["country"]), int(r["last_step"]) if known else None,
-                                     str(r["stage"]), done, plan, change,
-                                     f"{r['source_file']}, line {int(r['source_line'])}"))
-        prev = d
-    return tuple(out)
+class _ByCountry:
+    """The four datasets, split by country once: what each profile reads, found by its code (every
+    country's profile reads the data once, not once per country)."""
+
+    def __init__(self, toolkit, activities, recognitions, presence):
+        self.toolkit, self.activities, self.recognitions = toolkit, activities, recognitions
+        self.presence_rows = int(len(presence))
+        self.moved = _changes_between_dates(toolkit) if not toolkit.empty else {}
+        when = pd.to_datetime(toolkit["status_date"])
+        self.dates = [pd.Timestamp(d) for d in sorted(pd.unique(when))]
+        tk_iso3 = toolkit["iso3"].astype(str).tolist()
+        self.first_row: dict[tuple[str, pd.Timestamp], int] = {}     # (iso3, status date) -> its first row
+        self.tk_dates: dict[str, set] = {}                             # iso3 -> its status dates (as written)
+        for i, (code, d, raw) in enumerate(zip(tk_iso3, when.tolist(), toolkit["status_date"].tolist())):
+            self.first_row.setdefault((code, pd.Timestamp(d)), i)
+            if not pd.isna(raw):
+                self.tk_dates.setdefault(code, set()).add(raw)
+        act_iso3 = activities["iso3"].astype(str)
+        self.act_rows = {k: v for k, v in activities.groupby(act_iso3, sort=False).indices.items()}
+        rec_iso2 = recognitions["place_country_iso2"].astype(str)
+        self.rec_rows = {k: v for k, v in recognitions.groupby(rec_iso2, sort=False).indices.items()}
+        self.spellings: dict[str, list[tuple[str, str]]] = {}
+        for dataset, codes, names in (("toolkit_status", tk_iso3, toolkit["country"].astype(str).tolist()),
+                                      ("activities", act_iso3.tolist(), activities["country"].astype(str).tolist())):
+            seen: dict[str, set] = {}
+            for code, name in zip(codes, names):
+                seen.setdefault(code, set()).add(name)
+            for code, found in seen.items():
+                self.spellings.setdefault(code, []).extend((n, dataset) for n in sorted(found))
+
+    def rows(self, frame: pd.DataFrame, positions) -> pd.DataFrame:
+        """The rows of ``frame`` at ``positions`` (None: none), numbered from 0."""
+        return (frame.iloc[positions] if positions is not None else frame.iloc[:0]).reset_index(drop=True)
+
+    def _adopted_in(self, info, none=None):
+        """The positions of the recognitions adopted at a place in the country ``info`` (``none``: none)."""
+        return self.rec_rows.get(info.iso2, none) if info.iso2 else none
+
+    def codes(self) -> set[str]:
+        """The ISO3 code of every country with any data: in the Toolkit data, with activities, or where an
+        instrument was adopted (a place's ISO2 code the library knows)."""
+        codes = set(self.toolkit["iso3"].astype(str)) | set(self.act_rows)
+        for code2 in set(self.recognitions["place_country_iso2"].dropna().astype(str)):
+            c = countries.by_iso2(code2)
+            if c is not None:
+                codes.add(c.iso3)
+        return codes
+
+    def toolkit_history(self, iso3: str) -> tuple[ToolkitStatus, ...]:
+        out, prev = [], None
+        for d in self.dates:
+            i = self.first_row.get((iso3, d))
+            change = None if prev is None else self.moved.get(d, {}).get(iso3)
+            if i is None:
+                out.append(ToolkitStatus(d, False, None, None, NOT_LISTED, (), None, change, None))
+            else:
+                r = self.toolkit.iloc[i]
+                known = not pd.isna(r["last_step"])
+                done = tuple(f"Step {k}: {label.capitalize()}" for k, (col, label) in enumerate(STEPS, 1)
+                             if known and not pd.isna(r[col]) and bool(r[col]))
+                plan = None if pd.isna(r[ACTION_PLAN]) else bool(r[ACTION_PLAN])
+                out.append(ToolkitStatus(d, True, str(r["country"]), int(r["last_step"]) if known else None,
+                                         str(r["stage"]), done, plan, change,
+                                         f"{r['source_file']}, line {int(r['source_line'])}"))
+            prev = d
+        return tuple(out)
+
+    def profile(self, iso3: str) -> CountryProfile:
+        info = countries.by_iso3(iso3)
+        return CountryProfile(
+            iso3=iso3, name=info.name, region=info.region, document_region=info.document_region,
+            names_in_sources=tuple(self.spellings.get(iso3, ())), toolkit=self.toolkit_history(iso3),
+            activities=self.rows(self.activities, self.act_rows.get(iso3)),
+            recognitions=self.rows(self.recognitions, self._adopted_in(info)),
+            partner_presence=NO_COUNTRY_FIGURES, partner_figures_global=self.presence_rows)
+
+    def countries_table(self) -> pd.DataFrame:
+        rows = []
+        for c in self.codes():
+            info = countries.by_iso3(c)
+            rows.append({"iso3": c, "name": info.name, "toolkit_dates": len(self.tk_dates.get(c, ())),
+                         "activities": len(self.act_rows.get(c, ())),
+                         "recognitions": len(self._adopted_in(info, ()))})
+        out = pd.DataFrame(rows, columns=["iso3", "name", "toolkit_dates", "activities", "recognitions"])
+        return out.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
 
 
 def country_profile(name_or_iso3: str, data_dir=None) -> CountryProfile:
@@ -343,23 +406,8 @@ def country_profile(name_or_iso3: str, data_dir=None) -> CountryProfile:
     >>> p.toolkit[0].last_step >= 1, len(p.activities) == int((iccwc.load_activities()["iso3"] == "KEN").sum())
     (True, True)
     """
-    toolkit, activities, recognitions, presence = _frames(data_dir)
-    return _profile(_resolve(name_or_iso3, toolkit, activities, data_dir), toolkit, activities,
-                    recognitions, presence)
-
-
-def _profile(iso3, toolkit, activities, recognitions, presence, moved=None) -> CountryProfile:
-    info = countries.by_iso3(iso3)
-    acts = activities[activities["iso3"].astype(str) == iso3].reset_index(drop=True)
-    recs = recognitions[recognitions["place_country_iso2"].astype(str) == info.iso2].reset_index(drop=True)
-    spellings = []
-    for dataset, df in (("toolkit_status", toolkit), ("activities", activities)):
-        for n in sorted(set(df.loc[df["iso3"].astype(str) == iso3, "country"].astype(str))):
-            spellings.append((n, dataset))
-    return CountryProfile(
-        iso3=iso3, name=info.name, region=info.region, document_region=info.document_region,
-        names_in_sources=tuple(spellings), toolkit=_toolkit_history(iso3, toolkit, moved), activities=acts,
-        recognitions=recs, partner_presence=NO_COUNTRY_FIGURES, partner_figures_global=int(len(presence)))
+    frames = _frames(data_dir)
+    return _ByCountry(*frames).profile(_resolve(name_or_iso3, frames[0], frames[1], data_dir))
 
 
 def profile_countries(data_dir=None) -> pd.DataFrame:
@@ -372,23 +420,7 @@ def profile_countries(data_dir=None) -> pd.DataFrame:
     >>> list(t.columns), bool(t["iso3"].is_unique)
     (['iso3', 'name', 'toolkit_dates', 'activities', 'recognitions'], True)
     """
-    toolkit, activities, recognitions, _ = _frames(data_dir)
-    codes = set(toolkit["iso3"].astype(str)) | set(activities["iso3"].astype(str))
-    iso2 = {countries.by_iso3(c).iso2: c for c in codes}
-    for code2 in set(recognitions["place_country_iso2"].dropna().astype(str)):
-        c = countries.by_iso2(code2)
-        if c is not None:
-            codes.add(c.iso3)
-            iso2[code2] = c.iso3
-    rows = []
-    for c in codes:
-        info = countries.by_iso3(c)
-        rows.append({"iso3": c, "name": info.name,
-                     "toolkit_dates": int(toolkit.loc[toolkit["iso3"].astype(str) == c, "status_date"].nunique()),
-                     "activities": int((activities["iso3"].astype(str) == c).sum()),
-                     "recognitions": int((recognitions["place_country_iso2"].astype(str) == info.iso2).sum())})
-    out = pd.DataFrame(rows, columns=["iso3", "name", "toolkit_dates", "activities", "recognitions"])
-    return out.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
+    return _ByCountry(*_frames(data_dir)).countries_table()
 
 
 def all_profiles(data_dir=None) -> dict[str, CountryProfile]:
@@ -398,9 +430,8 @@ def all_profiles(data_dir=None) -> dict[str, CountryProfile]:
     >>> sum(len(p.activities) for p in ps.values()) == len(iccwc.load_activities())
     True
     """
-    frames = _frames(data_dir)
-    moved = _changes_between_dates(frames[0])
-    return {c: _profile(c, *frames, moved=moved) for c in profile_countries(data_dir)["iso3"]}
+    by = _ByCountry(*_frames(data_dir))
+    return {c: by.profile(c) for c in by.countries_table()["iso3"]}
 
 
 # ---------------------------------------------------------------------- HTML (JupyterLab)
