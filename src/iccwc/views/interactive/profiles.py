@@ -48,6 +48,8 @@ _LINE = 16
 
 def _round(coords, digits: int):
     if isinstance(coords[0], (int, float)):
+        if not digits:                                        # whole degrees: 67, not 67.0, in the page
+            return [int(round(coords[0])), int(round(coords[1]))]
         return [round(coords[0], digits), round(coords[1], digits)]
     out = [_round(c, digits) for c in coords]
     if out and isinstance(out[0][0], (int, float)):          # a ring: drop repeated points
