@@ -65,7 +65,14 @@ def test_words_stay_on_the_figure_and_clear_of_legends(data, name):
             assert not box.overlaps(lb), f"{name}: {t.get_text()!r} sits under the legend"
 
 
-@pytest.mark.parametrize("name", NAMES)
+#: Charts of every kind (bars with totals and a legend, a funnel, a timeline, an explorer's chart) checked by
+#: make test-fast; make test checks every chart.
+SAVED_FAST = ["funnel", "toolkit by continent, totals", "recognition timeline", "activities, Asia (explorer)"]
+
+
+# why slow (all but SAVED_FAST): each chart is saved a second time the slow way (savefig: two draws), about
+# 0.4 s a chart.
+@pytest.mark.parametrize("name", [n if n in SAVED_FAST else pytest.param(n, marks=pytest.mark.slow) for n in NAMES])
 def test_the_svg_is_what_savefig_writes_byte_for_byte(data, notebook_chart, name, monkeypatch):
     """charts.svg lays a figure out once and draws it once (charts.base._save_svg), where savefig with a
     layout engine draws it twice: the SVG is the same as savefig's, and the figure keeps its layout engine.

@@ -83,6 +83,28 @@ def test_a_value_offered_is_shown_for_its_key_and_kept():
     assert d.get("new", lambda: "made") == "made" and set(d.keys()) == {"k", "new"}
 
 
+def test_explorers_on_the_same_data_share_their_drawings_and_others_draw_their_own(rec, monkeypatch):
+    """A second explorer on the same data shows the charts the first drew (re-running a cell draws
+    nothing again); one on other data, or a selection no explorer showed, is drawn."""
+    from iccwc.views.charts import recognition as rc
+    drawn = []
+    real = rc.recognition_timeline
+    monkeypatch.setattr(rc, "recognition_timeline", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    first = recognition_explorer(rec)
+    first.controls["category"].value = first.controls["category"].options[1][1]
+    before = len(drawn)
+    again = recognition_explorer(rec)
+    assert len(drawn) == before                                   # its opening chart: the first's
+    again.controls["category"].value = first.controls["category"].value
+    assert len(drawn) == before and again.chart.value == first.chart.value
+    other = recognition_explorer(rec.iloc[1:-1])                 # other data (this test's own): drawn
+    assert len(drawn) == before + 1 and other.data_key() != first.data_key()
+    other.controls["toolkit_only"].value = True                   # a selection none showed yet: drawn
+    assert len(drawn) == before + 2
+    other.controls["toolkit_only"].value = False                  # shown by this explorer before: kept
+    assert len(drawn) == before + 2
+
+
 def test_nothing_is_forked_until_a_browser_shows_the_explorer(rec, monkeypatch):
     started = []
     monkeypatch.setattr(eb.Explorer, "draw_ahead", lambda self: started.append(self))

@@ -15,8 +15,9 @@ which ``iccwc update`` executes this way, against fresh kernels):
   matplotlib figures (``pyplot.close("all")``);
 * matplotlib's ``rcParams``, the warnings filters (a warning shown by the previous notebook is
   shown again), the working folder, ``os.environ`` and ``sys.path``, as they were after :func:`prepare`;
-* every ``functools`` cache of the ``iccwc`` package emptied: a notebook reads its processed files
-  itself (the read guard sees each read: :func:`guard`), never from what the previous one cached;
+* every ``functools`` cache of the ``iccwc`` package emptied, and the drawings explorers share
+  (:func:`iccwc.views.explorers.base.forget_shared`): a notebook reads its processed files itself (the
+  read guard sees each read: :func:`guard`) and draws its charts, never from what the previous one cached;
 * objects left frozen by an explorer (``gc.freeze``) unfrozen.
 
 Imported modules stay imported: that is the point. So a notebook must not change a library's
@@ -101,6 +102,9 @@ def begin() -> None:
                 if (callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__")
                         and getattr(value, "__module__", None) == name):
                     value.cache_clear()
+    shared = sys.modules.get("iccwc.views.explorers.base")
+    if shared is not None:
+        shared.forget_shared()
     if gc.get_freeze_count():
         gc.unfreeze()
 

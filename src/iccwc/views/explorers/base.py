@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import base64
 import gc
+import hashlib
 import html as _html
 import re
 from collections import OrderedDict
@@ -113,6 +114,38 @@ KEPT = 48
 KEPT_AHEAD = 256
 
 
+#: How many drawings all explorers of the process share (:meth:`Explorer.kept`).
+KEPT_SHARED = 192
+_SHARED: OrderedDict = OrderedDict()
+
+
+def frames_key(*frames: pd.DataFrame) -> str:
+    """A digest of what DataFrames hold: columns, types, index and every value, in order."""
+    h = hashlib.sha1()
+    for df in frames:
+        h.update(repr((list(df.columns), [str(t) for t in df.dtypes], len(df))).encode("utf-8"))
+        h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _shared(key, make):
+    """The drawing another explorer of the process made for ``key``, else ``make()`` (then kept for
+    the others): the :data:`KEPT_SHARED` used last are kept."""
+    hit = _SHARED.get(key)
+    if hit is None:
+        hit = make()
+        _SHARED[key] = hit
+        while len(_SHARED) > KEPT_SHARED:
+            _SHARED.popitem(last=False)
+    _SHARED.move_to_end(key)
+    return hit
+
+
+def forget_shared() -> None:
+    """Empty the drawings explorers share (a kernel reused for the next notebook starts without them)."""
+    _SHARED.clear()
+
+
 def chart_value(fig) -> str:
     """What :func:`iccwc.views.charts.base.widget` sets a chart panel to: the figure's HTML, "" for None."""
     return "" if fig is None else charts.html(fig)
@@ -129,7 +162,9 @@ class Drawn:
     drawing left on some widgets' traits (a map's layer groups: the same layer widgets are shown
     again, none is made, and only the changed lists are sent to the page). The ``size`` keys used
     last are kept. :meth:`offer` holds a value drawn ahead (:mod:`iccwc.views.explorers.ahead`) until
-    its key is asked for.
+    its key is asked for. What :meth:`Explorer.kept` asks for is also shared by the explorers of one
+    process that show the same data (:meth:`Explorer.data_key`): a cell run again, or a second explorer
+    on the same data, shows a chart another drew instead of drawing it (:data:`KEPT_SHARED` kept).
     """
 
     def __init__(self, size: int = KEPT):
@@ -285,11 +320,21 @@ class Explorer:
 
     def kept(self, name: str, key, make):
         """The value the :class:`Drawn` attribute ``name`` keeps for ``key`` (drawn ahead, or before),
-        else ``make()``: what :meth:`update` shows for each of :meth:`drawings`."""
+        else the one another explorer of the same class on the same data drew for it, else ``make()``:
+        what :meth:`update` shows for each of :meth:`drawings`."""
         if self.ahead is not None:
             for got_name, got_key, value in self.ahead.take():
                 getattr(self, got_name).offer(got_key, value)
-        return getattr(self, name).get(key, make)
+        return getattr(self, name).get(key, lambda: _shared((self.data_key(), name, key), make))
+
+    #: The attributes holding the explorer's data: with the control values, all its drawings depend on.
+    DATA: tuple[str, ...] = ()
+
+    def data_key(self) -> tuple:
+        """The explorer's class and a digest of its data (:data:`DATA`), computed once."""
+        if "_data_key" not in self.__dict__:
+            self._data_key = (type(self).__qualname__, frames_key(*(getattr(self, a) for a in self.DATA)))
+        return self._data_key
 
     def nearby(self, changed: str | None = None) -> list[dict]:
         """The selections one change away from the current one, as :meth:`values` gives them, the likeliest

@@ -54,6 +54,8 @@ class CoverageExplorer(Explorer):
     """``controls``: region, category, activity_type, years; views: ``map``, ``summary`` (the
     selection's numbers and countries, escaped), ``chart`` (activities by category)."""
 
+    DATA = ("activities", "toolkit")
+
     def __init__(self, activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
                  world: dict | None = None):
         regions = cm.regions_in(activities, toolkit)

@@ -64,6 +64,8 @@ class RecognitionExplorer(Explorer):
     """``controls``: "years" (range slider), "category" (dropdown), "toolkit_only" (checkbox); views:
     ``summary``, ``chart`` (timeline), ``table``, ``map`` (places); ``selection``: the rows shown."""
 
+    DATA = ("data",)
+
     def __init__(self, df: pd.DataFrame, years: tuple[int | None, int | None] | None = None,
                  category: str | None = None, toolkit_only: bool = False, world: dict | None = None):
         y_min, y_max = int(df["year"].min()), int(df["year"].max())

@@ -55,6 +55,8 @@ def _dropdown(description: str, options, value, width="15em") -> w.Dropdown:
 class ToolkitExplorer(Explorer):
     """See the module's docstring. ``data``: every status date."""
 
+    DATA = ("data",)
+
     DRAWS_NOTHING = ("country",)
 
     def __init__(self, toolkit: pd.DataFrame, status_date="latest", region: str | None = None,

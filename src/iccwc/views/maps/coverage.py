@@ -93,7 +93,8 @@ def _years(r: dict) -> str:
 def popup_html(country: str, rows: pd.DataFrame, stage: str | None) -> str:
     """A country's popup: name, Toolkit stage, its activities by type with years (all escaped)."""
     e = charts.escape
-    records = rows[["activity_type", "description", "year_start", "year_end", "status"]].to_dict("records")
+    cols = ["activity_type", "description", "year_start", "year_end", "status"]
+    records = [dict(zip(cols, r)) for r in zip(*(rows[c].tolist() for c in cols))]
     by_type: dict[str, list[dict]] = {}
     for r in records:
         by_type.setdefault(str(r["activity_type"]), []).append(r)
