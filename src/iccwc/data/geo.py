@@ -88,7 +88,13 @@ def topojson_to_geojson(topo: dict, object_name: str = "countries") -> dict:
 
 
 def build_geojson_bytes(raw: Path = RAW_TOPOJSON) -> bytes:
-    topo = json.loads(Path(raw).read_text(encoding="utf-8"))
+    """The processed GeoJSON of the raw TopoJSON file ``raw`` (converted once per content and process)."""
+    return _geojson_bytes(Path(raw).read_bytes())
+
+
+@lru_cache(maxsize=2)
+def _geojson_bytes(topojson: bytes) -> bytes:
+    topo = json.loads(topojson.decode("utf-8"))
     return (json.dumps(topojson_to_geojson(topo), separators=(",", ":")) + "\n").encode("utf-8")
 
 
