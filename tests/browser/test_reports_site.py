@@ -155,11 +155,12 @@ def test_downloads_exist_and_csv_rows_match_the_table(rendered, page, name):
         assert href.startswith(f"{name}.") and ".as-of-" in href
         if href.endswith(".csv") and links.nth(i).evaluate(
                 "a => !!a.closest('.jp-OutputArea-output').querySelector('figure.iccwc-vega')"):
-            # an interactive chart's rows: the CSV holds the data the page's chart is drawn from
+            # an interactive chart's rows: the CSV holds the data the page's chart is drawn from (its largest
+            # list of rows; a map's shapes may be inline as JSON text, parsed by Vega)
             data = links.nth(i).evaluate("""a => {
                 const f = a.closest('.jp-OutputArea-output').querySelector('figure.iccwc-vega');
                 const s = JSON.parse(f.querySelector('script[type="application/vnd.iccwc.vega+json"]').textContent);
-                const vals = s.data.filter(d => d.values).map(d => d.values).sort((x, y) => y.length - x.length)[0];
+                const vals = s.data.filter(d => Array.isArray(d.values)).map(d => d.values).sort((x, y) => y.length - x.length)[0];
                 return {n: vals.length, keys: [...new Set(vals.flatMap(v => Object.keys(v)))]};
             }""")
             rows = list(csv.reader(io.StringIO((rendered / href).read_text(encoding="utf-8"))))

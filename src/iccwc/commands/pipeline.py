@@ -644,7 +644,6 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
                 log(f"      finished {name} in {secs:.1f} s")
                 renders.append(asyncio.ensure_future(asyncio.to_thread(
                     _render_one, path, nbs[path], state, staging, secs, log, site, reads[name], staged_copies)))
-        await pool.wait_closed()
         await warm
         for r in renders:
             entry = await r
@@ -702,6 +701,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         processed.mkdir(parents=True, exist_ok=True)
         generations.switch(root, generation, moves, stale, [gen_dir, staging])
         generations.remember_seconds(root, {**remembered, **{n: seconds[n] for n in tasks if n in seconds}})
+        await pool.wait_closed()          # the kernels shut down meanwhile (since their last notebook)
         for e in entries:
             log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)"
                 + ("  (kept)" if e.notebook in kept else ""))

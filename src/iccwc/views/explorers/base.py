@@ -333,7 +333,11 @@ class Explorer:
     def data_key(self) -> tuple:
         """The explorer's class and a digest of its data (:data:`DATA`), computed once."""
         if "_data_key" not in self.__dict__:
-            self._data_key = (type(self).__qualname__, frames_key(*(getattr(self, a) for a in self.DATA)))
+            try:
+                digest = frames_key(*(getattr(self, a) for a in self.DATA))
+            except TypeError:             # a value pandas cannot hash (a list in a cell): shared with none
+                digest = object()
+            self._data_key = (type(self).__qualname__, digest)
         return self._data_key
 
     def nearby(self, changed: str | None = None) -> list[dict]:
