@@ -218,8 +218,11 @@ class KernelPool:
                         kernel = None
                         break
         finally:
+            # Stopped at once, not asked to exit: every reply and the widget state are in, and its exit
+            # (the interpreter's teardown of pandas, matplotlib, ...) took 0.5-0.6 s, waited for at the
+            # end of every run, for nothing the run keeps.
             if kernel is not None:
-                await kernel.close(graceful=True)
+                await kernel.close(graceful=False)
 
     async def _new_kernel(self) -> "_Kernel":
         """A started kernel, replaced up to KERNEL_START_RETRIES times if it dies while starting."""
@@ -233,6 +236,13 @@ class KernelPool:
                 self.log(f"      a kernel stopped while starting ({failed.error}); starting another"
                          + (f". Its stderr:\n{said}" if said else ""))
         raise AssertionError("unreachable")
+
+
+def _client_modules():
+    """nbclient's ``NotebookClient`` and ``nbformat`` (imported on first use)."""
+    from nbclient import NotebookClient
+    import nbformat
+    return NotebookClient, nbformat
 
 
 class _Kernel:
@@ -256,8 +266,9 @@ class _Kernel:
             except Exception as exc:
                 raise KernelDidNotStart(exc) from exc
             pool.launched += 1
-            from nbclient import NotebookClient
-            import nbformat
+            # Imported aside: in the event loop's thread, the import (0.3-0.4 s) would hold back the other
+            # kernels' launch and the run's rebuild, which starts once they are launched.
+            NotebookClient, nbformat = await asyncio.to_thread(_client_modules)
             client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=pool.timeout, kernel_name=KERNEL)
             try:
                 await client.async_start_new_kernel_client()
