@@ -64,14 +64,15 @@ def import_lines(notebooks) -> list[str]:
     skipped."""
     lines = []
     for nb in notebooks:
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        for cell in nb["cells"]:                  # a NotebookNode, or a notebook's JSON as json.load gives it
+            if cell["cell_type"] != "code":
                 continue
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
             try:
-                tree = ast.parse(cell.source)
+                tree = ast.parse(source)
             except SyntaxError:
                 continue
-            lines += [ast.get_source_segment(cell.source, node) for node in tree.body
+            lines += [ast.get_source_segment(source, node) for node in tree.body
                       if isinstance(node, (ast.Import, ast.ImportFrom))]
     return list(dict.fromkeys(lines))
 

@@ -529,7 +529,7 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     # With ``save``, the notebooks run as they are saved: default parameters, the data folder in the
     # environment, no timestamps (update's own execution did the same).
     env = {**os.environ, "ICCWC_DATA_DIR": str(root)} if save else None
-    from iccwc.commands.execute import KernelPool, import_lines, prepare_code
+    from iccwc.commands.execute import KernelPool
     pool = KernelPool(cwd=nb_dir, timeout=timeout, gate=gate, prepare=imports, env=env, record_timing=not save,
                       log=log)
     remembered = generations.remembered_seconds(root)
@@ -556,9 +556,12 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             log(f"[2/4] Validating {root}/raw and rebuilding {processed} (aside, in {gen_dir}) ...")
             rebuilt = asyncio.ensure_future(asyncio.to_thread(_stage_rebuild, data_dir, processed_now,
                                                               staged_processed))
-        # While the kernels boot and the data are rebuilt: nbformat, nbclient and the renderer imported,
-        # the notebooks read and their parameters injected, the HTML exporter built.
-        render = _import_for_run()
+        # The kernels' imports, from the notebooks' JSON (no nbformat yet): the kernels import them as soon as
+        # they have booted, while the data are rebuilt and, here, nbformat, nbclient and the renderer are
+        # imported (aside: the event loop answers the kernels meanwhile), the notebooks read and their
+        # parameters injected, the HTML exporter built.
+        imports.set_result(_imports_ahead(notebooks))
+        render = await asyncio.to_thread(_import_for_run)
         import nbformat
         warm = asyncio.ensure_future(asyncio.to_thread(render.exporter, options.with_code))
         for p in notebooks:
@@ -571,7 +574,6 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             nbs[p] = nb
             if p.name in certain:
                 start(p)
-        imports.set_result(prepare_code(import_lines(nb for _, nb in loaded)) if loaded else None)
         if rebuilt is None:
             processed_after = dict(processed_now)
         else:
@@ -740,6 +742,24 @@ def _expected_seconds(page: dict | None, remembered: float | None = None) -> flo
     if not isinstance(secs, (int, float)):
         secs = remembered
     return float(secs) if isinstance(secs, (int, float)) else float("inf")
+
+
+def _imports_ahead(notebooks: list[Path]) -> str | None:
+    """What the kernels import before their first notebook: the notebooks' import lines, read from their
+    JSON (:func:`iccwc.commands.execute.import_lines`); a notebook that is no JSON is left out (reading it
+    fails with its own message later)."""
+    from iccwc.commands.execute import import_lines, prepare_code
+    readable = []
+    for p in notebooks:
+        try:
+            readable.append(json.loads(p.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    try:
+        lines = import_lines(readable)
+    except (KeyError, TypeError):        # not a notebook's shape: nothing imported ahead
+        return None
+    return prepare_code(lines) if lines else None
 
 
 def _import_for_run():
