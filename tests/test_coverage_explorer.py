@@ -95,3 +95,16 @@ def test_building_an_explorer_freezes_what_is_alive_so_collections_stay_short(da
     frozen = gc.get_freeze_count()
     assert frozen > 50_000 and len(gc.get_objects()) < frozen / 10
     assert not any(o is ex.map for o in gc.get_objects())           # the map is frozen: no walk visits it
+
+
+def test_explorers_share_drawings_only_with_the_same_data_and_world(data):
+    """The drawings a coverage explorer shares with others (Explorer.kept) are keyed by its activities,
+    its Toolkit rows and its world (a region's map view is drawn from the world's shapes)."""
+    from iccwc.views.maps import base as mb
+    act, tk = data
+    world = mb.get_world(None)
+    fewer = {**world, "features": [f for f in world["features"] if f["id"] != "KEN"]}
+    one = ce.coverage_explorer(act, tk)
+    assert ce.coverage_explorer(act, tk).data_key() == one.data_key()
+    assert ce.coverage_explorer(act, tk, world=fewer).data_key() != one.data_key()
+    assert ce.coverage_explorer(act.iloc[:-1], tk).data_key() != one.data_key()

@@ -46,6 +46,7 @@ import base64
 import gc
 import hashlib
 import html as _html
+import json
 import re
 from collections import OrderedDict
 
@@ -119,10 +120,14 @@ KEPT_SHARED = 192
 _SHARED: OrderedDict = OrderedDict()
 
 
-def frames_key(*frames: pd.DataFrame) -> str:
-    """A digest of what DataFrames hold: columns, types, index and every value, in order."""
+def frames_key(*frames) -> str:
+    """A digest of what DataFrames hold (columns, types, index and every value, in order), or other data
+    as JSON (a map's world)."""
     h = hashlib.sha1()
     for df in frames:
+        if not isinstance(df, pd.DataFrame):
+            h.update(json.dumps(df, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8"))
+            continue
         h.update(repr((list(df.columns), [str(t) for t in df.dtypes], len(df))).encode("utf-8"))
         h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
     return h.hexdigest()

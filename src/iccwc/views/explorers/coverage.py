@@ -54,7 +54,7 @@ class CoverageExplorer(Explorer):
     """``controls``: region, category, activity_type, years; views: ``map``, ``summary`` (the
     selection's numbers and countries, escaped), ``chart`` (activities by category)."""
 
-    DATA = ("activities", "toolkit")
+    DATA = ("activities", "toolkit", "world")     # the world: the map's view of a region is drawn from it
 
     def __init__(self, activities: pd.DataFrame, toolkit: pd.DataFrame, region: str | None = None,
                  world: dict | None = None):
