@@ -197,6 +197,12 @@ def test_a_maps_layers_switched_off_are_kept_in_the_address_and_restored(browser
         assert "-hidden=" in fragment, fragment
     with open_page(browser, rendered, name, 1280, fragment) as pg:
         overlay_states(pg)
-        pg.wait_for_timeout(1000)
+        try:                              # restored once the lists are drawn (a loaded machine takes longer)
+            pg.wait_for_function("""layer => [...document.querySelectorAll(%r)].some(
+                l => l.textContent.trim() === layer && !l.querySelector('input').checked)""" % OVERLAYS,
+                                 arg=layer, timeout=15_000)
+        except Exception:                 # noqa: BLE001 - the assertion below says what is shown
+            pass
+        pg.wait_for_timeout(600)          # and it stays so (the page applies the address twice more)
         states = overlay_states(pg)
         assert states == [[n, False if n == layer else on] for n, on in before], states

@@ -280,20 +280,29 @@
   function overlays(container) {
     return Array.prototype.slice.call(container.querySelectorAll('.leaflet-control-layers-overlays label'));
   }
+  var layersTouched = false;          // a reader ticked or unticked a layer: the address no longer rules
   document.addEventListener('change', function (ev) {
     var input = ev.target, list = input.closest && input.closest('.leaflet-control-layers-overlays');
     if (!list) return;
+    if (ev.isTrusted) layersTouched = true;
     var container = list.closest('.leaflet-container');
     var off = overlays(container).filter(function (l) { var i = l.querySelector('input'); return i && !i.checked; })
       .map(function (l) { return l.textContent.trim(); });
     writeHash(mapKey(container), off.join('|'), !off.length);
   });
+  // Once every map's list is drawn and has stopped growing; then twice more, 250 ms apart, unless the reader
+  // has changed a layer meanwhile: a map whose widgets add a layer late redraws its list (and may show
+  // again a layer switched off), and it still ends as the address says.
   function restoreLayers() {
-    var tries = 0, timer = setInterval(function () {
+    var tries = 0, applied = 0, last = -1, timer = setInterval(function () {
       var maps = document.querySelectorAll('.leaflet-container');
       var ready = Array.prototype.every.call(maps, function (m) { return overlays(m).length || !m.querySelector('.leaflet-control-layers'); });
-      if (!(maps.length && ready) && ++tries <= 60) return;
-      clearInterval(timer);
+      var count = Array.prototype.reduce.call(maps, function (n, m) { return n + overlays(m).length; }, 0);
+      var steady = count === last;
+      last = count;
+      if (!applied && !(maps.length && ready && steady) && ++tries <= 240) return;      // up to a minute
+      if (++applied >= 3 || layersTouched) clearInterval(timer);
+      if (layersTouched) return;
       maps.forEach(function (m) {
         var key = mapKey(m);
         if (!(key in state)) return;
