@@ -153,6 +153,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.inner:
         print(json.dumps(inner()))
+        import gc
+        gc.freeze()             # as the run's own process before it ends (iccwc.commands.cli.main)
         return 0
     if args.rounds < 1:
         ap.error("--rounds must be 1 or more")

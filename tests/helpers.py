@@ -195,6 +195,7 @@ def pool_of(runner):
                 gate = asyncio.Event()
                 gate.set()
             self.gate, self.size, self.launched, self._jobs = gate, 0, 0, []
+            self.cpu_seconds = {}          # (the real pool's kernel CPU per notebook: none measured here)
 
         def grow(self, size):
             self.size = self.launched = max(self.size, size)

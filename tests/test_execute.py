@@ -108,7 +108,21 @@ def test_the_longest_notebook_runs_first():
         await asyncio.gather(*futures)
         await pool.wait_closed()
         return pool
-    assert run_coroutine(go()).executed == [["unknown", "long", "short"]]
+    pool = run_coroutine(go())
+    assert pool.executed == [["unknown", "long", "short"]]
+    # Each notebook's cost, its kernel's CPU seconds (what orders the next run), is measured.
+    assert set(pool.cpu_seconds) == set(order)
+    assert all(isinstance(v, float) and 0 <= v < 30 for v in pool.cpu_seconds.values()), pool.cpu_seconds
+
+
+@pytest.mark.slow
+def test_a_notebook_s_cost_is_its_kernel_s_cpu_time_not_its_wall_time():
+    """A notebook that waits costs little; one that computes costs its CPU seconds."""
+    books = {"waits": book(["import time; time.sleep(1.0)"]),
+             "computes": book(["import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0: pass"])}
+    _, pool = run_coroutine(in_one_kernel(books))
+    assert pool.cpu_seconds["waits"] < 0.3, pool.cpu_seconds
+    assert 0.9 <= pool.cpu_seconds["computes"] < 2.0, pool.cpu_seconds
 
 
 def test_no_notebook_changes_a_librarys_global_settings():

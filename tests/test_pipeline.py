@@ -322,6 +322,9 @@ def test_a_notebook_s_expected_seconds_come_from_its_page_else_from_the_data_fol
     assert remembered == {"04-x.ipynb": 5.25, "00-y.ipynb": 1.0}
     assert pipeline._expected_seconds(None, remembered.get("04-x.ipynb")) == 5.25
     assert pipeline._expected_seconds({"entry": {"seconds": 2.0}}, 5.25) == 2.0
+    # The kernel's CPU seconds come before the wall seconds (which grow with what else ran meanwhile).
+    assert pipeline._expected_seconds({"cost": 1.5, "entry": {"seconds": 4.0}}, 5.25) == 1.5
+    assert pipeline._expected_seconds({"cost": None, "entry": {"seconds": 4.0}}, 5.25) == 4.0
     assert pipeline._expected_seconds(None, None) == float("inf")            # never run: goes first
     (tmp_path / ".iccwc-state" / "notebook-seconds.json").write_text("{not json", encoding="utf-8")
     assert generations.remembered_seconds(tmp_path) == {}

@@ -117,6 +117,10 @@ class KernelPool:
         #: kernels whose process has been launched, and notebooks each kernel executed (by kernel)
         self.launched = 0
         self.executed: list[list[str]] = []
+        #: each executed notebook's cost: its kernel's CPU seconds from its fresh session to its last cell.
+        #: Unlike its wall time, which grows with what else runs meanwhile on the machine (another kernel,
+        #: the rebuild, a page being rendered), it measures the notebook, so it orders the next run well.
+        self.cpu_seconds: dict[str, float] = {}
 
     @property
     def size(self) -> int:
@@ -290,12 +294,14 @@ class _Kernel:
             await kernel.close(graceful=False)
             raise
 
-    async def silently(self, code: str, what: str) -> None:
+    async def silently(self, code: str, what: str, expressions: dict[str, str] | None = None) -> dict:
         """Run ``code`` in the kernel without output or history; raise if it fails (KernelDidNotStart
-        when the kernel is gone: no cell of a notebook has run on it since)."""
+        when the kernel is gone: no cell of a notebook has run on it since). ``expressions``: name ->
+        an expression evaluated after the code (the protocol's ``user_expressions``); returns name ->
+        its value's text (``text/plain``), for those that evaluated."""
         try:
-            reply = await self.client.async_wait_for_reply(
-                await _result(self.kc.execute(code, silent=True, store_history=False)))
+            reply = await self.client.async_wait_for_reply(await _result(self.kc.execute(
+                code, silent=True, store_history=False, user_expressions=expressions or {})))
         except (RuntimeError, OSError) as exc:
             if not await self.km.is_alive():
                 raise KernelDidNotStart(exc) from exc
@@ -303,6 +309,17 @@ class _Kernel:
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":
             raise RuntimeError(f"{what} failed in the kernel: {content.get('ename')}: {content.get('evalue')}")
+        got = content.get("user_expressions") or {}
+        return {k: v["data"]["text/plain"] for k, v in got.items()
+                if isinstance(v, dict) and v.get("status") == "ok" and "text/plain" in v.get("data", {})}
+
+    async def cpu(self, code: str, what: str) -> float | None:
+        """``code`` run silently, then the kernel's CPU seconds (:func:`iccwc.commands.kernelside.cpu`)."""
+        got = await self.silently(code, what, {"cpu": f"{_KERNELSIDE}.cpu()"})
+        try:
+            return float(got["cpu"])
+        except (KeyError, ValueError):
+            return None
 
     @property
     def kc(self):
@@ -316,7 +333,7 @@ class _Kernel:
         from nbclient import NotebookClient
         nb = job.nb
         try:
-            await self.silently(f"{_KERNELSIDE}.begin()", "the fresh session before the notebook")
+            cpu_before = await self.cpu(f"{_KERNELSIDE}.begin()", "the fresh session before the notebook")
             if job.setup:
                 await self.silently(job.setup, "the run's set-up code")
             if self.language_info is not None:
@@ -327,6 +344,9 @@ class _Kernel:
             client.kc = self.kc
             for index, cell in enumerate(nb.cells):
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            cpu_after = await self.cpu("", "the notebook's CPU time")
+            if cpu_before is not None and cpu_after is not None:
+                pool.cpu_seconds[job.name] = round(cpu_after - cpu_before, 2)
         except Exception as exc:
             if not isinstance(exc, KernelDidNotStart):   # (that one is the pool's to retry)
                 self._stderr_onto(exc)

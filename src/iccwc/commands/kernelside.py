@@ -31,6 +31,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
 import warnings
 
 #: jsonschema imports ``rfc3987_syntax`` when it is installed (jupyter-events asks for it) to check the
@@ -107,6 +108,12 @@ def begin() -> None:
         shared.forget_shared()
     if gc.get_freeze_count():
         gc.unfreeze()
+
+
+def cpu() -> float:
+    """The kernel process's CPU seconds so far (all its threads): a notebook's cost, to order the next
+    run's notebooks by (:class:`iccwc.commands.execute.KernelPool` asks for it before and after each)."""
+    return time.process_time()
 
 
 # --------------------------------------------------------------------------- the read guard

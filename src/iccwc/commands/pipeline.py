@@ -677,7 +677,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
             copy = (e.notebook + ".json")
             pages[e.notebook] = {"execution_key": keys[e.notebook][0], "page_key": keys[e.notebook][1],
                                  "files": files, "entry": _entry_record(e),
-                                 "executed": executed_copies.get(copy, pages_old.get(e.notebook, {}).get("executed"))}
+                                 "executed": executed_copies.get(copy, pages_old.get(e.notebook, {}).get("executed")),
+                                 "cost": pool.cpu_seconds.get(e.notebook, pages_old.get(e.notebook, {}).get("cost"))}
 
         # The new generation is complete aside: its record of processed, its .fingerprint, then the switch.
         processed_gen = generations.processed_generation(root)
@@ -702,7 +703,8 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
         stale += [copies / (n + ".json") for n in pages_old if n not in pages]
         processed.mkdir(parents=True, exist_ok=True)
         generations.switch(root, generation, moves, stale, [gen_dir, staging])
-        generations.remember_seconds(root, {**remembered, **{n: seconds[n] for n in tasks if n in seconds}})
+        generations.remember_seconds(root, {**remembered, **{n: pool.cpu_seconds.get(n, seconds[n])
+                                                             for n in tasks if n in seconds}})
         await pool.wait_closed()          # the kernels shut down meanwhile (since their last notebook)
         for e in entries:
             log(f"      {out_dir / e.file}  ({(out_dir / e.file).stat().st_size / 1024:.0f} KB)"
@@ -735,10 +737,17 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
 
 
 def _expected_seconds(page: dict | None, remembered: float | None = None) -> float:
-    """How long a notebook took to execute last time, to start the longest first: its page's record in
-    this reports folder, else what the data folder remembers of any run or update (another ``--out``:
-    :func:`iccwc.data.generations.remembered_seconds`); one never executed goes first."""
-    secs = ((page or {}).get("entry") or {}).get("seconds")
+    """What a notebook cost to execute last time, to start the costliest first: its page's record in this
+    reports folder (its kernel's CPU seconds, :attr:`iccwc.commands.execute.KernelPool.cpu_seconds`; else,
+    from an older record, its wall seconds), else what the data folder remembers of any run or update
+    (another ``--out``: :func:`iccwc.data.generations.remembered_seconds`); one never executed goes first.
+
+    CPU seconds, because the wall seconds grow with what else ran meanwhile (the other kernel, the pages
+    being rendered): ordered by them, a run started a 3-second notebook last after a run where it had
+    waited, and took 10-13 s where the order by cost takes 9-10 (docs/benchmark.md, fourth round)."""
+    secs = (page or {}).get("cost")
+    if not isinstance(secs, (int, float)):
+        secs = ((page or {}).get("entry") or {}).get("seconds")
     if not isinstance(secs, (int, float)):
         secs = remembered
     return float(secs) if isinstance(secs, (int, float)) else float("inf")

@@ -44,8 +44,8 @@ LOCK_NAME = "lock"
 OWNER_NAME = "lock.owner"
 JOURNAL_NAME = "switch.json"
 PROCESSED_RECORD = "processed.json"
-#: Each notebook's seconds in the last run or update on this data folder (iccwc.commands.pipeline: it orders
-#: the next run's notebooks, longest first, whatever its reports folder).
+#: Each notebook's cost (its kernel's CPU seconds) in the last run or update on this data folder
+#: (iccwc.commands.pipeline: it orders the next run's notebooks, costliest first, whatever its reports folder).
 SECONDS_RECORD = "notebook-seconds.json"
 GEN_PREFIX = "gen-"
 OUT_STAGING_PREFIX = ".staging-"
