@@ -189,7 +189,8 @@ def pool_of(runner):
     import time as _time
 
     class Pool:
-        def __init__(self, *, cwd, timeout, gate=None, prepare=None, env=None, record_timing=True, log=print):
+        def __init__(self, *, cwd, timeout, gate=None, prepare=None, env=None, record_timing=True, log=print,
+                     forked=False):
             self.cwd, self.timeout, self.env, self.record_timing, self.log = cwd, timeout, env, record_timing, log
             if gate is None:
                 gate = asyncio.Event()

@@ -138,16 +138,27 @@ def test_failing_notebook_restores_processed_and_keeps_reports(project):
 
 
 def kernels(parent: int | None = None) -> list[str]:
-    """The ipykernel processes still running that ``parent`` (default: this process) started."""
-    me, found = parent or os.getpid(), []
+    """The kernel processes still running that ``parent`` (default: this process) started, at any depth:
+    ipykernel's, and those forked from a run's template process (iccwc.commands.forked), and that
+    template itself."""
+    me, children, kinds = parent or os.getpid(), {}, {}
     for proc in Path("/proc").iterdir():
         try:
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == me and fields[0] != "Z" and b"ipykernel" in (proc / "cmdline").read_bytes():
-                found.append(proc.name)
+            if fields[0] == "Z":
+                continue
+            cmdline = (proc / "cmdline").read_bytes()
+            children.setdefault(int(fields[1]), []).append(int(proc.name))
+            kinds[int(proc.name)] = b"ipykernel" in cmdline or b"iccwc.commands.forked" in cmdline
         except (OSError, ValueError, IndexError):
             continue
-    return found
+    found, todo = [], list(children.get(me, []))
+    while todo:
+        pid = todo.pop()
+        if kinds.get(pid):
+            found.append(str(pid))
+        todo += children.get(pid, [])
+    return sorted(found)
 
 
 @pytest.mark.slow

@@ -97,14 +97,16 @@ class KernelPool:
     ``gate``: the cells run only once it is set (the kernels start, and import, before).
     ``prepare``: code each kernel runs once, silently, as soon as it has started (or an awaitable
     giving it, or None): :func:`prepare_code`. ``env``: the kernels' environment (default: this
-    process's). ``record_timing=False`` leaves no execution timestamps in the cells.
+    process's). ``record_timing=False`` leaves no execution timestamps in the cells. ``forked``: the
+    kernels are forked from one process that imported the stack once (:mod:`iccwc.commands.forked`;
+    where :func:`iccwc.commands.forked.usable`), rather than each started and importing it.
 
     :meth:`submit` a notebook; :meth:`close` once every notebook is submitted; the kernels are shut
     down when the last notebook has run, or by :meth:`aclose` (which also cancels what is left).
     """
 
     def __init__(self, *, cwd: Path, timeout: int, gate: asyncio.Event | None = None, prepare=None,
-                 env: dict | None = None, record_timing: bool = True, log=print):
+                 env: dict | None = None, record_timing: bool = True, log=print, forked: bool = False):
         self.cwd, self.timeout, self.env, self.record_timing, self.log = cwd, timeout, env, record_timing, log
         if gate is None:
             gate = asyncio.Event()
@@ -121,6 +123,10 @@ class KernelPool:
         #: Unlike its wall time, which grows with what else runs meanwhile on the machine (another kernel,
         #: the rebuild, a page being rendered), it measures the notebook, so it orders the next run well.
         self.cpu_seconds: dict[str, float] = {}
+        self._forked = forked
+        self._template = None          # the process kernels are forked from (when forked), and its start
+        self._template_start: asyncio.Future | None = None
+        self._template_err = None
 
     @property
     def size(self) -> int:
@@ -128,6 +134,11 @@ class KernelPool:
 
     def grow(self, size: int) -> None:
         """Start kernels until there are ``size`` (each boots at once)."""
+        if self._forked and self._template is None and size > len(self._workers) and not self._closed:
+            from iccwc.commands.forked import Template
+            self._template_err = tempfile.TemporaryFile(mode="w+")
+            self._template = Template(cwd=self.cwd, env=self.env, prepare=self._prepare, stderr=self._template_err)
+            self._template_start = asyncio.ensure_future(self._template.start())
         while len(self._workers) < size and not self._closed:
             self.executed.append([])
             self._workers.append(asyncio.ensure_future(self._work(self.executed[-1])))
@@ -157,7 +168,8 @@ class KernelPool:
         """Wait until ``count`` kernels have been launched (or a worker ended, or ``timeout`` passed), so
         that what follows (imports, the rebuild) runs while they boot rather than before they start."""
         end = time.monotonic() + timeout
-        while self.launched < count and not any(w.done() for w in self._workers) and time.monotonic() < end:
+        while (self.launched < count and not any(w.done() for w in self._workers) and time.monotonic() < end
+               and not (self._template is not None and self._template.started)):
             await asyncio.sleep(0.01)
 
     async def aclose(self) -> None:
@@ -170,10 +182,22 @@ class KernelPool:
             job = self._queue.get_nowait()
             if job.future is not None and not job.future.done():
                 job.future.cancel()
+        await self._close_template()
 
     async def wait_closed(self) -> None:
         """Wait until every kernel has stopped (after :meth:`close` and the last notebook)."""
         await asyncio.gather(*self._workers, return_exceptions=True)
+        await self._close_template()
+
+    async def _close_template(self) -> None:
+        """End the process kernels were forked from (once every kernel has stopped)."""
+        if self._template is None:
+            return
+        template, self._template = self._template, None
+        self._template_start.cancel()
+        await asyncio.gather(self._template_start, return_exceptions=True)
+        await _to_the_end(template.close())
+        self._template_err and self._template_err.close()
 
     # ------------------------------------------------------------------ one worker: one kernel at a time
 
@@ -262,6 +286,12 @@ class _Kernel:
         """Start a kernel, connect, run the pool's preparation. Raises KernelDidNotStart."""
         from jupyter_client.manager import AsyncKernelManager
         km = AsyncKernelManager(kernel_name=KERNEL)
+        if pool._template is not None:
+            import uuid
+            from iccwc.commands.forked import ForkedProvisioner
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+            km.provisioner.template = pool._template
         # The kernel's own stderr (ipykernel's start-up warnings) goes to a file, shown only if it fails.
         kernel = cls(km, tempfile.TemporaryFile(mode="w+"))
         try:

@@ -530,8 +530,9 @@ async def _run_async(data_dir, lay, notebooks, nb_dir, out_dir, processed, param
     # environment, no timestamps (update's own execution did the same).
     env = {**os.environ, "ICCWC_DATA_DIR": str(root)} if save else None
     from iccwc.commands.execute import KernelPool
+    from iccwc.commands import forked
     pool = KernelPool(cwd=nb_dir, timeout=timeout, gate=gate, prepare=imports, env=env, record_timing=not save,
-                      log=log)
+                      log=log, forked=forked.usable())
     remembered = generations.remembered_seconds(root)
     costs = {p.name: _expected_seconds(pages_old.get(p.name), remembered.get(p.name)) for p in notebooks}
     tasks: dict[str, asyncio.Future] = {}

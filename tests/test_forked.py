@@ -1,0 +1,154 @@
+"""Kernels forked from a template process that imported the stack once (iccwc.commands.forked): a
+notebook gets from one what it gets from a fresh kernel, and no kernel outlives its run."""
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import nbformat
+import pytest
+
+from iccwc import paths
+from iccwc.commands import forked
+from iccwc.commands.execute import KernelPool, execute_notebook, import_lines, prepare_code
+from iccwc.commands.pipeline import run_coroutine
+from test_pipeline import kernels
+
+pytestmark = pytest.mark.skipif(not forked.usable(), reason="kernels are forked on Linux only")
+
+#: What a kernel gives a notebook that a fork must give again (see iccwc.commands.forked).
+PROBES = [
+    "import os, sys, warnings, random\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport ipywidgets",
+    "matplotlib.get_backend()",
+    "os.getcwd() == START, sys.argv[1:2], type(sys.stdout).__name__, type(get_ipython()).__name__",
+    "[p for p in sys.path if 'site-packages' not in p and 'lib/python' not in p]",
+    "sorted(k for k in os.environ if k.startswith(('JPY', 'MPL', 'ICCWC', 'PYDEVD', 'TERM', 'CLICOLOR', 'PAGER')))",
+    "len(warnings.filters)",
+    "sorted(get_ipython().kernel.comm_manager.targets)",
+    "plt.plot([1, 2, 3]); plt.show()",
+    "ipywidgets.IntSlider(3)",
+    "print('stdout'); print('stderr', file=sys.stderr)",
+    "1 / 0",
+]
+
+
+def book() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"START = {str(paths.NOTEBOOKS)!r}")]
+    nb.cells += [nbformat.v4.new_code_cell(c, metadata={"tags": ["raises-exception"]} if "1 / 0" in c else {})
+                 for c in PROBES]
+    return nb
+
+
+def shown(nb) -> list:
+    """What the notebook shows, without what differs between any two kernels (model ids)."""
+    text = json.dumps([c.outputs for c in nb.cells if c.cell_type == "code"], sort_keys=True)
+    return json.loads(re.sub(r'"model_id": "[0-9a-f]+"', '"model_id": ""', text))
+
+
+async def fresh(nb):
+    gate = asyncio.Event()
+    gate.set()
+    await execute_notebook(nb, cwd=paths.NOTEBOOKS, gate=gate, timeout=120, log=lambda *a: None)
+
+
+async def forked_pool(books: dict, prepare: str | None):
+    pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, prepare=prepare, log=lambda *a: None, forked=True)
+    futures = [pool.submit(name, nb) for name, nb in books.items()]
+    pool.grow(len(books))
+    pool.close()
+    try:
+        await asyncio.gather(*futures)
+        await pool.wait_closed()
+    finally:
+        await pool.aclose()
+    return pool
+
+
+@pytest.mark.slow   # why: starts a kernel and a template process (about 5 s)
+def test_a_forked_kernel_shows_a_notebook_what_a_fresh_kernel_shows():
+    in_fresh, in_fork, other = book(), book(), book()
+    other.cells.append(nbformat.v4.new_code_cell("print(os.getpid(), random.random())"))
+    in_fork.cells.append(copy.deepcopy(other.cells[-1]))
+    run_coroutine(fresh(in_fresh))
+    pool = run_coroutine(forked_pool({"a": in_fork, "b": other}, prepare_code(import_lines([in_fresh]))))
+    assert pool.launched == 2 and sorted(map(len, pool.executed)) == [1, 1]
+    assert shown(in_fork)[:-1] == shown(in_fresh)
+    got = shown(in_fresh)
+    assert got[2][0]["data"]["text/plain"] == "'module://matplotlib_inline.backend_inline'"
+    assert "jupyter.widget" in got[7][0]["data"]["text/plain"]               # ipywidgets' comm target
+    assert "image/png" in got[8][0]["data"]                                   # the inline figure
+    # Two forks are two processes, each with its own random numbers (Python reseeds them in a fork).
+    pid_a, random_a = shown(in_fork)[-1][0]["text"].split()
+    pid_b, random_b = shown(other)[-1][0]["text"].split()
+    assert pid_a != pid_b and random_a != random_b
+    assert kernels() == []                                                   # template and kernels ended
+
+
+PROBE = textwrap.dedent("""
+    import asyncio, sys
+    sys.path.insert(0, {tests!r})
+    import nbformat
+    from iccwc.commands.execute import KernelPool
+    from test_pipeline import kernels
+
+    async def main():
+        pool = KernelPool(cwd={cwd!r}, timeout=120, prepare="import pandas", log=lambda *a: None, forked=True)
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("import time; time.sleep(120)")]
+        task = pool.submit("sleeps", nb)
+        pool.grow(1)
+        while len(kernels()) < 2:                  # the template, and the kernel forked from it
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)                   # the cell runs
+        print(" ".join(kernels()), flush=True)
+        await task
+    asyncio.run(main())
+    """)
+
+
+@pytest.mark.slow   # why: starts a kernel in a process that is then killed (about 5 s)
+def test_the_forked_kernels_end_with_the_process_that_started_them_even_when_it_is_killed():
+    """Killed outright (SIGKILL: nothing of it runs), the run's process leaves no kernel running: the
+    template dies with it, and the kernels with the template (PR_SET_PDEATHSIG)."""
+    proc = subprocess.Popen([sys.executable, "-c", PROBE.format(tests=os.path.dirname(__file__),
+                                                                cwd=str(paths.NOTEBOOKS))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        pids = [int(p) for p in line.split()]
+        assert len(pids) == 2, (line, proc.stderr.read() if proc.poll() is not None else "")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        alive = pids
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.1)
+            alive = [p for p in pids if _running(p)]
+        assert alive == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def test_forked_kernels_are_used_on_linux_unless_switched_off(monkeypatch):
+    monkeypatch.delenv(forked.SWITCH, raising=False)
+    assert forked.usable() == sys.platform.startswith("linux")
+    monkeypatch.setenv(forked.SWITCH, "0")
+    assert not forked.usable()
