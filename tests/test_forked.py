@@ -152,3 +152,30 @@ def test_forked_kernels_are_used_on_linux_unless_switched_off(monkeypatch):
     assert forked.usable() == sys.platform.startswith("linux")
     monkeypatch.setenv(forked.SWITCH, "0")
     assert not forked.usable()
+
+
+@pytest.mark.slow   # why: starts a template and then a kernel the usual way (about 4 s)
+def test_a_template_that_cannot_fork_leaves_the_pool_to_start_kernels_the_usual_way(monkeypatch):
+    """Where forking fails (here the template is asked for a kernel it cannot give), the notebook still
+    runs, on a kernel started as jupyter_client starts one, and the log says so."""
+    async def refuses(self, *args, **kwargs):
+        raise forked.TemplateFailed("the kernels' template process ended (exit 1)")
+    monkeypatch.setattr(forked.Template, "fork", refuses)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import sys; sys.argv[0].endswith('ipykernel_launcher.py')")]
+    lines = []
+
+    async def go():
+        pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, log=lines.append, forked=True)
+        future = pool.submit("one", nb)
+        pool.grow(1)
+        pool.close()
+        try:
+            await future
+            await pool.wait_closed()
+        finally:
+            await pool.aclose()
+    run_coroutine(go())
+    assert nb.cells[0].outputs[0]["data"]["text/plain"] == "True"          # a kernel of ipykernel_launcher
+    assert any("a forked kernel did not start" in line and "the usual way" in line for line in lines), lines
+    assert kernels() == []

@@ -255,16 +255,28 @@ class KernelPool:
 
     async def _new_kernel(self) -> "_Kernel":
         """A started kernel, replaced up to KERNEL_START_RETRIES times if it dies while starting."""
-        for attempt in range(KERNEL_START_RETRIES + 1):
+        attempt = 0
+        while True:
             try:
                 return await _Kernel.start(self)
             except KernelDidNotStart as failed:
+                from iccwc.commands.forked import TemplateFailed
+                if self._template is not None and (isinstance(failed.error, TemplateFailed)
+                                                   or attempt == KERNEL_START_RETRIES):
+                    # The template failed, or forked kernels died twice: the pool's kernels are started
+                    # the usual way from now on (slower, as before forking), and this one once more.
+                    said = getattr(failed.error, "kernel_stderr", "")
+                    self.log(f"      a forked kernel did not start ({failed.error}); kernels are started the "
+                             "usual way instead" + (f". Its stderr:\n{said}" if said else ""))
+                    self._forked = False
+                    await self._close_template()
+                    continue
                 if attempt == KERNEL_START_RETRIES:
                     raise failed.error from None
                 said = getattr(failed.error, "kernel_stderr", "")
                 self.log(f"      a kernel stopped while starting ({failed.error}); starting another"
                          + (f". Its stderr:\n{said}" if said else ""))
-        raise AssertionError("unreachable")
+                attempt += 1
 
 
 def _client_modules():

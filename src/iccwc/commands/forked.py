@@ -27,7 +27,9 @@ reseeded in each fork by Python itself. ``tests/test_forked.py`` checks that a f
 notebook the outputs a fresh kernel gives, and that no kernel outlives its run.
 
 Used only where ``fork()`` is safe for this stack: Linux. ``ICCWC_FORKED_KERNELS=0`` turns it off
-(each kernel is then started as jupyter_client starts it).
+(each kernel is then started as jupyter_client starts it); so does, for the rest of the run, a
+template that cannot fork, or a forked kernel that dies while starting twice in a row
+(:meth:`iccwc.commands.execute.KernelPool._new_kernel` says so in the run's log).
 """
 from __future__ import annotations
 
@@ -62,6 +64,10 @@ def _die_with_parent() -> None:
 
 # --------------------------------------------------------------------------- the run's side
 
+class TemplateFailed(RuntimeError):
+    """The template process could not fork a kernel (it ended, or never started)."""
+
+
 class Template:
     """The process kernels are forked from (see the module's docstring)."""
 
@@ -82,7 +88,8 @@ class Template:
         try:
             self._proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "iccwc.commands.forked", cwd=str(self._cwd), env=self._env,
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr)
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
+                start_new_session=True)          # Ctrl-C is the run's to handle (it ends the template)
             self._started.set_result(None)
         except BaseException as exc:
             self._started.set_exception(exc)
@@ -101,7 +108,7 @@ class Template:
         async with self._lock:
             proc = self._proc
             if proc is None or proc.returncode is not None:
-                raise RuntimeError(f"the kernels' template process ended (exit {proc and proc.returncode})"
+                raise TemplateFailed(f"the kernels' template process ended (exit {proc and proc.returncode})"
                                    + self._said())
             proc.stdin.write((json.dumps({"argv": argv, "cwd": cwd, "env": env, "stderr": stderr_path})
                               + "\n").encode())
@@ -110,7 +117,7 @@ class Template:
         try:
             return int(line)
         except ValueError:
-            raise RuntimeError("the kernels' template process ended before it forked a kernel "
+            raise TemplateFailed("the kernels' template process ended before it forked a kernel "
                                f"(exit {await proc.wait()})" + self._said()) from None
 
     def _said(self) -> str:
