@@ -52,10 +52,13 @@ def outputs(nb) -> list:
             for c in nb.cells if c.cell_type == "code"]
 
 
-async def in_one_kernel(books: dict[str, nbformat.NotebookNode], prepare: str | None = None):
-    pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, prepare=prepare, log=lambda *a: None)
+async def in_a_pool(books: dict[str, nbformat.NotebookNode], prepare: str | None = None, *,
+                    kernels: int = 1, forked: bool = False, log=lambda *a: None):
+    """The books executed in order on ``kernels`` kernel(s) of one pool (``forked``: see KernelPool);
+    (name -> its result or exception, the pool)."""
+    pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, prepare=prepare, log=log, forked=forked)
     futures = {name: pool.submit(name, nb, cost=-i) for i, (name, nb) in enumerate(books.items())}
-    pool.grow(1)
+    pool.grow(kernels)
     pool.close()
     try:
         results = await asyncio.gather(*futures.values(), return_exceptions=True)
@@ -70,7 +73,7 @@ def test_a_reused_kernel_gives_each_notebook_a_fresh_session_with_a_fresh_kernel
     start = f"START = {str(paths.NOTEBOOKS)!r}"
     pollutes, looks = book(POLLUTES), book(LOOKS, first=start)
     prepare = prepare_code(import_lines([pollutes, looks]) + ["import pandas"])
-    results, pool = run_coroutine(in_one_kernel({"pollutes": pollutes, "looks": looks}, prepare))
+    results, pool = run_coroutine(in_a_pool({"pollutes": pollutes, "looks": looks}, prepare))
     assert not [r for r in results.values() if isinstance(r, BaseException)], results
     assert pool.launched == 1 and pool.executed == [["pollutes", "looks"]]      # one kernel, both notebooks
 
@@ -89,7 +92,7 @@ def test_a_reused_kernel_gives_each_notebook_a_fresh_session_with_a_fresh_kernel
 @pytest.mark.slow
 def test_a_notebook_that_fails_leaves_the_next_one_a_new_kernel():
     broken, fine = book(["x = 1", "raise ValueError('FICTIONAL: this cell fails')"]), book(["'x' in dir()"])
-    results, pool = run_coroutine(in_one_kernel({"broken": broken, "fine": fine}))
+    results, pool = run_coroutine(in_a_pool({"broken": broken, "fine": fine}))
     assert isinstance(results["broken"], Exception) and "FICTIONAL: this cell fails" in str(results["broken"])
     assert fine.cells[0].outputs[0]["data"]["text/plain"] == "False"
     assert pool.launched == 2 and pool.executed == [["fine"]]
@@ -120,7 +123,7 @@ def test_a_notebook_s_cost_is_its_kernel_s_cpu_time_not_its_wall_time():
     """A notebook that waits costs little; one that computes costs its CPU seconds."""
     books = {"waits": book(["import time; time.sleep(1.0)"]),
              "computes": book(["import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0: pass"])}
-    _, pool = run_coroutine(in_one_kernel(books))
+    _, pool = run_coroutine(in_a_pool(books))
     assert pool.cpu_seconds["waits"] < 0.3, pool.cpu_seconds
     assert 0.9 <= pool.cpu_seconds["computes"] < 2.0, pool.cpu_seconds
 

@@ -18,8 +18,9 @@ import pytest
 
 from iccwc import paths
 from iccwc.commands import forked
-from iccwc.commands.execute import KernelPool, execute_notebook, import_lines, prepare_code
+from iccwc.commands.execute import execute_notebook, import_lines, prepare_code
 from iccwc.commands.pipeline import run_coroutine
+from test_execute import in_a_pool
 from test_pipeline import kernels
 
 pytestmark = pytest.mark.skipif(not forked.usable(), reason="kernels are forked on Linux only")
@@ -60,26 +61,15 @@ async def fresh(nb):
     await execute_notebook(nb, cwd=paths.NOTEBOOKS, gate=gate, timeout=120, log=lambda *a: None)
 
 
-async def forked_pool(books: dict, prepare: str | None):
-    pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, prepare=prepare, log=lambda *a: None, forked=True)
-    futures = [pool.submit(name, nb) for name, nb in books.items()]
-    pool.grow(len(books))
-    pool.close()
-    try:
-        await asyncio.gather(*futures)
-        await pool.wait_closed()
-    finally:
-        await pool.aclose()
-    return pool
-
-
 @pytest.mark.slow   # why: starts a kernel and a template process (about 5 s)
 def test_a_forked_kernel_shows_a_notebook_what_a_fresh_kernel_shows():
     in_fresh, in_fork, other = book(), book(), book()
     other.cells.append(nbformat.v4.new_code_cell("print(os.getpid(), random.random())"))
     in_fork.cells.append(copy.deepcopy(other.cells[-1]))
     run_coroutine(fresh(in_fresh))
-    pool = run_coroutine(forked_pool({"a": in_fork, "b": other}, prepare_code(import_lines([in_fresh]))))
+    results, pool = run_coroutine(in_a_pool({"a": in_fork, "b": other}, prepare_code(import_lines([in_fresh])),
+                                                kernels=2, forked=True))
+    assert not [r for r in results.values() if isinstance(r, BaseException)], results
     assert pool.launched == 2 and sorted(map(len, pool.executed)) == [1, 1]
     assert shown(in_fork)[:-1] == shown(in_fresh)
     got = shown(in_fresh)
@@ -164,18 +154,8 @@ def test_a_template_that_cannot_fork_leaves_the_pool_to_start_kernels_the_usual_
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import sys; sys.argv[0].endswith('ipykernel_launcher.py')")]
     lines = []
-
-    async def go():
-        pool = KernelPool(cwd=paths.NOTEBOOKS, timeout=120, log=lines.append, forked=True)
-        future = pool.submit("one", nb)
-        pool.grow(1)
-        pool.close()
-        try:
-            await future
-            await pool.wait_closed()
-        finally:
-            await pool.aclose()
-    run_coroutine(go())
+    results, _ = run_coroutine(in_a_pool({"one": nb}, forked=True, log=lines.append))
+    assert not isinstance(results["one"], BaseException), results
     assert nb.cells[0].outputs[0]["data"]["text/plain"] == "True"          # a kernel of ipykernel_launcher
     assert any("a forked kernel did not start" in line and "the usual way" in line for line in lines), lines
     assert kernels() == []

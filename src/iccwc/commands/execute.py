@@ -124,9 +124,7 @@ class KernelPool:
         #: the rebuild, a page being rendered), it measures the notebook, so it orders the next run well.
         self.cpu_seconds: dict[str, float] = {}
         self._forked = forked
-        self._template = None          # the process kernels are forked from (when forked), and its start
-        self._template_start: asyncio.Future | None = None
-        self._template_err = None
+        self._template = None          # the process kernels are forked from (when forked)
 
     @property
     def size(self) -> int:
@@ -136,9 +134,7 @@ class KernelPool:
         """Start kernels until there are ``size`` (each boots at once)."""
         if self._forked and self._template is None and size > len(self._workers) and not self._closed:
             from iccwc.commands.forked import Template
-            self._template_err = tempfile.TemporaryFile(mode="w+")
-            self._template = Template(cwd=self.cwd, env=self.env, prepare=self._prepare, stderr=self._template_err)
-            self._template_start = asyncio.ensure_future(self._template.start())
+            self._template = Template(cwd=self.cwd, env=self.env, prepare=self._prepare)
         while len(self._workers) < size and not self._closed:
             self.executed.append([])
             self._workers.append(asyncio.ensure_future(self._work(self.executed[-1])))
@@ -194,10 +190,7 @@ class KernelPool:
         if self._template is None:
             return
         template, self._template = self._template, None
-        self._template_start.cancel()
-        await asyncio.gather(self._template_start, return_exceptions=True)
         await _to_the_end(template.close())
-        self._template_err and self._template_err.close()
 
     # ------------------------------------------------------------------ one worker: one kernel at a time
 

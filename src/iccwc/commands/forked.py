@@ -38,6 +38,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 
 from jupyter_client.provisioning import LocalProvisioner
 
@@ -69,47 +70,43 @@ class TemplateFailed(RuntimeError):
 
 
 class Template:
-    """The process kernels are forked from (see the module's docstring)."""
+    """The process kernels are forked from (see the module's docstring): started at once, in the
+    background; its stderr goes to a file of its own, quoted when it fails."""
 
-    def __init__(self, *, cwd, env: dict | None, prepare, stderr):
-        self._cwd, self._env, self._prepare, self._stderr = cwd, env, prepare, stderr
+    def __init__(self, *, cwd, env: dict | None, prepare):
+        self._cwd, self._env, self._prepare = cwd, env, prepare
+        self._stderr = tempfile.TemporaryFile(mode="w+")
         self._proc: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
-        self._started = asyncio.get_running_loop().create_future()
-        self._prepared = asyncio.Event()        # the preparation sent: its line comes before any fork's
+        #: done once the process is started and its preparation sent (which comes before any fork)
+        self._ready = asyncio.ensure_future(self._start())
 
     @property
     def started(self) -> bool:
         """Whether the template process has been started (it imports meanwhile)."""
-        return self._started.done()
+        return self._proc is not None
 
-    async def start(self) -> None:
-        """Start the template process, then send it the preparation (once the pool has it)."""
-        try:
-            self._proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "iccwc.commands.forked", cwd=str(self._cwd), env=self._env,
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
-                start_new_session=True)          # Ctrl-C is the run's to handle (it ends the template)
-            self._started.set_result(None)
-        except BaseException as exc:
-            self._started.set_exception(exc)
-            raise
+    async def _start(self) -> None:
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "iccwc.commands.forked", cwd=str(self._cwd), env=self._env,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
+            start_new_session=True)              # Ctrl-C is the run's to handle (it ends the template)
         prepare = self._prepare
         if prepare is not None and not isinstance(prepare, str):
             prepare = await asyncio.shield(prepare)
         self._proc.stdin.write((json.dumps({"prepare": prepare or ""}) + "\n").encode())
         await self._proc.stdin.drain()
-        self._prepared.set()
 
     async def fork(self, argv: list[str], cwd: str, env: dict, stderr_path: str) -> int:
         """A kernel forked from the template, started with ipykernel's ``argv``; its process id."""
-        await asyncio.shield(self._started)
-        await self._prepared.wait()
+        try:
+            await asyncio.shield(self._ready)
+        except (OSError, RuntimeError) as exc:
+            raise TemplateFailed(f"the kernels' template process did not start: {exc}") from exc
         async with self._lock:
             proc = self._proc
-            if proc is None or proc.returncode is not None:
-                raise TemplateFailed(f"the kernels' template process ended (exit {proc and proc.returncode})"
-                                   + self._said())
+            if proc.returncode is not None:
+                raise TemplateFailed(f"the kernels' template process ended (exit {proc.returncode})" + self._said())
             proc.stdin.write((json.dumps({"argv": argv, "cwd": cwd, "env": env, "stderr": stderr_path})
                               + "\n").encode())
             await proc.stdin.drain()
@@ -118,28 +115,27 @@ class Template:
             return int(line)
         except ValueError:
             raise TemplateFailed("the kernels' template process ended before it forked a kernel "
-                               f"(exit {await proc.wait()})" + self._said()) from None
+                                 f"(exit {await proc.wait()})" + self._said()) from None
 
     def _said(self) -> str:
         """The end of what the template wrote on its stderr, if anything."""
-        try:
-            self._stderr.seek(0)
-            tail = self._stderr.read()[-2000:].strip()
-        except (AttributeError, OSError, ValueError):
-            return ""
+        self._stderr.seek(0)
+        tail = self._stderr.read()[-2000:].strip()
         return f". It wrote:\n{tail}" if tail else ""
 
     async def close(self) -> None:
         """End the template (the kernels it forked end with it)."""
+        self._ready.cancel()
+        await asyncio.gather(self._ready, return_exceptions=True)
         proc = self._proc
-        if proc is None:
-            return
-        if proc.returncode is None:
-            try:
-                proc.kill()
-            except ProcessLookupError:
-                pass
-        await proc.wait()
+        if proc is not None:
+            if proc.returncode is None:
+                try:
+                    proc.kill()
+                except ProcessLookupError:
+                    pass
+            await proc.wait()
+        self._stderr.close()
 
 
 class _Forked:
@@ -160,7 +156,7 @@ class _Forked:
                         self.returncode = -signal.SIGKILL
             except (ProcessLookupError, FileNotFoundError):
                 self.returncode = -signal.SIGKILL       # (its exit code is the template's to read)
-            except (PermissionError, OSError):
+            except OSError:                             # (not ours to signal: taken as running)
                 pass
         return self.returncode
 
@@ -196,19 +192,10 @@ class ForkedProvisioner(LocalProvisioner):
         stderr_path = f"/proc/{os.getpid()}/fd/{stderr.fileno()}" if hasattr(stderr, "fileno") else os.devnull
         env = dict(kwargs.get("env") or os.environ)
         env["JPY_PARENT_PID"] = str(os.getpid())         # as jupyter_client's launcher sets it
-        pid = await self.template.fork(argv, str(kwargs.get("cwd") or os.getcwd()), dict(env), stderr_path)
+        pid = await self.template.fork(argv, str(kwargs.get("cwd") or os.getcwd()), env, stderr_path)
         self.process = _Forked(pid)
         self.pid, self.pgid = pid, pid                   # the fork leads a session of its own
         return self.connection_info
-
-    async def wait(self) -> int | None:
-        ret = 0
-        if self.process:
-            while await self.poll() is None:
-                await asyncio.sleep(0.02)
-            ret = self.process.returncode
-            self.process = None
-        return ret
 
 
 # --------------------------------------------------------------------------- the template's side
