@@ -83,6 +83,27 @@ def test_a_forked_kernel_shows_a_notebook_what_a_fresh_kernel_shows():
     assert kernels() == []                                                   # template and kernels ended
 
 
+@pytest.mark.slow   # why: starts a kernel and a template process (about 5 s)
+def test_a_forked_kernel_keeps_the_stack_out_of_its_collections_from_one_notebook_to_the_next():
+    """The template freezes what it imported before it forks (iccwc.commands.forked): a forked kernel
+    collects garbage (the collector is on) but leaves those objects out; a notebook that freezes more
+    (an explorer does) has its frozen reference cycles collected before the next notebook, and the
+    stack stays frozen."""
+    looks = "import gc, sys\n(gc.isenabled(), gc.get_freeze_count() > 10000, " \
+            "getattr(sys, 'iccwc_probe', lambda: None)() is None)"
+    first, second = nbformat.v4.new_notebook(), nbformat.v4.new_notebook()
+    first.cells = [nbformat.v4.new_code_cell(looks), nbformat.v4.new_code_cell(
+        "import weakref\nclass Cycle: pass\nloop = Cycle()\nloop.me = loop\nsys.iccwc_probe = weakref.ref(loop)\n"
+        "gc.freeze()\nsys.iccwc_probe() is not None")]
+    second.cells = [nbformat.v4.new_code_cell(looks)]
+    results, pool = run_coroutine(in_a_pool({"first": first, "second": second}, "import pandas", forked=True))
+    assert not [r for r in results.values() if isinstance(r, BaseException)], results
+    assert pool.executed == [["first", "second"]]
+    said = [nb.cells[i].outputs[0]["data"]["text/plain"] for nb, i in ((first, 0), (first, 1), (second, 0))]
+    assert said == ["(True, True, True)", "True", "(True, True, True)"], said
+    assert kernels() == []
+
+
 PROBE = textwrap.dedent("""
     import asyncio, sys
     sys.path.insert(0, {tests!r})

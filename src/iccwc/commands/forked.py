@@ -8,6 +8,14 @@ the data are rebuilt, on a machine whose two cores that rebuild also needs. Here
 does. A forked kernel shares the imported modules' memory with the template until it writes to it,
 and starts in about 0.1 s. docs/benchmark.md, "Fourth round", has the measurements.
 
+The garbage collector is set up as Python's documentation advises for a process that forks without
+``exec`` (``gc.freeze``): off in the template while it imports, the objects it then holds frozen
+right before its first fork, back on in each kernel. So the kernels' collections leave the stack's
+objects (hundreds of thousands: pandas, Altair's schema, matplotlib ...) out of their walks, and do
+not write to them either: a collection that walked them would copy the template's memory into each
+kernel page by page. A run costs about a tenth less CPU for it (docs/benchmark.md, "Fifth round");
+:func:`iccwc.commands.kernelside.begin` keeps them frozen from one notebook to the next.
+
 Its pieces:
 
 * :class:`Template`: the template process, started by :class:`iccwc.commands.execute.KernelPool` with
@@ -34,6 +42,7 @@ template that cannot fork, or a forked kernel that dies while starting twice in 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -203,6 +212,7 @@ class ForkedProvisioner(LocalProvisioner):
 def _template() -> None:
     """``python -m iccwc.commands.forked``: import, then fork a kernel per request (see the docstring)."""
     _die_with_parent()
+    gc.disable()                                         # (see the module's docstring: on in each kernel)
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]                                  # as ipykernel_launcher (the kernel adds it back)
     os.environ.setdefault("MPLBACKEND", _INLINE)         # as ipykernel, before matplotlib is imported
@@ -218,6 +228,7 @@ def _template() -> None:
             exec(prepare, {})                            # noqa: S102 - the pool's preparation (imports)
         except Exception:  # noqa: BLE001 - each kernel runs it again, and reports it
             pass
+    gc.freeze()                                          # right before the first fork (module docstring)
 
     def reap(*_):
         while True:
@@ -249,6 +260,7 @@ def _template() -> None:
 def _kernel(request: dict) -> None:
     """In the fork: become the kernel ``request`` describes, as ``ipykernel_launcher`` starts one."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    gc.enable()                                          # (off in the template: the module's docstring)
     os.setsid()                                          # as jupyter_client's launcher (start_new_session)
     _die_with_parent()                                   # (the template)
     null = os.open(os.devnull, os.O_RDWR)

@@ -18,7 +18,12 @@ which ``iccwc update`` executes this way, against fresh kernels):
 * every ``functools`` cache of the ``iccwc`` package emptied, and the drawings explorers share
   (:func:`iccwc.views.explorers.base.forget_shared`): a notebook reads its processed files itself (the
   read guard sees each read: :func:`guard`) and draws its charts, never from what the previous one cached;
-* objects left frozen by an explorer (``gc.freeze``) unfrozen.
+* objects frozen since :func:`prepare` (an explorer's ``gc.freeze``,
+  :func:`iccwc.views.explorers.base.quiet_collections`) unfrozen, and what the previous notebook left
+  in reference cycles collected; what is alive then (the libraries, with what :func:`prepare` found
+  frozen: a forked kernel's stack, :mod:`iccwc.commands.forked`) is frozen again, so that the next
+  notebook's collections walk only its own objects, as the first notebook's do. Which objects the
+  collector skips changes no output; a fresh kernel freezes nothing until an explorer does.
 
 Imported modules stay imported: that is the point. So a notebook must not change a library's
 global settings (pandas options, Altair's renderers and themes): the package never does
@@ -66,7 +71,7 @@ def prepare(import_lines: list[str]) -> None:
             pass
     _saved.clear()
     _saved.update(cwd=os.getcwd(), environ=dict(os.environ), path=list(sys.path),
-                  filters=list(warnings.filters))
+                  filters=list(warnings.filters), frozen=gc.get_freeze_count())
     if "matplotlib" in sys.modules:
         _saved["rcParams"] = sys.modules["matplotlib"].rcParams.copy()
 
@@ -106,8 +111,12 @@ def begin() -> None:
     shared = sys.modules.get("iccwc.views.explorers.base")
     if shared is not None:
         shared.forget_shared()
-    if gc.get_freeze_count():
+    if gc.get_freeze_count() > _saved.get("frozen", 0):
         gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        if _saved:
+            _saved["frozen"] = gc.get_freeze_count()
 
 
 def cpu() -> float:
