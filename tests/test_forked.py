@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(not forked.usable(), reason="kernels are forked 
 
 #: What a kernel gives a notebook that a fork must give again (see iccwc.commands.forked).
 PROBES = [
-    "import os, sys, warnings, random\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport ipywidgets",
+    "import os, sys, time, warnings, random\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport ipywidgets",
     "matplotlib.get_backend()",
     "os.getcwd() == START, sys.argv[1:2], type(sys.stdout).__name__, type(get_ipython()).__name__",
     "[p for p in sys.path if 'site-packages' not in p and 'lib/python' not in p]",
@@ -62,8 +62,13 @@ async def fresh(nb):
 
 
 @pytest.mark.slow   # why: starts a kernel and a template process (about 5 s)
-def test_a_forked_kernel_shows_a_notebook_what_a_fresh_kernel_shows():
+def test_a_forked_kernel_shows_a_notebook_what_a_fresh_kernel_shows(tmp_path):
     in_fresh, in_fork, other = book(), book(), book()
+    # Each in a kernel of its own: the first waits until the other has started (in the other kernel).
+    flag = tmp_path / "other-started"
+    in_fork.cells.append(nbformat.v4.new_code_cell(
+        f"for _ in range(1200):\n    if os.path.exists({str(flag)!r}): break\n    time.sleep(0.05)"))
+    other.cells.append(nbformat.v4.new_code_cell(f"open({str(flag)!r}, 'w').close()"))
     other.cells.append(nbformat.v4.new_code_cell("print(os.getpid(), random.random())"))
     in_fork.cells.append(copy.deepcopy(other.cells[-1]))
     run_coroutine(fresh(in_fresh))
@@ -71,7 +76,7 @@ def test_a_forked_kernel_shows_a_notebook_what_a_fresh_kernel_shows():
                                                 kernels=2, forked=True))
     assert not [r for r in results.values() if isinstance(r, BaseException)], results
     assert pool.launched == 2 and sorted(map(len, pool.executed)) == [1, 1]
-    assert shown(in_fork)[:-1] == shown(in_fresh)
+    assert shown(in_fork)[:-2] == shown(in_fresh)
     got = shown(in_fresh)
     assert got[2][0]["data"]["text/plain"] == "'module://matplotlib_inline.backend_inline'"
     assert "jupyter.widget" in got[7][0]["data"]["text/plain"]               # ipywidgets' comm target

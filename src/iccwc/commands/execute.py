@@ -13,8 +13,10 @@ Its pieces, all documented:
 * ``jupyter_client.AsyncKernelManager``: ``start_kernel()`` (with nbclient's own
   ``--HistoryManager.hist_file=:memory:`` for an IPython kernel), ``shutdown_kernel()`` and
   ``is_alive()``;
-* ``nbclient.NotebookClient`` given that kernel manager (``km=``): ``async_start_new_kernel_client()``
-  once per kernel, then per notebook a client of its own given that kernel client (its ``kc``),
+* jupyter_client's kernel client (``km.client()``, ``start_channels()``), once per kernel, ready when it
+  has answered ``kernel_info`` (:func:`_until_ready`: ``wait_for_ready`` but for a 0.2 s wait at its end);
+* ``nbclient.NotebookClient`` given that kernel manager (``km=``): per notebook a client of its own given
+  that kernel client (its ``kc``),
   with ``async_wait_for_reply()`` and ``async_execute_cell()`` (the steps of
   ``NotebookClient.async_execute`` after the kernel's start), and its ``widget_state`` and
   ``widget_buffers`` attributes.
@@ -311,9 +313,11 @@ class _Kernel:
             NotebookClient, nbformat = await asyncio.to_thread(_client_modules)
             client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=pool.timeout, kernel_name=KERNEL)
             try:
-                await client.async_start_new_kernel_client()
+                client.kc = km.client()
+                await _result(client.kc.start_channels())
                 kernel.client = client
-                info = await client.async_wait_for_reply(await _result(client.kc.kernel_info()))
+                info = await _until_ready(client.kc, km, client.startup_timeout)
+                client.kc.allow_stdin = False
             except Exception as exc:
                 raise KernelDidNotStart(exc) from exc
             if info is not None and "language_info" in info["content"]:
@@ -455,6 +459,38 @@ async def _shut_down(km, kc, graceful: bool) -> None:
             pass
         if not await km.is_alive():
             return
+
+
+async def _until_ready(kc, km, timeout: float) -> dict:
+    """The kernel answers, and its IOPub channel reaches us: jupyter_client's ``wait_for_ready`` (which
+    ``NotebookClient.async_start_new_kernel_client`` calls), with one difference. It sends
+    ``kernel_info`` requests until one is answered on the shell channel and an IOPub message has come,
+    then reads the IOPub channel until 0.2 s pass without a message, so every kernel start waits those
+    0.2 s, on the run's critical path. Here the IOPub channel is read until the ``idle`` status of the
+    answered request: every message the kernel sent about it has then come (a kernel publishes that
+    status last), and nothing else is waiting. Returns the ``kernel_info`` reply; raises RuntimeError as
+    ``wait_for_ready`` does."""
+    from queue import Empty
+    deadline = time.monotonic() + timeout
+    while True:
+        asked = kc.kernel_info()
+        try:
+            reply = await _result(kc.shell_channel.get_msg(timeout=1))
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:
+                while True:
+                    msg = await _result(kc.iopub_channel.get_msg(timeout=0.2))
+                    if (msg["parent_header"].get("msg_id") == asked and msg["msg_type"] == "status"
+                            and msg["content"].get("execution_state") == "idle"):
+                        return reply
+            except Empty:                  # IOPub not connected yet (or that status lost): ask again
+                pass
+        if not await km.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
 async def _result(value):
