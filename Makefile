@@ -71,7 +71,7 @@ app: install  ## serve the notebooks as live apps with Voila on 127.0.0.1 (token
 	$(PYTHON) -m iccwc app
 
 # ---------------------------------------------------------------- tests
-test-fast: install-test  ## unit tests only: no kernel, no browser, on 2 workers (about 30 s: 721 tests took 27-31 s, median 29, on 2 idle cores)
+test-fast: install-test  ## unit tests only: no kernel, no browser, on 2 workers (about 20-30 s: 725 tests took 19-20 s on 2 idle cores)
 	$(PYTHON) -m pytest -m "not slow and not browser" -n 2 --dist worksteal tests
 
 test: install-test  ## every test: unit, notebooks (nbval), kernels, browser

@@ -13,7 +13,7 @@ The garbage collector is set up as Python's documentation advises for a process 
 right before its first fork, back on in each kernel. So the kernels' collections leave the stack's
 objects (hundreds of thousands: pandas, Altair's schema, matplotlib ...) out of their walks, and do
 not write to them either: a collection that walked them would copy the template's memory into each
-kernel page by page. A run costs about a tenth less CPU for it (docs/benchmark.md, "Fifth round");
+kernel page by page. A run costs about 0.9 CPU-s less for it (docs/benchmark.md, "Fifth round");
 :func:`iccwc.commands.kernelside.begin` keeps them frozen from one notebook to the next.
 
 Its pieces:
