@@ -339,3 +339,26 @@ def test_a_notebook_s_expected_seconds_come_from_its_page_else_from_the_data_fol
     assert pipeline._expected_seconds(None, None) == float("inf")            # never run: goes first
     (tmp_path / ".iccwc-state" / "notebook-seconds.json").write_text("{not json", encoding="utf-8")
     assert generations.remembered_seconds(tmp_path) == {}
+
+
+def test_a_run_makes_full_collections_rare_while_it_works_and_puts_the_thresholds_back():
+    """pipeline.rare_full_collections (what run() and update run in): the oldest generation waits for
+    FULL_COLLECTION_AFTER collections of the one below; the younger thresholds stay; all are put back,
+    also when the run fails."""
+    import gc
+    from iccwc.commands import pipeline
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)                    # Python's defaults (conftest sets its own)
+        with pipeline.rare_full_collections():
+            assert gc.get_threshold() == (700, 10, pipeline.FULL_COLLECTION_AFTER)
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(RuntimeError, match="FICTIONAL"):
+            with pipeline.rare_full_collections():
+                raise RuntimeError("FICTIONAL: the run failed")
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(700, 10, 5000)                  # a higher threshold is kept as it is
+        with pipeline.rare_full_collections():
+            assert gc.get_threshold() == (700, 10, 5000)
+    finally:
+        gc.set_threshold(*saved)
