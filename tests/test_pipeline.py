@@ -220,16 +220,16 @@ def test_real_notebooks_have_parameters_cell():
 
 def _kernel_dies_while_starting(monkeypatch, times: int):
     """The first ``times`` kernels started fail before their first reply, as a kernel that dies does."""
-    from nbclient import NotebookClient
-    start_client = NotebookClient.async_start_new_kernel_client
+    from iccwc.commands import execute
+    until_ready = execute._until_ready
     calls = []
 
-    async def flaky(self):
+    async def flaky(kc, km, timeout):
         calls.append(1)
         if len(calls) <= times:
             raise RuntimeError("Kernel died before replying to kernel_info")
-        return await start_client(self)
-    monkeypatch.setattr(NotebookClient, "async_start_new_kernel_client", flaky)
+        return await until_ready(kc, km, timeout)
+    monkeypatch.setattr(execute, "_until_ready", flaky)
     return calls
 
 
