@@ -170,3 +170,75 @@ def _set() -> asyncio.Event:
     gate = asyncio.Event()
     gate.set()
     return gate
+
+
+class _FakeClient:
+    """A kernel client whose shell and IOPub channels give what a test queued (execute._until_ready)."""
+
+    def __init__(self, iopub_per_request):
+        self.asked, self.iopub, self.started, self.stopped = [], [], False, False
+        self.iopub_per_request = iopub_per_request     # request number -> [(msg_type, state)] it publishes
+
+        class Channel:
+            def __init__(self, queue):
+                self.queue = queue
+
+            async def get_msg(self, timeout=None):
+                from queue import Empty
+                if not self.queue:
+                    raise Empty
+                return self.queue.pop(0)
+        self.shell_channel, self.iopub_channel = Channel([]), Channel(self.iopub)
+
+    def kernel_info(self):
+        msg_id = f"info-{len(self.asked)}"
+        published = self.iopub_per_request.get(len(self.asked), [])
+        self.asked.append(msg_id)
+        self.shell_channel.queue.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id},
+                                         "content": {"language_info": {"name": "python"}}})
+        self.iopub += [{"msg_type": t, "parent_header": {"msg_id": msg_id}, "content": {"execution_state": s}}
+                       for t, s in published]
+        return msg_id
+
+    def start_channels(self):
+        self.started = True
+
+    def stop_channels(self):
+        self.stopped = True
+
+
+class _FakeManager:
+    def __init__(self, kc=None, alive=True):
+        self.kc, self.alive = kc, alive
+
+    def client(self):
+        return self.kc
+
+    async def is_alive(self):
+        return self.alive
+
+
+def test_a_kernel_is_ready_once_iopub_brings_the_idle_status_of_the_answered_request():
+    """execute._until_ready: the first request's IOPub messages never come (IOPub not connected yet),
+    so it asks again; the second's come, busy then idle: ready, with that request's reply."""
+    from iccwc.commands.execute import _until_ready
+    kc = _FakeClient({1: [("status", "busy"), ("status", "idle")]})
+    reply = run_coroutine(_until_ready(kc, _FakeManager(kc), timeout=30))
+    assert kc.asked == ["info-0", "info-1"]
+    assert reply["msg_type"] == "kernel_info_reply" and reply["content"]["language_info"]["name"] == "python"
+    assert kc.iopub == []                                   # nothing left unread of that request
+    dead = _FakeClient({})
+    with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
+        run_coroutine(_until_ready(dead, _FakeManager(dead, alive=False), timeout=30))
+
+
+def test_a_client_whose_kernel_never_gets_ready_has_its_channels_closed(monkeypatch):
+    from iccwc.commands import execute
+    kc = _FakeClient({})
+
+    async def never(kc, km, timeout):
+        raise RuntimeError("Kernel died before replying to kernel_info")
+    monkeypatch.setattr(execute, "_until_ready", never)
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        run_coroutine(execute._connect(_FakeManager(kc), 30))
+    assert kc.started and kc.stopped

@@ -221,15 +221,15 @@ def test_real_notebooks_have_parameters_cell():
 def _kernel_dies_while_starting(monkeypatch, times: int):
     """The first ``times`` kernels started fail before their first reply, as a kernel that dies does."""
     from iccwc.commands import execute
-    until_ready = execute._until_ready
+    connect = execute._connect
     calls = []
 
-    async def flaky(kc, km, timeout):
+    async def flaky(km, timeout):
         calls.append(1)
         if len(calls) <= times:
             raise RuntimeError("Kernel died before replying to kernel_info")
-        return await until_ready(kc, km, timeout)
-    monkeypatch.setattr(execute, "_until_ready", flaky)
+        return await connect(km, timeout)
+    monkeypatch.setattr(execute, "_connect", flaky)
     return calls
 
 

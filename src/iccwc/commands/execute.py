@@ -14,7 +14,8 @@ Its pieces, all documented:
   ``--HistoryManager.hist_file=:memory:`` for an IPython kernel), ``shutdown_kernel()`` and
   ``is_alive()``;
 * jupyter_client's kernel client (``km.client()``, ``start_channels()``), once per kernel, ready when it
-  has answered ``kernel_info`` (:func:`_until_ready`: ``wait_for_ready`` but for a 0.2 s wait at its end);
+  has answered ``kernel_info`` (:func:`_connect`, :func:`_until_ready`: ``wait_for_ready`` but for a
+  0.2 s wait at its end);
 * ``nbclient.NotebookClient`` given that kernel manager (``km=``): per notebook a client of its own given
   that kernel client (its ``kc``),
   with ``async_wait_for_reply()`` and ``async_execute_cell()`` (the steps of
@@ -313,11 +314,9 @@ class _Kernel:
             NotebookClient, nbformat = await asyncio.to_thread(_client_modules)
             client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=pool.timeout, kernel_name=KERNEL)
             try:
-                client.kc = km.client()
-                await _result(client.kc.start_channels())
-                kernel.client = client
-                info = await _until_ready(client.kc, km, client.startup_timeout)
+                client.kc, info = await _connect(km, client.startup_timeout)
                 client.kc.allow_stdin = False
+                kernel.client = client
             except Exception as exc:
                 raise KernelDidNotStart(exc) from exc
             if info is not None and "language_info" in info["content"]:
@@ -459,6 +458,19 @@ async def _shut_down(km, kc, graceful: bool) -> None:
             pass
         if not await km.is_alive():
             return
+
+
+async def _connect(km, timeout: float) -> tuple:
+    """A client of the kernel ``km`` started, its channels open, once the kernel is ready
+    (:func:`_until_ready`); (the client, the kernel's ``kernel_info`` reply). Its channels are closed
+    again if the kernel does not get ready."""
+    kc = km.client()
+    await _result(kc.start_channels())
+    try:
+        return kc, await _until_ready(kc, km, timeout)
+    except BaseException:
+        await _result(kc.stop_channels())
+        raise
 
 
 async def _until_ready(kc, km, timeout: float) -> dict:
