@@ -172,31 +172,31 @@ def _set() -> asyncio.Event:
     return gate
 
 
+class _Channel(list):
+    """A channel that gives the messages queued in it, then raises Empty (as a channel that timed out)."""
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+        if not self:
+            raise Empty
+        return self.pop(0)
+
+
 class _FakeClient:
     """A kernel client whose shell and IOPub channels give what a test queued (execute._until_ready)."""
 
     def __init__(self, iopub_per_request):
-        self.asked, self.iopub, self.started, self.stopped = [], [], False, False
+        self.asked, self.started, self.stopped = [], False, False
         self.iopub_per_request = iopub_per_request     # request number -> [(msg_type, state)] it publishes
-
-        class Channel:
-            def __init__(self, queue):
-                self.queue = queue
-
-            async def get_msg(self, timeout=None):
-                from queue import Empty
-                if not self.queue:
-                    raise Empty
-                return self.queue.pop(0)
-        self.shell_channel, self.iopub_channel = Channel([]), Channel(self.iopub)
+        self.shell_channel, self.iopub_channel = _Channel(), _Channel()
 
     def kernel_info(self):
         msg_id = f"info-{len(self.asked)}"
         published = self.iopub_per_request.get(len(self.asked), [])
         self.asked.append(msg_id)
-        self.shell_channel.queue.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id},
+        self.shell_channel.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id},
                                          "content": {"language_info": {"name": "python"}}})
-        self.iopub += [{"msg_type": t, "parent_header": {"msg_id": msg_id}, "content": {"execution_state": s}}
+        self.iopub_channel += [{"msg_type": t, "parent_header": {"msg_id": msg_id}, "content": {"execution_state": s}}
                        for t, s in published]
         return msg_id
 
@@ -226,7 +226,7 @@ def test_a_kernel_is_ready_once_iopub_brings_the_idle_status_of_the_answered_req
     reply = run_coroutine(_until_ready(kc, _FakeManager(kc), timeout=30))
     assert kc.asked == ["info-0", "info-1"]
     assert reply["msg_type"] == "kernel_info_reply" and reply["content"]["language_info"]["name"] == "python"
-    assert kc.iopub == []                                   # nothing left unread of that request
+    assert kc.iopub_channel == []                           # nothing left unread of that request
     dead = _FakeClient({})
     with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
         run_coroutine(_until_ready(dead, _FakeManager(dead, alive=False), timeout=30))

@@ -57,6 +57,9 @@ def skip_unused_format_checker() -> bool:
 
 
 _saved: dict = {}
+#: How many objects were frozen when the kernel was prepared (a forked kernel's stack, iccwc.commands.forked;
+#: :func:`begin` moves it up when it refreezes what a notebook left alive).
+_frozen = 0
 
 
 def prepare(import_lines: list[str]) -> None:
@@ -69,16 +72,18 @@ def prepare(import_lines: list[str]) -> None:
             exec(line, {})                       # noqa: S102 - the notebooks' own import statements
         except Exception:  # noqa: BLE001 - the notebook's own cell raises it again, with its name
             pass
+    global _frozen
     _saved.clear()
     _saved.update(cwd=os.getcwd(), environ=dict(os.environ), path=list(sys.path),
-                  filters=list(warnings.filters), frozen=gc.get_freeze_count())
+                  filters=list(warnings.filters))
+    _frozen = gc.get_freeze_count()
     if "matplotlib" in sys.modules:
         _saved["rcParams"] = sys.modules["matplotlib"].rcParams.copy()
 
 
 def begin() -> None:
     """Before each notebook: a fresh session (see the module's docstring)."""
-    global _guarded
+    global _guarded, _frozen
     _guarded = None
     widgets = sys.modules.get("ipywidgets")
     if widgets is not None:
@@ -111,12 +116,11 @@ def begin() -> None:
     shared = sys.modules.get("iccwc.views.explorers.base")
     if shared is not None:
         shared.forget_shared()
-    if gc.get_freeze_count() > _saved.get("frozen", 0):
+    if gc.get_freeze_count() > _frozen:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
-        if _saved:
-            _saved["frozen"] = gc.get_freeze_count()
+        _frozen = gc.get_freeze_count()
 
 
 def cpu() -> float:
